@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { addDays, dayOfWeek, formatIsoDate, isIsoDate, toDayNumber, fromDayNumber } from './isoDate'
+
+describe('ISO calendar dates', () => {
+  it('accepts only real dates', () => {
+    expect(isIsoDate('2024-02-29')).toBe(true)
+    expect(isIsoDate('2023-02-29')).toBe(false)
+    expect(isIsoDate('2023-1-9')).toBe(false)
+    expect(isIsoDate('2023-01-09T00:00')).toBe(false)
+    expect(isIsoDate(20230109)).toBe(false)
+  })
+
+  it('adds days across the clock changes without drifting', () => {
+    expect(addDays('2024-03-30', 1)).toBe('2024-03-31')
+    expect(addDays('2024-03-31', 1)).toBe('2024-04-01')
+    expect(addDays('2024-10-26', 2)).toBe('2024-10-28')
+    expect(addDays('2024-01-01', -1)).toBe('2023-12-31')
+    expect(fromDayNumber(toDayNumber('1999-12-31'))).toBe('1999-12-31')
+  })
+
+  it('knows the day of the week and formats GOV.UK style', () => {
+    expect(dayOfWeek('2023-01-09')).toBe(1)
+    expect(dayOfWeek('1969-12-31')).toBe(3)
+    expect(formatIsoDate('2023-01-09')).toBe('Monday 9 January 2023')
+    expect(formatIsoDate('2023-01-09', true)).toBe('Mon 9 Jan 2023')
+  })
+})
