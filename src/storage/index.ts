@@ -1,0 +1,13 @@
+export {
+  FileNotFoundError,
+  FileStoreError,
+  FileTooLargeError,
+  type FileStat,
+  type FileStore,
+  type PutOptions,
+  type StoredFile,
+  type SweepOptions,
+  type SweepReport,
+} from './fileStore'
+export { FsFileStore, isFileKey } from './fsFileStore'
+export { startSweeper, type SweeperLogger, type SweeperOptions } from './sweeper'
