@@ -112,10 +112,12 @@ describe('WorkingDayCalendar', () => {
       )
     })
 
-    it('workingDaysBetween is antisymmetric and moves by one per working day', () => {
+    it('workingDaysBetween is antisymmetric between working days and moves by one per working day', () => {
       fc.assert(
         fc.property(anyDate, anyDate, (a, b) => {
-          expect(calendar.workingDaysBetween(a, b) + calendar.workingDaysBetween(b, a)).toBe(0)
+          // Counting is (from, to] forwards and [to, from) backwards, so it is symmetric only between working days.
+          if (calendar.isWorkingDay(a) && calendar.isWorkingDay(b)) expect(calendar.workingDaysBetween(a, b) + calendar.workingDaysBetween(b, a)).toBe(0)
+          fc.pre(b >= a)
           const next = addDays(b, 1)
           expect(calendar.workingDaysBetween(a, next) - calendar.workingDaysBetween(a, b)).toBe(calendar.isWorkingDay(next) ? 1 : 0)
         }),
