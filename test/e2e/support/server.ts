@@ -1,0 +1,243 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root (this file is test/e2e/support/server.ts). */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+
+/** How long the app may take to answer GET /health with 200. */
+export const START_TIMEOUT_MS = 60_000
+
+/** The first-run set-up link the app prints on stdout. */
+export const SETUP_LINK_PATTERN = /https?:\/\/(?:localhost|127\.0\.0\.1):\d+\/setup\/[^\s"'<>)\]]+/
+
+export interface StartAppOptions {
+  /** Extra environment for the app (e.g. DATABASE_URL from inject('postgresUrl')); undefined removes a variable. */
+  env?: Record<string, string | undefined>
+  /** Use this data directory instead of a fresh temporary one (it is then not deleted on stop). */
+  dataDir?: string
+  timeoutMs?: number
+}
+
+export interface RunningApp {
+  /** e.g. http://localhost:41234 (localhost, not 127.0.0.1, to match the links the app prints). */
+  baseUrl: string
+  port: number
+  dataDir: string
+  /** Everything the app printed so far, stdout and stderr interleaved. */
+  output(): string
+  /** Resolves with the first match in the output (past or future); rejects on timeout or exit. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
+  /** The first-run set-up link printed on stdout: http://localhost:<port>/setup/<token>. */
+  setupLink(timeoutMs?: number): Promise<string>
+  /** Ends the app (SIGTERM, then SIGKILL after 10 s) and removes its temporary data directory. */
+  stop(): Promise<void>
+}
+
+const running = new Set<ChildProcess>()
+let exitHookInstalled = false
+
+/**
+ * Starts the real app as a child process (`tsx src/main.ts`) on a free port, with a fresh data
+ * directory, NODE_ENV=test and a random SESSION_SECRET, and waits until GET /health answers 200.
+ * The app uses PGlite unless `env.DATABASE_URL` is given; an inherited DATABASE_URL is not passed on.
+ */
+export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
+  ensureAssetsBuilt()
+  const port = await freePort()
+  const baseUrl = `http://localhost:${port}`
+  const ownDataDir = options.dataDir === undefined
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'jtai-e2e-'))
+  const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS
+
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  delete env.DATABASE_URL
+  Object.assign(env, {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    TZ: process.env.TZ ?? 'Europe/London',
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+  })
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
+
+  // The same Node as the tests run on, whatever `node` is first on PATH.
+  const child = spawn(process.execPath, [join(repoRoot, 'node_modules', '.bin', 'tsx'), 'src/main.ts'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so stop() also ends tsx's child process
+  })
+  running.add(child)
+  installExitHook()
+
+  let out = ''
+  const listeners = new Set<() => void>()
+  const onData = (chunk: Buffer) => {
+    out += chunk.toString('utf8')
+    for (const l of listeners) l()
+  }
+  child.stdout!.on('data', onData)
+  child.stderr!.on('data', onData)
+  let exited: string | undefined
+  const exitPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = signal ? `signal ${signal}` : `code ${code}`
+      running.delete(child)
+      for (const l of listeners) l()
+      resolve()
+    })
+    child.on('error', (err) => {
+      out += `\n[spawn error] ${err.message}\n`
+      exited ??= `spawn error: ${err.message}`
+      running.delete(child)
+      for (const l of listeners) l()
+      resolve()
+    })
+  })
+
+  const output = () => out
+  const describe = () => `\n--- app output (port ${port}, data ${dataDir}) ---\n${out || '(nothing)'}\n--- end of app output ---`
+
+  const waitForOutput = (pattern: RegExp, waitMs = 30_000): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const re = new RegExp(pattern.source, pattern.flags.replace('g', ''))
+      let timer: NodeJS.Timeout | undefined
+      const check = () => {
+        const m = out.match(re)
+        if (m) return done(() => resolve(m))
+        if (exited !== undefined) done(() => reject(new Error(`The app exited (${exited}) before printing ${re}${describe()}`)))
+      }
+      const done = (fn: () => void) => {
+        listeners.delete(check)
+        if (timer) clearTimeout(timer)
+        fn()
+      }
+      timer = setTimeout(() => done(() => reject(new Error(`The app did not print ${re} within ${waitMs} ms${describe()}`))), waitMs)
+      listeners.add(check)
+      check()
+    })
+
+  let stopped = false
+  const stop = async () => {
+    if (!stopped) {
+      stopped = true
+      if (exited === undefined) {
+        killGroup(child, 'SIGTERM')
+        const killed = await Promise.race([exitPromise.then(() => true), sleep(10_000).then(() => false)])
+        if (!killed) {
+          killGroup(child, 'SIGKILL')
+          await Promise.race([exitPromise, sleep(5_000)])
+        }
+      }
+      // tsx's own child may outlive it: make sure nothing of the group is left.
+      killGroup(child, 'SIGKILL')
+      if (ownDataDir && !process.env.KEEP_E2E_DATA) rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+
+  try {
+    await waitForHealth(baseUrl, timeoutMs, () => exited)
+  } catch (err) {
+    await stop()
+    throw new Error(`${(err as Error).message}${describe()}`)
+  }
+
+  return {
+    baseUrl,
+    port,
+    dataDir,
+    output,
+    waitForOutput,
+    async setupLink(waitMs = 30_000) {
+      const m = await waitForOutput(SETUP_LINK_PATTERN, waitMs)
+      return m[0].replace(/[.,;:]+$/, '')
+    },
+    stop,
+  }
+}
+
+async function waitForHealth(baseUrl: string, timeoutMs: number, exited: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let last = 'no answer yet'
+  while (Date.now() < deadline) {
+    const why = exited()
+    if (why !== undefined) throw new Error(`The app exited (${why}) before GET ${baseUrl}/health answered 200 (last: ${last})`)
+    try {
+      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000), redirect: 'manual' })
+      await res.arrayBuffer().catch(() => undefined)
+      if (res.status === 200) return
+      last = `HTTP ${res.status}`
+    } catch (err) {
+      last = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message
+    }
+    await sleep(200)
+  }
+  throw new Error(`GET ${baseUrl}/health did not answer 200 within ${timeoutMs} ms (last: ${last})`)
+}
+
+let assetsChecked = false
+/**
+ * `npm start` builds the front-end assets before it starts the app; the tests start the app
+ * directly, so build them here when they are missing (scripts/test-all.sh builds them once for a
+ * whole run).
+ */
+function ensureAssetsBuilt(): void {
+  if (assetsChecked) return
+  assetsChecked = true
+  const script = join(repoRoot, 'scripts', 'build-assets.ts')
+  if (!existsSync(script) || existsSync(join(repoRoot, 'public'))) return
+  const res = spawnSync(process.execPath, [join(repoRoot, 'node_modules', '.bin', 'tsx'), script], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  if (res.status !== 0) {
+    throw new Error(`scripts/build-assets.ts failed (${res.error?.message ?? `exit ${res.status}`}):\n${res.stdout}\n${res.stderr}`)
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    // already gone
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  // If the test process ends without stop() (a crash, a forgotten afterAll), end the apps with it.
+  process.on('exit', () => {
+    for (const child of running) killGroup(child, 'SIGKILL')
+  })
+}
+
+/** A TCP port that was free a moment ago on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
