@@ -2,9 +2,11 @@
 # Installs the system packages the test suite needs, from Debian's packages only:
 #   - chromium   (/usr/bin/chromium: the e2e tests drive it with playwright-core; never a browser download)
 #   - postgresql (/usr/lib/postgresql/*/bin/initdb: test/support/postgres.ts starts a throwaway server)
+#   - fonts-liberation (Arial-metric fonts: GOV.UK Frontend falls back to Arial, so layout-dependent
+#     checks such as axe's target-size see the sizes a real browser would; only a Recommends of chromium)
 # and makes sure the `postgres` system user exists (PostgreSQL refuses to run as root, so the
 # throwaway server runs as that user when the tests run as root).
-# Idempotent: when both are already there it does nothing, and runs `apt-get update` at most once.
+# Idempotent: when all three are already there it does nothing, and runs `apt-get update` at most once.
 set -euo pipefail
 
 have_chromium() { [ -x /usr/bin/chromium ]; }
@@ -29,10 +31,10 @@ as_root() {
 packages=()
 have_chromium || packages+=(chromium)
 have_postgres || packages+=(postgresql)
+[ -d /usr/share/fonts/truetype/liberation ] || packages+=(fonts-liberation)
 
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "install-test-deps.sh: installing ${packages[*]} from Debian's packages"
-  export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
 fi
