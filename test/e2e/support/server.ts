@@ -38,13 +38,30 @@ export interface RunningApp {
   stop(): Promise<void>
 }
 
+/** Settings the app reads (see .env.example): only what startApp sets or `env` gives reaches the app. */
+const APP_SETTINGS = [
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'BASE_URL',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'SESSION_SECRET',
+  'SESSION_IDLE_MINUTES',
+  'SESSION_ABSOLUTE_HOURS',
+  'LOG_LEVEL',
+  'MAX_UPLOAD_MB',
+  'SECURE_COOKIES',
+]
+
 const running = new Set<ChildProcess>()
 let exitHookInstalled = false
 
 /**
  * Starts the real app as a child process (`tsx src/main.ts`) on a free port, with a fresh data
- * directory, NODE_ENV=test and a random SESSION_SECRET, and waits until GET /health answers 200.
- * The app uses PGlite unless `env.DATABASE_URL` is given; an inherited DATABASE_URL is not passed on.
+ * directory, NODE_ENV=test, a random SESSION_SECRET, HOST=127.0.0.1 and BASE_URL=http://localhost:<port>,
+ * and waits until GET /health answers 200. The app's other settings are not inherited from the test's
+ * environment: the app uses PGlite unless `env.DATABASE_URL` is given.
  */
 export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
   ensureAssetsBuilt()
@@ -55,9 +72,12 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
   const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS
 
   const env: NodeJS.ProcessEnv = { ...process.env }
-  delete env.DATABASE_URL
+  // The app's own settings (src/config.ts, .env.example) never leak in from the test's environment.
+  for (const key of APP_SETTINGS) delete env[key]
   Object.assign(env, {
     PORT: String(port),
+    HOST: '127.0.0.1',
+    BASE_URL: baseUrl,
     DATA_DIR: dataDir,
     NODE_ENV: 'test',
     SESSION_SECRET: randomBytes(32).toString('hex'),
