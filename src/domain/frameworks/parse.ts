@@ -1,0 +1,79 @@
+import { parse as parseYaml } from 'yaml'
+import { checkTimelineReferences, formatPath } from '../timeline/template'
+import { describeZodIssue } from './describeIssue'
+import { frameworkSchema, type Framework } from './schema'
+
+/** One thing wrong with a framework file, precise enough for an administrator to fix it. */
+export interface FrameworkProblem {
+  /** The file (or other source) name. */
+  source: string
+  /** Where in the file, e.g. `timeline.milestones[3].anchor.milestone`; empty for the whole file. */
+  path: string
+  message: string
+}
+
+/** The framework, or every problem found in it. */
+export type FrameworkParseResult = { ok: true; framework: Framework } | { ok: false; errors: FrameworkProblem[] }
+
+/** "front-door.json: timeline.milestones[3].anchor.milestone: refers to a milestone …". */
+export function formatFrameworkProblem(problem: FrameworkProblem): string {
+  return problem.path ? `${problem.source}: ${problem.path}: ${problem.message}` : `${problem.source}: ${problem.message}`
+}
+
+/**
+ * Reads a framework from JSON (or YAML when `sourceName` ends .yaml/.yml) and checks it: shape
+ * and types, unique ids, timeline anchors that exist and form no loop, and agency types that are
+ * in scope. Never throws for bad content.
+ */
+export function parseFramework(text: string, sourceName: string): FrameworkParseResult {
+  const problem = (path: string, message: string): FrameworkProblem => ({ source: sourceName, path, message })
+  let data: unknown
+  try {
+    data = /\.ya?ml$/i.test(sourceName) ? parseYaml(text) : JSON.parse(text)
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    return { ok: false, errors: [problem('', `is not valid ${/\.ya?ml$/i.test(sourceName) ? 'YAML' : 'JSON'} (${detail})`)] }
+  }
+  const parsed = frameworkSchema.safeParse(data)
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((issue) => problem(formatPath(issue.path), describeZodIssue(issue, data))) }
+  }
+  const errors = checkFramework(parsed.data).map((p) => problem(formatPath(p.path), p.message))
+  return errors.length ? { ok: false, errors } : { ok: true, framework: parsed.data }
+}
+
+interface PathProblem {
+  path: (string | number)[]
+  message: string
+}
+
+function checkFramework(framework: Framework): PathProblem[] {
+  const problems: PathProblem[] = []
+  const unique = (label: string, entries: { id: string; path: (string | number)[] }[]) => {
+    const seen = new Map<string, string>()
+    for (const entry of entries) {
+      const earlier = seen.get(entry.id)
+      if (earlier !== undefined) problems.push({ path: entry.path, message: `the ${label} id "${entry.id}" is used twice (also at ${earlier})` })
+      else seen.set(entry.id, formatPath(entry.path))
+    }
+  }
+  unique('criteria group', framework.criteriaGroups.map((g, i) => ({ id: g.id, path: ['criteriaGroups', i, 'id'] })))
+  unique(
+    'criterion',
+    framework.criteriaGroups.flatMap((g, i) => g.criteria.map((c, j) => ({ id: c.id, path: ['criteriaGroups', i, 'criteria', j, 'id'] }))),
+  )
+  unique('document', framework.requiredDocuments.map((d, i) => ({ id: d.id, path: ['requiredDocuments', i, 'id'] })))
+
+  const inScope = new Set(framework.agenciesInScope)
+  framework.requiredDocuments.forEach((d, i) => {
+    if (!inScope.has(d.agencyType)) problems.push({ path: ['requiredDocuments', i, 'agencyType'], message: `"${d.agencyType}" is not in agenciesInScope` })
+  })
+  framework.caseRecords.forEach((r, i) => {
+    if (!inScope.has(r.agencyType)) problems.push({ path: ['caseRecords', i, 'agencyType'], message: `"${r.agencyType}" is not in agenciesInScope` })
+  })
+  if (framework.selection.audited.max > framework.selection.children.max) {
+    problems.push({ path: ['selection', 'audited', 'max'], message: 'should not be more than the number of children selected' })
+  }
+  for (const p of checkTimelineReferences(framework.timeline)) problems.push({ path: ['timeline', ...p.path], message: p.message })
+  return problems
+}

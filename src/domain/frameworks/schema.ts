@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import { isIsoDate } from '../calendar/isoDate'
+import { AGENCY_TYPES } from '../directory'
+import { kebabIdSchema, timelineTemplateSchema } from '../timeline/template'
+
+const text = z.string().trim().min(1, 'should not be empty')
+const agencyType = z.enum(AGENCY_TYPES)
+
+const rangeSchema = z
+  .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) })
+  .refine((r) => r.min <= r.max, { message: 'should have min no greater than max', path: ['max'] })
+
+/** An inspection framework (theme) as stored in frameworks/*.json. */
+export const frameworkSchema = z.strictObject({
+  id: kebabIdSchema,
+  title: text,
+  version: text,
+  publishedOn: z.string().refine(isIsoDate, 'should be a real date in the form YYYY-MM-DD'),
+  sourceUrl: z.url({ message: 'should be a web address starting https://' }).optional(),
+  /** Caveats for administrators, e.g. which facts still need checking against the published framework. */
+  notes: z.string().optional(),
+  scope: text,
+  inspectorates: z.array(text).min(1),
+  agenciesInScope: z.array(agencyType).min(1),
+  inspectionTeam: z.array(z.strictObject({ inspectorate: text, role: text, count: z.number().int().min(1) })).min(1),
+  criteriaGroups: z
+    .array(z.strictObject({ id: kebabIdSchema, title: text, criteria: z.array(z.strictObject({ id: kebabIdSchema, text })).min(1) }))
+    .min(1),
+  requiredDocuments: z.array(
+    z.strictObject({
+      id: kebabIdSchema,
+      agencyType,
+      title: text,
+      description: z.string(),
+      reviewIntervalMonths: z.number().int().min(1).max(60),
+    }),
+  ),
+  caseRecords: z.array(z.strictObject({ agencyType, items: z.array(text).min(1), seenOnSiteOnly: z.boolean().optional() })),
+  selection: z.strictObject({ children: rangeSchema, audited: rangeSchema }),
+  timeline: timelineTemplateSchema,
+  // Validated by the Annex A module; kept opaque here so the two can evolve separately.
+  annexAThemeLists: z.array(z.record(z.string(), z.unknown())).optional(),
+})
+
+export type Framework = z.output<typeof frameworkSchema>
+export type CriteriaGroup = Framework['criteriaGroups'][number]
+export type Criterion = CriteriaGroup['criteria'][number]
+export type RequiredDocument = Framework['requiredDocuments'][number]
+export type CaseRecordRequest = Framework['caseRecords'][number]
+export type InspectionTeamMember = Framework['inspectionTeam'][number]
