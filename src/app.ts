@@ -1,0 +1,126 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import express, { type ErrorRequestHandler, type Express } from 'express'
+import session from 'express-session'
+import { csrfSync } from 'csrf-sync'
+import type { Clock } from './domain/clock'
+import type { Logger } from './logger'
+import type { Services } from './services'
+import { AppError, ValidationError } from './services/errors'
+import { setUpAuth } from './web/middleware/auth'
+import { setUpSecurity } from './web/middleware/security'
+import { DatabaseSessionStore } from './web/middleware/sessionStore'
+import { setUpNunjucks } from './web/nunjucksSetup'
+import { registerRoutes } from './web/routes'
+import { navigationFor } from './web/navigation'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+export interface AppOptions {
+  services: Services
+  clock: Clock
+  logger: Logger
+  sessionSecret: string
+  sessionIdleMs: number
+  sessionAbsoluteMs: number
+  secureCookies: boolean
+  baseUrl: string
+  publicDir?: string
+}
+
+/** Builds the web app from its services. Tests call this with an in-memory database and a fake clock. */
+export function createApp(options: AppOptions): { app: Express; sessionStore: DatabaseSessionStore } {
+  const { services, clock, logger } = options
+  const app = express()
+  app.set('trust proxy', 'loopback')
+  app.set('query parser', 'simple')
+  setUpSecurity(app)
+  setUpNunjucks(app)
+
+  app.use(requestLogger(logger))
+  app.use('/assets', express.static(options.publicDir ?? join(here, '..', 'public'), { maxAge: '1h', index: false, fallthrough: true }))
+
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }))
+  app.use(express.json({ limit: '16kb' }))
+
+  const sessionStore = new DatabaseSessionStore(services.db, clock, options.sessionIdleMs)
+  app.use(
+    session({
+      name: 'jtai.sid',
+      store: sessionStore,
+      secret: options.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: options.sessionIdleMs },
+    }),
+  )
+  app.use(setUpAuth(services, clock, { idleMs: options.sessionIdleMs, absoluteMs: options.sessionAbsoluteMs }))
+
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => {
+      const body = req.body as Record<string, unknown> | undefined
+      return (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? req.get('x-csrf-token')
+    },
+  })
+  app.use(async (req, res, next) => {
+    res.locals.csrfToken = generateToken(req)
+    res.locals.scope = req.scope
+    res.locals.currentPath = req.path
+    res.locals.partnershipName = req.scope ? await services.partnerships.name(req.scope.partnershipId) : undefined
+    res.locals.navigation = navigationFor(req.scope, req.path)
+    if (req.session.flash && req.method === 'GET') {
+      res.locals.flash = req.session.flash
+      delete req.session.flash
+    }
+    next()
+  })
+  app.use(csrfSynchronisedProtection)
+
+  registerRoutes(app, services, { baseUrl: options.baseUrl, clock })
+
+  app.use((_req, res) => {
+    res.status(404).render('pages/errors/not-found.njk')
+  })
+  app.use(errorHandler(logger))
+  return { app, sessionStore }
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      logger.error({ err: error }, 'error after response started')
+      return
+    }
+    const code = (error as { code?: string }).code
+    if (code === 'EBADCSRFTOKEN' || (error as { message?: string }).message === 'invalid csrf token') {
+      return res.status(403).render('pages/errors/session-expired.njk')
+    }
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode
+    if (error instanceof AppError && !(error instanceof ValidationError)) {
+      if (error.status === 404) return res.status(404).render('pages/errors/not-found.njk')
+      if (error.status === 403) return res.status(403).render('pages/errors/forbidden.njk', { message: error.message })
+      return res.status(error.status).render('pages/errors/problem.njk', { message: error.message })
+    }
+    if (error instanceof ValidationError) return res.status(400).render('pages/errors/problem.njk', { message: error.message })
+    if (status === 413) return res.status(413).render('pages/errors/problem.njk', { message: 'What you sent is too large. Go back and send less.' })
+    if (status === 400 && (error as { type?: string }).type?.startsWith('entity.')) {
+      return res.status(400).render('pages/errors/problem.njk', { message: 'What you sent could not be read. Go back and try again.' })
+    }
+    logger.error({ err: error, method: req.method, route: req.route?.path }, 'unhandled error')
+    res.status(500).render('pages/errors/server-error.njk')
+  }
+}
+
+/** One line per request, with the route pattern rather than the URL so no token or id is logged. */
+function requestLogger(logger: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint()
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/assets/') ? '/assets' : '(unmatched)'
+      logger.info({ method: req.method, route, status: res.statusCode, ms: Math.round(ms) }, 'request')
+    })
+    next()
+  }
+}

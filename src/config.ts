@@ -1,0 +1,77 @@
+import { resolve } from 'node:path'
+import { z } from 'zod'
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  BASE_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24).default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(100),
+  SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+})
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  baseUrl: string
+  dataDir: string
+  databaseUrl: string | undefined
+  sessionSecret: string
+  sessionIdleMs: number
+  sessionAbsoluteMs: number
+  logLevel: string
+  maxUploadBytes: number
+  secureCookies: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration has ${problems.length === 1 ? 'a problem' : 'problems'}:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`)
+  }
+}
+
+/**
+ * Reads every setting from the environment once. Throws ConfigError listing all problems, so an
+ * operator fixes them in one go rather than one start-up at a time.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
+  }
+  const c = parsed.data
+  const problems: string[] = []
+  if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
+    problems.push('SESSION_SECRET: required in production (at least 32 random characters, e.g. `openssl rand -hex 32`)')
+  }
+  if (problems.length) throw new ConfigError(problems)
+  return {
+    env: c.NODE_ENV,
+    port: c.PORT,
+    host: c.HOST,
+    baseUrl: (c.BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    dataDir: resolve(c.DATA_DIR),
+    databaseUrl: c.DATABASE_URL,
+    // Outside production a per-process secret is fine: sessions simply end when the app restarts.
+    sessionSecret: c.SESSION_SECRET ?? randomSecret(),
+    sessionIdleMs: c.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: c.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    logLevel: c.LOG_LEVEL,
+    maxUploadBytes: c.MAX_UPLOAD_MB * 1024 * 1024,
+    secureCookies: c.SECURE_COOKIES ? c.SECURE_COOKIES === 'true' : c.NODE_ENV === 'production',
+  }
+}
+
+function randomSecret(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')
+}

@@ -1,0 +1,13 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import * as m001 from './001_foundation'
+
+/** Every migration, in order. Static imports so the app needs no file-system discovery at run time. */
+const migrations: Record<string, Migration> = {
+  '001_foundation': m001,
+}
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations
+  },
+}

@@ -1,0 +1,108 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { AgencyType, Role } from '../domain/directory'
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type Json = ColumnType<Record<string, unknown>, string, string>
+
+export interface PartnershipsTable {
+  id: Generated<string>
+  name: string
+  created_at: CreatedAt
+}
+
+export interface AgenciesTable {
+  id: Generated<string>
+  partnership_id: string
+  name: string
+  type: AgencyType
+  is_statutory: boolean
+  senior_approver_id: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface PeopleTable {
+  id: Generated<string>
+  partnership_id: string
+  agency_id: string | null
+  name: string
+  email: string
+  job_title: string
+  password_hash: string | null
+  totp_secret: string | null
+  totp_enabled: boolean
+  /** The last TOTP time step accepted, so a code cannot be replayed. */
+  totp_last_step: number | null
+  unavailable: boolean
+  deputy_id: string | null
+  access_ends_on: string | null
+  disabled_at: Timestamp | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface PersonRolesTable {
+  partnership_id: string
+  person_id: string
+  role: Role
+}
+
+export interface SessionsTable {
+  sid: string
+  person_id: string | null
+  data: Json
+  expires_at: Timestamp
+  created_at: CreatedAt
+}
+
+export interface OneTimeTokensTable {
+  id: Generated<string>
+  kind: 'setup' | 'password-reset'
+  token_hash: string
+  partnership_id: string | null
+  person_id: string | null
+  expires_at: Timestamp
+  used_at: Timestamp | null
+  created_at: CreatedAt
+}
+
+export interface SignInThrottleTable {
+  key: string
+  failures: number
+  window_started_at: Timestamp
+  locked_until: Timestamp | null
+}
+
+export interface AuditEventsTable {
+  partnership_id: string
+  seq: number
+  occurred_at: Timestamp
+  actor_id: string | null
+  actor_name: string | null
+  action: string
+  entity_type: string
+  entity_id: string | null
+  summary: string
+  details: Json
+  prev_hash: string
+  hash: string
+}
+
+export interface Database {
+  partnerships: PartnershipsTable
+  agencies: AgenciesTable
+  people: PeopleTable
+  person_roles: PersonRolesTable
+  sessions: SessionsTable
+  one_time_tokens: OneTimeTokensTable
+  sign_in_throttle: SignInThrottleTable
+  audit_events: AuditEventsTable
+}
+
+export type Agency = Selectable<AgenciesTable>
+export type NewAgency = Insertable<AgenciesTable>
+export type AgencyUpdate = Updateable<AgenciesTable>
+export type Person = Selectable<PeopleTable>
+export type AuditEventRow = Selectable<AuditEventsTable>
+export type Partnership = Selectable<PartnershipsTable>

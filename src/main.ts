@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs'
+import { createApp } from './app'
+import { ConfigError, loadConfig } from './config'
+import { openDatabase } from './db/database'
+import { systemClock } from './domain/clock'
+import { createLogger } from './logger'
+import { createServices } from './services'
+
+/** Entry point: configuration → database → services → web server. */
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`)
+      process.exit(1)
+    }
+    throw e
+  }
+  const logger = createLogger(config.logLevel)
+  mkdirSync(config.dataDir, { recursive: true })
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onPoolError: (error) => logger.error({ err: error }, 'database connection error'),
+  })
+  const services = createServices({ db: database.db, clock: systemClock })
+  const { app, sessionStore } = createApp({
+    services,
+    clock: systemClock,
+    logger,
+    sessionSecret: config.sessionSecret,
+    sessionIdleMs: config.sessionIdleMs,
+    sessionAbsoluteMs: config.sessionAbsoluteMs,
+    secureCookies: config.secureCookies,
+    baseUrl: config.baseUrl,
+  })
+
+  const server = app.listen(config.port, config.host, () => {
+    logger.info({ port: config.port, database: database.kind }, 'JTAI Ready is running')
+    process.stdout.write(`\nJTAI Ready is running at ${config.baseUrl} (database: ${database.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})\n`)
+  })
+  const token = await services.setup.issueSetupToken()
+  if (token) {
+    process.stdout.write(`\nNobody has set up JTAI Ready yet. Open this one-time link to create your partnership and the first administrator:\n\n  ${config.baseUrl}/setup/${token}\n\nThe link works once and expires in 24 hours.\n\n`)
+  }
+
+  const prune = setInterval(() => void sessionStore.prune().catch((e: unknown) => logger.warn({ err: e }, 'session prune failed')), 15 * 60_000)
+  prune.unref()
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down')
+    server.close(() => {
+      void database.close().finally(() => process.exit(0))
+    })
+    setTimeout(() => process.exit(0), 5000).unref()
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`JTAI Ready could not start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely'
+import { ChainVerifier, type ChainCheck } from '../domain/auditChain'
+import { distinctAuditValues, listAuditEvents, readChain, toChained, type AuditFilter } from '../db/repositories/auditRepository'
+import type { Database } from '../db/schema'
+import type { Scope } from './scope'
+
+export function auditService(db: Kysely<Database>) {
+  async function verify(partnershipId: string): Promise<ChainCheck> {
+    const verifier = new ChainVerifier()
+    for await (const row of readChain(db, partnershipId)) {
+      if (!verifier.push(toChained(row))) break
+    }
+    return verifier.result()
+  }
+
+  return {
+    verify,
+
+    /** Recomputes every partnership's chain. */
+    async verifyAll(): Promise<{ partnershipId: string; name: string; result: ChainCheck }[]> {
+      const partnerships = await db.selectFrom('partnerships').select(['id', 'name']).orderBy('created_at').execute()
+      const out = []
+      for (const p of partnerships) out.push({ partnershipId: p.id, name: p.name, result: await verify(p.id) })
+      return out
+    },
+
+    async list(scope: Scope, filter: AuditFilter, page: { limit: number; offset: number }) {
+      return listAuditEvents(db, scope.partnershipId, filter, page)
+    },
+
+    async filterOptions(scope: Scope) {
+      return distinctAuditValues(db, scope.partnershipId)
+    },
+  }
+}
+
+export type AuditService = ReturnType<typeof auditService>

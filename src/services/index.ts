@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema'
+import type { Clock } from '../domain/clock'
+import { auditService } from './auditService'
+import { authService } from './authService'
+import { directoryService } from './directoryService'
+import { setupService } from './setupService'
+
+export interface ServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+}
+
+/** The composition root: every service, built from the database and the clock. */
+export function createServices({ db, clock }: ServiceDeps) {
+  return {
+    db,
+    clock,
+    audit: auditService(db),
+    auth: authService(db, clock),
+    directory: directoryService(db, clock),
+    setup: setupService(db, clock),
+    partnerships: {
+      async name(id: string): Promise<string | undefined> {
+        const row = await db.selectFrom('partnerships').select('name').where('id', '=', id).executeTakeFirst()
+        return row?.name
+      },
+    },
+    async health(): Promise<boolean> {
+      await db.selectNoFrom((eb) => eb.lit(1).as('ok')).execute()
+      return true
+    },
+  }
+}
+
+export type Services = ReturnType<typeof createServices>

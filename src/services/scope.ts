@@ -1,0 +1,24 @@
+import type { Role } from '../domain/directory'
+
+/** Who is acting, and within which partnership: every repository call filters by this. */
+export interface Scope {
+  partnershipId: string
+  personId: string
+  name: string
+  roles: Role[]
+  agencyId: string | null
+}
+
+export interface Actor {
+  partnershipId: string
+  personId: string | null
+  name: string | null
+}
+
+export function actorOf(scope: Scope): Actor {
+  return { partnershipId: scope.partnershipId, personId: scope.personId, name: scope.name }
+}
+
+export function hasRole(scope: Scope, ...roles: Role[]): boolean {
+  return scope.roles.some((r) => roles.includes(r))
+}

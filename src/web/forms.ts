@@ -1,0 +1,80 @@
+import type { Request, Response } from 'express'
+import { z } from 'zod'
+import { ValidationError } from '../services/errors'
+
+export type FieldErrors = Record<string, string>
+
+export interface ErrorSummaryItem {
+  text: string
+  href: string
+}
+
+/** The GOV.UK error summary list, in the order the fields appear on the page. */
+export function errorList(errors: FieldErrors, order: string[] = []): ErrorSummaryItem[] {
+  const keys = Object.keys(errors).sort((a, b) => rank(order, a) - rank(order, b))
+  return keys.map((k) => ({ text: errors[k]!, href: `#${k}` }))
+}
+const rank = (order: string[], key: string) => {
+  const i = order.indexOf(key)
+  return i === -1 ? order.length : i
+}
+
+/**
+ * Parses a form body with the route's schema. Fields the form does not have are refused (the
+ * schemas are strict), and `_csrf` is set aside first because the CSRF middleware has checked it.
+ * Throws ValidationError with one message per field.
+ */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const raw = { ...(typeof body === 'object' && body ? body : {}) } as Record<string, unknown>
+  delete raw._csrf
+  const result = schema.safeParse(raw)
+  if (result.success) return result.data
+  const errors: FieldErrors = {}
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      errors.form ??= `The form contained fields this page does not accept (${issue.keys.join(', ')}). Reload the page and try again`
+      continue
+    }
+    const key = String(issue.path[0] ?? 'form')
+    errors[key] ??= issue.message
+  }
+  throw new ValidationError(errors)
+}
+
+/** Renders a form page again with status 400, its values, the error summary and inline messages. */
+export function renderWithErrors(res: Response, view: string, error: ValidationError, context: Record<string, unknown>, order: string[] = []): void {
+  res.status(400).render(view, { ...context, errors: error.errors, errorList: errorList(error.errors, order) })
+}
+
+/** Text input: trimmed, required with the given message, with a length limit. */
+export const requiredText = (message: string, max = 200) =>
+  z
+    .string({ error: message })
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, message).max(max, `Enter ${max} characters or fewer`))
+
+export const optionalText = (max = 200) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').trim())
+    .pipe(z.string().max(max, `Enter ${max} characters or fewer`))
+
+export const email = (message = 'Enter an email address in the correct format, like name@example.org') =>
+  z
+    .string({ error: message })
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.string().min(1, 'Enter an email address').max(254, 'Enter an email address that is 254 characters or fewer').email(message))
+
+/** Checkbox group: absent, one value or many; each must be one of the allowed values. */
+export const checkboxes = <T extends readonly [string, ...string[]]>(values: T, message: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.enum(values, { error: message })))
+
+/** Whether the request is a form post rendered by us (for re-rendering with the body's values). */
+export function bodyOf(req: Request): Record<string, string | string[]> {
+  return (typeof req.body === 'object' && req.body ? req.body : {}) as Record<string, string | string[]>
+}

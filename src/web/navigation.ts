@@ -1,0 +1,25 @@
+import { allows, policy, type RouteKey } from './policy'
+import type { Scope } from '../services/scope'
+
+interface NavItem {
+  text: string
+  href: string
+  route: RouteKey
+}
+
+const ITEMS: NavItem[] = [
+  { text: 'Home', href: '/', route: 'GET /' },
+  { text: 'Agencies', href: '/agencies', route: 'GET /agencies' },
+  { text: 'People', href: '/people', route: 'GET /people' },
+  { text: 'Audit log', href: '/audit', route: 'GET /audit' },
+]
+
+/** Service navigation items the signed-in person may use, with the current section marked. */
+export function navigationFor(scope: Scope | undefined, path: string) {
+  if (!scope) return []
+  return ITEMS.filter((i) => allows(policy[i.route], scope.roles)).map((i) => ({
+    text: i.text,
+    href: i.href,
+    active: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`),
+  }))
+}
