@@ -19,3 +19,4 @@ export {
   type MilestoneOverride,
   type Notification,
 } from './compute'
+export { milestonesToIcsEvents } from './toIcsEvents'
