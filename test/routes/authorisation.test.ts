@@ -1,0 +1,90 @@
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROLES, type Role } from '../../src/domain/directory'
+import { allows, policy, type Access } from '../../src/web/policy'
+import { buildTestApp, createAgency, createPartnership, createPerson, signIn, type Agent, type TestApp } from '../support/app'
+
+/**
+ * Requests every route in the policy table as every role, signed out, and as another partnership's
+ * administrator, and compares what happens with the table.
+ */
+let t: TestApp
+let ids: Record<string, string>
+const agents = new Map<Role, Agent>()
+let outsider: Agent
+
+const routes = Object.entries(policy as Record<string, Access>).map(([key, access]) => {
+  const [method, path] = key.split(' ') as ['GET' | 'POST', string]
+  return { key, method, path, access }
+})
+
+function fill(path: string): string {
+  return path.replace(/:(\w+)/g, (_m, name: string) => ids[name] ?? 'not-a-real-token')
+}
+
+async function call(agent: ReturnType<typeof request.agent> | Agent, method: 'GET' | 'POST', path: string, csrf?: string) {
+  return method === 'GET' ? agent.get(path) : agent.post(path).type('form').send(csrf ? { _csrf: csrf } : {})
+}
+
+beforeAll(async () => {
+  t = await buildTestApp()
+  const a = await createPartnership(t, 'Partnership A')
+  const agencyId = await createAgency(t, a, 'A Police')
+  const target = await createPerson(t, a, ['contributor'], { agencyId })
+  ids = { agencyId, personId: target.id }
+  for (const role of ROLES) {
+    const person = await createPerson(t, a, [role], { agencyId: role === 'inspector' || role === 'administrator' ? null : agencyId })
+    agents.set(role, await signIn(t, person))
+  }
+  const b = await createPartnership(t, 'Partnership B')
+  outsider = await signIn(t, await createPerson(t, b, ['administrator']))
+}, 120_000)
+afterAll(async () => t.close())
+
+describe('authorisation matrix', () => {
+  // Runs first: each role's last request below is POST /sign-out.
+  it('an id that is not a UUID is not found, not an error', async () => {
+    await agents.get('administrator')!.get('/agencies/../../etc').expect(404)
+    await agents.get('administrator')!.get('/people/1%27%20or%201=1').expect(404)
+  })
+
+  const ordered = [...routes].sort((x, y) => Number(x.key === 'POST /sign-out') - Number(y.key === 'POST /sign-out'))
+
+  it.each(ordered)('$key: signed out', async ({ method, path, access }) => {
+    const res = await call(request(t.app), method, fill(path))
+    if (access === 'public') {
+      expect([200, 303, 404, 400, 403]).toContain(res.status)
+      expect(res.headers.location).not.toBe('/sign-in?denied')
+    } else if (method === 'GET') {
+      expect(res.status).toBe(303)
+      expect(res.headers.location).toBe('/sign-in')
+    } else {
+      // A signed-out POST has no session, so no CSRF token: refused before anything runs.
+      expect([303, 403]).toContain(res.status)
+    }
+  })
+
+  for (const role of ROLES) {
+    it.each(ordered)(`$key: as ${role}`, async ({ method, path, access }) => {
+      const agent = agents.get(role)!
+      const res = await call(agent, method, fill(path), agent.csrf)
+      if (allows(access, [role])) {
+        expect(res.status, res.text.slice(0, 300)).not.toBe(403)
+        expect(res.status).toBeLessThan(500)
+        if (access !== 'public') expect(res.headers.location ?? '').not.toBe('/sign-in')
+      } else {
+        expect(res.status).toBe(403)
+        expect(res.text).toContain('You do not have access to this page')
+      }
+    })
+  }
+
+  it.each(routes.filter((r) => r.path.includes(':agencyId') || r.path.includes(':personId')))(
+    "$key: another partnership's administrator gets 404 for this partnership's ids",
+    async ({ method, path }) => {
+      const res = await call(outsider, method, fill(path), outsider.csrf)
+      expect(res.status).toBe(404)
+    },
+  )
+
+})
