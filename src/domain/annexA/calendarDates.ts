@@ -1,0 +1,82 @@
+/** Calendar arithmetic on 'YYYY-MM-DD' strings; UTC throughout so the London clock change never shifts a date. */
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0')
+}
+
+/** 'YYYY-MM-DD' for a valid calendar date, else null (rejects 31/02 and the like). */
+export function isoFromParts(year: number, month: number, day: number): string | null {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return null
+  if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1000 || year > 9999) return null
+  const d = new Date(Date.UTC(year, month - 1, day))
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`
+}
+
+/** True for a valid 'YYYY-MM-DD' string. */
+export function isIsoDate(value: string): boolean {
+  const m = ISO.exec(value)
+  return m !== null && isoFromParts(Number(m[1]), Number(m[2]), Number(m[3])) === value
+}
+
+/** The calendar date of a Date in UTC (exceljs gives dates as UTC midnight). */
+export function isoFromUtcDate(date: Date): string | null {
+  if (Number.isNaN(date.getTime())) return null
+  return isoFromParts(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())
+}
+
+/** Today's calendar date in Europe/London. */
+export function londonToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+}
+
+/**
+ * Subtracts whole months, clamping to the month's end (31 Aug minus 6 months is 28/29 Feb),
+ * which is how people count "the six months before".
+ */
+export function minusMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
+  const total = y * 12 + (m - 1) - months
+  const year = Math.floor(total / 12)
+  const month = (total % 12) + 1
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return `${pad(year, 4)}-${pad(month)}-${pad(Math.min(d, lastDay))}`
+}
+
+/** Whole years from `birth` to `on` (the age a person would give). */
+export function ageInYears(birth: string, on: string): number {
+  const [by, bm, bd] = birth.split('-').map(Number) as [number, number, number]
+  const [oy, om, od] = on.split('-').map(Number) as [number, number, number]
+  return oy - by - (om < bm || (om === bm && od < bd) ? 1 : 0)
+}
+
+/** 'dd/mm/yyyy' for messages and the Ofsted workbook. */
+export function ukDate(iso: string): string {
+  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
+}
+
+const EXCEL_EPOCH_1900 = Date.UTC(1899, 11, 30)
+const EXCEL_EPOCH_1904 = Date.UTC(1904, 0, 1)
+const DAY_MS = 86_400_000
+
+/**
+ * An Excel serial day number as a calendar date. The 1900 system's epoch of 30/12/1899 absorbs Excel's
+ * fictitious 29/02/1900 for every date after it; the 1904 system counts from 01/01/1904.
+ */
+export function isoFromExcelSerial(serial: number, date1904: boolean): string | null {
+  if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465) return null
+  const ms = (date1904 ? EXCEL_EPOCH_1904 : EXCEL_EPOCH_1900) + Math.floor(serial) * DAY_MS
+  return isoFromUtcDate(new Date(ms))
+}
+
+/** Days between two 'YYYY-MM-DD' dates (b − a). */
+export function daysBetween(a: string, b: string): number {
+  return (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS
+}
+
+/** The date `days` after `iso`. */
+export function plusDays(iso: string, days: number): string {
+  return isoFromUtcDate(new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS)) ?? iso
+}

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
+import { ILACS_LIST_RULES } from './ilacsListRules'
+import { normaliseHeader, slugify } from './normaliseText'
+import {
+  annexASpecFileSchema,
+  type AnnexASpecFile,
+  type CodeList,
+  type ColumnSpec,
+  type ListLibrary,
+  type ListSpec,
+  type RawList,
+} from './specSchema'
+
+/** ILACS Annex A versions: 2023 uses "Gender"; from 2026 the column is "Sex" (same codes, same column id). */
+export type IlacsSpecVersion = 'ilacs-2023' | 'ilacs-2026'
+
+export const ILACS_SPEC_URL = new URL('../../../reference/annex-a/ilacs-annex-a-spec.yaml', import.meta.url)
+
+/** Parses and validates spec YAML text (ILACS or a theme file); throws a zod error describing what is wrong. */
+export function parseSpecFile(yamlText: string): AnnexASpecFile {
+  return annexASpecFileSchema.parse(parseYaml(yamlText, { maxAliasCount: -1 }))
+}
+
+/** Turns the spec's "/pattern/flags" notation into a RegExp (a bare pattern is taken as case-insensitive). */
+function toRegExp(pattern: string): RegExp {
+  const match = /^\/(.*)\/([a-z]*)$/s.exec(pattern)
+  return match ? new RegExp(match[1] ?? '', match[2] ?? 'i') : new RegExp(pattern, 'i')
+}
+
+function resolveColumnRef(ref: string, columns: ColumnSpec[], listKey: string): string {
+  const wanted = normaliseHeader(ref)
+  const found = columns.find((c) => c.id === ref || normaliseHeader(c.label) === wanted)
+  if (!found) throw new Error(`${listKey}: rule refers to unknown column "${ref}"`)
+  return found.id
+}
+
+function buildList(
+  key: string,
+  raw: RawList,
+  codelists: Record<string, CodeList>,
+  specVersion: string,
+  renameGenderToSex: boolean,
+): ListSpec {
+  const columns: ColumnSpec[] = raw.columns.map((c) => {
+    const id = c.id ?? slugify(c.name)
+    const isGender = id === 'gender'
+    const label = isGender && renameGenderToSex ? 'Sex' : c.name
+    const aliases = new Set([c.name, ...(c.aliases ?? [])].map(normaliseHeader))
+    // Both spellings are accepted whichever version is chosen: areas switch templates at different times.
+    if (isGender) ['gender', 'sex', 'gender sex', 'sex gender'].forEach((a) => aliases.add(a))
+    let codeList: CodeList | null = null
+    if (c.codelist) {
+      codeList = codelists[c.codelist] ?? null
+      if (!codeList) throw new Error(`${key}: column "${c.name}" uses unknown code list "${c.codelist}"`)
+    }
+    return {
+      id,
+      label,
+      type: c.type,
+      required: c.required,
+      aliases: [...aliases],
+      patterns: (c.header_regex ?? []).map(toRegExp),
+      codeList,
+      min: c.min ?? null,
+      allowDecimal: c.allow_decimal ?? /^age/.test(id),
+    }
+  })
+  const ids = new Set<string>()
+  for (const c of columns) {
+    if (ids.has(c.id)) throw new Error(`${key}: two columns share the id "${c.id}"`)
+    ids.add(c.id)
+  }
+  const listNumber = /^list (\d+)$/i.exec(key)
+  const childRef = raw.child_id_column === undefined ? (columns[0]?.id ?? null) : raw.child_id_column
+  return {
+    key,
+    number: listNumber ? Number(listNumber[1]) : null,
+    title: raw.title,
+    scope: raw.scope ?? '',
+    columns,
+    period: raw.period
+      ? {
+          months: raw.period.months,
+          eventColumns: raw.period.event_columns.map((r) => resolveColumnRef(r, columns, key)),
+          openWhenBlank: raw.period.open_when_blank.map((r) => resolveColumnRef(r, columns, key)),
+        }
+      : null,
+    dateOrder: (raw.date_order ?? []).map(([a, b]) => [resolveColumnRef(a, columns, key), resolveColumnRef(b, columns, key)]),
+    childIdColumn: childRef === null ? null : resolveColumnRef(childRef, columns, key),
+    specVersion,
+  }
+}
+
+function toCodeLists(file: AnnexASpecFile): Record<string, CodeList> {
+  return Object.fromEntries(Object.entries(file.codelists).map(([name, entries]) => [name, { name, entries: entries.map(({ code, label }) => ({ code, label })) }]))
+}
+
+/**
+ * Builds the typed ILACS lists from spec YAML text. Period and date-order rules come from
+ * ILACS_LIST_RULES unless the YAML supplies its own.
+ */
+export function buildIlacsLibrary(yamlText: string, version: IlacsSpecVersion = 'ilacs-2023'): ListLibrary {
+  const file = parseSpecFile(yamlText)
+  const codelists = toCodeLists(file)
+  const lists = Object.entries(file.lists).map(([key, raw]) => {
+    const rules = ILACS_LIST_RULES[key] ?? {}
+    return buildList(key, { ...rules, ...raw, period: raw.period ?? rules.period, date_order: raw.date_order ?? rules.date_order }, codelists, version, version === 'ilacs-2026')
+  })
+  return { specVersion: version, lists }
+}
+
+/** Loads the ILACS spec shipped in reference/annex-a (read from the repository, not from ../shared). */
+export function loadIlacsLibrary(version: IlacsSpecVersion = 'ilacs-2023'): ListLibrary {
+  return buildIlacsLibrary(readFileSync(ILACS_SPEC_URL, 'utf8'), version)
+}
+
+/**
+ * Adds a framework's theme lists (same file format as the ILACS spec) to a base library.
+ * Theme code lists may refer to the base spec's code lists by name. A theme list with the same key replaces the base list.
+ */
+export function buildListLibrary(baseSpec: ListLibrary, themeLists: Array<AnnexASpecFile | string>): ListLibrary {
+  const baseCodeLists: Record<string, CodeList> = {}
+  for (const list of baseSpec.lists) for (const c of list.columns) if (c.codeList) baseCodeLists[c.codeList.name] = c.codeList
+  const byKey = new Map(baseSpec.lists.map((l) => [l.key, l]))
+  for (const theme of themeLists) {
+    const file = typeof theme === 'string' ? parseSpecFile(theme) : annexASpecFileSchema.parse(theme)
+    const codelists = { ...baseCodeLists, ...toCodeLists(file) }
+    for (const [key, raw] of Object.entries(file.lists)) {
+      byKey.set(key, buildList(key, raw, codelists, baseSpec.specVersion, baseSpec.specVersion === 'ilacs-2026'))
+    }
+  }
+  return { specVersion: baseSpec.specVersion, lists: [...byKey.values()] }
+}

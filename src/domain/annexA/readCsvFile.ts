@@ -1,0 +1,38 @@
+import { readFile, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { parse } from 'csv-parse'
+import { decodeCsvText, detectDelimiter, type CsvEncoding } from './decodeCsvText'
+import { FileRefusal } from './fileRefusal'
+import { BLANK, type RawCell, type RawRow } from './rawCell'
+import type { SheetSource } from './sheetSource'
+
+const MAX_CSV_BYTES = 300 * 1024 * 1024
+
+function toCell(text: string): RawCell {
+  const trimmed = text.trim()
+  return trimmed === '' ? BLANK : { kind: 'text', text: trimmed }
+}
+
+async function* csvRows(text: string, delimiter: string): AsyncGenerator<RawRow> {
+  const parser = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: false })
+  let row = 0
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      row++
+      yield { row, cells: record.map(toCell) }
+    }
+  } catch {
+    throw new FileRefusal('csv.malformed', `The CSV file cannot be read after row ${row} (often a quotation mark that is never closed): fix that row or export the list again.`)
+  }
+}
+
+/** Reads a CSV file holding one list; the file name (e.g. "List 3 referrals.csv") hints which list. */
+export async function readCsvFile(filePath: string, displayName: string): Promise<{ sheet: SheetSource; encoding: CsvEncoding }> {
+  const { size } = await stat(filePath)
+  if (size > MAX_CSV_BYTES) {
+    throw new FileRefusal('file.too-large', `The CSV file is larger than ${MAX_CSV_BYTES / 1024 ** 2} MB, far more than one Annex A list: check it is the right file.`)
+  }
+  const { text, encoding } = decodeCsvText(await readFile(filePath))
+  if (text.trim() === '') throw new FileRefusal('file.empty', 'The CSV file has no content: export the list again and upload the new file.')
+  return { sheet: { name: basename(displayName).replace(/\.[^.]+$/, ''), rows: csvRows(text, detectDelimiter(text)) }, encoding }
+}

@@ -1,0 +1,14 @@
+import type { RawRow } from './rawCell'
+
+/** One sheet (or one CSV file) as a stream of rows, with the name used to hint which list it is. */
+export interface SheetSource {
+  name: string
+  rows: AsyncIterable<RawRow>
+}
+
+export interface ReadInfo {
+  format: 'xlsx' | 'csv'
+  /** CSV only: the character encoding detected. */
+  encoding: string | null
+  date1904: boolean
+}

@@ -1,0 +1,197 @@
+import { basename } from 'node:path'
+import { isIsoDate, londonToday } from './calendarDates'
+import { checkCpChildrenInCin } from './crossListChecks'
+import { FileRefusal } from './fileRefusal'
+import { ListValidator } from './listValidator'
+import type { IlacsSpecVersion } from './loadSpec'
+import { detectHeader, listNumberFromName } from './matchHeaders'
+import { normaliseValue } from './normaliseText'
+import type { RawRow } from './rawCell'
+import { readCsvFile } from './readCsvFile'
+import { readXlsxSheets } from './readXlsxFile'
+import type { AnnexAValidationResult, FileInfo, RuleSummary, ValidationProgress } from './resultModel'
+import { isRuleId, RULES, type RuleId } from './rules'
+import { sniffFileType } from './sniffFileType'
+import type { SheetSource } from './sheetSource'
+import { ilacsLibrary, specVersionFor } from './specCache'
+import type { ListLibrary } from './specSchema'
+import { loadSeed } from './synonymSeedStore'
+import { ValidationContext, type RememberedMappings } from './validationContext'
+import { DEFAULT_ZIP_LIMITS, precheckWorkbookZip, type ZipLimits } from './zipPrecheck'
+
+export interface ValidateOptions {
+  /** The inspection's notification date ('YYYY-MM-DD'); defaults to today in London. */
+  notified?: string
+  /** Lists to validate against (ILACS plus any theme lists); defaults to ILACS for the notification date. */
+  library?: ListLibrary
+  specVersion?: IlacsSpecVersion
+  /** The partnership's earlier answers: column id → spelling → code (spellings are normalised here). */
+  remembered?: Map<string, Map<string, string>>
+  /** The name the file was uploaded as (uploads are stored under other names); used for its extension and list hints. */
+  fileName?: string
+  zipLimits?: Partial<ZipLimits>
+  /** "Now", for the default notification date. */
+  now?: Date
+}
+
+const HEADER_BUFFER_ROWS = 30
+const PROGRESS_EVERY = 2_000
+
+function normaliseRemembered(input: Map<string, Map<string, string>> | undefined): RememberedMappings {
+  const out: RememberedMappings = new Map()
+  for (const [column, spellings] of input ?? []) out.set(column, new Map([...spellings].map(([k, v]) => [normaliseValue(k), v])))
+  return out
+}
+
+function summariseByRule(result: AnnexAValidationResult): RuleSummary[] {
+  const counts = new Map<RuleId, number>()
+  for (const p of result.problems) counts.set(p.rule, (counts.get(p.rule) ?? 0) + 1)
+  return [...counts].map(([rule, count]) => ({ rule, severity: RULES[rule].severity, title: RULES[rule].title, count })).sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1))
+}
+
+function emptyResult(file: FileInfo, notified: string, specVersion: string): AnnexAValidationResult {
+  return { readable: true, specVersion, notified, file, lists: [], problemsByRule: [], problems: [], unmapped: [], rows: [], mappingMethods: {} }
+}
+
+/** One plain sentence for an error nobody anticipated: the details stay in logs, not in front of the user. */
+export function unexpectedErrorSentence(): string {
+  return 'Something unexpected went wrong while checking this file, so it was not validated: try again, and if it happens again send the file to your system administrator.'
+}
+
+/**
+ * Validates an Annex A workbook (.xlsx, one sheet per list) or a CSV file holding one list.
+ * Never throws: a file that cannot be read gives `readable: false` and one problem saying why.
+ */
+export async function validateAnnexAFile(
+  filePath: string,
+  options: ValidateOptions = {},
+  onProgress: (progress: ValidationProgress) => void = () => {},
+): Promise<AnnexAValidationResult> {
+  const fileName = options.fileName ?? basename(filePath)
+  const notified = options.notified && isIsoDate(options.notified) ? options.notified : londonToday(options.now ?? new Date())
+  const library = options.library ?? ilacsLibrary(options.specVersion ?? specVersionFor(notified))
+  const file: FileInfo = { fileName, format: null, encoding: null, date1904: false, ignoredSheets: [] }
+  const result = emptyResult(file, notified, library.specVersion)
+  try {
+    const ctx = new ValidationContext(notified, false, loadSeed().seed, normaliseRemembered(options.remembered), (rowsRead, list) => {
+      if (rowsRead % PROGRESS_EVERY === 0) onProgress({ rowsRead, list })
+    })
+    const kind = await sniffFileType(filePath, fileName)
+    let sheets: AsyncIterable<SheetSource>
+    if (kind === 'zip') {
+      const facts = await precheckWorkbookZip(filePath, { ...DEFAULT_ZIP_LIMITS, ...options.zipLimits })
+      file.format = 'xlsx'
+      file.date1904 = facts.date1904
+      ctx.date1904 = facts.date1904
+      if (facts.date1904) {
+        ctx.add('workbook.date1904', { list: null, row: null, column: null, value: null, message: 'The workbook uses the 1904 date system (older Mac Excel); we converted its dates to the usual calendar, but check a few against the original.' })
+      }
+      sheets = readXlsxSheets(filePath, facts)
+    } else {
+      const csv = await readCsvFile(filePath, fileName)
+      file.format = 'csv'
+      file.encoding = csv.encoding
+      sheets = (async function* () {
+        yield csv.sheet
+      })()
+    }
+    const validators: ListValidator[] = []
+    for await (const sheet of sheets) await validateSheet(sheet, library, ctx, validators, file, kind === 'text')
+    for (const v of validators) v.finish()
+    checkCpChildrenInCin(validators, ctx)
+    if (validators.length === 0 && kind === 'zip') {
+      ctx.add('workbook.no-lists', { list: null, row: null, column: null, value: null, message: 'No Annex A list was found in this workbook: each list needs its own sheet with the template\'s column headings (e.g. "Child Unique ID", "Gender", "Ethnicity").' })
+    }
+    if (kind === 'zip' && validators.length > 0) {
+      for (const list of library.lists) {
+        if (list.number === null || validators.some((v) => v.list === list)) continue
+        ctx.add('workbook.list-missing', { list: list.key, row: null, column: null, value: null, message: `There is no sheet for ${list.key} (${list.title}): add it, or confirm the list is deliberately left out.` })
+      }
+    }
+    finaliseResult(result, ctx, validators, library)
+    onProgress({ rowsRead: ctx.rowsRead, list: null })
+    return result
+  } catch (error) {
+    const refusal = error instanceof FileRefusal && isRuleId(error.rule) ? error : null
+    const rule: RuleId = refusal && isRuleId(refusal.rule) ? refusal.rule : 'internal.error'
+    const message = refusal ? refusal.message : unexpectedErrorSentence()
+    return { ...emptyResult(file, notified, library.specVersion), readable: false, problems: [{ rule, severity: 'error', list: null, row: null, column: null, value: null, message }], problemsByRule: [{ rule, severity: 'error', title: RULES[rule].title, count: 1 }] }
+  }
+}
+
+async function validateSheet(sheet: SheetSource, library: ListLibrary, ctx: ValidationContext, validators: ListValidator[], file: FileInfo, isCsv: boolean): Promise<void> {
+  const buffer: RawRow[] = []
+  let validator: ListValidator | null = null
+  let decided = false
+  const decide = (): void => {
+    decided = true
+    const detected = detectHeader(buffer, library, sheet.name)
+    if (!detected) {
+      const hinted = listNumberFromName(sheet.name)
+      if (isCsv || hinted !== null) {
+        const list = hinted !== null ? (library.lists.find((l) => l.number === hinted)?.key ?? null) : null
+        ctx.add('sheet.header-not-found', {
+          list,
+          row: null,
+          column: null,
+          value: sheet.name,
+          message: buffer.length === 0
+            ? `"${sheet.name}" has no rows: export the list again with its column headings.`
+            : `No row of column headings was found in the first ${HEADER_BUFFER_ROWS} rows of "${sheet.name}": the list must have a heading row such as "Child Unique ID", "Gender", "Ethnicity" above its data.`,
+        })
+      } else file.ignoredSheets.push(sheet.name)
+      return
+    }
+    const { match, nameDisagrees } = detected
+    if (validators.some((v) => v.list === match.list)) {
+      ctx.add('sheet.duplicate-list', { list: match.list.key, row: null, column: null, value: sheet.name, message: `The sheet "${sheet.name}" is a second copy of ${match.list.key}, so we ignored it: combine the rows into one sheet.` })
+      return
+    }
+    validator = new ListValidator(match, ctx, sheet.name)
+    validators.push(validator)
+    if (nameDisagrees) {
+      ctx.add('sheet.name-mismatch', { list: match.list.key, row: match.headerRow, column: null, value: sheet.name, message: `The sheet is named "${sheet.name}" but its columns are those of ${match.list.key} (${match.list.title}), so we read it as ${match.list.key}: rename the sheet if that is right.` })
+    }
+    validator.reportHeaders()
+    for (const row of buffer) if (row.row > match.headerRow) validator.processRow(row)
+  }
+  for await (const row of sheet.rows) {
+    if (!decided) {
+      buffer.push(row)
+      if (buffer.length >= HEADER_BUFFER_ROWS) decide()
+      continue
+    }
+    // Rows of ignored sheets are still read: the streaming reader must pass them to reach the next sheet.
+    if (validator) (validator as ListValidator).processRow(row)
+  }
+  if (!decided) decide()
+}
+
+function finaliseResult(result: AnnexAValidationResult, ctx: ValidationContext, validators: ListValidator[], library: ListLibrary): void {
+  const order = new Map(library.lists.map((l, i) => [l.key, i]))
+  const columnOrder = new Map<string, number>()
+  for (const l of library.lists) l.columns.forEach((c, i) => columnOrder.set(`${l.key}\u0000${c.label}`, i))
+  ctx.problems.sort((a, b) =>
+    (a.list === null ? -1 : (order.get(a.list) ?? 99)) - (b.list === null ? -1 : (order.get(b.list) ?? 99)) ||
+    (a.row ?? 0) - (b.row ?? 0) ||
+    (columnOrder.get(`${a.list}\u0000${a.column}`) ?? 999) - (columnOrder.get(`${b.list}\u0000${b.column}`) ?? 999),
+  )
+  result.problems = ctx.problems
+  validators.sort((a, b) => (order.get(a.key) ?? 99) - (order.get(b.key) ?? 99))
+  result.lists = validators.map((v) => {
+    let accepted = 0
+    let withProblems = 0
+    for (const row of v.rowsByNumber.values()) {
+      if (row.errors === 0) accepted++
+      if (row.errors + row.queries > 0) withProblems++
+    }
+    let errors = 0
+    let queries = 0
+    for (const p of ctx.problems) if (p.list === v.key) p.severity === 'error' ? errors++ : queries++
+    return { list: v.key, title: v.list.title, sheet: v.sheetName, headerRow: v.headerRow, rowsRead: v.rowsRead, rowsAccepted: accepted, rowsWithProblems: withProblems, errors, queries }
+  })
+  result.rows = ctx.rows.sort((a, b) => (order.get(a.list) ?? 99) - (order.get(b.list) ?? 99) || a.row - b.row)
+  result.unmapped = [...ctx.unmapped.values()].sort((a, b) => b.count - a.count)
+  result.mappingMethods = ctx.mappingMethods
+  result.problemsByRule = summariseByRule(result)
+}
