@@ -55,6 +55,11 @@ describe('bundled England and Wales bank holidays', () => {
     expect(titleOn('2023-05-08')).toMatch(/coronation/)
   })
 
+  it('covers years past the published list from the rules (2027: Christmas on a Saturday)', () => {
+    expect(dates(2027)).toEqual(['2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28'])
+    expect(dates(2028)).toEqual(['2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26'])
+  })
+
   it('uses only the rules where there is no exception', () => {
     expect(bundledBankHolidays(2030)).toEqual(ruleBankHolidays(2030))
     expect(ruleBankHolidays(2012).map((h) => h.date)).toContain('2012-05-28')

@@ -8,6 +8,8 @@ const calendar = WorkingDayCalendar.bundled()
 // Dates from 2014 to 2032, where the bundled list is checked.
 const anyDate = fc.integer({ min: toDayNumber('2014-01-01'), max: toDayNumber('2032-12-31') }).map(fromDayNumber)
 const offset = fc.integer({ min: -400, max: 400 })
+// Pairs of dates up to about two years apart: the span an inspection timeline can cover.
+const datePair = fc.tuple(anyDate, fc.integer({ min: -700, max: 700 })).map(([a, days]) => [a, addDays(a, days)] as const)
 
 describe('WorkingDayCalendar', () => {
   it('knows weekends, bank holidays and their names', () => {
@@ -105,7 +107,7 @@ describe('WorkingDayCalendar', () => {
         }),
       )
       fc.assert(
-        fc.property(anyDate, anyDate, (a, b) => {
+        fc.property(datePair, ([a, b]) => {
           fc.pre(calendar.isWorkingDay(b))
           expect(calendar.addWorkingDays(a, calendar.workingDaysBetween(a, b))).toBe(b)
         }),
@@ -114,7 +116,7 @@ describe('WorkingDayCalendar', () => {
 
     it('workingDaysBetween is antisymmetric between working days and moves by one per working day', () => {
       fc.assert(
-        fc.property(anyDate, anyDate, (a, b) => {
+        fc.property(datePair, ([a, b]) => {
           // Counting is (from, to] forwards and [to, from) backwards, so it is symmetric only between working days.
           if (calendar.isWorkingDay(a) && calendar.isWorkingDay(b)) expect(calendar.workingDaysBetween(a, b) + calendar.workingDaysBetween(b, a)).toBe(0)
           fc.pre(b >= a)

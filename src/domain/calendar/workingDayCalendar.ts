@@ -1,5 +1,5 @@
 import type { ClosureDay, Holiday } from './holiday'
-import { addDays, assertIsoDate, isWeekend, toDayNumber, yearOf, type IsoDate } from './isoDate'
+import { addDays, assertIsoDate, fromDayNumber, isWeekend, toDayNumber, yearOf, type IsoDate } from './isoDate'
 import { bundledBankHolidays } from './rules'
 
 /** What a {@link WorkingDayCalendar} is built from. */
@@ -54,7 +54,7 @@ export class WorkingDayCalendar {
   /** True on a weekday that is neither a bank holiday nor a local closure day. */
   isWorkingDay(date: IsoDate): boolean {
     assertIsoDate(date)
-    return !isWeekend(date) && this.holidayName(date) === null
+    return this.working(date)
   }
 
   /** The bank holiday or closure name for `date`, or null (weekends are not named). */
@@ -71,13 +71,13 @@ export class WorkingDayCalendar {
     assertIsoDate(date)
     if (!Number.isInteger(n)) throw new RangeError(`Working days must be a whole number, not ${n}.`)
     if (Math.abs(n) > MAX_STEPS) throw new RangeError(`${n} working days is too far to count.`)
-    if (n === 0) return this.isWorkingDay(date) ? date : this.nextWorkingDay(date)
+    if (n === 0) return this.working(date) ? date : this.nextWorkingDay(date)
     const step = n > 0 ? 1 : -1
     let remaining = Math.abs(n)
     let current = date
     while (remaining > 0) {
       current = addDays(current, step)
-      if (this.isWorkingDay(current)) remaining -= 1
+      if (this.working(current)) remaining -= 1
     }
     return current
   }
@@ -107,13 +107,11 @@ export class WorkingDayCalendar {
     assertIsoDate(to)
     const span = toDayNumber(to) - toDayNumber(from)
     if (Math.abs(span) > MAX_STEPS) throw new RangeError(`${from} and ${to} are too far apart to count.`)
+    const [first, last, sign] = span > 0 ? [toDayNumber(from) + 1, toDayNumber(to), 1] : [toDayNumber(to), toDayNumber(from) - 1, -1]
     let count = 0
-    if (span > 0) {
-      for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (this.isWorkingDay(d)) count += 1
-    } else {
-      for (let d = to; d < from; d = addDays(d, 1)) if (this.isWorkingDay(d)) count -= 1
-    }
-    return count
+    for (let day = first; day <= last; day += 1) if (this.working(fromDayNumber(day))) count += 1
+    // Avoid -0, which would surprise callers comparing with Object.is.
+    return count === 0 ? 0 : sign * count
   }
 
   /**
@@ -143,6 +141,11 @@ export class WorkingDayCalendar {
         notified,
       )
     }
+  }
+
+  // Unchecked version for the counting loops, which only ever produce valid dates.
+  private working(date: IsoDate): boolean {
+    return !isWeekend(date) && !this.bankHolidayMap(yearOf(date)).has(date) && !this.closures.has(date)
   }
 
   private bankHolidayMap(year: number): Map<IsoDate, string> {

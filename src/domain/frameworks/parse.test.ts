@@ -2,7 +2,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { WorkingDayCalendar } from '../calendar/workingDayCalendar'
 import { AGENCY_TYPES } from '../directory'
+import { computeTimeline } from '../timeline/compute'
 import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from './load'
 import { formatFrameworkProblem, parseFramework } from './parse'
 
@@ -45,6 +47,8 @@ describe('bundled frameworks', () => {
       expect(f.caseRecords.find((r) => r.agencyType === 'health-provider')?.seenOnSiteOnly).toBe(true)
       expect(f.requiredDocuments.map((d) => d.id)).toEqual(expect.arrayContaining(['masa-arrangements', 'masa-yearly-report', 'threshold-document']))
       for (const a of f.agenciesInScope) expect(AGENCY_TYPES).toContain(a)
+      const timeline = computeTimeline(f.timeline, { notified: '2023-01-09' }, WorkingDayCalendar.bundled())
+      expect(timeline.find((m) => m.id === 'fieldwork-start')).toMatchObject({ date: '2023-01-23', day: 11 })
       const ids = f.timeline.milestones.map((m) => m.id)
       expect(ids).toEqual(expect.arrayContaining([
         'notification', 'set-up-meeting', 'annex-a-due', 'children-selected', 'agency-returns-due', 'audit-children-selected',
