@@ -114,10 +114,12 @@ describe('sign-in', () => {
   it('ends an inspector’s access after their end date', async () => {
     const p = await createPartnership(t, 'P')
     const inspector = await createPerson(t, p, ['inspector'], { accessEndsOn: '2026-03-03' })
+    t.clock.set('2026-03-03T23:40:00Z')
     const agent = await signIn(t, inspector)
-    t.clock.set('2026-03-03T09:20:00Z')
+    t.clock.set('2026-03-03T23:55:00Z')
     await agent.get('/').expect(200)
-    t.clock.set('2026-03-04T09:00:00Z')
+    // Five minutes past midnight: not idle, but access ended with the 3rd of March.
+    t.clock.set('2026-03-04T00:05:00Z')
     await agent.get('/').expect(303)
     const fresh = request.agent(t.app)
     const csrf = csrfFrom((await fresh.get('/sign-in')).text)
