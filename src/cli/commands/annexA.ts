@@ -1,11 +1,96 @@
-import type { CliCommand } from '../types'
+import { access } from 'node:fs/promises'
+import { isIsoDate } from '../../domain/annexA/calendarDates'
+import type { AnnexAValidationResult } from '../../domain/annexA/resultModel'
+import { validateAnnexAFile } from '../../domain/annexA/validateAnnexAFile'
+import type { CliCommand, CliIo } from '../types'
 
-// Placeholder until the Annex A domain lands.
+const USAGE = 'Usage: npm run jtai -- annex-a validate <file> [--notified YYYY-MM-DD] [--json]\n'
+
+function toJson(result: AnnexAValidationResult): string {
+  return `${JSON.stringify({
+    lists: result.lists.map((l) => ({ list: l.list, rows: l.rowsRead, errors: l.errors, queries: l.queries })),
+    problems: result.problems.map((p) => ({ rule: p.rule, severity: p.severity, list: p.list, row: p.row, column: p.column, message: p.message })),
+  })}\n`
+}
+
+function toText(result: AnnexAValidationResult): string {
+  const lines = [`${result.file.fileName}: checked against ${result.specVersion} for notification date ${result.notified}`, '']
+  for (const l of result.lists) {
+    lines.push(`${l.list.padEnd(8)} ${String(l.rowsRead).padStart(7)} rows  ${String(l.rowsAccepted).padStart(7)} accepted  ${String(l.errors).padStart(6)} errors  ${String(l.queries).padStart(6)} queries  (${l.title})`)
+  }
+  if (result.file.ignoredSheets.length) lines.push('', `Ignored sheets: ${result.file.ignoredSheets.join(', ')}`)
+  if (result.problemsByRule.length) {
+    lines.push('', 'Problems by rule:')
+    for (const r of result.problemsByRule) lines.push(`  ${String(r.count).padStart(6)}  ${r.severity.padEnd(5)}  ${r.title} (${r.rule})`)
+    lines.push('', 'First problems:')
+    for (const p of result.problems.slice(0, 20)) lines.push(`  ${p.severity.padEnd(5)} ${p.list ?? 'file'}${p.row ? ` row ${p.row}` : ''}${p.column ? ` [${p.column}]` : ''}: ${p.message}`)
+    if (result.problems.length > 20) lines.push(`  … and ${result.problems.length - 20} more (use --json for all).`)
+  } else lines.push('', 'No problems found.')
+  return `${lines.join('\n')}\n`
+}
+
+async function validate(args: string[], io: CliIo): Promise<number> {
+  let file: string | null = null
+  let notified: string | undefined
+  let json = false
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? ''
+    if (arg === '--json') json = true
+    else if (arg === '--notified') {
+      notified = args[++i]
+      if (!notified || !isIsoDate(notified)) {
+        io.stderr('The --notified date must be a real date written YYYY-MM-DD, for example --notified 2024-03-04.\n')
+        return 2
+      }
+    } else if (arg.startsWith('--notified=')) {
+      notified = arg.slice('--notified='.length)
+      if (!isIsoDate(notified)) {
+        io.stderr('The --notified date must be a real date written YYYY-MM-DD, for example --notified 2024-03-04.\n')
+        return 2
+      }
+    } else if (arg.startsWith('--')) {
+      io.stderr(`Unknown option ${arg}.\n${USAGE}`)
+      return 2
+    } else if (file === null) file = arg
+    else {
+      io.stderr(`Only one file can be validated at a time.\n${USAGE}`)
+      return 2
+    }
+  }
+  if (!file) {
+    io.stderr(USAGE)
+    return 2
+  }
+  try {
+    await access(file)
+  } catch {
+    io.stderr(`There is no readable file at ${file}: check the path.\n`)
+    return 2
+  }
+  const result = await validateAnnexAFile(file, { notified })
+  if (!result.readable) {
+    io.stderr(`${result.problems[0]?.message ?? 'The file could not be read.'}\n`)
+    return 2
+  }
+  io.stdout(json ? toJson(result) : toText(result))
+  return result.problems.some((p) => p.severity === 'error') ? 1 : 0
+}
+
+/** `annex-a validate <file> [--notified YYYY-MM-DD] [--json]`: validates without writing anything. Exit 0 clean, 1 errors found, 2 unreadable or bad usage. */
 export const annexACommand: CliCommand = {
   name: 'annex-a',
   summary: 'Validate an Annex A workbook (annex-a validate <file> [--notified YYYY-MM-DD] [--json])',
-  async run(_args, io) {
-    io.stderr('The annex-a command is not available yet.\n')
-    return 1
+  async run(args, io) {
+    const [sub, ...rest] = args
+    if (sub !== 'validate') {
+      io.stderr(USAGE)
+      return 2
+    }
+    try {
+      return await validate(rest, io)
+    } catch {
+      io.stderr('Something unexpected went wrong while checking this file: try again, and if it happens again send the file to your system administrator.\n')
+      return 1
+    }
   },
 }

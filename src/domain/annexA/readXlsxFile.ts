@@ -65,14 +65,18 @@ export function toRawCell(value: unknown, shiftDays: number, formula?: FormulaFl
 }
 
 async function* sheetRows(sheet: AsyncIterable<ExcelJS.Row>, shiftDays: number): AsyncGenerator<RawRow> {
-  for await (const row of sheet) {
-    const values = row.values
-    if (!Array.isArray(values)) continue
-    const cells: RawCell[] = new Array<RawCell>(Math.max(0, values.length - 1))
-    // exceljs rows are 1-based and sparse.
-    for (let i = 1; i < values.length; i++) cells[i - 1] = toRawCell(values[i], shiftDays)
-    for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = BLANK
-    yield { row: row.number, cells }
+  try {
+    for await (const row of sheet) {
+      const values = row.values
+      if (!Array.isArray(values)) continue
+      const cells: RawCell[] = new Array<RawCell>(Math.max(0, values.length - 1))
+      // exceljs rows are 1-based and sparse.
+      for (let i = 1; i < values.length; i++) cells[i - 1] = toRawCell(values[i], shiftDays)
+      for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = BLANK
+      yield { row: row.number, cells }
+    }
+  } catch {
+    throw new FileRefusal('xlsx.unreadable', DAMAGED)
   }
 }
 
@@ -144,17 +148,7 @@ export async function* readXlsxSheets(filePath: string, facts: WorkbookFacts): A
         throw new FileRefusal('xlsx.unreadable', DAMAGED)
       }
       if (!rows) continue
-      const source = rows
-      yield {
-        name: sheet.name,
-        rows: (async function* () {
-          try {
-            yield* sheetRows(source, shiftDays)
-          } catch {
-            throw new FileRefusal('xlsx.unreadable', DAMAGED)
-          }
-        })(),
-      }
+      yield { name: sheet.name, rows: sheetRows(rows, shiftDays) }
     }
   } finally {
     zip.close()

@@ -171,12 +171,25 @@ function finaliseResult(result: AnnexAValidationResult, ctx: ValidationContext, 
   const order = new Map(library.lists.map((l, i) => [l.key, i]))
   const columnOrder = new Map<string, number>()
   for (const l of library.lists) l.columns.forEach((c, i) => columnOrder.set(`${l.key}\u0000${c.label}`, i))
-  ctx.problems.sort((a, b) =>
-    (a.list === null ? -1 : (order.get(a.list) ?? 99)) - (b.list === null ? -1 : (order.get(b.list) ?? 99)) ||
-    (a.row ?? 0) - (b.row ?? 0) ||
-    (columnOrder.get(`${a.list}\u0000${a.column}`) ?? 999) - (columnOrder.get(`${b.list}\u0000${b.column}`) ?? 999),
-  )
+  // Sort keys computed once per problem: most arrive in order, but list-end and cross-list findings do not.
+  const keyed = ctx.problems.map((p) => ({
+    p,
+    list: p.list === null ? -1 : (order.get(p.list) ?? 99),
+    row: p.row ?? 0,
+    column: p.column === null ? -1 : (columnOrder.get(`${p.list}\u0000${p.column}`) ?? 999),
+  }))
+  keyed.sort((a, b) => a.list - b.list || a.row - b.row || a.column - b.column)
+  ctx.problems.length = 0
+  for (const k of keyed) ctx.problems.push(k.p)
   result.problems = ctx.problems
+  const tally = new Map<string, { errors: number; queries: number }>()
+  for (const p of ctx.problems) {
+    if (p.list === null) continue
+    const t = tally.get(p.list) ?? { errors: 0, queries: 0 }
+    if (p.severity === 'error') t.errors++
+    else t.queries++
+    tally.set(p.list, t)
+  }
   validators.sort((a, b) => (order.get(a.key) ?? 99) - (order.get(b.key) ?? 99))
   result.lists = validators.map((v) => {
     let accepted = 0
@@ -185,9 +198,8 @@ function finaliseResult(result: AnnexAValidationResult, ctx: ValidationContext, 
       if (row.errors === 0) accepted++
       if (row.errors + row.queries > 0) withProblems++
     }
-    let errors = 0
-    let queries = 0
-    for (const p of ctx.problems) if (p.list === v.key) p.severity === 'error' ? errors++ : queries++
+    const errors = tally.get(v.key)?.errors ?? 0
+    const queries = tally.get(v.key)?.queries ?? 0
     return { list: v.key, title: v.list.title, sheet: v.sheetName, headerRow: v.headerRow, rowsRead: v.rowsRead, rowsAccepted: accepted, rowsWithProblems: withProblems, errors, queries }
   })
   result.rows = ctx.rows.sort((a, b) => (order.get(a.list) ?? 99) - (order.get(b.list) ?? 99) || a.row - b.row)
