@@ -49,7 +49,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       dataPath = join(options.dataDir, 'db')
       mkdirSync(dataPath, { recursive: true })
     }
-    const pglite = new PGlite(dataPath, { parsers: { [DATE_OID]: (v: string) => v } })
+    const pglite = new PGlite(dataPath)
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
     handle = { db, kind: 'pglite', close: () => db.destroy() }
   }

@@ -82,11 +82,14 @@ class PGliteDriver implements Driver {
   }
 }
 
+/** DATE comes back as 'YYYY-MM-DD' text: a calendar date must never pass through a time zone. */
+const PARSERS = { 1082: (value: string) => value }
+
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters], { rowMode: 'object' })
+    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters], { rowMode: 'object', parsers: PARSERS })
     const affected = result.affectedRows
     return {
       rows: result.rows,
