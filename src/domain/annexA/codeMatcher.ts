@@ -6,7 +6,7 @@ export type MappingMethod = 'exact' | 'bare-code' | 'label' | 'letter-prefix' | 
 
 export type CodeLookup = { code: string; method: MappingMethod } | { code: null; method: 'unmapped' }
 
-const LETTER_PREFIX = /^([a-z]{1,2})[).]\s*(.*)$/s
+const LETTER_PREFIX = /^([a-z]{1,2}\d?)[).]\s*(.*)$/s
 /** A code's own short token: "1A" in "a) 1A: Individual", "N1" in "N1 - Abuse or neglect", "WBRI" in "a) WBRI". */
 const TOKEN = /^([a-z0-9]{1,6})(?:\s*[:)]|\s+-\s|$)/
 const VALUE_TOKEN_STRICT = /^([a-z0-9]{1,6})(?:\s*[:).]|\s+-|$)/
