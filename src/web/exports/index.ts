@@ -1,0 +1,7 @@
+export { ClientClosedError } from './clientGone'
+export { csvCell, csvRow, sendCsv, toCsv, UTF8_BOM, type CellValue, type CsvRow } from './csv'
+export { sendDownload, type Download } from './download'
+export { clearDownloadHeaders, contentDisposition, setDownloadHeaders, type DownloadHeaders } from './downloadHeaders'
+export { neutraliseFormula } from './formulaSafe'
+export { safeXlsxValue, sendXlsx, XLSX_MIME, type XlsxWorkbook } from './xlsx'
+export { streamZip, type ZipEntry } from './zip'
