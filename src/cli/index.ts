@@ -1,4 +1,6 @@
 import { annexACommand } from './commands/annexA'
+import { auditCommand } from './commands/audit'
+import { demoCommand } from './commands/demo'
 import { timelineCommand } from './commands/timeline'
 import type { CliCommand, CliIo } from './types'
 
@@ -7,7 +9,7 @@ const io: CliIo = {
   stderr: (t) => process.stderr.write(t),
 }
 
-const commands: CliCommand[] = [timelineCommand, annexACommand]
+const commands: CliCommand[] = [demoCommand, auditCommand, timelineCommand, annexACommand]
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv

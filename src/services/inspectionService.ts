@@ -1,0 +1,262 @@
+import type { Kysely } from 'kysely'
+import * as repo from '../db/repositories/inspectionRepository'
+import type { Database } from '../db/schema'
+import type { Clock } from '../domain/clock'
+import type { WorkingDayCalendar } from '../domain/calendar'
+import type { Role } from '../domain/directory'
+import { frameworkSchema, type Framework } from '../domain/frameworks'
+import { computeTimeline, TimelineError, type ComputedMilestone, type MilestoneOverride, type MilestoneTemplate } from '../domain/timeline'
+import type { CalendarService } from './calendarService'
+import { AppError, notFound, ValidationError } from './errors'
+import type { FrameworkService } from './frameworkService'
+import { actorOf, type Scope } from './scope'
+import { change } from './transaction'
+
+export interface NewInspection {
+  frameworkId: string
+  notifiedOn: string
+  notifiedTime: string | null
+  practice: boolean
+}
+
+export interface OverrideInput {
+  date: string
+  /** null keeps the template's time. */
+  time: string | null
+  reason: string
+}
+
+export interface LocalTaskInput {
+  title: string
+  description: string
+  ownerRole: Role
+  anchorMilestone: string
+  offsetWorkingDays: number
+  time: string | null
+  keepInPlan: boolean
+}
+
+/** A computed milestone with who overrode it and why, when they did. */
+export interface TimelineMilestone extends ComputedMilestone {
+  override: { reason: string; by: string | null; at: Date; computedDate: string } | null
+}
+
+export interface InspectionTimeline {
+  inspection: repo.InspectionRow
+  framework: Framework
+  milestones: TimelineMilestone[]
+  calendar: WorkingDayCalendar
+}
+
+/** Where "now" is for deadlines: the date and time on UK clocks. */
+export function londonNow(clock: Clock): { date: string; time: string } {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(clock.now())
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00'
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}` }
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40)
+      .replace(/-+$/g, '') || 'task'
+  )
+}
+
+const taskTemplate = (t: repo.TaskRow): MilestoneTemplate => ({
+  id: t.task_id,
+  title: t.title,
+  description: t.description,
+  ownerRole: t.owner_role,
+  anchor: { kind: 'after', milestone: t.anchor_milestone, workingDays: t.offset_working_days },
+  ...(t.time ? { time: t.time } : {}),
+})
+
+/**
+ * Inspections and their timelines. An inspection keeps a snapshot of the framework it began with,
+ * so a later upload never moves its dates; its milestones are computed on every read from that
+ * snapshot, the partnership's working-day calendar, its overrides and its local tasks.
+ */
+export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks: FrameworkService, calendars: CalendarService) {
+  async function requireInspection(scope: Scope, id: string): Promise<repo.InspectionRow> {
+    const inspection = await repo.findInspection(db, scope.partnershipId, id)
+    if (!inspection) throw notFound('Inspection')
+    return inspection
+  }
+
+  async function build(scope: Scope, inspection: repo.InspectionRow, handle: Kysely<Database> = db): Promise<InspectionTimeline> {
+    const framework = frameworkSchema.parse(inspection.framework)
+    const [calendar, overrideRows, tasks] = await Promise.all([
+      calendars.calendarFor(scope.partnershipId, handle),
+      repo.overridesOf(handle, scope.partnershipId, inspection.id),
+      repo.localTasksOf(handle, scope.partnershipId, inspection.id),
+    ])
+    const overrides: Record<string, MilestoneOverride> = {}
+    for (const o of overrideRows) overrides[o.milestone_id] = o.time === null ? { date: o.date } : { date: o.date, time: o.time }
+    const notification = { notified: inspection.notified_on, ...(inspection.notified_time ? { notifiedTime: inspection.notified_time } : {}) }
+    const localTasks = tasks.map(taskTemplate)
+    let computed: ComputedMilestone[]
+    let plain: ComputedMilestone[]
+    try {
+      computed = computeTimeline(framework.timeline, notification, calendar, overrides, localTasks)
+      plain = overrideRows.length ? computeTimeline(framework.timeline, notification, calendar, {}, localTasks) : computed
+    } catch (error) {
+      if (error instanceof TimelineError) throw new AppError(409, `The timeline cannot be worked out: ${error.message} Check the partnership’s closure days and bank holidays.`)
+      throw error
+    }
+    const plainDate = new Map(plain.map((m) => [m.id, m.date]))
+    const byMilestone = new Map(overrideRows.map((o) => [o.milestone_id, o]))
+    const milestones = computed.map((m) => {
+      const o = byMilestone.get(m.id)
+      return { ...m, override: o ? { reason: o.reason, by: o.overridden_by_name, at: o.at, computedDate: plainDate.get(m.id) ?? m.date } : null }
+    })
+    return { inspection, framework, milestones, calendar }
+  }
+
+  async function timeline(scope: Scope, id: string): Promise<InspectionTimeline> {
+    return build(scope, await requireInspection(scope, id))
+  }
+
+  return {
+    list: (scope: Scope) => repo.listInspections(db, scope.partnershipId),
+    get: requireInspection,
+    timeline,
+
+    /** The open inspection the home page talks about: the newest real one, else the newest practice one. */
+    async current(scope: Scope): Promise<InspectionTimeline | null> {
+      const open = (await repo.listInspections(db, scope.partnershipId)).filter((i) => i.status === 'open')
+      const chosen = open.find((i) => !i.practice) ?? open[0]
+      if (!chosen) return null
+      try {
+        return await build(scope, chosen)
+      } catch (error) {
+        if (error instanceof AppError) return null
+        throw error
+      }
+    },
+
+    /**
+     * Starts an inspection from the partnership's current version of the framework, copying the
+     * partnership's local plan into it. A notification date that is not a working day is refused.
+     */
+    async create(scope: Scope, input: NewInspection) {
+      const effective = await frameworks.get(scope, input.frameworkId).catch(() => {
+        throw new ValidationError({ frameworkId: 'Select a framework from the list' })
+      })
+      const framework = effective.framework
+      const calendar = await calendars.calendarFor(scope.partnershipId)
+      const plan = await repo.localPlan(db, scope.partnershipId)
+      const templateIds = new Set(framework.timeline.milestones.map((m) => m.id))
+      // A plan task anchored to a milestone this framework does not have cannot be placed.
+      const copied = plan.filter((t) => templateIds.has(t.anchor_milestone) && !templateIds.has(t.task_id))
+      try {
+        computeTimeline(framework.timeline, { notified: input.notifiedOn, ...(input.notifiedTime ? { notifiedTime: input.notifiedTime } : {}) }, calendar, {}, copied.map(taskTemplate))
+      } catch (error) {
+        if (error instanceof TimelineError && (error.code === 'not-a-working-day' || error.code === 'invalid-date')) {
+          throw new ValidationError({ notifiedOn: `${error.message} Enter the date of a working day (Monday to Friday, not a bank holiday or closure day).` })
+        }
+        throw error
+      }
+      return change(db, clock, actorOf(scope), async (trx, now) => {
+        const inspection = await repo.insertInspection(
+          trx,
+          scope.partnershipId,
+          { frameworkId: framework.id, framework, frameworkVersionId: effective.versionId, notifiedOn: input.notifiedOn, notifiedTime: input.notifiedTime, practice: input.practice, createdBy: scope.personId },
+          now,
+        )
+        for (const t of copied) {
+          await repo.insertLocalTask(trx, scope.partnershipId, inspection.id, { taskId: t.task_id, title: t.title, description: t.description, ownerRole: t.owner_role, anchorMilestone: t.anchor_milestone, offsetWorkingDays: t.offset_working_days, time: t.time, createdBy: scope.personId }, now)
+        }
+        return {
+          result: { inspection, skippedPlanTasks: plan.length - copied.length },
+          audit: {
+            action: 'inspection.created',
+            entityType: 'inspection',
+            entityId: inspection.id,
+            summary: `Started ${input.practice ? 'a practice' : 'an'} inspection: ${framework.title}, notified ${input.notifiedOn}`,
+            details: { frameworkId: framework.id, frameworkVersion: framework.version, frameworkVersionId: effective.versionId, notifiedOn: input.notifiedOn, notifiedTime: input.notifiedTime, practice: input.practice, localPlanTasksCopied: copied.length },
+          },
+        }
+      })
+    },
+
+    /** Fixes a milestone's date (and optionally time); milestones counted from it move with it. */
+    async overrideMilestone(scope: Scope, id: string, milestoneId: string, input: OverrideInput): Promise<TimelineMilestone> {
+      const current = await timeline(scope, id)
+      const before = current.milestones.find((m) => m.id === milestoneId)
+      if (!before) throw notFound('Milestone')
+      if (!input.reason.trim()) throw new ValidationError({ reason: 'Enter the reason for the change' })
+      return change(db, clock, actorOf(scope), async (trx, now) => {
+        await repo.upsertOverride(trx, scope.partnershipId, id, { milestoneId, date: input.date, time: input.time, reason: input.reason, by: scope.personId }, now)
+        const after = (await build(scope, current.inspection, trx)).milestones
+        const moved = after.filter((m) => m.id !== milestoneId && current.milestones.find((b) => b.id === m.id)?.date !== m.date).map((m) => m.id)
+        const updated = after.find((m) => m.id === milestoneId)!
+        return {
+          result: updated,
+          audit: {
+            action: 'milestone.overridden',
+            entityType: 'inspection',
+            entityId: id,
+            summary: `Moved ${before.title} from ${before.date}${before.time ? ` ${before.time}` : ''} to ${updated.date}${updated.time ? ` ${updated.time}` : ''}`,
+            details: { milestoneId, before: { date: before.date, time: before.time }, after: { date: updated.date, time: updated.time }, reason: input.reason, moved },
+          },
+        }
+      })
+    },
+
+    /** Goes back to the computed date for a milestone. */
+    async resetMilestone(scope: Scope, id: string, milestoneId: string): Promise<void> {
+      const current = await timeline(scope, id)
+      const milestone = current.milestones.find((m) => m.id === milestoneId)
+      if (!milestone) throw notFound('Milestone')
+      if (!milestone.override) return
+      await change(db, clock, actorOf(scope), async (trx) => {
+        await repo.deleteOverride(trx, scope.partnershipId, id, milestoneId)
+        return {
+          result: undefined,
+          audit: { action: 'milestone.override-removed', entityType: 'inspection', entityId: id, summary: `${milestone.title} is back to its computed date ${milestone.override!.computedDate}`, details: { milestoneId, was: milestone.date, now: milestone.override!.computedDate } },
+        }
+      })
+    },
+
+    /** Adds a partnership task relative to a milestone; optionally keeps it in the local plan for future inspections. */
+    async addLocalTask(scope: Scope, id: string, input: LocalTaskInput): Promise<string> {
+      const current = await timeline(scope, id)
+      const ids = new Set(current.milestones.map((m) => m.id))
+      if (!ids.has(input.anchorMilestone)) throw new ValidationError({ anchorMilestone: 'Select the milestone this task is counted from' })
+      const base = `local-${slug(input.title)}`
+      let taskId = base
+      for (let n = 2; ids.has(taskId); n += 1) taskId = `${base}-${n}`
+      const fields: repo.TaskFields = { taskId, title: input.title, description: input.description, ownerRole: input.ownerRole, anchorMilestone: input.anchorMilestone, offsetWorkingDays: input.offsetWorkingDays, time: input.time, createdBy: scope.personId }
+      await change(db, clock, actorOf(scope), async (trx, now) => {
+        await repo.insertLocalTask(trx, scope.partnershipId, id, fields, now)
+        // Check the timeline still works out before committing.
+        await build(scope, current.inspection, trx)
+        const audit = [{ action: 'local-task.added', entityType: 'inspection', entityId: id, summary: `Added local task ${input.title}`, details: { taskId, ...input } }]
+        if (input.keepInPlan) {
+          await repo.upsertPlanTask(trx, scope.partnershipId, fields, now)
+          audit.push({ action: 'local-plan.task-saved', entityType: 'local-plan', entityId: id, summary: `Kept ${input.title} in the local plan for future inspections`, details: { taskId, ...input } })
+        }
+        return { result: undefined, audit }
+      })
+      return taskId
+    },
+
+    localPlan: (scope: Scope) => repo.localPlan(db, scope.partnershipId),
+
+    async removePlanTask(scope: Scope, planTaskId: string): Promise<void> {
+      const task = await repo.findPlanTask(db, scope.partnershipId, planTaskId)
+      if (!task) throw notFound('Task')
+      await change(db, clock, actorOf(scope), async (trx) => {
+        await repo.deletePlanTask(trx, scope.partnershipId, planTaskId)
+        return { result: undefined, audit: { action: 'local-plan.task-removed', entityType: 'local-plan', entityId: task.task_id, summary: `Removed ${task.title} from the local plan`, details: { taskId: task.task_id } } }
+      })
+    },
+  }
+}
+
+export type InspectionService = ReturnType<typeof inspectionService>
