@@ -89,6 +89,77 @@ export interface AuditEventsTable {
   hash: string
 }
 
+export interface FrameworkVersionsTable {
+  id: Generated<string>
+  partnership_id: string
+  framework_id: string
+  version: number
+  content: Json
+  source_name: string
+  uploaded_by: string | null
+  created_at: CreatedAt
+}
+
+export interface ImportedHolidaysTable {
+  partnership_id: string
+  date: string
+  title: string
+  imported_by: string | null
+  imported_at: Timestamp
+}
+
+export interface ClosureDaysTable {
+  partnership_id: string
+  date: string
+  title: string
+  created_by: string | null
+  created_at: Timestamp
+}
+
+export interface InspectionsTable {
+  id: Generated<string>
+  partnership_id: string
+  framework_id: string
+  framework: Json
+  framework_version_id: string | null
+  notified_on: string
+  notified_time: string | null
+  practice: boolean
+  status: 'open' | 'closed'
+  created_by: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface MilestoneOverridesTable {
+  partnership_id: string
+  inspection_id: string
+  milestone_id: string
+  date: string
+  time: string | null
+  reason: string
+  overridden_by: string | null
+  at: Timestamp
+}
+
+export interface LocalPlanTasksTable {
+  id: Generated<string>
+  partnership_id: string
+  task_id: string
+  title: string
+  description: string
+  owner_role: Role
+  anchor_milestone: string
+  offset_working_days: number
+  time: string | null
+  created_by: string | null
+  created_at: Timestamp
+}
+
+export interface LocalTasksTable extends LocalPlanTasksTable {
+  inspection_id: string
+}
+
 export interface Database {
   partnerships: PartnershipsTable
   agencies: AgenciesTable
@@ -98,6 +169,13 @@ export interface Database {
   one_time_tokens: OneTimeTokensTable
   sign_in_throttle: SignInThrottleTable
   audit_events: AuditEventsTable
+  framework_versions: FrameworkVersionsTable
+  imported_holidays: ImportedHolidaysTable
+  closure_days: ClosureDaysTable
+  inspections: InspectionsTable
+  milestone_overrides: MilestoneOverridesTable
+  local_tasks: LocalTasksTable
+  local_plan_tasks: LocalPlanTasksTable
 }
 
 export type Agency = Selectable<AgenciesTable>
