@@ -20,6 +20,8 @@ describe('jtai demo and jtai audit verify', () => {
     dir = mkdtempSync(join(tmpdir(), 'jtai-cli-'))
     process.env.DATA_DIR = dir
     delete process.env.DATABASE_URL
+    // Vitest sets BASE_URL='/' for Vite; the app reads BASE_URL as its public address.
+    delete process.env.BASE_URL
   })
   afterAll(() => {
     process.env.DATA_DIR = saved.DATA_DIR
