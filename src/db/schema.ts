@@ -160,6 +160,63 @@ export interface LocalTasksTable extends LocalPlanTasksTable {
   inspection_id: string
 }
 
+export type EvidenceStatus = 'not-started' | 'uploaded' | 'approved' | 'signed-off' | 'not-available'
+
+export interface EvidenceRequirementsTable {
+  id: Generated<string>
+  partnership_id: string
+  agency_id: string
+  /** The framework's document id; null for a requirement the partnership added itself. */
+  document_id: string | null
+  title: string
+  description: string
+  review_interval_months: number
+  status: EvidenceStatus
+  current_version_id: string | null
+  approved_by: string | null
+  approved_at: Timestamp | null
+  signed_off_by: string | null
+  signed_off_at: Timestamp | null
+  not_available_rationale: string | null
+  not_available_by: string | null
+  not_available_at: Timestamp | null
+  not_available_confirmed_by: string | null
+  not_available_confirmed_at: Timestamp | null
+  provided_on: string | null
+  provided_by: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface EvidenceVersionsTable {
+  id: Generated<string>
+  partnership_id: string
+  requirement_id: string
+  version: number
+  /** The file store's key: the only link from the database to the bytes. */
+  file_key: string
+  filename: string
+  mime: string
+  /** bigint: node-postgres returns it as text, so repositories convert it. */
+  size: ColumnType<string | number, number, number>
+  sha256: string
+  uploaded_by: string | null
+  uploaded_at: Timestamp
+}
+
+export interface EvidenceCommentsTable {
+  id: Generated<string>
+  partnership_id: string
+  requirement_id: string
+  author_id: string | null
+  author_agency_id: string | null
+  body: string
+  created_at: Timestamp
+  resolved_by: string | null
+  resolved_at: Timestamp | null
+}
+
 export interface Database {
   partnerships: PartnershipsTable
   agencies: AgenciesTable
@@ -176,6 +233,9 @@ export interface Database {
   milestone_overrides: MilestoneOverridesTable
   local_tasks: LocalTasksTable
   local_plan_tasks: LocalPlanTasksTable
+  evidence_requirements: EvidenceRequirementsTable
+  evidence_versions: EvidenceVersionsTable
+  evidence_comments: EvidenceCommentsTable
 }
 
 export type Agency = Selectable<AgenciesTable>
