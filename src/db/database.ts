@@ -13,6 +13,8 @@ export interface DatabaseHandle {
   db: Db
   kind: 'pglite' | 'postgres'
   close(): Promise<void>
+  /** PGlite only: the whole database as a tarball. */
+  dump?: () => Promise<Blob | File>
 }
 
 export interface DatabaseOptions {
@@ -20,6 +22,8 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined
   /** Directory for the embedded database; omit for an in-memory one (tests). */
   dataDir?: string | undefined
+  /** Start an in-memory database from a dump (tests use a migrated snapshot to save time). */
+  loadDataDir?: Blob | File | undefined
   /** A logger for pool errors (PostgreSQL restarts) so they never crash the process. */
   onPoolError?: (error: Error) => void
 }
@@ -49,9 +53,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       dataPath = join(options.dataDir, 'db')
       mkdirSync(dataPath, { recursive: true })
     }
-    const pglite = new PGlite(dataPath)
+    const pglite = new PGlite(dataPath, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
-    handle = { db, kind: 'pglite', close: () => db.destroy() }
+    handle = { db, kind: 'pglite', close: () => db.destroy(), dump: () => pglite.dumpDataDir('none') }
   }
   await migrate(handle.db)
   return handle

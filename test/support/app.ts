@@ -1,7 +1,8 @@
 import type { Express } from 'express'
 import request from 'supertest'
 import { createApp } from '../../src/app'
-import { openDatabase, type DatabaseHandle } from '../../src/db/database'
+import type { DatabaseHandle } from '../../src/db/database'
+import { openTestPglite } from './pglite'
 import * as repo from '../../src/db/repositories/directoryRepository'
 import { FakeClock } from '../../src/domain/clock'
 import type { Role } from '../../src/domain/directory'
@@ -22,7 +23,7 @@ export interface TestApp {
 
 /** The real app on an in-memory database (or the one given) and a fake clock: no mocks. */
 export async function buildTestApp(options: { handle?: DatabaseHandle; now?: string } = {}): Promise<TestApp> {
-  const handle = options.handle ?? (await openDatabase({}))
+  const handle = options.handle ?? (await openTestPglite())
   const clock = new FakeClock(options.now ?? '2026-03-02T09:00:00Z')
   const services = createServices({ db: handle.db, clock })
   const { app } = createApp({

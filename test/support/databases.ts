@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { inject } from 'vitest'
 import { openDatabase, type DatabaseHandle } from '../../src/db/database'
+import { openTestPglite } from './pglite'
 
 export interface TestDatabase {
   name: 'pglite' | 'postgres'
@@ -13,7 +14,7 @@ export interface TestDatabase {
  * throwaway PostgreSQL server the test run started (unless TEST_POSTGRES=off outside CI).
  */
 export function testDatabases(): TestDatabase[] {
-  const list: TestDatabase[] = [{ name: 'pglite', open: () => openDatabase({}) }]
+  const list: TestDatabase[] = [{ name: 'pglite', open: openTestPglite }]
   const url = inject('postgresUrl')
   if (url) list.push({ name: 'postgres', open: () => openFreshPostgres(url) })
   return list
