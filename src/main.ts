@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { createApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/database'
 import { systemClock } from './domain/clock'
 import { createLogger } from './logger'
 import { createServices } from './services'
+import { FsFileStore } from './storage'
 
 /** Entry point: configuration → database → services → web server. */
 async function main(): Promise<void> {
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     onPoolError: (error) => logger.error({ err: error }, 'database connection error'),
   })
-  const services = createServices({ db: database.db, clock: systemClock })
+  const services = createServices({ db: database.db, clock: systemClock, files: new FsFileStore(join(config.dataDir, 'files')) })
   const { app, sessionStore } = createApp({
     services,
     clock: systemClock,

@@ -217,6 +217,68 @@ export interface EvidenceCommentsTable {
   resolved_at: Timestamp | null
 }
 
+export type AnnexAImportStatus = 'validated' | 'accepted' | 'superseded'
+
+export interface AnnexAImportsTable {
+  id: Generated<string>
+  partnership_id: string
+  inspection_id: string | null
+  notified_on: string
+  file_name: string
+  file_key: string
+  sha256: string
+  spec_version: string
+  status: AnnexAImportStatus
+  rows_read: number
+  errors: number
+  queries: number
+  uploaded_by: string | null
+  accepted_by: string | null
+  accepted_at: Timestamp | null
+  queries_reason: string | null
+  created_at: CreatedAt
+}
+
+export interface AnnexAImportListsTable {
+  partnership_id: string
+  import_id: string
+  list: string
+  title: string
+  rows_read: number
+  errors: number
+  queries: number
+  current: boolean
+  superseded_by: string | null
+  superseded_at: Timestamp | null
+}
+
+export interface AnnexAChildrenTable {
+  id: Generated<string>
+  partnership_id: string
+  import_id: string
+  list: string
+  theme: boolean
+  row: number
+  child_id: string | null
+  dob: string | null
+  sex: string | null
+  ethnicity: string | null
+  disability: string | null
+  legal_status: string | null
+  event_date: string | null
+  current: boolean
+  values: ColumnType<Record<string, string | number | null>, string, string>
+}
+
+export interface ValueMappingsTable {
+  partnership_id: string
+  column_id: string
+  spelling: string
+  code: string
+  created_by: string | null
+  created_at: Timestamp
+}
+
 export interface Database {
   partnerships: PartnershipsTable
   agencies: AgenciesTable
@@ -233,6 +295,10 @@ export interface Database {
   milestone_overrides: MilestoneOverridesTable
   local_tasks: LocalTasksTable
   local_plan_tasks: LocalPlanTasksTable
+  annex_a_imports: AnnexAImportsTable
+  annex_a_import_lists: AnnexAImportListsTable
+  annex_a_children: AnnexAChildrenTable
+  value_mappings: ValueMappingsTable
   evidence_requirements: EvidenceRequirementsTable
   evidence_versions: EvidenceVersionsTable
   evidence_comments: EvidenceCommentsTable

@@ -1,9 +1,15 @@
+import { randomUUID } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema'
 import type { Clock } from '../domain/clock'
+import { FsFileStore, type FileStore } from '../storage'
+import { annexAService } from './annexAService'
 import { auditService } from './auditService'
 import { authService } from './authService'
 import { calendarService } from './calendarService'
+import { childRegisterService } from './childRegisterService'
 import { demoService } from './demoService'
 import { directoryService } from './directoryService'
 import { frameworkService } from './frameworkService'
@@ -15,10 +21,12 @@ export interface ServiceDeps {
   clock: Clock
   /** The bundled frameworks folder; the repository's frameworks/ when omitted. */
   frameworksDirectory?: string
+  /** Where uploaded files live (DATA_DIR/files in the app); a fresh temporary folder when omitted (tests). */
+  files?: FileStore
 }
 
 /** The composition root: every service, built from the database and the clock. */
-export function createServices({ db, clock, frameworksDirectory }: ServiceDeps) {
+export function createServices({ db, clock, frameworksDirectory, files = new FsFileStore(join(tmpdir(), `jtai-files-${randomUUID()}`)) }: ServiceDeps) {
   const frameworks = frameworkService(db, clock, frameworksDirectory ? { directory: frameworksDirectory } : {})
   const calendar = calendarService(db, clock)
   return {
@@ -32,6 +40,9 @@ export function createServices({ db, clock, frameworksDirectory }: ServiceDeps) 
     frameworks,
     calendar,
     inspections: inspectionService(db, clock, frameworks, calendar),
+    files,
+    annexA: annexAService(db, clock, files),
+    register: childRegisterService(db, clock),
     partnerships: {
       async name(id: string): Promise<string | undefined> {
         const row = await db.selectFrom('partnerships').select('name').where('id', '=', id).executeTakeFirst()

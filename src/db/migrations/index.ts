@@ -1,12 +1,14 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as m001 from './001_foundation'
 import * as m002 from './002_inspections'
+import * as m003 from './003_annex_a'
 import * as m004 from './004_evidence'
 
 /** Every migration, in order. Static imports so the app needs no file-system discovery at run time. */
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_inspections': m002,
+  '003_annex_a': m003,
   '004_evidence': m004,
 }
 

@@ -1,0 +1,347 @@
+import type { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
+import * as dir from '../db/repositories/directoryRepository'
+import * as repo from '../db/repositories/evidenceRepository'
+import type { Database } from '../db/schema'
+import type { Clock } from '../domain/clock'
+import {
+  allowedActions,
+  decide,
+  isAwaitingApproval,
+  isReady,
+  isStale,
+  readinessFigures,
+  reviewByDate,
+  type EvidenceAction,
+  type EvidenceStatus,
+  type ReadinessFigures,
+  type RequirementFacts,
+} from '../domain/evidenceStatus'
+import type { Framework } from '../domain/frameworks'
+import type { FileStore, StoredFile } from '../storage'
+import { isoToday } from './directoryService'
+import { AppError, notFound, ValidationError } from './errors'
+import { actorOf, type Scope } from './scope'
+import { change } from './transaction'
+
+/** The file as parseUpload hands it over: already in the store, type checked, name sanitised. */
+export interface UploadedEvidence extends StoredFile {
+  filename: string
+  mime: string
+}
+
+export interface LocalRequirementInput {
+  agencyId: string
+  title: string
+  description: string
+  reviewIntervalMonths: number
+}
+
+export interface EvidenceDeps {
+  db: Kysely<Database>
+  clock: Clock
+  files: FileStore
+  /** The partnership's frameworks (bundled or uploaded); the requirements come from their required documents. */
+  frameworks: (scope: Scope) => Promise<Framework[]>
+  /** Checks a second-factor code once (throttled, no replays): authService.checkCode. */
+  checkCode: (personId: string, code: string, ip: string) => Promise<'ok' | 'invalid' | 'throttled'>
+}
+
+export type Requirement = repo.RequirementRow & {
+  reviewBy: string | null
+  stale: boolean
+  waiting: boolean
+  ready: boolean
+  /** Titles of the frameworks that ask for this document; empty for a local requirement. */
+  themes: string[]
+}
+
+export interface RequirementListFilter extends repo.RequirementFilter {
+  stale?: boolean
+  waiting?: boolean
+}
+
+/** Raised when the person may not take an action now; the message says why. */
+const refused = (reason: string) => new AppError(403, reason)
+
+/**
+ * The documentary evidence library. Requirements come from the frameworks (one per agency of the
+ * document's type) plus local ones; files are stored first and the version row committed second,
+ * and a failed commit deletes the file again (the sweep removes anything a crash leaves behind).
+ */
+export function evidenceService(deps: EvidenceDeps) {
+  const { db, clock, files } = deps
+
+  /** Document id → the framework titles that ask for it (same id, same document across frameworks). */
+  async function themesOf(scope: Scope): Promise<{ docs: Map<string, Framework['requiredDocuments'][number]>; themes: Map<string, string[]> }> {
+    const docs = new Map<string, Framework['requiredDocuments'][number]>()
+    const themes = new Map<string, string[]>()
+    for (const f of await deps.frameworks(scope)) {
+      for (const d of f.requiredDocuments) {
+        if (!docs.has(d.id)) docs.set(d.id, d)
+        themes.set(d.id, [...(themes.get(d.id) ?? []), f.title])
+      }
+    }
+    return { docs, themes }
+  }
+
+  /** Brings the framework requirements up to date with the frameworks and the agencies. */
+  async function sync(scope: Scope): Promise<Map<string, string[]>> {
+    const { docs, themes } = await themesOf(scope)
+    const agencies = await dir.listAgencies(db, scope.partnershipId)
+    const wanted: repo.FrameworkRequirement[] = []
+    for (const agency of agencies) {
+      for (const d of docs.values()) {
+        if (d.agencyType === agency.type) wanted.push({ agencyId: agency.id, documentId: d.id, title: d.title, description: d.description, reviewIntervalMonths: d.reviewIntervalMonths })
+      }
+    }
+    await repo.syncFrameworkRequirements(db, scope.partnershipId, wanted, clock.now())
+    return themes
+  }
+
+  function present(row: repo.RequirementRow, themes: Map<string, string[]>, today: string): Requirement {
+    const uploadedOn = row.uploaded_at ? isoDate(row.uploaded_at) : null
+    const reviewBy = uploadedOn ? reviewByDate(uploadedOn, row.review_interval_months) : null
+    const confirmed = row.not_available_confirmed_at !== null
+    return {
+      ...row,
+      reviewBy,
+      stale: isStale(reviewBy, today),
+      waiting: isAwaitingApproval(row.status, confirmed),
+      ready: isReady(row.status, confirmed),
+      themes: row.document_id ? (themes.get(row.document_id) ?? []) : [],
+    }
+  }
+
+  async function list(scope: Scope, filter: RequirementListFilter = {}): Promise<Requirement[]> {
+    const themes = await sync(scope)
+    const today = isoToday(clock)
+    const rows = (await repo.listRequirements(db, scope.partnershipId, filter)).map((r) => present(r, themes, today))
+    return rows.filter((r) => (!filter.stale || r.stale) && (!filter.waiting || r.waiting))
+  }
+
+  async function requireRequirement(scope: Scope, id: string, trx: Kysely<Database> = db): Promise<repo.RequirementRow> {
+    const row = await repo.findRequirement(trx, scope.partnershipId, id)
+    if (!row) throw notFound('Evidence requirement')
+    return row
+  }
+
+  async function factsOf(trx: Kysely<Database>, scope: Scope, row: repo.RequirementRow): Promise<RequirementFacts> {
+    const agency = await dir.findAgency(trx, scope.partnershipId, row.agency_id)
+    const approver = agency?.senior_approver_id ? await dir.findPerson(trx, scope.partnershipId, agency.senior_approver_id) : undefined
+    const usable = approver && !approver.disabled_at
+    return {
+      status: row.status,
+      agencyId: row.agency_id,
+      agencyName: row.agency_name,
+      currentUploaderId: row.uploaded_by,
+      notAvailableById: row.not_available_by,
+      notAvailableConfirmed: row.not_available_confirmed_at !== null,
+      approvedById: row.approved_by,
+      approver: usable ? { id: approver.id, name: approver.name, unavailable: approver.unavailable, deputyId: approver.deputy_id, deputyName: approver.deputy_name } : null,
+      inspectionOpen: await repo.hasOpenInspection(trx, scope.partnershipId),
+    }
+  }
+
+  function actorFor(scope: Scope) {
+    return { personId: scope.personId, roles: scope.roles, agencyId: scope.agencyId }
+  }
+
+  /** Refuses with the rule's reason unless the action is allowed on the row as it is now. */
+  async function check(trx: Kysely<Database>, scope: Scope, row: repo.RequirementRow, action: EvidenceAction): Promise<void> {
+    const decision = decide(action, actorFor(scope), await factsOf(trx, scope, row))
+    if (!decision.allowed) throw refused(decision.reason)
+  }
+
+  /**
+   * Runs a status change in one transaction with the row locked: re-reads it, re-checks the rule,
+   * writes the change and its audit event.
+   */
+  async function transition(
+    scope: Scope,
+    id: string,
+    action: EvidenceAction,
+    write: (trx: Kysely<Database>, row: repo.RequirementRow, now: Date) => Promise<{ summary: string; details?: Record<string, unknown> }>,
+  ): Promise<void> {
+    await requireRequirement(scope, id)
+    await change(db, clock, actorOf(scope), async (trx, now) => {
+      await repo.lockRequirement(trx, scope.partnershipId, id)
+      const row = await requireRequirement(scope, id, trx)
+      await check(trx, scope, row, action)
+      const { summary, details } = await write(trx, row, now)
+      return { result: undefined, audit: { action: `evidence.${action}`, entityType: 'evidence-requirement', entityId: id, summary, details: details ?? {} } }
+    })
+  }
+
+  async function requireCode(scope: Scope, code: string, ip: string): Promise<void> {
+    const outcome = await deps.checkCode(scope.personId, code, ip)
+    if (outcome === 'throttled') throw new ValidationError({ code: 'Too many wrong codes. Wait 15 minutes, then try again' })
+    if (outcome !== 'ok') throw new ValidationError({ code: 'The code is not right or has been used. Enter the code your authenticator app shows now' })
+  }
+
+  return {
+    list,
+
+    /** Figures for the whole partnership and per agency; every agency appears, even with nothing yet. */
+    async readiness(scope: Scope, filter: { agencyId?: string | undefined } = {}): Promise<{ overall: ReadinessFigures; agencies: { id: string; name: string; figures: ReadinessFigures }[] }> {
+      const items = await list(scope, filter)
+      const agencies = (await dir.listAgencies(db, scope.partnershipId)).filter((a) => !filter.agencyId || a.id === filter.agencyId)
+      return {
+        overall: readinessFigures(items.map(toItem)),
+        agencies: agencies.map((a) => ({ id: a.id, name: a.name, figures: readinessFigures(items.filter((i) => i.agency_id === a.id).map(toItem)) })),
+      }
+    },
+
+    /** One requirement with its history, comments and what the person may do now. */
+    async get(scope: Scope, id: string) {
+      const themes = await sync(scope)
+      const row = await requireRequirement(scope, id)
+      const facts = await factsOf(db, scope, row)
+      const [versions, comments] = await Promise.all([repo.listVersions(db, scope.partnershipId, id), repo.listComments(db, scope.partnershipId, id)])
+      return { requirement: present(row, themes, isoToday(clock)), versions, comments, facts, can: allowedActions(actorFor(scope), facts) }
+    },
+
+    /** Refuses (404 or 403) before an upload is read, so nothing is stored for someone who may not. */
+    async assertCanUpload(scope: Scope, id: string): Promise<void> {
+      const row = await requireRequirement(scope, id)
+      await check(db, scope, row, 'upload')
+    },
+
+    async addLocalRequirement(scope: Scope, input: LocalRequirementInput): Promise<string> {
+      const agency = await dir.findAgency(db, scope.partnershipId, input.agencyId)
+      if (!agency) throw new ValidationError({ agencyId: 'Select the agency that provides this document' })
+      const isManager = scope.roles.includes('administrator') || scope.roles.includes('inspection-coordinator')
+      if (!isManager && scope.agencyId !== agency.id) throw new ValidationError({ agencyId: 'You can only add requirements for your own agency' })
+      return change(db, clock, actorOf(scope), async (trx, now) => {
+        const id = await repo.insertLocalRequirement(trx, scope.partnershipId, input, scope.personId, now)
+        return {
+          result: id,
+          audit: { action: 'evidence.requirement-added', entityType: 'evidence-requirement', entityId: id, summary: `Added local requirement ${input.title} for ${agency.name}`, details: { ...input } },
+        }
+      })
+    },
+
+    /**
+     * Records a stored file as the requirement's new version and resets approval. The file is
+     * already in the store; if anything here fails it is deleted before the error is rethrown.
+     */
+    async addVersion(scope: Scope, id: string, file: UploadedEvidence): Promise<{ version: number }> {
+      try {
+        let version = 0
+        await transition(scope, id, 'upload', async (trx, row, now) => {
+          const inserted = await repo.insertVersion(trx, scope.partnershipId, { requirementId: id, fileKey: file.key, filename: file.filename, mime: file.mime, size: file.size, sha256: file.sha256, uploadedBy: scope.personId }, now)
+          version = inserted.version
+          await repo.updateRequirement(trx, scope.partnershipId, id, row.status, {
+            status: 'uploaded',
+            current_version_id: inserted.id,
+            approved_by: null,
+            approved_at: null,
+            signed_off_by: null,
+            signed_off_at: null,
+            not_available_rationale: null,
+            not_available_by: null,
+            not_available_at: null,
+            not_available_confirmed_by: null,
+            not_available_confirmed_at: null,
+          }, now)
+          return {
+            summary: `Uploaded version ${inserted.version} of ${row.title} (${row.agency_name})`,
+            details: { version: inserted.version, filename: file.filename, size: file.size, sha256: file.sha256, previousStatus: row.status },
+          }
+        })
+        return { version }
+      } catch (error) {
+        await files.delete(file.key).catch(() => undefined)
+        throw error
+      }
+    },
+
+    async approve(scope: Scope, id: string, code: string, ip: string): Promise<void> {
+      const row = await requireRequirement(scope, id)
+      await check(db, scope, row, 'approve')
+      await requireCode(scope, code, ip)
+      await transition(scope, id, 'approve', async (trx, current, now) => {
+        const ok = await repo.updateRequirement(trx, scope.partnershipId, id, 'uploaded', { status: 'approved', approved_by: scope.personId, approved_at: now }, now)
+        if (!ok) throw refused('There is no new version waiting for approval')
+        return { summary: `Approved version ${current.version_number} of ${current.title} (${current.agency_name})`, details: { version: current.version_number, sha256: current.sha256 } }
+      })
+    },
+
+    async signOff(scope: Scope, id: string): Promise<void> {
+      await transition(scope, id, 'sign-off', async (trx, row, now) => {
+        await repo.updateRequirement(trx, scope.partnershipId, id, 'approved', { status: 'signed-off', signed_off_by: scope.personId, signed_off_at: now }, now)
+        return { summary: `Signed off ${row.title} (${row.agency_name})`, details: { version: row.version_number } }
+      })
+    },
+
+    async markNotAvailable(scope: Scope, id: string, rationale: string): Promise<void> {
+      await transition(scope, id, 'mark-not-available', async (trx, row, now) => {
+        await repo.updateRequirement(trx, scope.partnershipId, id, row.status, {
+          status: 'not-available',
+          not_available_rationale: rationale,
+          not_available_by: scope.personId,
+          not_available_at: now,
+          not_available_confirmed_by: null,
+          not_available_confirmed_at: null,
+        }, now)
+        return { summary: `Marked ${row.title} (${row.agency_name}) not available`, details: { rationale } }
+      })
+    },
+
+    async confirmNotAvailable(scope: Scope, id: string, code: string, ip: string): Promise<void> {
+      const row = await requireRequirement(scope, id)
+      await check(db, scope, row, 'confirm-not-available')
+      await requireCode(scope, code, ip)
+      await transition(scope, id, 'confirm-not-available', async (trx, current, now) => {
+        await repo.updateRequirement(trx, scope.partnershipId, id, 'not-available', { not_available_confirmed_by: scope.personId, not_available_confirmed_at: now }, now)
+        return { summary: `Confirmed ${current.title} (${current.agency_name}) is not available`, details: { rationale: current.not_available_rationale } }
+      })
+    },
+
+    async recordProvided(scope: Scope, id: string, providedOn: string): Promise<void> {
+      if (providedOn > isoToday(clock)) throw new ValidationError({ providedOn: 'The date provided must be today or in the past' })
+      await transition(scope, id, 'record-provided', async (trx, row, now) => {
+        await repo.updateRequirement(trx, scope.partnershipId, id, row.status, { provided_on: providedOn, provided_by: scope.personId }, now)
+        return { summary: `Recorded ${row.title} (${row.agency_name}) as provided to inspectors on ${providedOn}`, details: { providedOn, version: row.version_number } }
+      })
+    },
+
+    async addComment(scope: Scope, id: string, body: string): Promise<void> {
+      await transition(scope, id, 'comment', async (trx, row, now) => {
+        const commentId = await repo.insertComment(trx, scope.partnershipId, { requirementId: id, authorId: scope.personId, authorAgencyId: scope.agencyId, body }, now)
+        return { summary: `Commented on ${row.title} (${row.agency_name})`, details: { commentId, version: row.version_number } }
+      })
+    },
+
+    async resolveComment(scope: Scope, id: string, commentId: string): Promise<void> {
+      const comment = await repo.findComment(db, scope.partnershipId, id, commentId)
+      if (!comment) throw notFound('Comment')
+      await transition(scope, id, 'resolve-comment', async (trx, row, now) => {
+        if (!(await repo.resolveComment(trx, scope.partnershipId, commentId, scope.personId, now))) throw refused('This comment has already been resolved')
+        return { summary: `Resolved a comment on ${row.title} (${row.agency_name})`, details: { commentId } }
+      })
+    },
+
+    /** Opens one version for download; the requirement must be in the person's partnership. */
+    async openVersion(scope: Scope, id: string, versionId: string): Promise<{ version: repo.VersionRow; stream: Readable }> {
+      await requireRequirement(scope, id)
+      const version = await repo.findVersion(db, scope.partnershipId, id, versionId)
+      if (!version) throw notFound('Document version')
+      return { version, stream: await files.open(version.file_key) }
+    },
+
+    /** Opens a stored file by key, for the evidence pack (the caller got the key from {@link list}). */
+    openFile: (key: string) => files.open(key),
+  }
+}
+
+function toItem(r: Requirement) {
+  return { agencyId: r.agency_id, status: r.status, stale: r.stale, waiting: r.waiting, ready: r.ready }
+}
+
+function isoDate(d: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
+}
+
+export type EvidenceService = ReturnType<typeof evidenceService>
+export type { EvidenceStatus }
