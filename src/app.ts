@@ -13,6 +13,7 @@ import { DatabaseSessionStore } from './web/middleware/sessionStore'
 import { setUpNunjucks } from './web/nunjucksSetup'
 import { registerRoutes } from './web/routes'
 import { navigationFor } from './web/navigation'
+import { MULTIPART_ROUTES } from './web/policy'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -57,7 +58,7 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
   )
   app.use(setUpAuth(services, clock, { idleMs: options.sessionIdleMs, absoluteMs: options.sessionAbsoluteMs }))
 
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+  const { csrfSynchronisedProtection, generateToken, isRequestValid } = csrfSync({
     getTokenFromRequest: (req) => {
       const body = req.body as Record<string, unknown> | undefined
       return (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? req.get('x-csrf-token')
@@ -75,7 +76,13 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
     }
     next()
   })
-  app.use(csrfSynchronisedProtection)
+  // Upload routes carry the token inside the multipart body: they parse it, then call
+  // req.app.locals.csrfRequestValid(req) themselves before keeping anything (see MULTIPART_ROUTES).
+  app.locals.csrfRequestValid = isRequestValid
+  app.use((req, res, next) => {
+    if (req.method === 'POST' && MULTIPART_ROUTES.has(req.path) && req.is('multipart/form-data')) return next()
+    csrfSynchronisedProtection(req, res, next)
+  })
 
   registerRoutes(app, services, { baseUrl: options.baseUrl, clock })
 

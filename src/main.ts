@@ -6,7 +6,7 @@ import { openDatabase } from './db/database'
 import { systemClock } from './domain/clock'
 import { createLogger } from './logger'
 import { createServices } from './services'
-import { FsFileStore } from './storage'
+import { FsFileStore, startSweeper } from './storage'
 
 /** Entry point: configuration → database → services → web server. */
 async function main(): Promise<void> {
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     onPoolError: (error) => logger.error({ err: error }, 'database connection error'),
   })
-  const services = createServices({ db: database.db, clock: systemClock, files: new FsFileStore(join(config.dataDir, 'files')) })
+  const services = createServices({ db: database.db, clock: systemClock, files: new FsFileStore(join(config.dataDir, 'files')), maxUploadBytes: config.maxUploadBytes })
   const { app, sessionStore } = createApp({
     services,
     clock: systemClock,
@@ -48,13 +48,25 @@ async function main(): Promise<void> {
     process.stdout.write(`\nNobody has set up JTAI Ready yet. Open this one-time link to create your partnership and the first administrator:\n\n  ${config.baseUrl}/setup/${token}\n\nThe link works once and expires in 24 hours.\n\n`)
   }
 
+  // Files stored by uploads whose row never committed (a crash, a failed transaction) are removed at
+  // start-up and then hourly. Only files older than an hour are considered, so an upload between
+  // "file stored" and "row committed" is never touched.
+  const sweepOptions = { olderThanMs: 60 * 60_000, isReferenced: services.isFileReferenced }
+  void services.files.sweep(sweepOptions).then(
+    (report) => logger.info({ ...report }, 'start-up file sweep'),
+    (e: unknown) => logger.error({ err: e }, 'start-up file sweep failed'),
+  )
+  const stopSweeper = startSweeper(services.files, services.isFileReferenced, { intervalMs: 60 * 60_000, olderThanMs: sweepOptions.olderThanMs, logger })
+
   const prune = setInterval(() => void sessionStore.prune().catch((e: unknown) => logger.warn({ err: e }, 'session prune failed')), 15 * 60_000)
   prune.unref()
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down')
     server.close(() => {
-      void database.close().finally(() => process.exit(0))
+      void stopSweeper()
+        .then(() => database.close())
+        .finally(() => process.exit(0))
     })
     setTimeout(() => process.exit(0), 5000).unref()
   }

@@ -1,6 +1,7 @@
 import { annexACommand } from './commands/annexA'
 import { auditCommand } from './commands/audit'
 import { demoCommand } from './commands/demo'
+import { holidaysCommand } from './commands/holidays'
 import { timelineCommand } from './commands/timeline'
 import type { CliCommand, CliIo } from './types'
 
@@ -9,7 +10,7 @@ const io: CliIo = {
   stderr: (t) => process.stderr.write(t),
 }
 
-const commands: CliCommand[] = [demoCommand, auditCommand, timelineCommand, annexACommand]
+const commands: CliCommand[] = [demoCommand, auditCommand, timelineCommand, holidaysCommand, annexACommand]
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv

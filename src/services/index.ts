@@ -12,6 +12,8 @@ import { calendarService } from './calendarService'
 import { childRegisterService } from './childRegisterService'
 import { demoService } from './demoService'
 import { directoryService } from './directoryService'
+import { evidenceService } from './evidenceService'
+import { fileReferences } from './fileReferences'
 import { frameworkService } from './frameworkService'
 import { inspectionService } from './inspectionService'
 import { setupService } from './setupService'
@@ -23,17 +25,20 @@ export interface ServiceDeps {
   frameworksDirectory?: string
   /** Where uploaded files live (DATA_DIR/files in the app); a fresh temporary folder when omitted (tests). */
   files?: FileStore
+  /** Largest evidence upload accepted, in bytes (MAX_UPLOAD_MB); 100 MB when omitted. */
+  maxUploadBytes?: number
 }
 
 /** The composition root: every service, built from the database and the clock. */
-export function createServices({ db, clock, frameworksDirectory, files = new FsFileStore(join(tmpdir(), `jtai-files-${randomUUID()}`)) }: ServiceDeps) {
+export function createServices({ db, clock, frameworksDirectory, files = new FsFileStore(join(tmpdir(), `jtai-files-${randomUUID()}`)), maxUploadBytes = 100 * 1024 * 1024 }: ServiceDeps) {
   const frameworks = frameworkService(db, clock, frameworksDirectory ? { directory: frameworksDirectory } : {})
   const calendar = calendarService(db, clock)
+  const auth = authService(db, clock)
   return {
     db,
     clock,
     audit: auditService(db),
-    auth: authService(db, clock),
+    auth,
     demo: demoService(db, clock),
     directory: directoryService(db, clock),
     setup: setupService(db, clock),
@@ -41,6 +46,12 @@ export function createServices({ db, clock, frameworksDirectory, files = new FsF
     calendar,
     inspections: inspectionService(db, clock, frameworks, calendar),
     files,
+    /** For the file store's sweep: every table that keeps a file key is asked. */
+    isFileReferenced: fileReferences(db),
+    evidence: {
+      ...evidenceService({ db, clock, files, frameworks: async (scope) => (await frameworks.list(scope)).map((f) => f.framework), checkCode: auth.checkCode }),
+      maxUploadBytes,
+    },
     annexA: annexAService(db, clock, files),
     register: childRegisterService(db, clock),
     partnerships: {

@@ -1,0 +1,144 @@
+import { addDays, dayOfWeek, formatIsoDate, type IsoDate } from '../../../domain/calendar'
+import { ROLE_LABELS, type Role } from '../../../domain/directory'
+import type { InspectionTimeline, TimelineMilestone } from '../../../services/inspectionService'
+
+export interface Now {
+  date: IsoDate
+  time: string
+}
+
+/** A milestone as the pages and exports show it: every field named here, nothing else leaks. */
+export interface MilestoneView {
+  id: string
+  title: string
+  description: string
+  owner: string
+  ownerRole: Role
+  date: IsoDate
+  dateText: string
+  time: string | null
+  dayText: string
+  local: boolean
+  overridden: boolean
+  statusText: string
+  overriddenBy: string | null
+  reason: string | null
+  isToday: boolean
+  passed: boolean
+}
+
+/** Whether a milestone's deadline has gone: an earlier day, or today at a time already past. */
+export function hasPassed(m: { date: IsoDate; time: string | null }, now: Now): boolean {
+  return m.date < now.date || (m.date === now.date && m.time !== null && m.time < now.time)
+}
+
+export function presentMilestone(m: TimelineMilestone, now: Now): MilestoneView {
+  return {
+    id: m.id,
+    title: m.title,
+    description: m.description,
+    owner: ROLE_LABELS[m.ownerRole],
+    ownerRole: m.ownerRole,
+    date: m.date,
+    dateText: formatIsoDate(m.date),
+    time: m.time,
+    dayText: m.day === null ? '' : `Day ${m.day}`,
+    local: m.source === 'local',
+    overridden: m.override !== null,
+    statusText: m.override
+      ? `Changed by ${m.override.by ?? 'someone no longer listed'} on ${m.override.at.toISOString().slice(0, 10)} (computed date ${formatIsoDate(m.override.computedDate)}). Reason: ${m.override.reason}`
+      : 'Computed',
+    overriddenBy: m.override?.by ?? null,
+    reason: m.override?.reason ?? null,
+    isToday: m.date === now.date,
+    passed: hasPassed(m, now),
+  }
+}
+
+function mondayOf(date: IsoDate): IsoDate {
+  return addDays(date, -((dayOfWeek(date) + 6) % 7))
+}
+
+export interface WeekView {
+  label: string
+  days: { date: IsoDate; dateText: string; isToday: boolean; milestones: MilestoneView[] }[]
+}
+
+/** Milestones by week (weeks counted from the notification week) and by day, with today always shown. */
+export function byWeek(t: InspectionTimeline, now: Now): WeekView[] {
+  const views = t.milestones.map((m) => presentMilestone(m, now))
+  const firstMonday = mondayOf(t.inspection.notified_on)
+  const lastDate = views.reduce((last, m) => (m.date > last ? m.date : last), t.inspection.notified_on)
+  const days = new Map<IsoDate, MilestoneView[]>()
+  for (const m of views) days.set(m.date, [...(days.get(m.date) ?? []), m])
+  if (now.date >= t.inspection.notified_on && now.date <= lastDate && !days.has(now.date)) days.set(now.date, [])
+  const weeks = new Map<IsoDate, WeekView>()
+  for (const date of [...days.keys()].sort()) {
+    const monday = mondayOf(date)
+    const n = Math.round((Date.parse(monday) - Date.parse(firstMonday)) / (7 * 86_400_000)) + 1
+    const week = weeks.get(monday) ?? { label: `Week ${n}, from ${formatIsoDate(monday)}`, days: [] }
+    week.days.push({ date, dateText: formatIsoDate(date), isToday: date === now.date, milestones: days.get(date) ?? [] })
+    weeks.set(monday, week)
+  }
+  return [...weeks.values()]
+}
+
+export interface Countdown {
+  title: string
+  when: string
+  text: string
+}
+
+/** The next deadline not yet passed, and how long until it. */
+export function nextDeadline(t: InspectionTimeline, now: Now, filter: (m: TimelineMilestone) => boolean = () => true): Countdown | null {
+  const next = t.milestones.find((m) => filter(m) && !hasPassed(m, now))
+  if (!next) return null
+  const when = `${formatIsoDate(next.date)}${next.time ? ` at ${next.time}` : ''}`
+  let text: string
+  if (next.date === now.date) {
+    if (next.time) {
+      const minutes = toMinutes(next.time) - toMinutes(now.time)
+      const h = Math.floor(minutes / 60)
+      const m = minutes % 60
+      text = `today, in ${h ? `${h} hour${h === 1 ? '' : 's'} ` : ''}${m} minute${m === 1 ? '' : 's'}`
+    } else {
+      text = 'today'
+    }
+  } else {
+    const working = t.calendar.workingDaysBetween(now.date, next.date)
+    const calendarDays = Math.round((Date.parse(next.date) - Date.parse(now.date)) / 86_400_000)
+    text = `in ${working} working day${working === 1 ? '' : 's'} (${calendarDays} calendar day${calendarDays === 1 ? '' : 's'})`
+  }
+  return { title: next.title, when, text }
+}
+
+function toMinutes(time: string): number {
+  return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
+}
+
+/** "Day 4 of 15" during the inspection (to the end of fieldwork); null before or after. */
+export function dayOfInspection(t: InspectionTimeline, now: Now): { day: number; of: number; text: string } | null {
+  const end = t.milestones.find((m) => m.id === t.framework.timeline.fieldworkEndMilestone)
+  if (!end?.day || now.date < t.inspection.notified_on || now.date > end.date) return null
+  const cal = t.calendar
+  const onWorkingDay = cal.isWorkingDay(now.date)
+  const date = onWorkingDay ? now.date : cal.previousWorkingDay(now.date)
+  const day = cal.inspectionDay(t.inspection.notified_on, date)
+  if (day === null) return null
+  return { day, of: end.day, text: onWorkingDay ? `Day ${day} of ${end.day}` : `Day ${day} of ${end.day} was the last working day; day ${day + 1} is ${formatIsoDate(cal.nextWorkingDay(now.date))}` }
+}
+
+/** The signed-in person's milestones: those owned by one of their roles. */
+export function myTasks(t: InspectionTimeline, roles: readonly Role[], now: Now, nextCount = 10) {
+  const mine = t.milestones.filter((m) => roles.includes(m.ownerRole)).map((m) => presentMilestone(m, now))
+  return {
+    overdue: mine.filter((m) => m.passed),
+    today: mine.filter((m) => m.isToday && !m.passed),
+    next: mine.filter((m) => m.date > now.date).slice(0, nextCount),
+    all: mine,
+  }
+}
+
+export function describeInspection(t: { framework: { title: string }; inspection: { notified_on: string; practice: boolean } }): string {
+  return `${t.inspection.practice ? 'Practice: ' : ''}${t.framework.title}, notified ${formatIsoDate(t.inspection.notified_on)}`
+}

@@ -1,0 +1,209 @@
+import ExcelJS from 'exceljs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WorkingDayCalendar } from '../../src/domain/calendar'
+import { bundledFrameworksDirectory, loadFrameworksFromDirectory, type Framework } from '../../src/domain/frameworks'
+import { computeTimeline } from '../../src/domain/timeline'
+import { binary } from '../../src/web/exports/testSupport'
+import { buildTestApp, createPartnership, createPerson, signIn, type Agent, type TestApp } from '../support/app'
+
+// The clock stands on Monday 2 March 2026, 09:00 UK time: notification day of the inspection below.
+let t: TestApp
+let admin: Agent
+let coordinator: Agent
+let contributor: Agent
+let partnershipId: string
+let frontDoor: Framework
+let inspectionPath = ''
+
+const auditActions = async () =>
+  (await t.handle.db.selectFrom('audit_events').select('action').where('partnership_id', '=', partnershipId).orderBy('seq').execute()).map((r) => r.action)
+
+function dtstarts(ics: string): Map<string, string> {
+  const out = new Map<string, string>()
+  const unfolded = ics.replace(/\r\n[ \t]/g, '')
+  for (const block of unfolded.split('BEGIN:VEVENT').slice(1)) {
+    const uid = /UID:([^\r\n]+)/.exec(block)?.[1] ?? ''
+    const start = /DTSTART(?:;VALUE=DATE)?:([^\r\n]+)/.exec(block)?.[1] ?? ''
+    out.set(uid.replace(/^[^-]+-[^-]+-[^-]+-[^-]+-[^-]+-/, '').replace(/@jtai-ready$/, ''), start)
+  }
+  return out
+}
+
+beforeAll(async () => {
+  t = await buildTestApp({ now: '2026-03-02T09:00:00Z' })
+  partnershipId = await createPartnership(t, 'Anytown SCP')
+  admin = await signIn(t, await createPerson(t, partnershipId, ['administrator']))
+  coordinator = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
+  contributor = await signIn(t, await createPerson(t, partnershipId, ['contributor'], { agencyId: null }))
+  frontDoor = (await loadFrameworksFromDirectory(bundledFrameworksDirectory())).frameworks.find((f) => f.id === 'front-door')!
+}, 60_000)
+afterAll(async () => t.close())
+
+const expected = (overrides = {}) => computeTimeline(frontDoor.timeline, { notified: '2026-03-02', notifiedTime: '09:30' }, WorkingDayCalendar.bundled(), overrides)
+
+describe('creating an inspection', () => {
+  it('refuses a notification date that is not a working day, naming why', async () => {
+    const res = await coordinator
+      .post('/inspections/new')
+      .type('form')
+      .send({ _csrf: coordinator.csrf, frameworkId: 'front-door', 'notifiedOn-day': '3', 'notifiedOn-month': '4', 'notifiedOn-year': '2026', notifiedTime: '', practice: 'no' })
+      .expect(400)
+    expect(res.text).toContain('<title>Error: Start an inspection')
+    expect(res.text).toContain('is not a working day (Good Friday)')
+    expect(res.text).toContain('href="#notifiedOn"')
+  })
+
+  it('explains every missing answer', async () => {
+    const res = await coordinator.post('/inspections/new').type('form').send({ _csrf: coordinator.csrf, frameworkId: '' }).expect(400)
+    expect(res.text).toContain('Select the framework')
+    expect(res.text).toContain('Enter the date the inspection was notified')
+    expect(res.text).toContain('Select whether this is a practice inspection')
+  })
+
+  it('creates the inspection, works out every milestone and records it in the audit log', async () => {
+    const res = await coordinator
+      .post('/inspections/new')
+      .type('form')
+      .send({ _csrf: coordinator.csrf, frameworkId: 'front-door', 'notifiedOn-day': '2', 'notifiedOn-month': '3', 'notifiedOn-year': '2026', notifiedTime: '09:30', practice: 'no' })
+      .expect(303)
+    inspectionPath = res.headers.location!
+    expect(inspectionPath).toMatch(/^\/inspections\/[0-9a-f-]{36}$/)
+    const page = await coordinator.get(inspectionPath).expect(200)
+    expect(page.text).toContain('Day 1 of 15')
+    expect(page.text).toContain('Next deadline')
+    expect(page.text).toContain('Today')
+    for (const m of expected()) expect(page.text).toContain(m.title.replace(/'/g, '&#39;'))
+    expect(page.text).not.toContain('Practice inspection')
+    expect(await auditActions()).toContain('inspection.created')
+  })
+
+  it('shows the day and what is due on the home page', async () => {
+    const home = await contributor.get('/').expect(200)
+    expect(home.text).toContain('Day 1 of 15')
+    expect(home.text).toContain('Due today')
+  })
+})
+
+describe('overriding a date', () => {
+  it('needs a reason', async () => {
+    const res = await coordinator.post(`${inspectionPath}/milestones/fieldwork-end`).type('form').send({ _csrf: coordinator.csrf, 'date-day': '23', 'date-month': '3', 'date-year': '2026', time: '', reason: ' ' }).expect(400)
+    expect(res.text).toContain('Enter the reason for the change')
+  })
+
+  it('moves the milestone and everything counted from it, and shows who changed it and why', async () => {
+    const before = expected()
+    const draftBefore = before.find((m) => m.id === 'draft-letter')!.date
+    await coordinator
+      .post(`${inspectionPath}/milestones/fieldwork-end`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, 'date-day': '23', 'date-month': '3', 'date-year': '2026', time: '', reason: 'Lead inspector extended fieldwork' })
+      .expect(303)
+    const after = expected({ 'fieldwork-end': { date: '2026-03-23' } })
+    const draftAfter = after.find((m) => m.id === 'draft-letter')!.date
+    expect(draftAfter > draftBefore).toBe(true)
+    const page = await coordinator.get(inspectionPath).expect(200)
+    expect(page.text).toContain('Lead inspector extended fieldwork')
+    expect(page.text).toContain('Changed by Test inspection-coordinator')
+    expect(page.text).toContain('computed date Friday 20 March 2026')
+    const ics = await coordinator.get(`${inspectionPath}/calendar.ics`).expect(200)
+    const starts = dtstarts(ics.text)
+    expect(starts.get('fieldwork-end')).toBe('20260323')
+    expect(starts.get('draft-letter')).toBe(draftAfter.replace(/-/g, ''))
+    expect(await auditActions()).toContain('milestone.overridden')
+  })
+
+  it('only lets administrators and the coordinator change dates', async () => {
+    await contributor.get(`${inspectionPath}/milestones/fieldwork-end`).expect(403)
+    await contributor.post(`${inspectionPath}/milestones/fieldwork-end`).type('form').send({ _csrf: contributor.csrf, 'date-day': '1', 'date-month': '4', 'date-year': '2026', reason: 'x' }).expect(403)
+  })
+
+  it('can go back to the computed date', async () => {
+    await admin.post(`${inspectionPath}/milestones/fieldwork-end/reset`).type('form').send({ _csrf: admin.csrf }).expect(303)
+    const ics = await admin.get(`${inspectionPath}/calendar.ics`).expect(200)
+    expect(dtstarts(ics.text).get('fieldwork-end')).toBe('20260320')
+  })
+})
+
+describe('local tasks', () => {
+  it('adds a task relative to a milestone, keeps it in the local plan and copies it into the next inspection', async () => {
+    await coordinator
+      .post(`${inspectionPath}/tasks/new`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, title: 'Brief the chief executives', description: '=HYPERLINK("http://evil")', ownerRole: 'contributor', anchorMilestone: 'children-selected', offsetWorkingDays: '1', time: '10:00', keepInPlan: 'yes' })
+      .expect(303)
+    const page = await coordinator.get(inspectionPath).expect(200)
+    expect(page.text).toContain('Brief the chief executives')
+    expect(page.text).toContain('Local task')
+    // Day 4 is Thursday 5 March; one working day later is Friday 6 March at 10:00 (UTC in March).
+    const ics = await coordinator.get(`${inspectionPath}/calendar.ics`).expect(200)
+    expect(dtstarts(ics.text).get('local-brief-the-chief-executives')).toBe('20260306T100000Z')
+    // The contributor sees it in My tasks, and in their own calendar.
+    const mine = await contributor.get(`${inspectionPath}/my-tasks`).expect(200)
+    expect(mine.text).toContain('Brief the chief executives')
+    const myIcs = await contributor.get(`${inspectionPath}/my-tasks.ics`).expect(200)
+    expect([...dtstarts(myIcs.text).keys()]).toContain('local-brief-the-chief-executives')
+    expect(myIcs.text).not.toContain('Inspection notified')
+
+    const plan = await contributor.get('/local-plan').expect(200)
+    expect(plan.text).toContain('Brief the chief executives')
+
+    const practice = await coordinator
+      .post('/inspections/new')
+      .type('form')
+      .send({ _csrf: coordinator.csrf, frameworkId: 'early-help', 'notifiedOn-day': '9', 'notifiedOn-month': '3', 'notifiedOn-year': '2026', notifiedTime: '', practice: 'yes' })
+      .expect(303)
+    const practicePage = await coordinator.get(practice.headers.location!).expect(200)
+    expect(practicePage.text).toContain('Practice inspection')
+    expect(practicePage.text).toContain('Brief the chief executives')
+    expect((await coordinator.get(`${practice.headers.location!}/my-tasks`).expect(200)).text).toContain('This is a practice inspection')
+    expect(await auditActions()).toEqual(expect.arrayContaining(['local-task.added', 'local-plan.task-saved']))
+  })
+
+  it('refuses a task with no anchor or a bad offset', async () => {
+    const res = await coordinator.post(`${inspectionPath}/tasks/new`).type('form').send({ _csrf: coordinator.csrf, title: '', ownerRole: '', anchorMilestone: '', offsetWorkingDays: 'two' }).expect(400)
+    expect(res.text).toContain('Enter the task')
+    expect(res.text).toContain('Select who does the task')
+    expect(res.text).toContain('Enter the number of working days as a whole number')
+  })
+})
+
+describe('exports', () => {
+  it('downloads the timeline as a formula-safe spreadsheet', async () => {
+    const res = await contributor.get(`${inspectionPath}/timeline.xlsx`).buffer(true).parse(binary).expect(200)
+    expect(res.headers['content-type']).toContain('spreadsheetml')
+    expect(res.headers['content-disposition']).toContain('attachment')
+    const workbook = new ExcelJS.Workbook()
+    const buf = res.body as Buffer
+    await workbook.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer)
+    const sheet = workbook.getWorksheet('Timeline')!
+    const header = (sheet.getRow(1).values as unknown[]).slice(1)
+    expect(header).toEqual(['Date', 'Day', 'Time', 'Milestone', 'Owner', 'What happens', 'Local task', 'Date status', 'Changed by', 'Reason for change'])
+    const rows: unknown[][] = []
+    sheet.eachRow((row, n) => {
+      if (n > 1) rows.push((row.values as unknown[]).slice(1))
+    })
+    expect(rows.find((r) => r[3] === 'Inspection notified')?.[0]).toBe('2026-03-02')
+    const task = rows.find((r) => r[3] === 'Brief the chief executives')!
+    expect(task[5]).toBe('\'=HYPERLINK("http://evil")')
+  })
+
+  it('has a printable page', async () => {
+    const res = await contributor.get(`${inspectionPath}/print`).expect(200)
+    expect(res.text).toContain('app-print')
+    expect(res.text).toContain('Week 1, from Monday 2 March 2026')
+  })
+
+  it('lets an inspector read the timeline but not change it', async () => {
+    const inspector = await signIn(t, await createPerson(t, partnershipId, ['inspector']))
+    await inspector.get(inspectionPath).expect(200)
+    await inspector.get(`${inspectionPath}/calendar.ics`).expect(200)
+    await inspector.get(`${inspectionPath}/tasks/new`).expect(403)
+  })
+
+  it('is not found from another partnership', async () => {
+    const other = await createPartnership(t, 'Elsewhere SCP')
+    const outsider = await signIn(t, await createPerson(t, other, ['administrator']))
+    await outsider.get(inspectionPath).expect(404)
+    await outsider.get(`${inspectionPath}/calendar.ics`).expect(404)
+  })
+})
