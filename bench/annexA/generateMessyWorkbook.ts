@@ -20,11 +20,19 @@ function ukDate(d: Date): string {
   return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`
 }
 
+/** What the generator deliberately put in the workbook, for checking the validator against it. */
+export interface GeneratedStats {
+  /** Data rows per list key. */
+  rows: Record<string, number>
+  /** Junk the validator must report as an error, by rule id. */
+  junk: { 'cell.date': number; 'cell.integer': number; 'cell.postcode': number }
+}
+
 /**
  * Writes a realistic, messy Annex A workbook: title rows above the headers, real case-management spellings from
  * the synonyms seed mixed with Ofsted codes, dates as native cells, dd/mm/yyyy text, serials and some junk.
  */
-export async function generateMessyWorkbook(path: string, library: ListLibrary, totalRows: number): Promise<number> {
+export async function generateMessyWorkbook(path: string, library: ListLibrary, totalRows: number, stats?: GeneratedStats): Promise<number> {
   const random = mulberry32(20240101)
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T
   const { seed } = loadSeed()
@@ -54,13 +62,18 @@ export async function generateMessyWorkbook(path: string, library: ListLibrary, 
             if (roll < 0.8) return d
             if (roll < 0.985) return ukDate(d)
             if (roll < 0.99) return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${String(d.getUTCFullYear()).slice(2)}`
+            if (stats) stats.junk['cell.date']++
             return pick(['unknown', '31/02/2023', 'TBC', '2023-13-01'])
           }
           case 'integer':
             if (c.allowDecimal) return (base - birth) / (365.25 * 86_400_000)
-            return roll < 0.98 ? Math.floor(random() * 5) : 'n/a'
+            if (roll < 0.98) return Math.floor(random() * 5)
+            if (stats) stats.junk['cell.integer']++
+            return 'n/a'
           case 'postcode':
-            return roll < 0.95 ? `${pick(['SW1A', 'M1', 'B33', 'LS6', 'NE1'])} ${Math.floor(random() * 9)}${pick(['AA', 'BD', 'XY'])}` : 'unknown'
+            if (roll < 0.95) return `${pick(['SW1A', 'M1', 'B33', 'LS6', 'NE1'])} ${Math.floor(random() * 9)}${pick(['AA', 'BD', 'XY'])}`
+            if (stats) stats.junk['cell.postcode']++
+            return 'unknown'
           case 'code':
           case 'text_or_code': {
             const codes = c.codeList?.entries ?? []
@@ -76,6 +89,7 @@ export async function generateMessyWorkbook(path: string, library: ListLibrary, 
       })
       sheet.addRow(values).commit()
       written++
+      if (stats) stats.rows[list.key] = (stats.rows[list.key] ?? 0) + 1
     }
     await sheet.commit()
   }
