@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     onPoolError: (error) => logger.error({ err: error }, 'database connection error'),
   })
   const services = createServices({ db: database.db, clock: systemClock, files: new FsFileStore(join(config.dataDir, 'files')), maxUploadBytes: config.maxUploadBytes })
+  // Fail fast: a broken file in frameworks/ stops start-up with its file, path and problem.
+  await services.frameworks.ready()
   const { app, sessionStore } = createApp({
     services,
     clock: systemClock,

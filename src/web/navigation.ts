@@ -11,6 +11,9 @@ const ITEMS: NavItem[] = [
   { text: 'Home', href: '/', route: 'GET /' },
   { text: 'Agencies', href: '/agencies', route: 'GET /agencies' },
   { text: 'People', href: '/people', route: 'GET /people' },
+  { text: 'Inspections', href: '/inspections', route: 'GET /inspections' },
+  { text: 'Frameworks', href: '/frameworks', route: 'GET /frameworks' },
+  { text: 'Working days', href: '/holidays', route: 'GET /holidays' },
   { text: 'Audit log', href: '/audit', route: 'GET /audit' },
 ]
 

@@ -5,6 +5,8 @@ export type Access = 'public' | 'signed-in' | readonly Role[]
 
 const ADMIN: readonly Role[] = ['administrator']
 const EVERYONE_BUT_INSPECTORS: readonly Role[] = ['administrator', 'inspection-coordinator', 'agency-lead', 'senior-approver', 'contributor']
+/** Who starts inspections, moves dates, uploads frameworks and loads bank holidays. */
+const INSPECTION_MANAGERS: readonly Role[] = ['administrator', 'inspection-coordinator']
 
 /**
  * The one route-by-role table. Deny by default: a route registered without an entry here, or an
@@ -52,9 +54,45 @@ export const policy = {
   'POST /people/:personId/reset': ADMIN,
 
   'GET /audit': ADMIN,
+
+  'GET /frameworks': EVERYONE_BUT_INSPECTORS,
+  'GET /frameworks/upload': INSPECTION_MANAGERS,
+  'POST /frameworks/upload': INSPECTION_MANAGERS,
+  'GET /frameworks/:frameworkId': EVERYONE_BUT_INSPECTORS,
+
+  'GET /holidays': EVERYONE_BUT_INSPECTORS,
+  'GET /holidays/import': INSPECTION_MANAGERS,
+  'POST /holidays/import': INSPECTION_MANAGERS,
+  'POST /holidays/closures': INSPECTION_MANAGERS,
+  'POST /holidays/closures/:closureDate/remove': INSPECTION_MANAGERS,
+
+  // Inspectors read the timeline (and their own tasks); everyone else reads too.
+  'GET /inspections': 'signed-in',
+  'GET /inspections/new': INSPECTION_MANAGERS,
+  'POST /inspections/new': INSPECTION_MANAGERS,
+  'GET /inspections/:inspectionId': 'signed-in',
+  'GET /inspections/:inspectionId/print': 'signed-in',
+  'GET /inspections/:inspectionId/calendar.ics': 'signed-in',
+  'GET /inspections/:inspectionId/timeline.xlsx': 'signed-in',
+  'GET /inspections/:inspectionId/my-tasks': 'signed-in',
+  'GET /inspections/:inspectionId/my-tasks.ics': 'signed-in',
+  'GET /inspections/:inspectionId/milestones/:milestoneId': INSPECTION_MANAGERS,
+  'POST /inspections/:inspectionId/milestones/:milestoneId': INSPECTION_MANAGERS,
+  'POST /inspections/:inspectionId/milestones/:milestoneId/reset': INSPECTION_MANAGERS,
+  'GET /inspections/:inspectionId/tasks/new': INSPECTION_MANAGERS,
+  'POST /inspections/:inspectionId/tasks/new': INSPECTION_MANAGERS,
+  'GET /local-plan': EVERYONE_BUT_INSPECTORS,
+  'POST /local-plan/:planTaskId/remove': INSPECTION_MANAGERS,
 } as const satisfies Record<string, Access>
 
 export type RouteKey = keyof typeof policy
+
+/**
+ * POST routes that take multipart/form-data (a file). Their CSRF token is inside the multipart
+ * body, so the app-wide check skips them and the route verifies the token itself straight after
+ * parsing, before anything is kept. Only these exact paths are skipped.
+ */
+export const MULTIPART_ROUTES: ReadonlySet<string> = new Set(['/frameworks/upload', '/holidays/import'])
 
 /** Whether someone with these roles (or nobody, when signed out) may use a route. */
 export function allows(access: Access, roles: readonly Role[] | undefined): boolean {

@@ -7,6 +7,9 @@ import { auditRoutes } from './audit'
 import { authRoutes } from './auth'
 import { agencyRoutes } from './directory/agencies'
 import { peopleRoutes } from './directory/people'
+import { frameworkRoutes } from './frameworks'
+import { holidayRoutes } from './holidays'
+import { inspectionRoutes } from './inspections'
 import { pageRoutes } from './pages'
 
 export interface RouteOptions {
@@ -24,6 +27,9 @@ export function registerRoutes(app: Express, services: Services, options: RouteO
   agencyRoutes(routes, services)
   peopleRoutes(routes, services, options)
   auditRoutes(routes, services)
+  frameworkRoutes(routes, services)
+  holidayRoutes(routes, services)
+  inspectionRoutes(routes, services, options)
   routes.assertComplete()
   app.use(routes.router)
 }

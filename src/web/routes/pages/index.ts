@@ -1,5 +1,25 @@
 import type { Services } from '../../../services'
+import { londonNow } from '../../../services/inspectionService'
+import type { Scope } from '../../../services/scope'
+import { dayOfInspection, describeInspection, myTasks, nextDeadline } from '../inspections/presenters'
 import type { Routes } from '..'
+
+/** What the home page says about the current inspection: its day, the next deadline and what is due. */
+async function inspectionSummary(services: Services, scope: Scope) {
+  const t = await services.inspections.current(scope)
+  if (!t) return null
+  const now = londonNow(services.clock)
+  const due = t.milestones.filter((m) => m.date === now.date)
+  return {
+    id: t.inspection.id,
+    practice: t.inspection.practice,
+    title: describeInspection(t),
+    dayOf: dayOfInspection(t, now),
+    countdown: nextDeadline(t, now),
+    dueToday: due.map((m) => ({ title: m.title, time: m.time })),
+    mine: myTasks(t, scope.roles, now, 3),
+  }
+}
 
 export function pageRoutes(routes: Routes, services: Services): void {
   routes.get('/health', async (_req, res) => {
@@ -17,6 +37,8 @@ export function pageRoutes(routes: Routes, services: Services): void {
     const scope = req.scope!
     const [agencies, people] = await Promise.all([services.directory.listAgencies(scope), services.directory.listPeople(scope)])
     const withoutApprover = agencies.filter((a) => !a.senior_approver_id)
-    res.render('pages/home.njk', { agencies, people, withoutApprover })
+    const inspection = await inspectionSummary(services, scope)
+    if (inspection?.practice) res.locals.practice = true
+    res.render('pages/home.njk', { agencies, people, withoutApprover, inspection })
   })
 }
