@@ -6,13 +6,40 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0')
 }
 
-/** 'YYYY-MM-DD' for a valid calendar date, else null (rejects 31/02 and the like). */
+function isoText(year: number, month: number, day: number): string {
+  return `${year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+}
+
+/** 'YYYY-MM-DD' for a valid calendar date, else null (rejects 31/02 and the like). Integer arithmetic, no Date. */
 export function isoFromParts(year: number, month: number, day: number): string | null {
   if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return null
   if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1000 || year > 9999) return null
-  const d = new Date(Date.UTC(year, month - 1, day))
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null
-  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`
+  if (day > daysInMonth(year, month)) return null
+  return isoText(year, month, day)
+}
+
+/**
+ * The calendar date `days` whole days after 01/01/1970 (negative before it), as 'YYYY-MM-DD', or null outside
+ * the years 1000–9999. Integer arithmetic (Hinnant's civil-from-days), so hot loops allocate no Date.
+ */
+export function isoFromEpochDays(days: number): string | null {
+  if (!Number.isFinite(days)) return null
+  const z = Math.floor(days) + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const month = mp < 10 ? mp + 3 : mp - 9
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+  if (year < 1000 || year > 9999) return null
+  return isoText(year, month, day)
 }
 
 /** True for a valid 'YYYY-MM-DD' string. */
@@ -67,8 +94,7 @@ const DAY_MS = 86_400_000
  */
 export function isoFromExcelSerial(serial: number, date1904: boolean): string | null {
   if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465) return null
-  const ms = (date1904 ? EXCEL_EPOCH_1904 : EXCEL_EPOCH_1900) + Math.floor(serial) * DAY_MS
-  return isoFromUtcDate(new Date(ms))
+  return isoFromEpochDays((date1904 ? EXCEL_EPOCH_1904 : EXCEL_EPOCH_1900) / DAY_MS + Math.floor(serial))
 }
 
 /** Days between two 'YYYY-MM-DD' dates (b − a). */

@@ -4,6 +4,7 @@ import type { Entry, ZipFile } from 'yauzl'
 import { isoFromUtcDate, plusDays } from './calendarDates'
 import { FileRefusal } from './fileRefusal'
 import { BLANK, type FormulaFlag, type RawCell, type RawRow } from './rawCell'
+import { xlsxSheetRows, type WorkbookParts } from './xlsxSheetRows'
 import type { SheetSource } from './sheetSource'
 import { openZip, type WorkbookFacts } from './zipPrecheck'
 
@@ -22,15 +23,10 @@ interface WorkbookReaderParsers {
   _parseWorkbook(entry: Readable): Promise<void>
   _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>
   _parseStyles(entry: Readable): Promise<void>
-  _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): Generator<{ eventType: string; value: unknown }>
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null
-}
-
-function isRowIterable(value: unknown): value is AsyncIterable<ExcelJS.Row> {
-  return isRecord(value) && Symbol.asyncIterator in value
 }
 
 /** Converts an exceljs cell value into a RawCell; `shiftDays` corrects native dates in 1904 workbooks exceljs misread. */
@@ -64,17 +60,9 @@ export function toRawCell(value: unknown, shiftDays: number, formula?: FormulaFl
   return { kind: 'text', text: String(value), formula }
 }
 
-async function* sheetRows(sheet: AsyncIterable<ExcelJS.Row>, shiftDays: number): AsyncGenerator<RawRow> {
+async function* sheetRows(stream: Readable, parts: WorkbookParts, shiftDays: number): AsyncGenerator<RawRow> {
   try {
-    for await (const row of sheet) {
-      const values = row.values
-      if (!Array.isArray(values)) continue
-      const cells: RawCell[] = new Array<RawCell>(Math.max(0, values.length - 1))
-      // exceljs rows are 1-based and sparse.
-      for (let i = 1; i < values.length; i++) cells[i - 1] = toRawCell(values[i], shiftDays)
-      for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = BLANK
-      yield { row: row.number, cells }
-    }
+    yield* xlsxSheetRows(stream, parts, shiftDays, toRawCell)
   } catch {
     throw new FileRefusal('xlsx.unreadable', DAMAGED)
   }
@@ -136,19 +124,16 @@ export async function* readXlsxSheets(filePath: string, facts: WorkbookFacts): A
     } catch {
       throw new FileRefusal('xlsx.unreadable', DAMAGED)
     }
-    for (const [index, sheet] of facts.sheets.entries()) {
+    for (const sheet of facts.sheets) {
       const entry = entries.get(sheet.path.toLowerCase())
       if (!entry) continue
-      let rows: AsyncIterable<ExcelJS.Row> | null = null
+      let stream: Readable
       try {
-        for (const event of parsers._parseWorksheet(await entryStream(zip, entry), String(index + 1))) {
-          if (event.eventType === 'worksheet' && isRowIterable(event.value)) rows = event.value
-        }
+        stream = await entryStream(zip, entry)
       } catch {
         throw new FileRefusal('xlsx.unreadable', DAMAGED)
       }
-      if (!rows) continue
-      yield { name: sheet.name, rows: sheetRows(rows, shiftDays) }
+      yield { name: sheet.name, rows: sheetRows(stream, parsers as unknown as WorkbookParts, shiftDays) }
     }
   } finally {
     zip.close()
