@@ -32,6 +32,13 @@ beforeAll(async () => {
   const agencyId = await createAgency(t, a, 'A Police')
   const target = await createPerson(t, a, ['contributor'], { agencyId })
   ids = { agencyId, personId: target.id }
+  // Inspections, frameworks and working days (issue 3).
+  const scope = { partnershipId: a, personId: target.id, name: 'Target', roles: ['administrator' as const], agencyId: null }
+  const { inspection } = await t.services.inspections.create(scope, { frameworkId: 'front-door', notifiedOn: '2026-03-02', notifiedTime: null, practice: false })
+  await t.services.calendar.addClosureDay(scope, '2026-12-29', 'Office closed')
+  await t.services.inspections.addLocalTask(scope, inspection.id, { title: 'Plan task', description: '', ownerRole: 'contributor', anchorMilestone: 'children-selected', offsetWorkingDays: 1, time: null, keepInPlan: true })
+  const [planTask] = await t.services.inspections.localPlan(scope)
+  Object.assign(ids, { inspectionId: inspection.id, milestoneId: 'fieldwork-end', frameworkId: 'front-door', closureDate: '2026-12-29', planTaskId: planTask!.id })
   for (const role of ROLES) {
     const person = await createPerson(t, a, [role], { agencyId: role === 'inspector' || role === 'administrator' ? null : agencyId })
     agents.set(role, await signIn(t, person))
@@ -79,7 +86,7 @@ describe('authorisation matrix', () => {
     })
   }
 
-  it.each(routes.filter((r) => r.path.includes(':agencyId') || r.path.includes(':personId')))(
+  it.each(routes.filter((r) => /:(agencyId|personId|inspectionId|closureDate|planTaskId)\b/.test(r.path)))(
     "$key: another partnership's administrator gets 404 for this partnership's ids",
     async ({ method, path }) => {
       const res = await call(outsider, method, fill(path), outsider.csrf)

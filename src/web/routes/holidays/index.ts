@@ -5,7 +5,7 @@ import { londonNow } from '../../../services/inspectionService'
 import { ValidationError } from '../../../services/errors'
 import type { Scope } from '../../../services/scope'
 import { dateInputFields, readDateInput } from '../../dateInput'
-import { errorList, parseForm, requiredText } from '../../forms'
+import { bodyOf, errorList, parseForm, requiredText } from '../../forms'
 import type { Routes } from '..'
 import { csrfValid, readSmallUpload, SmallUploadError } from '../frameworks/readUpload'
 
@@ -37,10 +37,19 @@ export function holidayRoutes(routes: Routes, services: Services): void {
 
   routes.post('/holidays/closures', async (req, res) => {
     try {
-      const form = parseForm(closureSchema, req.body)
-      const date = readDateInput(form, 'date', 'The closure date')
-      if ('error' in date) throw new ValidationError({ date: date.error })
-      if (!date.value) throw new ValidationError({ date: 'Enter the closure date' })
+      // Every problem at once: the schema's and the date input's.
+      const problems: Record<string, string> = {}
+      let form: z.output<typeof closureSchema> | undefined
+      try {
+        form = parseForm(closureSchema, req.body)
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e
+        Object.assign(problems, e.errors)
+      }
+      const date = readDateInput(bodyOf(req), 'date', 'The closure date')
+      if ('error' in date) problems.date = date.error
+      else if (!date.value) problems.date = 'Enter the closure date'
+      if (!form || !('value' in date) || !date.value || Object.keys(problems).length) throw new ValidationError(problems)
       await calendar.addClosureDay(req.scope!, date.value, form.title)
       req.session.flash = `${formatIsoDate(date.value)} is now a closure day. Deadlines counted in working days skip it.`
       res.redirect(303, '/holidays')
