@@ -144,6 +144,9 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
   }
 
   return {
+    /** Refuses anyone who may not see child-level data (call before taking an upload). */
+    checkAccess: (scope: Scope) => requireChildDataAccess(db, scope),
+
     /** Records nothing yet: the import is recorded, with its counts, when validation finishes. */
     async startUpload(scope: Scope, input: UploadInput): Promise<ValidationJob> {
       await requireChildDataAccess(db, scope)

@@ -9,6 +9,13 @@ const EVERYONE_BUT_INSPECTORS: readonly Role[] = ['administrator', 'inspection-c
 const INSPECTION_MANAGERS: readonly Role[] = ['administrator', 'inspection-coordinator']
 
 /**
+ * Child-level Annex A data. The table is role-based, so leads and contributors pass it whatever
+ * their agency; the service then refuses anyone not in the local authority's children's services
+ * (src/services/annexAAccess.ts). The routes using it are listed in CHILD_DATA_ROUTES.
+ */
+const CHILD_DATA: readonly Role[] = ['administrator', 'inspection-coordinator', 'agency-lead', 'contributor']
+
+/**
  * The one route-by-role table. Deny by default: a route registered without an entry here, or an
  * entry without a route, stops the app at start-up.
  */
@@ -83,16 +90,36 @@ export const policy = {
   'POST /inspections/:inspectionId/tasks/new': INSPECTION_MANAGERS,
   'GET /local-plan': EVERYONE_BUT_INSPECTORS,
   'POST /local-plan/:planTaskId/remove': INSPECTION_MANAGERS,
+  // Child-level Annex A data (see CHILD_DATA): import, check, map, accept, export, and the register.
+  'GET /annex-a': CHILD_DATA,
+  'GET /annex-a/upload': CHILD_DATA,
+  'POST /annex-a/upload': CHILD_DATA,
+  'GET /annex-a/checks/:jobId': CHILD_DATA,
+  'GET /annex-a/export.xlsx': CHILD_DATA,
+  'GET /annex-a/imports/:importId': CHILD_DATA,
+  'GET /annex-a/imports/:importId/problems': CHILD_DATA,
+  'GET /annex-a/imports/:importId/row': CHILD_DATA,
+  'GET /annex-a/imports/:importId/problems.xlsx': CHILD_DATA,
+  'POST /annex-a/imports/:importId/check-again': CHILD_DATA,
+  'GET /annex-a/imports/:importId/map': CHILD_DATA,
+  'POST /annex-a/imports/:importId/map': CHILD_DATA,
+  'GET /annex-a/imports/:importId/accept': CHILD_DATA,
+  'POST /annex-a/imports/:importId/accept': CHILD_DATA,
+  'GET /register': CHILD_DATA,
+  'GET /register/children/:rowId': CHILD_DATA,
 } as const satisfies Record<string, Access>
 
 export type RouteKey = keyof typeof policy
+
+/** Routes to child-level data: their leads and contributors must also work for the LA's children's services. */
+export const CHILD_DATA_ROUTES: ReadonlySet<string> = new Set(Object.entries(policy).filter(([, access]) => access === CHILD_DATA).map(([key]) => key))
 
 /**
  * POST routes that take multipart/form-data (a file). Their CSRF token is inside the multipart
  * body, so the app-wide check skips them and the route verifies the token itself straight after
  * parsing, before anything is kept. Only these exact paths are skipped.
  */
-export const MULTIPART_ROUTES: ReadonlySet<string> = new Set(['/frameworks/upload', '/holidays/import'])
+export const MULTIPART_ROUTES: ReadonlySet<string> = new Set(['/frameworks/upload', '/holidays/import', '/annex-a/upload'])
 
 /** Whether someone with these roles (or nobody, when signed out) may use a route. */
 export function allows(access: Access, roles: readonly Role[] | undefined): boolean {

@@ -5,12 +5,14 @@ import { guardedRouter } from '../guardedRouter'
 import { policy } from '../policy'
 import { auditRoutes } from './audit'
 import { authRoutes } from './auth'
+import { annexARoutes } from './annexA'
 import { agencyRoutes } from './directory/agencies'
 import { peopleRoutes } from './directory/people'
 import { frameworkRoutes } from './frameworks'
 import { holidayRoutes } from './holidays'
 import { inspectionRoutes } from './inspections'
 import { pageRoutes } from './pages'
+import { registerRoutes as childRegisterRoutes } from './register'
 
 export interface RouteOptions {
   baseUrl: string
@@ -30,6 +32,8 @@ export function registerRoutes(app: Express, services: Services, options: RouteO
   frameworkRoutes(routes, services)
   holidayRoutes(routes, services)
   inspectionRoutes(routes, services, options)
+  annexARoutes(routes, services)
+  childRegisterRoutes(routes, services)
   routes.assertComplete()
   app.use(routes.router)
 }

@@ -1,0 +1,69 @@
+import type { AnnexAValidationResult, Problem, RuleSummary } from '../../../domain/annexA'
+import type { ImportRow } from '../../../db/repositories/annexARepository'
+import { countsOf } from '../../../services/annexAService'
+
+export const STATUS_LABELS = { validated: 'Checked, not accepted', accepted: 'Accepted', superseded: 'Replaced by a later file' } as const
+
+/** The result page: per list, problems grouped by rule, and what the person can do next. */
+export function presentResult(imp: ImportRow, result: AnnexAValidationResult) {
+  const counts = countsOf(result)
+  const fileProblems = result.problems.filter((p) => p.list === null)
+  return {
+    importId: imp.id,
+    fileName: imp.file_name,
+    status: imp.status,
+    statusLabel: STATUS_LABELS[imp.status],
+    notifiedOn: imp.notified_on,
+    readable: result.readable,
+    counts,
+    lists: result.lists,
+    rules: result.problemsByRule.map((r: RuleSummary) => ({ ...r, lists: [...new Set(result.problems.filter((p) => p.rule === r.rule).map((p) => p.list ?? 'File'))] })),
+    fileProblems,
+    ignoredSheets: result.file.ignoredSheets,
+    unmappedCount: new Set(result.unmapped.map((u) => `${u.columnId}|${u.normalised}`)).size,
+    canAccept: imp.status === 'validated' && result.readable && counts.errors === 0 && result.lists.length > 0,
+  }
+}
+
+export interface UnmappedChoice {
+  key: string
+  columnId: string
+  column: string
+  value: string
+  normalised: string
+  count: number
+  lists: string[]
+  rows: string
+  codes: string[]
+}
+
+/** Values to map, once per column and spelling, however many lists they appear in. */
+export function presentUnmapped(result: AnnexAValidationResult): { column: string; columnId: string; values: UnmappedChoice[] }[] {
+  const byKey = new Map<string, UnmappedChoice>()
+  for (const u of result.unmapped) {
+    const key = `${u.columnId}|${u.normalised}`
+    const existing = byKey.get(key)
+    const where = `${u.list} row${u.rows.length === 1 ? '' : 's'} ${u.rows.slice(0, 5).join(', ')}${u.count > 5 ? '…' : ''}`
+    if (existing) {
+      existing.count += u.count
+      existing.lists.push(u.list)
+      existing.rows += `; ${where}`
+    } else byKey.set(key, { key, columnId: u.columnId, column: u.column, value: u.value, normalised: u.normalised, count: u.count, lists: [u.list], rows: where, codes: u.codes })
+  }
+  const groups = new Map<string, { column: string; columnId: string; values: UnmappedChoice[] }>()
+  for (const choice of byKey.values()) {
+    const g = groups.get(choice.columnId) ?? { column: choice.column, columnId: choice.columnId, values: [] }
+    g.values.push(choice)
+    groups.set(choice.columnId, g)
+  }
+  return [...groups.values()]
+}
+
+export const PROBLEMS_PAGE_SIZE = 50
+
+/** One rule's problems (optionally one list's), a page at a time. */
+export function problemsFor(result: AnnexAValidationResult, rule: string, list: string | undefined, page: number): { problems: Problem[]; total: number; pages: number } {
+  const all = result.problems.filter((p) => p.rule === rule && (!list || p.list === list))
+  const pages = Math.max(1, Math.ceil(all.length / PROBLEMS_PAGE_SIZE))
+  return { problems: all.slice((page - 1) * PROBLEMS_PAGE_SIZE, page * PROBLEMS_PAGE_SIZE), total: all.length, pages }
+}

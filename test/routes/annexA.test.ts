@@ -1,0 +1,225 @@
+import { fileURLToPath } from 'node:url'
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp, createAgency, createPartnership, createPerson, csrfFrom, signIn, type Agent, type TestApp } from '../support/app'
+import { CLEAN_NOTIFIED, list6Rows, list7Rows, writeListCsv } from '../fixtures/annex-a/cleanLists'
+
+const SAMPLE = fileURLToPath(new URL('../fixtures/annex-a/Annex_A_2024_Jan.xlsx', import.meta.url))
+
+let t: TestApp
+let partnershipId: string
+let admin: Agent
+let laContributor: Agent
+let policeContributor: Agent
+
+const dateFields = (iso: string) => {
+  const [y, m, d] = iso.split('-')
+  return { 'notified-day': d!, 'notified-month': m!, 'notified-year': y! }
+}
+
+/** Uploads a file through the real form and follows the check to its findings page. */
+async function upload(agent: Agent, path: string, notified: string): Promise<{ importId: string; page: request.Response }> {
+  const form = await agent.get('/annex-a/upload').expect(200)
+  let req = agent.post('/annex-a/upload').field('_csrf', csrfFrom(form.text))
+  for (const [k, v] of Object.entries(dateFields(notified))) req = req.field(k, v)
+  const res = await req.attach('file', path).expect(303)
+  return follow(agent, res.headers.location!)
+}
+
+/** Polls a check until it is done (as the progress page's script does), then opens the findings. */
+async function follow(agent: Agent, checkUrl: string): Promise<{ importId: string; page: request.Response }> {
+  expect(checkUrl).toMatch(/^\/annex-a\/checks\/[0-9a-f-]{36}$/)
+  for (let i = 0; i < 300; i++) {
+    const status = await agent.get(`${checkUrl}?format=json`).expect(200)
+    if (status.body.done) {
+      expect(status.body.next).toMatch(/^\/annex-a\/imports\//)
+      const page = await agent.get(status.body.next).expect(200)
+      return { importId: String(status.body.next).split('/').pop()!, page }
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('the check never finished')
+}
+
+const childRows = async () => (await t.handle.db.selectFrom('annex_a_children').select(['id', 'list', 'child_id', 'current']).where('partnership_id', '=', partnershipId).execute())
+const audit = async (action: string) => t.handle.db.selectFrom('audit_events').selectAll().where('partnership_id', '=', partnershipId).where('action', '=', action).orderBy('seq').execute()
+
+beforeAll(async () => {
+  t = await buildTestApp()
+  partnershipId = await createPartnership(t, 'Anytown SCP')
+  admin = await signIn(t, await createPerson(t, partnershipId, ['administrator']))
+  const la = await createAgency(t, partnershipId, 'Anytown Children’s Services', 'la-childrens-services')
+  const police = await createAgency(t, partnershipId, 'Anytown Police', 'police')
+  laContributor = await signIn(t, await createPerson(t, partnershipId, ['contributor'], { agencyId: la }))
+  policeContributor = await signIn(t, await createPerson(t, partnershipId, ['contributor'], { agencyId: police }))
+}, 120_000)
+afterAll(async () => t.close())
+
+describe('Annex A import', () => {
+  let sampleImport: string
+
+  it('checks the sample workbook off the request path and shows its findings per list and by rule', async () => {
+    const { importId, page } = await upload(admin, SAMPLE, '2021-03-10')
+    sampleImport = importId
+    expect(page.text).toContain('Findings for Annex_A_2024_Jan.xlsx')
+    expect(page.text).toContain('Children in need')
+    expect(page.text).toContain('Excel error value in a cell')
+    expect(page.text).toContain('Value not recognised for this column')
+    expect(page.text).toContain('Map values')
+    expect(page.text).not.toContain('Accept this file')
+    const imp = await t.handle.db.selectFrom('annex_a_imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow()
+    expect(imp).toMatchObject({ status: 'validated', notified_on: '2021-03-10', file_name: 'Annex_A_2024_Jan.xlsx' })
+    expect(imp.errors).toBeGreaterThan(0)
+    expect(await audit('annex-a.validated')).toHaveLength(1)
+  })
+
+  it('drills down from a rule to its rows, and shows a row with the bad cell marked', async () => {
+    const problems = await admin.get(`/annex-a/imports/${sampleImport}/problems?rule=cell.excel-error`).expect(200)
+    expect(problems.text).toContain('10 problems')
+    expect(problems.text).toContain('#N/A')
+    const rowLink = /href="(\/annex-a\/imports\/[^"]+\/row\?list=List%206&amp;row=2)"/.exec(problems.text)
+    expect(rowLink).not.toBeNull()
+    const row = await admin.get(rowLink![1]!.replace(/&amp;/g, '&')).expect(200)
+    expect(row.text).toContain('List 6 row 2')
+    expect(row.text).toMatch(/app-cell--problem[^>]*>\s*#N\/A/)
+    await admin.get(`/annex-a/imports/${sampleImport}/problems?rule=no.such-rule`).expect(404)
+  })
+
+  it('downloads the problem report as an attachment that is never cached or sniffed', async () => {
+    const res = await admin.get(`/annex-a/imports/${sampleImport}/problems.xlsx`).responseType('blob').expect(200)
+    expect(res.headers['content-disposition']).toMatch(/^attachment;/)
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['cache-control']).toBe('no-store')
+    expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK')
+  })
+
+  it('refuses to accept while errors remain, and writes nothing', async () => {
+    const before = (await t.handle.db.selectFrom('audit_events').select('seq').where('partnership_id', '=', partnershipId).execute()).length
+    const page = await admin.get(`/annex-a/imports/${sampleImport}/accept`).expect(200)
+    expect(page.text).toContain('It cannot be accepted until none are left')
+    const res = await admin.post(`/annex-a/imports/${sampleImport}/accept`).type('form').send({ _csrf: admin.csrf, reason: 'Please' }).expect(400)
+    expect(res.text).toContain('<title>Error: ')
+    expect(res.text).toMatch(/This file still has \d+ errors/)
+    expect(await childRows()).toHaveLength(0)
+    expect((await t.handle.db.selectFrom('annex_a_imports').select('status').where('id', '=', sampleImport).executeTakeFirstOrThrow()).status).toBe('validated')
+    expect((await t.handle.db.selectFrom('audit_events').select('seq').where('partnership_id', '=', partnershipId).execute()).length).toBe(before)
+  })
+
+  let list6Import: string
+  it('maps an unrecognised value once, remembers it, and checks the file again', async () => {
+    const path = await writeListCsv('List_6.csv', list6Rows({ disabilitySpelling: 'Disabled - learning' }))
+    const { importId, page } = await upload(admin, path, CLEAN_NOTIFIED)
+    list6Import = importId
+    expect(page.text).toContain('1 value is not recognised')
+    const map = await admin.get(`/annex-a/imports/${importId}/map`).expect(200)
+    expect(map.text).toContain('Does the Child have a Disability')
+    expect(map.text).toContain('“Disabled - learning”')
+    const key = /name="key-0" value="([^"]+)"/.exec(map.text)![1]!
+    const none = await admin.post(`/annex-a/imports/${importId}/map`).type('form').send({ _csrf: admin.csrf, 'key-0': key, 'code-0': '' }).expect(400)
+    expect(none.text).toContain('Choose a code for at least one value')
+    const saved = await admin.post(`/annex-a/imports/${importId}/map`).type('form').send({ _csrf: admin.csrf, 'key-0': key, 'code-0': 'a) Yes' }).expect(303)
+    const after = await follow(admin, saved.headers.location!)
+    expect(after.page.text).not.toContain('Map values')
+    expect(after.page.text).toContain('Accept this file')
+    expect(await t.handle.db.selectFrom('value_mappings').select(['column_id', 'spelling', 'code']).where('partnership_id', '=', partnershipId).execute()).toEqual([
+      { column_id: 'does_the_child_have_a_disability', spelling: 'disabled - learning', code: 'a) Yes' },
+    ])
+    expect(await audit('annex-a.values-mapped')).toHaveLength(1)
+    // A later file with the same spelling needs no mapping.
+    const again = await upload(admin, await writeListCsv('List_6.csv', list6Rows({ disabilitySpelling: 'Disabled - learning' })), CLEAN_NOTIFIED)
+    expect(again.page.text).not.toContain('Map values')
+    expect(again.page.text).toContain('Accept this file')
+  })
+
+  it('accepts a file with no errors in one go, with its audit event', async () => {
+    await admin.post(`/annex-a/imports/${list6Import}/accept`).type('form').send({ _csrf: admin.csrf, reason: '' }).expect(303).expect('Location', '/annex-a')
+    const rows = await childRows()
+    expect(rows.map((r) => [r.list, r.child_id, r.current])).toEqual([['List 6', 'C1001', true], ['List 6', 'C1002', true]])
+    const [event] = await audit('annex-a.accepted')
+    expect(event).toMatchObject({ entity_id: list6Import })
+    const history = await admin.get('/annex-a').expect(200)
+    expect(history.text).toContain('has been accepted: 2 rows from List 6')
+    // Accepting twice is refused.
+    await admin.post(`/annex-a/imports/${list6Import}/accept`).type('form').send({ _csrf: admin.csrf }).expect(409)
+  })
+
+  it('a re-import of a list replaces it and keeps the earlier version as history', async () => {
+    const { importId } = await upload(admin, await writeListCsv('List_6.csv', list6Rows({ extraChild: true })), CLEAN_NOTIFIED)
+    await admin.post(`/annex-a/imports/${importId}/accept`).type('form').send({ _csrf: admin.csrf }).expect(303)
+    const rows = await childRows()
+    expect(rows.filter((r) => r.current).map((r) => r.child_id).sort()).toEqual(['C1001', 'C1002', 'C1003'])
+    expect(rows.filter((r) => !r.current)).toHaveLength(2)
+    expect((await t.handle.db.selectFrom('annex_a_imports').select('status').where('id', '=', list6Import).executeTakeFirstOrThrow()).status).toBe('superseded')
+    const history = await admin.get('/annex-a').expect(200)
+    expect(history.text).toContain('Replaced by a later file')
+    const seven = await upload(admin, await writeListCsv('List_7.csv', list7Rows()), CLEAN_NOTIFIED)
+    await admin.post(`/annex-a/imports/${seven.importId}/accept`).type('form').send({ _csrf: admin.csrf }).expect(303)
+  })
+
+  it('downloads the Ofsted-ready workbook and records the download', async () => {
+    const res = await admin.get('/annex-a/export.xlsx').buffer(true).expect(200)
+    expect(res.headers['content-disposition']).toMatch(/^attachment;.*Annex A/)
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['cache-control']).toBe('no-store')
+    expect(await audit('annex-a.exported')).toHaveLength(1)
+  })
+})
+
+describe('child register', () => {
+  it('lists children across lists, with filters', async () => {
+    const all = await laContributor.get('/register').expect(200)
+    expect(all.text).toContain('3 children')
+    expect(all.text).toContain('C1001')
+    const cp = await laContributor.get('/register?list=List%207').expect(200)
+    expect(cp.text).toContain('1 child match the filters')
+    expect(cp.text).toContain('C1001')
+    expect(cp.text).not.toContain('C1002')
+    const older = await laContributor.get('/register?age=16-17').expect(200)
+    expect(older.text).toContain('C1003')
+    expect(older.text).not.toContain('C1001')
+    const disabled = await laContributor.get(`/register?disability=${encodeURIComponent('a) Yes')}`).expect(200)
+    expect(disabled.text).toContain('C1002')
+    expect(disabled.text).not.toContain('C1003')
+  })
+
+  it('shows a child’s journey by an opaque id and records the view as a read', async () => {
+    const list = await laContributor.get('/register?list=List%207').expect(200)
+    const href = /href="(\/register\/children\/([0-9a-f-]{36}))"/.exec(list.text)!
+    expect(href[1]).not.toContain('C1001')
+    const before = await audit('child.viewed')
+    const page = await laContributor.get(href[1]!).expect(200)
+    expect(page.text).toContain('Child C1001')
+    expect(page.text).toContain('List 6: Children in need')
+    expect(page.text).toContain('List 7: Child protection')
+    expect(page.text.indexOf('1 October 2025')).toBeLessThan(page.text.indexOf('10 December 2025'))
+    expect(page.headers['cache-control']).toBe('no-store')
+    const after = await audit('child.viewed')
+    expect(after).toHaveLength(before.length + 1)
+    expect(after.at(-1)).toMatchObject({ entity_type: 'child', entity_id: href[2] })
+    expect(JSON.stringify(after.at(-1))).not.toContain('C1001')
+  })
+
+  it('refuses someone from the police, even with a role the policy allows', async () => {
+    for (const path of ['/register', '/annex-a', '/annex-a/upload']) {
+      const res = await policeContributor.get(path).expect(403)
+      expect(res.text).toContain('You do not have access to this page')
+    }
+    const rowId = (await childRows()).find((r) => r.current)!.id
+    await policeContributor.get(`/register/children/${rowId}`).expect(403)
+    const form = await laContributor.get('/annex-a/upload').expect(200)
+    const res = await policeContributor.post('/annex-a/upload').field('_csrf', csrfFrom(form.text)).attach('file', SAMPLE).expect(403)
+    expect(res.text).toContain('You do not have access to this page')
+    expect(await audit('child.viewed')).toHaveLength(1)
+  })
+
+  it('gives another partnership nothing', async () => {
+    const other = await createPartnership(t, 'Elsewhere SCP')
+    const outsider = await signIn(t, await createPerson(t, other, ['administrator']))
+    const rowId = (await childRows()).find((r) => r.current)!.id
+    await outsider.get(`/register/children/${rowId}`).expect(404)
+    const imp = await t.handle.db.selectFrom('annex_a_imports').select('id').where('partnership_id', '=', partnershipId).executeTakeFirstOrThrow()
+    await outsider.get(`/annex-a/imports/${imp.id}`).expect(404)
+    const register = await outsider.get('/register').expect(200)
+    expect(register.text).toContain('0 children')
+  })
+})
