@@ -60,6 +60,12 @@ export interface BrowserFixture {
    * each page still open is written to test-results/e2e/ (gitignored).
    */
   newPage(options?: BrowserContextOptions): Promise<Page>
+  /**
+   * A page in a fresh context that stays open for the rest of the file (closed in afterAll), for a
+   * journey told over several tests, such as an administrator who stays signed in. It is
+   * photographed with the others when a test fails.
+   */
+  sharedPage(options?: BrowserContextOptions): Promise<Page>
 }
 
 /**
@@ -72,6 +78,7 @@ export interface BrowserFixture {
 export function useBrowser(): BrowserFixture {
   let browser: Browser | undefined
   let open: FreshPage[] = []
+  let shared: FreshPage[] = []
 
   beforeAll(async () => {
     browser = await launchBrowser()
@@ -79,10 +86,13 @@ export function useBrowser(): BrowserFixture {
   afterEach(async ({ task }) => {
     const pages = open
     open = []
-    if (task.result?.state === 'fail') await screenshotAll(task.name, pages)
+    if (task.result?.state === 'fail') await screenshotAll(task.name, [...pages, ...shared])
     await Promise.allSettled(pages.map((p) => p.close()))
   })
   afterAll(async () => {
+    const pages = shared
+    shared = []
+    await Promise.allSettled(pages.map((p) => p.close()))
     await browser?.close()
     browser = undefined
   })
@@ -97,6 +107,11 @@ export function useBrowser(): BrowserFixture {
     async newPage(options) {
       const fresh = await newPage(current(), options)
       open.push(fresh)
+      return fresh.page
+    },
+    async sharedPage(options) {
+      const fresh = await newPage(current(), options)
+      shared.push(fresh)
       return fresh.page
     },
   }

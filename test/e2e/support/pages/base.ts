@@ -83,6 +83,57 @@ export abstract class BasePage {
     return (await this.errorSummary().locator('.govuk-error-summary__list li').allInnerTexts()).map((t) => t.trim())
   }
 
+  /** The links in the error summary, in order: their text and the `#fieldId` each points to. */
+  async errorSummaryLinks(): Promise<{ text: string; href: string }[]> {
+    const links = this.errorSummary().locator('.govuk-error-summary__list a')
+    const out: { text: string; href: string }[] = []
+    for (const link of await links.all()) out.push({ text: (await link.innerText()).trim(), href: (await link.getAttribute('href')) ?? '' })
+    return out
+  }
+
+  /** Clicks the error summary link with this text and returns the id of the element that then has focus. */
+  async followErrorLink(text: string): Promise<string> {
+    await this.errorSummary().getByRole('link', { name: text, exact: true }).click()
+    return this.focusedId()
+  }
+
+  /** The inline error message GOV.UK components show with a field (`#<id>-error`), without its hidden "Error:" prefix. */
+  async inlineError(fieldId: string): Promise<string | undefined> {
+    const message = this.page.locator(`[id="${fieldId}-error"]`)
+    if ((await message.count()) === 0) return undefined
+    return (await message.innerText()).replace(/^\s*Error:\s*/, '').trim()
+  }
+
+  /** The ids in a field's aria-describedby (the hint and error message a screen reader announces with it). */
+  async describedBy(fieldId: string): Promise<string[]> {
+    const ids = await this.page.locator(`[id="${fieldId}"]`).getAttribute('aria-describedby')
+    return (ids ?? '').split(/\s+/).filter(Boolean)
+  }
+
+  /** The id of the element that has focus ('' for none), or its tag name when it has no id. */
+  async focusedId(): Promise<string> {
+    return this.page.locator('body').evaluate((body) => {
+      const el = body.ownerDocument.activeElement
+      if (!el || el === body) return ''
+      return el.id || el.tagName.toLowerCase()
+    })
+  }
+
+  /** The names of the links in the service navigation (what the signed-in person may use). */
+  async navigationLinks(): Promise<string[]> {
+    return (await this.page.locator('.govuk-service-navigation__list a').allInnerTexts()).map((t) => t.trim())
+  }
+
+  /** Follows a link in the service navigation and checks the page it leads to. */
+  async navigateTo(name: string, options?: VisitOptions): Promise<Response> {
+    return followAndCheck(this.page, () => this.page.locator('.govuk-service-navigation__list').getByRole('link', { name, exact: true }).click(), options)
+  }
+
+  /** Signs out with the button in the header and checks the page it leads to. */
+  async signOut(options?: VisitOptions): Promise<Response> {
+    return followAndCheck(this.page, () => this.page.locator('.govuk-service-navigation').getByRole('button', { name: 'Sign out' }).click(), options)
+  }
+
   /** The GOV.UK notification banner (success or important), if any. */
   notificationBanner(): Locator {
     return this.page.locator('.govuk-notification-banner')
@@ -101,5 +152,15 @@ export abstract class BasePage {
   /** Follows the link with this name and checks the page it leads to (see followAndCheck). */
   async followLink(linkName: string | RegExp, options?: VisitOptions): Promise<Response> {
     return followAndCheck(this.page, () => this.page.getByRole('link', { name: linkName }).first().click(), options)
+  }
+}
+
+/** Any page, by path, for screens that need no page object of their own (error pages, say). */
+export class PageAt extends BasePage {
+  constructor(
+    page: Page,
+    readonly path: string,
+  ) {
+    super(page)
   }
 }
