@@ -9,10 +9,14 @@ export interface ErrorSummaryItem {
   href: string
 }
 
-/** The GOV.UK error summary list, in the order the fields appear on the page. */
-export function errorList(errors: FieldErrors, order: string[] = []): ErrorSummaryItem[] {
+/**
+ * The GOV.UK error summary list, in the order the fields appear on the page. Each link goes to the
+ * field's id, or to `anchors[field]` where the first focusable input has another id (a date
+ * input's day field is `<name>-day`).
+ */
+export function errorList(errors: FieldErrors, order: string[] = [], anchors: Record<string, string> = {}): ErrorSummaryItem[] {
   const keys = Object.keys(errors).sort((a, b) => rank(order, a) - rank(order, b))
-  return keys.map((k) => ({ text: errors[k]!, href: `#${k}` }))
+  return keys.map((k) => ({ text: errors[k]!, href: `#${anchors[k] ?? k}` }))
 }
 const rank = (order: string[], key: string) => {
   const i = order.indexOf(key)
@@ -42,8 +46,8 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): z.outp
 }
 
 /** Renders a form page again with status 400, its values, the error summary and inline messages. */
-export function renderWithErrors(res: Response, view: string, error: ValidationError, context: Record<string, unknown>, order: string[] = []): void {
-  res.status(400).render(view, { ...context, errors: error.errors, errorList: errorList(error.errors, order) })
+export function renderWithErrors(res: Response, view: string, error: ValidationError, context: Record<string, unknown>, order: string[] = [], anchors: Record<string, string> = {}): void {
+  res.status(400).render(view, { ...context, errors: error.errors, errorList: errorList(error.errors, order, anchors) })
 }
 
 /** Text input: trimmed, required with the given message, with a length limit. */

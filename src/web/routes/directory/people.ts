@@ -23,6 +23,7 @@ const confirmSchema = z.strictObject({ confirm: z.enum(['yes'], { error: 'Confir
 const resetSchema = z.strictObject({ resetTotp: z.enum(['yes']).optional() })
 
 const ORDER = ['name', 'email', 'jobTitle', 'agencyId', 'roles', 'accessEndsOn']
+const ANCHORS = { accessEndsOn: 'accessEndsOn-day' }
 const roleItems = ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] }))
 
 export function peopleRoutes(routes: Routes, services: Services, options: RouteOptions): void {
@@ -63,7 +64,7 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
       res.redirect(303, `/people/${person.id}`)
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e
-      renderWithErrors(res, 'pages/directory/person-form.njk', e, { values: withRoles(req.body), ...(await formContext(req.scope!)) }, ORDER)
+      renderWithErrors(res, 'pages/directory/person-form.njk', e, { values: withRoles(req.body), ...(await formContext(req.scope!)) }, ORDER, ANCHORS)
     }
   })
 
@@ -89,7 +90,7 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
       res.redirect(303, `/people/${person.id}`)
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e
-      renderWithErrors(res, 'pages/directory/person-form.njk', e, { person, values: withRoles(req.body), ...(await formContext(req.scope!)) }, ORDER)
+      renderWithErrors(res, 'pages/directory/person-form.njk', e, { person, values: withRoles(req.body), ...(await formContext(req.scope!)) }, ORDER, ANCHORS)
     }
   })
 
