@@ -74,9 +74,9 @@ export function minusMonths(iso: string, months: number): string {
 
 /** Whole years from `birth` to `on` (the age a person would give). */
 export function ageInYears(birth: string, on: string): number {
-  const [by, bm, bd] = birth.split('-').map(Number) as [number, number, number]
-  const [oy, om, od] = on.split('-').map(Number) as [number, number, number]
-  return oy - by - (om < bm || (om === bm && od < bd) ? 1 : 0)
+  // Both are 'YYYY-MM-DD', so 'MM-DD' compares as text: no arrays in this per-row path.
+  const years = Number(on.slice(0, 4)) - Number(birth.slice(0, 4))
+  return on.slice(5) < birth.slice(5) ? years - 1 : years
 }
 
 /** 'dd/mm/yyyy' for messages and the Ofsted workbook. */

@@ -2,13 +2,15 @@ import { ageInYears, minusMonths, ukDate } from './calendarDates'
 import { CodeMatcher, type CodeLookup } from './codeMatcher'
 import type { HeaderMatch } from './matchHeaders'
 import { normaliseValue } from './normaliseText'
-import { parseDateCell } from './parseDateCell'
+import { parseDateCell, type ParsedDate } from './parseDateCell'
 import { cellDisplay, type RawCell, type RawRow } from './rawCell'
 import type { NormalisedRow, NormalisedValue } from './resultModel'
 import type { ColumnSpec, ListSpec } from './specSchema'
 import type { ValidationContext } from './validationContext'
 
 const POSTCODE = /^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$/
+/** Per-column caches keyed by RawCell stop growing here (values past it are still read, just not remembered). */
+const CELL_CACHE_LIMIT = 20_000
 const DOB = 'date_of_birth'
 const AGE = 'age_of_child_years'
 const SEX = 'gender'
@@ -18,6 +20,9 @@ interface BoundColumn {
   position: number
   matcher: CodeMatcher | null
   cache: Map<string, CodeLookup> | null
+  /** The same lookups by RawCell identity (readers share cells between repeated values). */
+  cellCache: Map<RawCell, CodeLookup>
+  dateCache: Map<RawCell, ParsedDate>
   methodCounts: Partial<Record<string, number>> | null
   formulas: { count: number; firstRow: number }
   /** d/m vs m/d evidence for the column, resolved when the list ends. */
@@ -52,6 +57,8 @@ export class ListValidator {
         position,
         matcher: spec.codeList ? new CodeMatcher(spec.codeList) : null,
         cache: spec.codeList ? new Map() : null,
+        cellCache: new Map(),
+        dateCache: new Map(),
         methodCounts: spec.codeList ? (ctx.mappingMethods[`${this.key}/${spec.id}`] = {}) : null,
         formulas: { count: 0, firstRow: 0 },
         ambiguous: [],
@@ -131,20 +138,19 @@ export class ListValidator {
   private readCell(c: BoundColumn, cell: RawCell, row: NormalisedRow): NormalisedValue {
     const { ctx, key } = this
     const { spec } = c
-    const base = { list: key, row: row.row, column: spec.label }
     if (cell.formula) {
       if (cell.formula === 'no-result') {
-        ctx.add('cell.formula-no-result', { ...base, value: null, message: `This cell has a formula Excel never calculated, so it has no value: open the workbook in Excel, let it recalculate, save and upload again (or type the value).` }, row)
+        ctx.add('cell.formula-no-result', { list: key, row: row.row, column: spec.label, value: null, message: `This cell has a formula Excel never calculated, so it has no value: open the workbook in Excel, let it recalculate, save and upload again (or type the value).` }, row)
         return null
       }
       if (c.formulas.count++ === 0) c.formulas.firstRow = row.row
     }
     if (cell.kind === 'error') {
-      ctx.add('cell.excel-error', { ...base, value: cell.text, message: `The cell shows the Excel error ${cell.text}: fix the formula or lookup that produced it, or type the ${spec.label} directly.` }, row)
+      ctx.add('cell.excel-error', { list: key, row: row.row, column: spec.label, value: cell.text, message: `The cell shows the Excel error ${cell.text}: fix the formula or lookup that produced it, or type the ${spec.label} directly.` }, row)
       return null
     }
     if (cell.kind === 'blank') {
-      if (spec.required) ctx.add('cell.required', { ...base, value: null, message: `${spec.label} is required: fill it in for this row.` }, row)
+      if (spec.required) ctx.add('cell.required', { list: key, row: row.row, column: spec.label, value: null, message: `${spec.label} is required: fill it in for this row.` }, row)
       return null
     }
     switch (spec.type) {
@@ -161,7 +167,7 @@ export class ListValidator {
         const text = cellDisplay(cell).toUpperCase().replace(/\s+/g, ' ').trim()
         const m = POSTCODE.exec(text)
         if (m) return `${m[1]} ${m[2]}`
-        ctx.add('cell.postcode', { ...base, value: cellDisplay(cell), message: `"${cellDisplay(cell)}" is not a UK postcode: enter the placement's full postcode (e.g. SW1A 1AA), or the first part only if the placement is confidential.` }, row)
+        ctx.add('cell.postcode', { list: key, row: row.row, column: spec.label, value: cellDisplay(cell), message: `"${cellDisplay(cell)}" is not a UK postcode: enter the placement's full postcode (e.g. SW1A 1AA), or the first part only if the placement is confidential.` }, row)
         return null
       }
     }
@@ -172,7 +178,8 @@ export class ListValidator {
     const cache = c.cache
     const matcher = c.matcher
     if (!cache || !matcher) return raw
-    let found = cache.get(raw)
+    // Readers share one RawCell between repeated values, so most lookups are by identity, without hashing text.
+    let found = c.cellCache.get(cell) ?? cache.get(raw)
     if (!found) {
       const norm = normaliseValue(raw)
       const structural = matcher.matchStructural(norm)
@@ -181,6 +188,7 @@ export class ListValidator {
       found = structural ?? (seeded ? { code: seeded, method: 'synonym' } : remembered ? { code: remembered, method: 'remembered' } : { code: null, method: 'unmapped' })
       cache.set(raw, found)
     }
+    if (c.cellCache.size < CELL_CACHE_LIMIT) c.cellCache.set(cell, found)
     const counts = c.methodCounts
     if (counts) counts[found.method] = (counts[found.method] ?? 0) + 1
     if (found.code !== null) return found.code
@@ -213,7 +221,12 @@ export class ListValidator {
 
   private readDate(c: BoundColumn, cell: RawCell, row: NormalisedRow): NormalisedValue {
     const { ctx, key } = this
-    const parsed = parseDateCell(cell, ctx.date1904, ctx.pivotYear)
+    let parsed = c.dateCache.get(cell)
+    if (parsed === undefined) {
+      parsed = parseDateCell(cell, ctx.date1904, ctx.pivotYear)
+      if (c.dateCache.size < CELL_CACHE_LIMIT) c.dateCache.set(cell, parsed)
+    }
+    if (parsed.iso !== null && parsed.flags.length === 0) return parsed.iso
     const raw = cellDisplay(cell)
     const base = { list: key, row: row.row, column: c.spec.label, value: raw }
     if (parsed.iso === null) {
@@ -236,8 +249,9 @@ export class ListValidator {
 
   private readInteger(c: BoundColumn, cell: RawCell, row: NormalisedRow): NormalisedValue {
     const { ctx, key } = this
-    const raw = cellDisplay(cell)
     const n = cell.kind === 'number' ? cell.value : cell.kind === 'text' && /^-?\d+(\.\d+)?$/.test(cell.text.replace(/,/g, '')) ? Number(cell.text.replace(/,/g, '')) : NaN
+    if (Number.isFinite(n) && (Number.isInteger(n) || c.spec.allowDecimal) && (c.spec.min === null || Math.floor(n) >= c.spec.min)) return Math.floor(n)
+    const raw = cellDisplay(cell)
     const base = { list: key, row: row.row, column: c.spec.label, value: raw }
     if (!Number.isFinite(n) || (!Number.isInteger(n) && !c.spec.allowDecimal)) {
       ctx.add('cell.integer', { ...base, message: `"${raw}" is not a whole number: enter ${c.spec.label} as a number such as 0, 1 or 2.` }, row)
@@ -341,6 +355,7 @@ export class ListValidator {
     }
     if (!known.dob && dob) known.dob = dob
     if (!known.sex && sex) known.sex = sex
+    if (!(dob && known.dob && dob !== known.dob) && !(sex && known.sex && sex !== known.sex)) return
     const where = known.list === this.key ? `row ${known.row}` : `${known.list} row ${known.row}`
     if (dob && known.dob && dob !== known.dob) {
       this.ctx.add('child.inconsistent-dob', { list: this.key, row: row.row, column: this.byId.get(DOB)?.spec.label ?? 'Date of Birth', value: ukDate(dob), message: `Child ${id} has date of birth ${ukDate(dob)} here but ${ukDate(known.dob)} in ${where}: correct whichever is wrong so the child matches across lists.` }, row)
@@ -375,6 +390,8 @@ export class ListValidator {
         }
       }
       c.ambiguous = []
+      c.cellCache.clear()
+      c.dateCache.clear()
     }
     this.seen.clear()
   }

@@ -8,18 +8,26 @@ import type { SheetSource } from './sheetSource'
 
 const MAX_CSV_BYTES = 300 * 1024 * 1024
 
-function toCell(text: string): RawCell {
+/** Repeated values share one RawCell (the validator caches lookups by cell), up to this many distinct values. */
+const CELL_CACHE_LIMIT = 50_000
+
+function toCell(text: string, cache: Map<string, RawCell>): RawCell {
+  const cached = cache.get(text)
+  if (cached) return cached
   const trimmed = text.trim()
-  return trimmed === '' ? BLANK : { kind: 'text', text: trimmed }
+  const cell: RawCell = trimmed === '' ? BLANK : { kind: 'text', text: trimmed }
+  if (cache.size < CELL_CACHE_LIMIT) cache.set(text, cell)
+  return cell
 }
 
 async function* csvRows(text: string, delimiter: string): AsyncGenerator<RawRow> {
   const parser = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: false })
   let row = 0
+  const cache = new Map<string, RawCell>()
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       row++
-      yield { row, cells: record.map(toCell) }
+      yield { row, cells: record.map((text) => toCell(text, cache)) }
     }
   } catch {
     throw new FileRefusal('csv.malformed', `The CSV file cannot be read after row ${row} (often a quotation mark that is never closed): fix that row or export the list again.`)

@@ -129,7 +129,7 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
     return known
   }
 
-  // Parse state, as in exceljs's WorksheetReader (including that `current` is never cleared on a close tag).
+  // Parse state, as in exceljs's WorksheetReader.
   let inRows = false
   let rowNumber = 0
   let cells: RawCell[] | null = null
@@ -138,9 +138,13 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
   let cellRef: string | undefined
   let cellStyle = 0
   let cellType: string | undefined
-  let formula: { text: string } | null = null
-  let value: { text: string } | null = null
-  let current: { text: string } | null = null
+  // Text of the cell's <f> and <v>/<t>; `target` is where character data goes: 1 formula, 2 value, 0 nowhere
+  // (exceljs appends to the last opened of them until the next one opens, text outside a cell going nowhere).
+  let hasFormula = false
+  let hasValue = false
+  let formulaText = ''
+  let valueText = ''
+  let target = 0
   let error: Error | null = null
   let done: RawRow[] = []
 
@@ -171,24 +175,34 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
           cellRef = node.attributes.r
           cellStyle = Number.parseInt(node.attributes.s ?? '', 10)
           cellType = node.attributes.t
-          formula = null
-          value = null
+          hasFormula = false
+          hasValue = false
+          target = 0
         }
         break
       case 'f':
-        if (inCell) current = formula = { text: '' }
+        if (inCell) {
+          hasFormula = true
+          formulaText = ''
+          target = 1
+        }
         break
       case 'v':
       case 'is':
       case 't':
-        if (inCell) current = value = { text: '' }
+        if (inCell) {
+          hasValue = true
+          valueText = ''
+          target = 2
+        }
         break
       default:
         break
     }
   })
   parser.on('text', (text) => {
-    if (current) current.text += text
+    if (target === 2) valueText += text
+    else if (target === 1) formulaText += text
   })
   parser.on('closetag', (node) => {
     switch (node.name) {
@@ -205,6 +219,7 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
       case 'c': {
         if (!cells || !inCell) break
         inCell = false
+        target = 0
         const col = columnOf(cellRef)
         let numFmt = rowNumFmt
         if (cellStyle) {
@@ -212,33 +227,33 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
           if (style) numFmt = style.numFmt
         }
         let cell: RawCell | undefined
-        if (formula) {
+        if (hasFormula) {
           // exceljs keeps only truthy formula parts when the formula text is not empty (so a cached 0 or ''
           // result reads as "no result"), and the raw object when it is (shared-formula cells).
-          const result = value ? (cellType === 'str' ? excelUtils.xmlDecode(value.text) : Number.parseFloat(value.text)) : undefined
-          const v: Record<string, unknown> = formula.text ? {} : { formula: formula.text, result }
-          if (formula.text) {
-            v.formula = formula.text
+          const result = hasValue ? (cellType === 'str' ? excelUtils.xmlDecode(valueText) : Number.parseFloat(valueText)) : undefined
+          const v: Record<string, unknown> = formulaText ? {} : { formula: formulaText, result }
+          if (formulaText) {
+            v.formula = formulaText
             if (result) v.result = result
           }
           cell = toRawCell(v, shiftDays)
-        } else if (value) {
+        } else if (hasValue) {
           switch (cellType) {
             case 's':
-              cell = sharedCell(Number.parseInt(value.text, 10))
+              cell = sharedCell(Number.parseInt(valueText, 10))
               break
             case 'inlineStr':
             case 'str':
-              cell = textCell(xmlDecode(value.text))
+              cell = textCell(xmlDecode(valueText))
               break
             case 'e':
-              cell = toRawCell({ error: value.text }, shiftDays)
+              cell = toRawCell({ error: valueText }, shiftDays)
               break
             case 'b':
-              cell = Number.parseInt(value.text, 10) !== 0 ? TRUE_CELL : FALSE_CELL
+              cell = Number.parseInt(valueText, 10) !== 0 ? TRUE_CELL : FALSE_CELL
               break
             default:
-              cell = dateStyle(numFmt) ? dateFromText(value.text) : numberFromText(value.text)
+              cell = dateStyle(numFmt) ? dateFromText(valueText) : numberFromText(valueText)
               break
           }
         }
