@@ -1,5 +1,5 @@
 // Compiles the Sass and copies govuk-frontend's script into public/ (generated, not committed).
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,7 +21,10 @@ export function buildAssets(): void {
   })
   writeFileSync(join(out, 'stylesheets/application.css'), css.css)
   copyFileSync(join(govuk, 'govuk/govuk-frontend.min.js'), join(out, 'javascripts/govuk-frontend.min.js'))
-  copyFileSync(join(root, 'src/web/assets/js/application.js'), join(out, 'javascripts/application.js'))
+  // Every enhancement script (application.js, evidence-upload.js …); CSP allows only 'self' scripts.
+  for (const file of readdirSync(join(root, 'src/web/assets/js')).filter((f) => f.endsWith('.js'))) {
+    copyFileSync(join(root, 'src/web/assets/js', file), join(out, 'javascripts', file))
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) buildAssets()

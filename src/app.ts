@@ -13,7 +13,7 @@ import { DatabaseSessionStore } from './web/middleware/sessionStore'
 import { setUpNunjucks } from './web/nunjucksSetup'
 import { registerRoutes } from './web/routes'
 import { navigationFor } from './web/navigation'
-import { MULTIPART_ROUTES } from './web/policy'
+import { isMultipartRoute } from './web/policy'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -80,7 +80,7 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
   // req.app.locals.csrfRequestValid(req) themselves before keeping anything (see MULTIPART_ROUTES).
   app.locals.csrfRequestValid = isRequestValid
   app.use((req, res, next) => {
-    if (req.method === 'POST' && MULTIPART_ROUTES.has(req.path) && req.is('multipart/form-data')) return next()
+    if (req.method === 'POST' && isMultipartRoute(req.path) && req.is('multipart/form-data')) return next()
     csrfSynchronisedProtection(req, res, next)
   })
 

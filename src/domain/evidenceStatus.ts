@@ -61,10 +61,15 @@ export interface RequirementFacts {
   inspectionOpen: boolean
 }
 
-export type Decision = { allowed: true } | { allowed: false; reason: string }
+/**
+ * `conflict` marks a refusal because of where the requirement is (nothing waiting, already done,
+ * no inspection yet) rather than who is asking: the web layer answers 409 rather than 403.
+ */
+export type Decision = { allowed: true } | { allowed: false; reason: string; conflict: boolean }
 
 const ALLOW: Decision = { allowed: true }
-const deny = (reason: string): Decision => ({ allowed: false, reason })
+const deny = (reason: string): Decision => ({ allowed: false, reason, conflict: false })
+const conflict = (reason: string): Decision => ({ allowed: false, reason, conflict: true })
 
 const AGENCY_ROLES: readonly Role[] = ['agency-lead', 'senior-approver', 'contributor']
 const BUSINESS_UNIT: readonly Role[] = ['administrator', 'inspection-coordinator']
@@ -88,9 +93,9 @@ export function effectiveApprover(approver: ApproverFacts | null): { id: string;
 }
 
 function approverCheck(actor: EvidenceActor, facts: RequirementFacts): Decision {
-  if (!facts.approver) return deny(`${facts.agencyName} has no senior approver. An administrator must choose one on the agency’s page first`)
+  if (!facts.approver) return conflict(`${facts.agencyName} has no senior approver. An administrator must choose one on the agency’s page first`)
   const who = effectiveApprover(facts.approver)
-  if (!who) return deny(`${facts.approver.name} is unavailable and has no deputy. An administrator must name a deputy first`)
+  if (!who) return conflict(`${facts.approver.name} is unavailable and has no deputy. An administrator must name a deputy first`)
   if (who.id !== actor.personId) {
     return deny(
       who.asDeputy
@@ -111,7 +116,7 @@ export function decide(action: EvidenceAction, actor: EvidenceActor, facts: Requ
       return ALLOW
 
     case 'approve': {
-      if (facts.status !== 'uploaded') return deny('There is no new version waiting for approval')
+      if (facts.status !== 'uploaded') return conflict('There is no new version waiting for approval')
       const check = approverCheck(actor, facts)
       if (!check.allowed) return check
       if (facts.currentUploaderId === actor.personId) return deny('You uploaded this version, so someone else must approve it')
@@ -119,21 +124,21 @@ export function decide(action: EvidenceAction, actor: EvidenceActor, facts: Requ
     }
 
     case 'sign-off':
-      if (facts.status !== 'approved') return deny('Only an approved document can be signed off')
+      if (facts.status !== 'approved') return conflict('Only an approved document can be signed off')
       if (!has(actor, BUSINESS_UNIT)) return deny('Only an administrator or inspection coordinator can sign documents off')
       if (facts.approvedById === actor.personId) return deny('You approved this document, so someone else must sign it off')
       return ALLOW
 
     case 'mark-not-available':
       if (facts.status !== 'not-started' && facts.status !== 'not-available') {
-        return deny('A document has been uploaded for this requirement, so it cannot be marked not available')
+        return conflict('A document has been uploaded for this requirement, so it cannot be marked not available')
       }
       if (!member && !actor.roles.includes('administrator')) return deny(`Only people from ${facts.agencyName} can say why its document is not available`)
       return ALLOW
 
     case 'confirm-not-available': {
-      if (facts.status !== 'not-available') return deny('This requirement is not marked as not available')
-      if (facts.notAvailableConfirmed) return deny('The reason has already been confirmed')
+      if (facts.status !== 'not-available') return conflict('This requirement is not marked as not available')
+      if (facts.notAvailableConfirmed) return conflict('The reason has already been confirmed')
       const check = approverCheck(actor, facts)
       if (!check.allowed) return check
       if (facts.notAvailableById === actor.personId) return deny('You gave the reason, so someone else must confirm it')
@@ -141,13 +146,13 @@ export function decide(action: EvidenceAction, actor: EvidenceActor, facts: Requ
     }
 
     case 'record-provided':
-      if (!facts.inspectionOpen) return deny('You can record this once an inspection has started')
-      if (facts.status !== 'approved' && facts.status !== 'signed-off') return deny('Only an approved or signed-off document can be provided to inspectors')
+      if (!facts.inspectionOpen) return conflict('You can record this once an inspection has started')
+      if (facts.status !== 'approved' && facts.status !== 'signed-off') return conflict('Only an approved or signed-off document can be provided to inspectors')
       if (!member && !has(actor, BUSINESS_UNIT)) return deny(`Only people from ${facts.agencyName} can record that they provided its documents`)
       return ALLOW
 
     case 'comment':
-      if (!facts.currentUploaderId) return deny('There is no document to comment on yet')
+      if (!facts.currentUploaderId) return conflict('There is no document to comment on yet')
       if (!actor.roles.includes('agency-lead') || !actor.agencyId) return deny('Only agency leads can quality-assure documents')
       if (actor.agencyId === facts.agencyId) return deny('Agency leads quality-assure other agencies’ documents, not their own')
       return ALLOW

@@ -61,8 +61,8 @@ export interface RequirementListFilter extends repo.RequirementFilter {
   waiting?: boolean
 }
 
-/** Raised when the person may not take an action now; the message says why. */
-const refused = (reason: string) => new AppError(403, reason)
+/** Raised when the person may not take an action now (403), or not in this state (409); the message says why. */
+const refused = (reason: string, conflict = false) => new AppError(conflict ? 409 : 403, reason)
 
 /**
  * The documentary evidence library. Requirements come from the frameworks (one per agency of the
@@ -150,7 +150,7 @@ export function evidenceService(deps: EvidenceDeps) {
   /** Refuses with the rule's reason unless the action is allowed on the row as it is now. */
   async function check(trx: Kysely<Database>, scope: Scope, row: repo.RequirementRow, action: EvidenceAction): Promise<void> {
     const decision = decide(action, actorFor(scope), await factsOf(trx, scope, row))
-    if (!decision.allowed) throw refused(decision.reason)
+    if (!decision.allowed) throw refused(decision.reason, decision.conflict)
   }
 
   /**
@@ -262,7 +262,7 @@ export function evidenceService(deps: EvidenceDeps) {
       await requireCode(scope, code, ip)
       await transition(scope, id, 'approve', async (trx, current, now) => {
         const ok = await repo.updateRequirement(trx, scope.partnershipId, id, 'uploaded', { status: 'approved', approved_by: scope.personId, approved_at: now }, now)
-        if (!ok) throw refused('There is no new version waiting for approval')
+        if (!ok) throw refused('There is no new version waiting for approval', true)
         return { summary: `Approved version ${current.version_number} of ${current.title} (${current.agency_name})`, details: { version: current.version_number, sha256: current.sha256 } }
       })
     },
@@ -317,7 +317,7 @@ export function evidenceService(deps: EvidenceDeps) {
       const comment = await repo.findComment(db, scope.partnershipId, id, commentId)
       if (!comment) throw notFound('Comment')
       await transition(scope, id, 'resolve-comment', async (trx, row, now) => {
-        if (!(await repo.resolveComment(trx, scope.partnershipId, commentId, scope.personId, now))) throw refused('This comment has already been resolved')
+        if (!(await repo.resolveComment(trx, scope.partnershipId, commentId, scope.personId, now))) throw refused('This comment has already been resolved', true)
         return { summary: `Resolved a comment on ${row.title} (${row.agency_name})`, details: { commentId } }
       })
     },

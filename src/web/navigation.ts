@@ -14,6 +14,7 @@ const ITEMS: NavItem[] = [
   { text: 'Inspections', href: '/inspections', route: 'GET /inspections' },
   { text: 'Frameworks', href: '/frameworks', route: 'GET /frameworks' },
   { text: 'Working days', href: '/holidays', route: 'GET /holidays' },
+  { text: 'Evidence', href: '/evidence', route: 'GET /evidence' },
   { text: 'Annex A', href: '/annex-a', route: 'GET /annex-a' },
   { text: 'Child register', href: '/register', route: 'GET /register' },
   { text: 'Audit log', href: '/audit', route: 'GET /audit' },

@@ -7,6 +7,10 @@ const ADMIN: readonly Role[] = ['administrator']
 const EVERYONE_BUT_INSPECTORS: readonly Role[] = ['administrator', 'inspection-coordinator', 'agency-lead', 'senior-approver', 'contributor']
 /** Who starts inspections, moves dates, uploads frameworks and loads bank holidays. */
 const INSPECTION_MANAGERS: readonly Role[] = ['administrator', 'inspection-coordinator']
+/** People who work for an agency, and administrators: upload, say why a document is not available. */
+const AGENCY_PEOPLE: readonly Role[] = ['administrator', 'agency-lead', 'senior-approver', 'contributor']
+/** Who may add a local evidence requirement (an agency lead for their own agency only). */
+const REQUIREMENT_EDITORS: readonly Role[] = ['administrator', 'inspection-coordinator', 'agency-lead']
 
 /**
  * Child-level Annex A data. The table is role-based, so leads and contributors pass it whatever
@@ -107,6 +111,26 @@ export const policy = {
   'POST /annex-a/imports/:importId/accept': CHILD_DATA,
   'GET /register': CHILD_DATA,
   'GET /register/children/:rowId': CHILD_DATA,
+
+  // Documentary evidence. Finer rules (own agency, the senior approver or deputy, never the
+  // uploader) are the domain's (src/domain/evidenceStatus.ts); deputies may hold any role, hence
+  // the wide entries for approve and confirm.
+  'GET /evidence': EVERYONE_BUT_INSPECTORS,
+  'GET /evidence/requirements': EVERYONE_BUT_INSPECTORS,
+  'GET /evidence/requirements/new': REQUIREMENT_EDITORS,
+  'POST /evidence/requirements/new': REQUIREMENT_EDITORS,
+  'GET /evidence/checklist.xlsx': EVERYONE_BUT_INSPECTORS,
+  'GET /evidence/pack.zip': ['administrator', 'inspection-coordinator', 'agency-lead', 'senior-approver'],
+  'GET /evidence/requirements/:requirementId': EVERYONE_BUT_INSPECTORS,
+  'POST /evidence/requirements/:requirementId/upload': AGENCY_PEOPLE,
+  'GET /evidence/requirements/:requirementId/versions/:versionId/download': EVERYONE_BUT_INSPECTORS,
+  'POST /evidence/requirements/:requirementId/approve': EVERYONE_BUT_INSPECTORS,
+  'POST /evidence/requirements/:requirementId/sign-off': INSPECTION_MANAGERS,
+  'POST /evidence/requirements/:requirementId/not-available': AGENCY_PEOPLE,
+  'POST /evidence/requirements/:requirementId/confirm-not-available': EVERYONE_BUT_INSPECTORS,
+  'POST /evidence/requirements/:requirementId/provided': EVERYONE_BUT_INSPECTORS,
+  'POST /evidence/requirements/:requirementId/comments': ['agency-lead'],
+  'POST /evidence/requirements/:requirementId/comments/:commentId/resolve': ['agency-lead', 'senior-approver', 'contributor'],
 } as const satisfies Record<string, Access>
 
 export type RouteKey = keyof typeof policy
@@ -120,6 +144,14 @@ export const CHILD_DATA_ROUTES: ReadonlySet<string> = new Set(Object.entries(pol
  * parsing, before anything is kept. Only these exact paths are skipped.
  */
 export const MULTIPART_ROUTES: ReadonlySet<string> = new Set(['/frameworks/upload', '/holidays/import', '/annex-a/upload'])
+
+/** Multipart routes whose path carries an id; matched whole, so nothing else is skipped. */
+const MULTIPART_ROUTE_PATTERNS: readonly RegExp[] = [/^\/evidence\/requirements\/[^/]+\/upload$/]
+
+/** Whether the app-wide CSRF check leaves this POST path to its route (see MULTIPART_ROUTES). */
+export function isMultipartRoute(path: string): boolean {
+  return MULTIPART_ROUTES.has(path) || MULTIPART_ROUTE_PATTERNS.some((p) => p.test(path))
+}
 
 /** Whether someone with these roles (or nobody, when signed out) may use a route. */
 export function allows(access: Access, roles: readonly Role[] | undefined): boolean {

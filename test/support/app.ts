@@ -8,6 +8,7 @@ import { FakeClock } from '../../src/domain/clock'
 import type { Role } from '../../src/domain/directory'
 import { createLogger } from '../../src/logger'
 import { createServices, type Services } from '../../src/services'
+import type { FileStore } from '../../src/storage'
 import { hashPassword } from '../../src/services/passwords'
 import { currentTotp, newTotpSecret } from '../../src/services/totp'
 
@@ -22,14 +23,15 @@ export interface TestApp {
 }
 
 /** The real app on an in-memory database (or the one given) and a fake clock: no mocks. */
-export async function buildTestApp(options: { handle?: DatabaseHandle; now?: string } = {}): Promise<TestApp> {
+export async function buildTestApp(options: { handle?: DatabaseHandle; now?: string; files?: FileStore; maxUploadBytes?: number } = {}): Promise<TestApp> {
   const handle = options.handle ?? (await openTestPglite())
   const clock = new FakeClock(options.now ?? '2026-03-02T09:00:00Z')
-  const services = createServices({ db: handle.db, clock })
+  // A fresh temporary file store unless the test brings its own (see createServices).
+  const services = createServices({ db: handle.db, clock, ...(options.files ? { files: options.files } : {}), ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}) })
   const { app } = createApp({
     services,
     clock,
-    logger: createLogger('silent'),
+    logger: createLogger(process.env.TEST_LOG ?? 'silent'),
     sessionSecret: 'test-secret-test-secret-test-secret-123',
     sessionIdleMs: 30 * 60_000,
     sessionAbsoluteMs: 12 * 3_600_000,

@@ -11,6 +11,7 @@ import { peopleRoutes } from './directory/people'
 import { frameworkRoutes } from './frameworks'
 import { holidayRoutes } from './holidays'
 import { inspectionRoutes } from './inspections'
+import { evidenceRoutes } from './evidence'
 import { pageRoutes } from './pages'
 import { registerRoutes as childRegisterRoutes } from './register'
 
@@ -32,6 +33,7 @@ export function registerRoutes(app: Express, services: Services, options: RouteO
   frameworkRoutes(routes, services)
   holidayRoutes(routes, services)
   inspectionRoutes(routes, services, options)
+  evidenceRoutes(routes, services)
   annexARoutes(routes, services)
   childRegisterRoutes(routes, services)
   routes.assertComplete()
