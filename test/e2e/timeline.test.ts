@@ -1,0 +1,134 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useBrowser } from './support/browser'
+import { EnrolPage, SetupPage } from './support/pages/auth'
+import { BasePage, followAndCheck, visit } from './support/pages/base'
+import { startApp, type RunningApp } from './support/server'
+import { Authenticator } from './support/totp'
+
+// The inspection timeline through the real pages, on the real clock: an administrator starts an
+// inspection notified on Monday 1 March 2027, moves the end of fieldwork, adds a local task and
+// downloads the calendar. Every page opened, error states included, is checked with axe.
+
+const ADMIN = { name: 'Sam Patel', email: 'sam.patel@westshire.example.org', password: 'orange piano lantern river' }
+
+class InspectionsPage extends BasePage {
+  readonly path = '/inspections'
+}
+
+class TimelinePage extends BasePage {
+  constructor(
+    page: Page,
+    readonly path: string,
+  ) {
+    super(page)
+  }
+
+  /** The row for a milestone, as text. */
+  async row(title: string): Promise<string> {
+    return (await this.page.locator('main tr', { hasText: title }).first().innerText()).replace(/\s+/g, ' ')
+  }
+}
+
+function dtstart(ics: string, id: string): string | undefined {
+  const block = ics.replace(/\r\n[ \t]/g, '').split('BEGIN:VEVENT').find((b) => b.includes(`-${id}@jtai-ready`))
+  return block ? /DTSTART(?:;VALUE=DATE)?:([0-9TZ]+)/.exec(block)?.[1] : undefined
+}
+
+describe('inspection timeline: create, override a date, add a local task, download the calendar', () => {
+  let app: RunningApp
+  const browser = useBrowser()
+  let admin: Page
+  let timeline: TimelinePage
+
+  beforeAll(async () => {
+    app = await startApp()
+  })
+  afterAll(async () => {
+    await app?.stop()
+  })
+
+  it('1. sets up and starts an inspection; a weekend notification date is refused', async () => {
+    admin = await browser.sharedPage({ baseURL: app.baseUrl })
+    const setup = new SetupPage(admin, new URL(await app.setupLink()).pathname)
+    await setup.open()
+    await setup.fillForm({ partnershipName: 'Westshire Safeguarding Children Partnership', name: ADMIN.name, email: ADMIN.email, password: ADMIN.password })
+    await setup.create()
+    const enrol = new EnrolPage(admin)
+    const phone = new Authenticator(await enrol.secret())
+    await enrol.enterCode(await phone.code())
+
+    const list = new InspectionsPage(admin)
+    await list.navigateTo('Inspections')
+    expect(await list.headingText()).toBe('Inspections')
+    await list.submit('Start an inspection') // a GOV.UK button link (role=button)
+
+    const form = new TimelinePage(admin, '/inspections/new')
+    await admin.getByLabel('Framework', { exact: true }).selectOption('front-door')
+    await admin.getByLabel('Day').fill('27')
+    await admin.getByLabel('Month').fill('2')
+    await admin.getByLabel('Year').fill('2027')
+    await admin.getByLabel('No, we have been notified').check()
+    await form.submit('Start inspection', { status: 400 })
+    expect(await admin.title()).toMatch(/^Error: Start an inspection/)
+    expect((await form.errorMessages())[0]).toContain('is not a working day (a weekend)')
+
+    await admin.getByLabel('Day').fill('1')
+    await admin.getByLabel('Month').fill('3')
+    await admin.getByLabel('Time of notification (optional)').fill('09:30')
+    await form.submit('Start inspection')
+    timeline = new TimelinePage(admin, new URL(admin.url()).pathname)
+    expect(timeline.path).toMatch(/^\/inspections\/[0-9a-f-]{36}$/)
+    expect(await timeline.headingText()).toBe('Inspection timeline')
+    expect(await timeline.row('Fieldwork ends')).toContain('Friday 19 March 2027')
+  })
+
+  it('2. overrides the end of fieldwork with a reason; what is counted from it moves', async () => {
+    const draftBefore = dtstart((await admin.request.get(`${timeline.path}/calendar.ics`).then((r) => r.text())), 'draft-letter')
+    await timeline.followLink('Fieldwork ends')
+    const change = new TimelinePage(admin, new URL(admin.url()).pathname)
+    expect(await change.headingText()).toBe('Change the date of Fieldwork ends')
+    await admin.getByLabel('Day').fill('22')
+    await change.submit('Change date', { status: 400 })
+    expect(await change.errorMessages()).toEqual(['Enter the reason for the change, like “Lead inspector moved the audit day”'])
+    await admin.getByLabel('Reason for the change').fill('Lead inspector added a day of fieldwork')
+    await change.submit('Change date')
+    expect(new URL(admin.url()).pathname).toBe(timeline.path)
+    const row = await timeline.row('Fieldwork ends')
+    expect(row).toContain('Monday 22 March 2027')
+    expect(row).toContain('Changed by Sam Patel')
+    expect(row).toContain('Lead inspector added a day of fieldwork')
+    const draftAfter = dtstart((await admin.request.get(`${timeline.path}/calendar.ics`).then((r) => r.text())), 'draft-letter')
+    expect(Number(draftAfter)).toBeGreaterThan(Number(draftBefore))
+  })
+
+  it('3. adds a local task counted from a milestone', async () => {
+    await timeline.followLink('Add a local task')
+    const form = new TimelinePage(admin, new URL(admin.url()).pathname)
+    await form.submit('Add task', { status: 400 })
+    expect(await form.errorMessages()).toContain('Enter the task')
+    await admin.getByLabel('Task', { exact: true }).fill('Brief the chief executives')
+    await admin.getByLabel('Who does it').selectOption('administrator')
+    await admin.getByLabel('Counted from').selectOption('children-selected')
+    await admin.getByLabel('Working days after it').fill('1')
+    await admin.getByLabel('Time (optional)').fill('10:00')
+    await form.submit('Add task')
+    expect(await timeline.row('Brief the chief executives')).toContain('Friday 5 March 2027')
+  })
+
+  it('4. downloads the calendar and opens My tasks and the printable page', async () => {
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('link', { name: 'Download the whole timeline as a calendar (ICS)' }).click()])
+    const path = await download.path()
+    const { readFile } = await import('node:fs/promises')
+    const ics = await readFile(path, 'utf8')
+    expect(dtstart(ics, 'notification')).toBe('20270301T093000Z')
+    expect(dtstart(ics, 'fieldwork-end')).toBe('20270322')
+    expect(dtstart(ics, 'local-brief-the-chief-executives')).toBe('20270305T100000Z')
+    await visit(admin, `${timeline.path}/my-tasks`)
+    expect(await admin.locator('main').innerText()).toContain('Brief the chief executives')
+    await visit(admin, `${timeline.path}/print`)
+    await followAndCheck(admin, () => admin.getByRole('link', { name: 'Inspection timeline' }).click())
+    await visit(admin, '/frameworks/front-door')
+    await visit(admin, '/holidays')
+  })
+})
