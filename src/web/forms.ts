@@ -45,6 +45,24 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): z.outp
   throw new ValidationError(errors)
 }
 
+/**
+ * Parses a form and runs further checks on the raw body in the same round, so a person sees every
+ * problem at once rather than one batch after another. `extra` returns field errors.
+ */
+export function parseFormWith<S extends z.ZodType>(schema: S, body: unknown, extra: (raw: Record<string, unknown>) => FieldErrors): z.output<S> {
+  let errors: FieldErrors = {}
+  let parsed: z.output<S> | undefined
+  try {
+    parsed = parseForm(schema, body)
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e
+    errors = { ...e.errors }
+  }
+  for (const [k, v] of Object.entries(extra((body ?? {}) as Record<string, unknown>))) errors[k] ??= v
+  if (Object.keys(errors).length || parsed === undefined) throw new ValidationError(errors)
+  return parsed
+}
+
 /** Renders a form page again with status 400, its values, the error summary and inline messages. */
 export function renderWithErrors(res: Response, view: string, error: ValidationError, context: Record<string, unknown>, order: string[] = [], anchors: Record<string, string> = {}): void {
   res.status(400).render(view, { ...context, errors: error.errors, errorList: errorList(error.errors, order, anchors) })

@@ -20,6 +20,8 @@ describe('first-run set-up', () => {
     const bad = await agent.post(`/setup/${token}`).type('form').send({ _csrf: csrfFrom(form.text), partnershipName: '', name: 'Ada', email: 'not-an-email', jobTitle: '', password: 'short', confirm: 'short' }).expect(400)
     expect(bad.text).toContain('<title>Error: Set up JTAI Ready')
     expect(bad.text).toContain('Enter the name of your safeguarding children partnership')
+    // Every problem in one round, the password's included.
+    expect(bad.text).toContain('at least 12 characters')
     expect(await t.services.setup.needsSetup()).toBe(true)
 
     await agent

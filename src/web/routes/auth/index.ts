@@ -3,7 +3,8 @@ import { z } from 'zod'
 import type { Services } from '../../../services'
 import { ValidationError } from '../../../services/errors'
 import { formatSecret, totpQrCode } from '../../../services/totp'
-import { email, parseForm, renderWithErrors, requiredText, optionalText } from '../../forms'
+import { email, parseForm, parseFormWith, renderWithErrors, requiredText, optionalText, type FieldErrors } from '../../forms'
+import { passwordProblem } from '../../../services/passwords'
 import type { RouteOptions, Routes } from '..'
 
 const PENDING_MS = 10 * 60_000
@@ -139,7 +140,12 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
     if (!(await setup.isLiveSetupToken(token))) return res.status(404).render('pages/auth/setup-used.njk')
     const order = ['partnershipName', 'name', 'email', 'jobTitle', 'password', 'confirm']
     try {
-      const form = parseForm(setupSchema, req.body)
+      const form = parseFormWith(setupSchema, req.body, (raw): FieldErrors => {
+        const password = typeof raw.password === 'string' ? raw.password : ''
+        const problem = passwordProblem(password)
+        if (problem) return { password: problem }
+        return password === raw.confirm ? {} : { confirm: 'The passwords do not match. Enter the same password twice' }
+      })
       const personId = await setup.completeSetup(token, form)
       await regenerate(req)
       req.session.pending = { personId, next: 'enrol', at: now() }

@@ -4,7 +4,7 @@ import type { Services } from '../../../services'
 import { ValidationError } from '../../../services/errors'
 import type { Scope } from '../../../services/scope'
 import { dateInputFields, dateInputValues, readDateInput } from '../../dateInput'
-import { checkboxes, email, optionalText, parseForm, renderWithErrors, requiredText } from '../../forms'
+import { checkboxes, email, optionalText, parseForm, parseFormWith, renderWithErrors, requiredText, type FieldErrors } from '../../forms'
 import type { RouteOptions, Routes } from '..'
 
 const personSchema = z.strictObject({
@@ -38,9 +38,11 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
   }
 
   function readPerson(body: unknown) {
-    const form = parseForm(personSchema, body)
-    const accessEndsOn = readDateInput(form, 'accessEndsOn', 'The date access ends')
-    if ('error' in accessEndsOn) throw new ValidationError({ accessEndsOn: accessEndsOn.error })
+    const form = parseFormWith(personSchema, body, (raw): FieldErrors => {
+      const date = readDateInput(raw, 'accessEndsOn', 'The date access ends')
+      return 'error' in date ? { accessEndsOn: date.error } : {}
+    })
+    const accessEndsOn = readDateInput(form, 'accessEndsOn', 'The date access ends') as { value: string | null }
     return { name: form.name, email: form.email, jobTitle: form.jobTitle, agencyId: form.agencyId, roles: form.roles as Role[], accessEndsOn: accessEndsOn.value }
   }
 
