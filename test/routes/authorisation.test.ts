@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../../src/domain/directory'
 import { insertImport } from '../../src/db/repositories/annexARepository'
 import { allows, CHILD_DATA_ROUTES, policy, type Access } from '../../src/web/policy'
+import { Readable } from 'node:stream'
 import { buildTestApp, createAgency, createPartnership, createPerson, signIn, type Agent, type TestApp } from '../support/app'
 
 /**
@@ -44,6 +45,18 @@ beforeAll(async () => {
   const annexImport = await insertImport(t.handle.db, a, { inspectionId: null, notifiedOn: '2026-03-02', fileName: 'annex-a.xlsx', fileKey: '00000000-0000-4000-8000-000000000001', sha256: '0'.repeat(64), specVersion: 'ilacs-2023', rowsRead: 1, errors: 0, queries: 0, uploadedBy: null }, t.clock.now())
   const childRow = await t.handle.db.insertInto('annex_a_children').values({ partnership_id: a, import_id: annexImport.id, list: 'List 6', theme: false, row: 2, child_id: 'C1', dob: null, sex: null, ethnicity: null, disability: null, legal_status: null, event_date: null, current: true, values: '{}' }).returning('id').executeTakeFirstOrThrow()
   Object.assign(ids, { importId: annexImport.id, rowId: childRow.id, jobId: '00000000-0000-4000-8000-000000000002' })
+  // Documentary evidence (issue 4): a requirement with one uploaded version and one open QA comment
+  // from another agency's lead, so downloads, approval and resolving have something real to act on.
+  const member = { partnershipId: a, personId: target.id, name: 'Target', roles: ['contributor' as const], agencyId }
+  const requirement = (await t.services.evidence.list(member, { agencyId }))[0]!
+  const stored = await t.services.files.put(Readable.from([Buffer.from('%PDF-1.7\n%%EOF\n')]), { maxBytes: 1024 })
+  await t.services.evidence.addVersion(member, requirement.id, { ...stored, filename: 'evidence.pdf', mime: 'application/pdf' })
+  const healthAgency = await createAgency(t, a, 'A Health', 'health-icb')
+  const healthLead = await createPerson(t, a, ['agency-lead'], { agencyId: healthAgency })
+  await t.services.evidence.addComment({ partnershipId: a, personId: healthLead.id, name: 'Lead', roles: ['agency-lead'], agencyId: healthAgency }, requirement.id, 'Please check section 2')
+  const version = await t.handle.db.selectFrom('evidence_versions').select('id').where('requirement_id', '=', requirement.id).executeTakeFirstOrThrow()
+  const comment = await t.handle.db.selectFrom('evidence_comments').select('id').where('requirement_id', '=', requirement.id).executeTakeFirstOrThrow()
+  Object.assign(ids, { requirementId: requirement.id, versionId: version.id, commentId: comment.id })
   for (const role of ROLES) {
     const person = await createPerson(t, a, [role], { agencyId: role === 'inspector' || role === 'administrator' ? null : agencyId })
     agents.set(role, await signIn(t, person))
@@ -83,7 +96,7 @@ describe('authorisation matrix', () => {
       // Child-level data: leads and contributors pass the table, but these work for the police, so the service refuses them.
       const policeRefused = CHILD_DATA_ROUTES.has(key) && (role === 'agency-lead' || role === 'contributor')
       if (allows(access, [role]) && !policeRefused) {
-        expect(res.status, res.text.slice(0, 300)).not.toBe(403)
+        expect(res.status, (res.text ?? '').slice(0, 300)).not.toBe(403)
         expect(res.status).toBeLessThan(500)
         if (access !== 'public') expect(res.headers.location ?? '').not.toBe('/sign-in')
       } else {
@@ -93,7 +106,8 @@ describe('authorisation matrix', () => {
     })
   }
 
-  it.each(routes.filter((r) => /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId)\b/.test(r.path)))(
+  it.each(// Only routes an administrator may use: elsewhere the policy refuses (403) before any id is looked up.
+    routes.filter((r) => /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId|requirementId)\b/.test(r.path) && allows(r.access, ['administrator'])))(
     "$key: another partnership's administrator gets 404 for this partnership's ids",
     async ({ method, path }) => {
       const res = await call(outsider, method, fill(path), outsider.csrf)
