@@ -1,0 +1,147 @@
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabaseHandle } from '../../src/db/database'
+import * as dir from '../../src/db/repositories/directoryRepository'
+import * as repo from '../../src/db/repositories/evidenceRepository'
+import { FakeClock } from '../../src/domain/clock'
+import { bundledFrameworksDirectory, loadFrameworksFromDirectory, type Framework } from '../../src/domain/frameworks'
+import { evidenceService } from '../../src/services/evidenceService'
+import { fileReferences } from '../../src/services/fileReferences'
+import type { Scope } from '../../src/services/scope'
+import { FsFileStore } from '../../src/storage'
+import { testDatabases } from '../support/databases'
+
+let frameworks: Framework[]
+beforeAll(async () => {
+  frameworks = (await loadFrameworksFromDirectory(bundledFrameworksDirectory())).frameworks
+})
+
+describe.each(testDatabases())('evidence on $name', (database) => {
+  let h: DatabaseHandle
+  let root: string
+  let files: FsFileStore
+  const clock = new FakeClock('2026-03-02T09:00:00Z')
+  let a: Scope
+  let b: Scope
+  let policeA: string
+
+  const service = () => evidenceService({ db: h.db, clock, files, frameworks: async () => frameworks, checkCode: async () => 'ok' })
+  const stored = async (text: string) => ({ ...(await files.put(Readable.from([Buffer.from(text)]), { maxBytes: 1024 })), filename: 'a.txt', mime: 'text/plain' })
+  const keys = async () => {
+    const all: string[] = []
+    for await (const k of files.listKeys()) all.push(k)
+    return all.sort()
+  }
+
+  beforeAll(async () => {
+    h = await database.open()
+    root = await mkdtemp(join(tmpdir(), 'jtai-evidence-'))
+    files = new FsFileStore(root)
+    const make = async (name: string): Promise<Scope> => {
+      const pid = (await h.db.insertInto('partnerships').values({ name }).returning('id').executeTakeFirstOrThrow()).id
+      const agency = await dir.insertAgency(h.db, pid, { name: `${name} Police`, type: 'police', isStatutory: true, seniorApproverId: null }, clock.now())
+      const person = await dir.insertPerson(h.db, pid, { name: `${name} contributor`, email: `${name}-${database.name}@example.org`, jobTitle: '', agencyId: agency.id, roles: ['contributor'], accessEndsOn: null }, clock.now())
+      return { partnershipId: pid, personId: person.id, name: person.name, roles: ['contributor'], agencyId: agency.id }
+    }
+    a = await make('a')
+    b = await make('b')
+    policeA = a.agencyId!
+  })
+  afterAll(async () => {
+    await h.close()
+    await rm(root, { recursive: true, force: true })
+  })
+
+  it('creates each framework document once per agency, idempotently, and refreshes its wording', async () => {
+    const first = await service().list(a)
+    const again = await service().list(a)
+    expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id))
+    const policeDocs = new Set(frameworks.flatMap((f) => f.requiredDocuments).filter((d) => d.agencyType === 'police').map((d) => d.id))
+    expect(first.length).toBe(policeDocs.size)
+    expect(first.every((r) => r.themes.length >= 1)).toBe(true)
+    await repo.syncFrameworkRequirements(h.db, a.partnershipId, [{ agencyId: policeA, documentId: first[0]!.document_id!, title: 'Renamed', description: 'd', reviewIntervalMonths: 3 }], clock.now())
+    expect((await repo.findRequirement(h.db, a.partnershipId, first[0]!.id))?.title).toBe('Renamed')
+  })
+
+  it('scopes every read to the caller’s partnership: another partnership’s id is not found', async () => {
+    const [mine] = await service().list(a)
+    expect(await repo.findRequirement(h.db, b.partnershipId, mine!.id)).toBeUndefined()
+    expect(await repo.listRequirements(h.db, b.partnershipId, { agencyId: policeA })).toEqual([])
+    expect(await repo.findRequirement(h.db, a.partnershipId, 'not-a-uuid')).toBeUndefined()
+    await expect(service().get(b, mine!.id)).rejects.toMatchObject({ status: 404 })
+  })
+
+  it('numbers versions, keeps bigint sizes as numbers and points the requirement at the newest', async () => {
+    const [r] = await service().list(a)
+    expect(await service().addVersion(a, r!.id, await stored('one'))).toEqual({ version: 1 })
+    expect(await service().addVersion(a, r!.id, await stored('two!'))).toEqual({ version: 2 })
+    const versions = await repo.listVersions(h.db, a.partnershipId, r!.id)
+    expect(versions.map((v) => [v.version, v.size])).toEqual([[2, 4], [1, 3]])
+    const row = await repo.findRequirement(h.db, a.partnershipId, r!.id)
+    expect(row).toMatchObject({ status: 'uploaded', version_number: 2, size: 4, uploaded_by_name: 'a contributor' })
+    const audit = await h.db.selectFrom('audit_events').select('action').where('partnership_id', '=', a.partnershipId).execute()
+    expect(audit.filter((e) => e.action === 'evidence.upload')).toHaveLength(2)
+  })
+
+  it('only changes a requirement still in the expected status', async () => {
+    const [r] = await service().list(a)
+    expect(await repo.updateRequirement(h.db, a.partnershipId, r!.id, 'approved', { status: 'signed-off' }, clock.now())).toBe(false)
+    expect(await repo.updateRequirement(h.db, b.partnershipId, r!.id, 'uploaded', { status: 'approved' }, clock.now())).toBe(false)
+  })
+
+  describe('crash safety: the database never points at a missing file, and no file outlives its row', () => {
+    it('deletes the stored file when the version row cannot be committed', async () => {
+      const [, r] = await service().list(a)
+      const before = await keys()
+      const file = await stored('will not be kept')
+      expect(await keys()).toContain(file.key)
+      // Make the insert fail inside the transaction, as a lost connection or a constraint would.
+      await sql`create or replace function evidence_fail() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end; $$`.execute(h.db)
+      await sql`create trigger evidence_fail before insert on evidence_versions for each row execute function evidence_fail()`.execute(h.db)
+      try {
+        await expect(service().addVersion(a, r!.id, file)).rejects.toThrow(/disk full/)
+      } finally {
+        await sql`drop trigger evidence_fail on evidence_versions`.execute(h.db)
+      }
+      expect(await keys()).toEqual(before)
+      expect(await repo.listVersions(h.db, a.partnershipId, r!.id)).toEqual([])
+      expect((await repo.findRequirement(h.db, a.partnershipId, r!.id))?.status).toBe('not-started')
+    })
+
+    it('a write killed between "file stored" and "row committed" leaves no row, and the sweep removes the file', async () => {
+      const [, r] = await service().list(a)
+      // The process "dies" after put() and before addVersion(): only the file exists.
+      const orphan = await stored('orphan')
+      const kept = await stored('kept')
+      await service().addVersion(a, r!.id, kept)
+      const isReferenced = fileReferences(h.db)
+      // A young orphan might be an upload in progress: left alone.
+      expect((await files.sweep({ isReferenced, olderThanMs: 60_000 })).orphansRemoved).toBe(0)
+      const old = new Date(Date.now() - 2 * 60_000)
+      for (const k of [orphan.key, kept.key]) await utimes(join(root, k.slice(0, 2), k), old, old)
+      const report = await files.sweep({ isReferenced, olderThanMs: 60_000 })
+      expect(report.orphansRemoved).toBeGreaterThanOrEqual(1)
+      const left = await keys()
+      expect(left).not.toContain(orphan.key)
+      expect(left).toContain(kept.key)
+      // Every version row still has its file.
+      const rows = await h.db.selectFrom('evidence_versions').select('file_key').execute()
+      for (const row of rows) expect(left).toContain(row.file_key)
+      expect(await readdir(join(root, 'tmp'))).toEqual([])
+    })
+  })
+
+  it('QA comments: insert, list with names, resolve once', async () => {
+    const [r] = await service().list(a)
+    const id = await repo.insertComment(h.db, a.partnershipId, { requirementId: r!.id, authorId: a.personId, authorAgencyId: policeA, body: 'Check p.2' }, clock.now())
+    expect(await repo.listComments(h.db, a.partnershipId, r!.id)).toMatchObject([{ id, body: 'Check p.2', author_name: 'a contributor', resolved_at: null }])
+    expect((await repo.findRequirement(h.db, a.partnershipId, r!.id))?.open_comments).toBe(1)
+    expect(await repo.resolveComment(h.db, b.partnershipId, id, b.personId, clock.now())).toBe(false)
+    expect(await repo.resolveComment(h.db, a.partnershipId, id, a.personId, clock.now())).toBe(true)
+    expect(await repo.resolveComment(h.db, a.partnershipId, id, a.personId, clock.now())).toBe(false)
+  })
+})
