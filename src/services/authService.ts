@@ -138,7 +138,8 @@ export function authService(db: Kysely<Database>, clock: Clock) {
     async scopeFor(personId: string): Promise<Scope | undefined> {
       const person = await activePerson(personId)
       if (!person || !person.totp_enabled) return undefined
-      return { partnershipId: person.partnership_id, personId: person.id, name: person.name, roles: await repo.rolesOf(db, person.id), agencyId: person.agency_id }
+      const agency = person.agency_id ? await repo.findAgency(db, person.partnership_id, person.agency_id) : undefined
+      return { partnershipId: person.partnership_id, personId: person.id, name: person.name, roles: await repo.rolesOf(db, person.id), agencyId: person.agency_id, agencyType: agency?.type ?? null }
     },
 
     async personForResetToken(token: string) {

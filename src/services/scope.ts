@@ -1,4 +1,4 @@
-import type { Role } from '../domain/directory'
+import type { AgencyType, Role } from '../domain/directory'
 
 /** Who is acting, and within which partnership: every repository call filters by this. */
 export interface Scope {
@@ -7,6 +7,8 @@ export interface Scope {
   name: string
   roles: Role[]
   agencyId: string | null
+  /** The type of the person's agency, when loaded (sign-in loads it). */
+  agencyType?: AgencyType | null
 }
 
 export interface Actor {
@@ -21,4 +23,13 @@ export function actorOf(scope: Scope): Actor {
 
 export function hasRole(scope: Scope, ...roles: Role[]): boolean {
   return scope.roles.some((r) => roles.includes(r))
+}
+
+/**
+ * Whether someone may see child-level data: administrators, the inspection coordinator, and leads
+ * and contributors of the local authority's children's services. Need-to-know, so deny otherwise.
+ */
+export function mayReadChildData(scope: Scope): boolean {
+  if (hasRole(scope, 'administrator', 'inspection-coordinator')) return true
+  return hasRole(scope, 'agency-lead', 'contributor') && scope.agencyType === 'la-childrens-services'
 }

@@ -1,10 +1,12 @@
 import { allows, policy, type RouteKey } from './policy'
-import type { Scope } from '../services/scope'
+import { mayReadChildData, type Scope } from '../services/scope'
 
 interface NavItem {
   text: string
   href: string
   route: RouteKey
+  /** Child-level data: shown only to those who may read it, not just those whose role passes the policy. */
+  childData?: boolean
 }
 
 const ITEMS: NavItem[] = [
@@ -15,15 +17,15 @@ const ITEMS: NavItem[] = [
   { text: 'Frameworks', href: '/frameworks', route: 'GET /frameworks' },
   { text: 'Working days', href: '/holidays', route: 'GET /holidays' },
   { text: 'Evidence', href: '/evidence', route: 'GET /evidence' },
-  { text: 'Annex A', href: '/annex-a', route: 'GET /annex-a' },
-  { text: 'Child register', href: '/register', route: 'GET /register' },
+  { text: 'Annex A', href: '/annex-a', route: 'GET /annex-a', childData: true },
+  { text: 'Child register', href: '/register', route: 'GET /register', childData: true },
   { text: 'Audit log', href: '/audit', route: 'GET /audit' },
 ]
 
 /** Service navigation items the signed-in person may use, with the current section marked. */
 export function navigationFor(scope: Scope | undefined, path: string) {
   if (!scope) return []
-  return ITEMS.filter((i) => allows(policy[i.route], scope.roles)).map((i) => ({
+  return ITEMS.filter((i) => allows(policy[i.route], scope.roles) && (!i.childData || mayReadChildData(scope))).map((i) => ({
     text: i.text,
     href: i.href,
     active: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`),

@@ -200,6 +200,10 @@ describe('child register', () => {
   })
 
   it('refuses someone from the police, even with a role the policy allows', async () => {
+    const home = await policeContributor.get('/').expect(200)
+    expect(home.text).not.toContain('href="/register"')
+    expect(home.text).not.toContain('href="/annex-a"')
+    expect((await laContributor.get('/').expect(200)).text).toContain('href="/register"')
     for (const path of ['/register', '/annex-a', '/annex-a/upload']) {
       const res = await policeContributor.get(path).expect(403)
       expect(res.text).toContain('You do not have access to this page')
