@@ -12,6 +12,8 @@ export interface ZipEntry {
   name: string
   source: Readable | Buffer | string
   date?: Date
+  /** Keep the bytes as they are (no deflate): for files that are compressed already (PDF, DOCX, PNG …). */
+  store?: boolean
 }
 
 /**
@@ -45,7 +47,7 @@ export async function streamZip(
       // archiver does not listen for errors on the streams it reads; without this a failing
       // source would crash the process and the archive would wait for it forever.
       const sourceFailed = isStream(entry.source) ? failureOf(entry.source) : failed
-      archive.append(entry.source, { name: names.take(entry.name), date: entry.date })
+      archive.append(entry.source, { name: names.take(entry.name), date: entry.date, store: entry.store })
       await Promise.race([added, failed, sourceFailed])
       current = undefined
     }
