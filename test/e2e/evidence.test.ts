@@ -1,0 +1,155 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import yauzl from 'yauzl'
+import { openDatabase } from '../../src/db/database'
+import * as dir from '../../src/db/repositories/directoryRepository'
+import type { Role } from '../../src/domain/directory'
+import { hashPassword } from '../../src/services/passwords'
+import { newTotpSecret } from '../../src/services/totp'
+import { useBrowser } from './support/browser'
+import { CodePage, SignInPage } from './support/pages/auth'
+import { BasePage, followAndCheck, visit } from './support/pages/base'
+import { startApp, type RunningApp } from './support/server'
+import { Authenticator } from './support/totp'
+
+// upload → approve → sign off → evidence pack, through the real pages, three people, axe on every page.
+
+const PASSWORD = 'amber kettle violin harbour'
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n')
+
+interface Seeded {
+  email: string
+  phone: Authenticator
+}
+
+class RequirementPage extends BasePage {
+  constructor(
+    page: Page,
+    readonly path: string,
+  ) {
+    super(page)
+  }
+  async status(): Promise<string> {
+    return (await this.page.locator('.govuk-summary-list__row', { hasText: 'Status' }).first().locator('.govuk-tag').innerText()).trim()
+  }
+}
+
+describe('evidence: upload → approve → sign off → evidence pack', () => {
+  let app: RunningApp
+  let dataDir: string
+  const browser = useBrowser()
+  const people: Record<'contributor' | 'approver' | 'admin', Seeded> = {} as never
+
+  beforeAll(async () => {
+    // Seeded straight into the embedded database before the app opens it: the directory pages have
+    // their own e2e test (foundation.test.ts); this one is about evidence.
+    dataDir = mkdtempSync(join(tmpdir(), 'jtai-e2e-evidence-'))
+    const handle = await openDatabase({ dataDir })
+    const db = handle.db
+    const now = new Date()
+    const { id: pid } = await db.insertInto('partnerships').values({ name: 'Northshire Safeguarding Children Partnership' }).returning('id').executeTakeFirstOrThrow()
+    const police = await dir.insertAgency(db, pid, { name: 'Northshire Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
+    const hash = await hashPassword(PASSWORD)
+    const add = async (key: keyof typeof people, name: string, roles: Role[], agencyId: string | null) => {
+      const email = `${key}@northshire.example.org`
+      const person = await dir.insertPerson(db, pid, { name, email, jobTitle: 'Lead', agencyId, roles, accessEndsOn: null }, now)
+      await dir.setPassword(db, person.id, hash, now)
+      const secret = newTotpSecret()
+      await dir.setTotp(db, person.id, secret, true, now)
+      people[key] = { email, phone: new Authenticator(secret) }
+      return person.id
+    }
+    await add('contributor', 'Sam Patel', ['contributor'], police.id)
+    const approverId = await add('approver', 'Priya Shah', ['senior-approver'], police.id)
+    await add('admin', 'Alex Morgan', ['administrator'], null)
+    await dir.updateAgency(db, pid, police.id, { name: police.name, type: 'police', isStatutory: true, seniorApproverId: approverId }, now)
+    await handle.close()
+    app = await startApp({ dataDir })
+  }, 120_000)
+  afterAll(async () => {
+    await app?.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  async function signIn(who: Seeded): Promise<Page> {
+    const page = await browser.newPage({ baseURL: app.baseUrl, acceptDownloads: true })
+    const signInPage = new SignInPage(page)
+    await signInPage.open()
+    await signInPage.signIn(who.email, PASSWORD)
+    await new CodePage(page).enterCode(await who.phone.code())
+    return page
+  }
+
+  let requirementPath = ''
+
+  it('a contributor finds a requirement from the readiness dashboard and uploads a document', async () => {
+    const page = await signIn(people.contributor)
+    await visit(page, '/evidence')
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Evidence readiness')
+    await followAndCheck(page, () => page.getByRole('link', { name: /requirements not started/ }).first().click())
+    await followAndCheck(page, () => page.locator('table a.govuk-link').first().click())
+    requirementPath = new URL(page.url()).pathname
+    const requirement = new RequirementPage(page, requirementPath)
+    expect(await requirement.status()).toBe('Not started')
+
+    // Sent without a file: the GOV.UK error summary and an inline message.
+    await requirement.submit('Upload', { status: 400 })
+    expect(await requirement.errorSummaryLinks()).toEqual([{ text: 'Select a file to upload', href: '#file' }])
+
+    await page.setInputFiles('#file', { name: 'Police self-evaluation.pdf', mimeType: 'application/pdf', buffer: PDF })
+    await requirement.submit('Upload')
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Version 1 (Police self-evaluation.pdf) has been uploaded')
+    expect(await requirement.status()).toBe('Uploaded')
+    // The uploader is never offered approval.
+    expect(await page.getByRole('button', { name: /Approve/ }).count()).toBe(0)
+  })
+
+  it('the senior approver approves it with a code from their authenticator app', async () => {
+    const page = await signIn(people.approver)
+    const requirement = new RequirementPage(page, requirementPath)
+    await requirement.open()
+    await requirement.fill('Code from your authenticator app', '12345')
+    await requirement.submit('Approve version 1', { status: 400 })
+    expect(await requirement.errorSummaryLinks()).toEqual([{ text: 'The code must be 6 digits', href: '#code' }])
+    await requirement.fill('Code from your authenticator app', await people.approver.phone.code())
+    await requirement.submit('Approve version 1')
+    expect(await requirement.status()).toBe('Approved')
+  })
+
+  it('the business unit signs it off and downloads the evidence pack', async () => {
+    const page = await signIn(people.admin)
+    const requirement = new RequirementPage(page, requirementPath)
+    await requirement.open()
+    await requirement.submit('Sign off version 1')
+    expect(await requirement.status()).toBe('Signed off')
+
+    await visit(page, '/evidence')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the evidence pack (ZIP)' }).click()])
+    expect(download.suggestedFilename()).toBe('evidence-pack.zip')
+    const path = join(dataDir, 'pack.zip')
+    await download.saveAs(path)
+    const names = await zipNames(readFileSync(path))
+    expect(names).toContain('index.xlsx')
+    expect(names).toContain('SHA256SUMS')
+    expect(names.some((n) => n.startsWith('Northshire Police/') && n.endsWith('Police self-evaluation.pdf'))).toBe(true)
+  })
+})
+
+function zipNames(buffer: Buffer): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err)
+      const names: string[] = []
+      zip.on('entry', (e: yauzl.Entry) => {
+        names.push(e.fileName)
+        zip.readEntry()
+      })
+      zip.on('end', () => resolve(names))
+      zip.on('error', reject)
+      zip.readEntry()
+    })
+  })
+}
