@@ -159,6 +159,17 @@ describe('quality assurance comments', () => {
   })
 })
 
+describe('refusals say whether it is who is asking or where the document is', () => {
+  it('marks state refusals as conflicts (409) and permission refusals not (403)', () => {
+    expect(decide('sign-off', admin, facts({ status: 'uploaded' }))).toMatchObject({ allowed: false, conflict: true })
+    expect(decide('approve', approver, facts({ status: 'approved' }))).toMatchObject({ allowed: false, conflict: true })
+    expect(decide('record-provided', contributor, facts({ status: 'approved' }))).toMatchObject({ allowed: false, conflict: true })
+    expect(decide('approve', contributor, facts())).toMatchObject({ allowed: false, conflict: false })
+    expect(decide('upload', healthLead, facts())).toMatchObject({ allowed: false, conflict: false })
+    expect(decide('approve', approver, facts({ currentUploaderId: 'approver' }))).toMatchObject({ allowed: false, conflict: false })
+  })
+})
+
 describe('allowedActions', () => {
   it('lists exactly what the person may do now', () => {
     expect([...allowedActions(approver, facts())].sort()).toEqual(['approve', 'resolve-comment', 'upload'])
