@@ -59,6 +59,7 @@ export type Requirement = repo.RequirementRow & {
 export interface RequirementListFilter extends repo.RequirementFilter {
   stale?: boolean
   waiting?: boolean
+  ready?: boolean
 }
 
 /** Raised when the person may not take an action now (403), or not in this state (409); the message says why. */
@@ -117,7 +118,7 @@ export function evidenceService(deps: EvidenceDeps) {
     const themes = await sync(scope)
     const today = isoToday(clock)
     const rows = (await repo.listRequirements(db, scope.partnershipId, filter)).map((r) => present(r, themes, today))
-    return rows.filter((r) => (!filter.stale || r.stale) && (!filter.waiting || r.waiting))
+    return rows.filter((r) => (!filter.stale || r.stale) && (!filter.waiting || r.waiting) && (!filter.ready || r.ready))
   }
 
   async function requireRequirement(scope: Scope, id: string, trx: Kysely<Database> = db): Promise<repo.RequirementRow> {

@@ -145,3 +145,21 @@ describe.each(testDatabases())('evidence on $name', (database) => {
     expect(await repo.resolveComment(h.db, a.partnershipId, id, a.personId, clock.now())).toBe(false)
   })
 })
+
+describe.each(testDatabases())('file references on $name', (database) => {
+  it('counts Annex A imports as well as evidence versions, so the sweep keeps both', async () => {
+    const h = await database.open()
+    try {
+      const pid = (await h.db.insertInto('partnerships').values({ name: 'p' }).returning('id').executeTakeFirstOrThrow()).id
+      const annexKey = '00000000-0000-4000-8000-0000000000aa'
+      await h.db
+        .insertInto('annex_a_imports')
+        .values({ partnership_id: pid, inspection_id: null, notified_on: '2026-03-02', file_name: 'a.xlsx', file_key: annexKey, sha256: '0'.repeat(64), spec_version: 'x', status: 'validated', rows_read: 0, errors: 0, queries: 0, uploaded_by: null })
+        .execute()
+      const found = await fileReferences(h.db)([annexKey, '00000000-0000-4000-8000-0000000000bb'])
+      expect([...found]).toEqual([annexKey])
+    } finally {
+      await h.close()
+    }
+  })
+})

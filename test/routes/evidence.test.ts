@@ -85,6 +85,7 @@ describe('requirements', () => {
     const dash = await agents.admin.get('/evidence').expect(200)
     expect(dash.text).toContain(`href="/evidence/requirements?agency=${police}&amp;status=not-started"`)
     expect(dash.text).toContain('href="/evidence/requirements?waiting=yes"')
+    expect(dash.text).toContain(`href="/evidence/requirements?agency=${police}&amp;ready=yes"`)
   })
 
   it('adds a local requirement, refusing an empty form with the GOV.UK error summary', async () => {
@@ -306,6 +307,9 @@ describe('review-by dates, readiness and filters', () => {
     const waiting = await agents.admin.get(`/evidence/requirements?agency=${police}&waiting=yes`).expect(200)
     expect(waiting.text).toContain('Uploaded')
     expect(waiting.text).not.toContain('govuk-tag--grey')
+    const ready = await agents.admin.get('/evidence/requirements?ready=yes').expect(200)
+    expect(ready.text).toContain('govuk-tag--orange')
+    expect(ready.text).not.toContain('govuk-tag--blue')
     const health0 = await agents.admin.get(`/evidence?agency=${health}`).expect(200)
     expect(health0.text).toContain('Northshire ICB')
   })

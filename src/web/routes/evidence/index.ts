@@ -78,7 +78,7 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
       statuses: EVIDENCE_STATUSES.map((s) => ({ status: s, label: EVIDENCE_STATUS_LABELS[s], ...f.byStatus[s], href: link({ agency, status: s }) })),
       stale: { count: f.stale, href: link({ agency, stale: 'yes' }) },
       waiting: { count: f.waiting, href: link({ agency, waiting: 'yes' }) },
-      ready: f.ready,
+      ready: { ...f.ready, href: link({ agency, ready: 'yes' }) },
     })
     res.render('pages/evidence/dashboard.njk', {
       overall: figureRows(agencyId, readiness.overall),
@@ -93,12 +93,13 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
     const filter = listFilterSchema.parse(req.query)
     const agencies = await services.directory.listAgencies(req.scope!)
     const agencyId = agencies.some((a) => a.id === filter.agency) ? filter.agency : undefined
-    const rows = await evidence.list(req.scope!, { agencyId, status: filter.status, stale: filter.stale === 'yes', waiting: filter.waiting === 'yes' })
+    const rows = await evidence.list(req.scope!, { agencyId, status: filter.status, stale: filter.stale === 'yes', waiting: filter.waiting === 'yes', ready: filter.ready === 'yes' })
     const described = [
       agencyId ? agencies.find((a) => a.id === agencyId)?.name : 'All agencies',
       filter.status ? EVIDENCE_STATUS_LABELS[filter.status] : undefined,
       filter.stale ? 'Past their review date' : undefined,
       filter.waiting ? 'Waiting for approval' : undefined,
+      filter.ready ? 'Ready for notification' : undefined,
     ].filter(Boolean)
     res.render('pages/evidence/list.njk', {
       rows: rows.map(requirementSummary),
@@ -107,6 +108,7 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
       statusOptions: [{ value: '', text: 'Any status' }, ...EVIDENCE_STATUSES.map((s: EvidenceStatus) => ({ value: s, text: EVIDENCE_STATUS_LABELS[s], selected: s === filter.status }))],
       stale: filter.stale === 'yes',
       waiting: filter.waiting === 'yes',
+      ready: filter.ready === 'yes',
       checklistHref: '/evidence/checklist.xlsx',
     })
   })

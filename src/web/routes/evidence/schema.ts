@@ -45,4 +45,5 @@ export const listFilterSchema = z.object({
   status: z.enum(EVIDENCE_STATUSES).optional().catch(undefined),
   stale: z.literal('yes').optional().catch(undefined),
   waiting: z.literal('yes').optional().catch(undefined),
+  ready: z.literal('yes').optional().catch(undefined),
 })
