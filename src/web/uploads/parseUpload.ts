@@ -3,7 +3,7 @@ import { finished, PassThrough, type Readable } from 'node:stream'
 import busboy from 'busboy'
 import { detectFileType, FILE_TYPE_PEEK_BYTES, type FileType, type FileTypeResult } from '../../domain/fileTypes'
 import { FileTooLargeError, type FileStore, type StoredFile } from '../../storage/fileStore'
-import { sanitiseFilename } from './filename'
+import { MAX_FILENAME_LENGTH, sanitiseFilename } from './filename'
 import { UploadError, uploadErrors } from './uploadError'
 
 export interface ParseUploadOptions {
@@ -18,6 +18,11 @@ export interface ParseUploadOptions {
   fileField?: string
   /** When false, a form sent without a file is not an error. Default true. */
   required?: boolean
+  /**
+   * Refuse (rather than quietly clean) a name that carries a path ("../../x.pdf", "C:\\x.pdf") or
+   * is longer than MAX_FILENAME_LENGTH, before anything is stored. Default false: names are sanitised.
+   */
+  strictFilenames?: boolean
 }
 
 export interface UploadedFile extends StoredFile {
@@ -97,6 +102,14 @@ export async function parseUpload(req: IncomingMessage, options: ParseUploadOpti
     if (name !== fileField || receiving || !info.filename) {
       stream.resume()
       return
+    }
+    if (options.strictFilenames) {
+      const refusal = /[/\\]/.test(info.filename) ? errors.unsafeName() : Array.from(info.filename).length > MAX_FILENAME_LENGTH ? errors.nameTooLong(MAX_FILENAME_LENGTH) : undefined
+      if (refusal) {
+        fail(refusal)
+        stream.resume()
+        return
+      }
     }
     receiving = receiveFile(stream, sanitiseFilename(info.filename), options, errors, fail)
     // Settled below; this only stops an early rejection being reported as unhandled.

@@ -9,6 +9,8 @@ export type UploadErrorCode =
   | 'field-too-long'
   | 'aborted'
   | 'malformed'
+  | 'unsafe-name'
+  | 'name-too-long'
 
 /**
  * An upload refused for a reason the user can fix. `message` is written for them (show it in the
@@ -54,6 +56,10 @@ export function uploadErrors(fileField: string, maxFileBytes: number) {
       new UploadError('field-too-long', 413, field, 'The text you entered is too long. Shorten it and try again.'),
     aborted: () =>
       new UploadError('aborted', 400, fileField, 'The upload did not finish. Check your connection and try again.'),
+    unsafeName: () =>
+      new UploadError('unsafe-name', 400, fileField, 'The file name must not include folder names or “..”. Choose the file itself and try again.'),
+    nameTooLong: (max: number) =>
+      new UploadError('name-too-long', 400, fileField, `The file name must be ${max} characters or fewer. Rename the file and try again.`),
     malformed: () =>
       new UploadError('malformed', 400, fileField, 'The upload could not be read. Go back, refresh the page and try again.'),
   }

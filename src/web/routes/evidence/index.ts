@@ -166,7 +166,7 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
     }
     let upload
     try {
-      upload = await parseUpload(req, { store: services.files, maxFileBytes: evidence.maxUploadBytes, maxFields: 5, fieldSizeLimit: 1024 })
+      upload = await parseUpload(req, { store: services.files, maxFileBytes: evidence.maxUploadBytes, maxFields: 5, fieldSizeLimit: 1024, strictFilenames: true })
     } catch (error) {
       if (error instanceof UploadError) return renderDetail(req, res, id, { status: error.status, errors: { file: error.message } })
       throw error
