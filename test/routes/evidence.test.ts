@@ -44,7 +44,7 @@ async function requirementId(agencyId: string, title?: string): Promise<string> 
 
 function upload(agent: Agent, id: string, body: Buffer, filename: string, csrf = agent.csrf) {
   // form-data keeps only the last segment of `filename`; `filepath` sends the name as given.
-  return agent.post(`/evidence/requirements/${id}/upload`).field('_csrf', csrf).attach('file', body, filename.includes('/') ? { filepath: filename } : filename)
+  return agent.post(`/evidence/requirements/${id}/upload`).field('_csrf', csrf).attach('file', body, filename.includes('/') ? ({ filepath: filename } as unknown as { filename: string }) : filename)
 }
 
 async function code(person: TestPerson): Promise<string> {
