@@ -23,6 +23,7 @@ export async function verifyPassword(passwordHash: string | null, password: stri
 
 /** Returns a problem with a proposed password, or undefined when it is acceptable. */
 export function passwordProblem(password: string): string | undefined {
+  if (password.length === 0) return 'Enter a password'
   if (password.length < MIN_PASSWORD_LENGTH) return `Enter a password that is at least ${MIN_PASSWORD_LENGTH} characters long`
   if (password.length > 256) return 'Enter a password that is 256 characters or fewer'
   if (/^(.)\1*$/.test(password)) return 'Enter a password that is not one character repeated'

@@ -73,6 +73,7 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
       { field: 'partnershipName', message: 'Enter the name of your safeguarding children partnership' },
       { field: 'name', message: 'Enter your full name' },
       { field: 'email', message: 'Enter an email address' },
+      { field: 'password', message: 'Enter a password' },
     ])
     expect(await setup.describedBy('email')).toContain('email-error')
 
