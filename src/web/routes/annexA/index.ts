@@ -8,7 +8,7 @@ import { dateInputValues, readDateInput } from '../../dateInput'
 import { sendDownload, XLSX_MIME } from '../../exports'
 import { errorList } from '../../forms'
 import { parseUpload, UploadError, formatFileSize } from '../../uploads'
-import { csrfValid } from '../frameworks/readUpload'
+import { csrfValid } from '../../multipartCsrf'
 import type { Routes } from '..'
 import { presentResult, presentUnmapped, problemsFor, STATUS_LABELS } from './presenters'
 

@@ -10,16 +10,10 @@ import { formatFileSize, parseUpload, UploadError } from '../../uploads'
 import type { Routes } from '..'
 import { sendChecklist, sendEvidencePack } from './exports'
 import { describeSize, formatDateTime, formatIso, requirementSummary, statusTag } from './presenters'
+import { csrfValid } from '../../multipartCsrf'
 import { codeSchema, commentSchema, listFilterSchema, localRequirementSchema, providedSchema, rationaleSchema } from './schema'
 
 const DETAIL = 'pages/evidence/requirement.njk'
-
-/** Checks the CSRF token that arrived inside a multipart body (the app-wide check skips these routes). */
-function csrfValid(req: Request, fields: Record<string, string>): boolean {
-  req.body = { ...fields }
-  const check = req.app.locals.csrfRequestValid as ((r: Request) => boolean) | undefined
-  return check ? check(req) : false
-}
 
 export function evidenceRoutes(routes: Routes, services: Services): void {
   const { evidence } = services

@@ -4,7 +4,8 @@ import { describeAnchor } from '../../../domain/timeline'
 import type { Services } from '../../../services'
 import type { EffectiveFramework } from '../../../services/frameworkService'
 import type { Routes } from '..'
-import { csrfValid, readSmallUpload, SmallUploadError } from './readUpload'
+import { csrfValid } from '../../multipartCsrf'
+import { readSmallUpload, SmallUploadError } from './readUpload'
 
 const MAX_FRAMEWORK_BYTES = 512 * 1024
 const ALLOWED = /\.(json|ya?ml)$/i

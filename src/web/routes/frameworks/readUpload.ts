@@ -63,10 +63,3 @@ export function readSmallUpload(req: Request, maxBytes: number): Promise<SmallUp
     req.pipe(parser)
   })
 }
-
-/** Checks the CSRF token that arrived inside a multipart body. */
-export function csrfValid(req: Request, fields: Record<string, string>): boolean {
-  req.body = { ...fields }
-  const check = req.app.locals.csrfRequestValid as ((r: Request) => boolean) | undefined
-  return check ? check(req) : false
-}

@@ -7,7 +7,8 @@ import type { Scope } from '../../../services/scope'
 import { dateInputFields, readDateInput } from '../../dateInput'
 import { bodyOf, errorList, parseForm, requiredText } from '../../forms'
 import type { Routes } from '..'
-import { csrfValid, readSmallUpload, SmallUploadError } from '../frameworks/readUpload'
+import { csrfValid } from '../../multipartCsrf'
+import { readSmallUpload, SmallUploadError } from '../frameworks/readUpload'
 
 const MAX_HOLIDAYS_BYTES = 256 * 1024
 
