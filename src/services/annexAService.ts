@@ -6,13 +6,16 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Kysely } from 'kysely'
 import * as repo from '../db/repositories/annexARepository'
+import * as inspectionRepo from '../db/repositories/inspectionRepository'
 import type { Database } from '../db/schema'
 import {
+  buildListLibrary,
   ilacsLibrary,
   specVersionFor,
   validateInWorker,
   writeOfstedWorkbook,
   writeProblemReport,
+  type AnnexASpecFile,
   type AnnexAValidationResult,
   type ListLibrary,
   type NormalisedRow,
@@ -20,9 +23,11 @@ import {
   type ValidationProgress,
 } from '../domain/annexA'
 import type { Clock } from '../domain/clock'
+import { frameworkSchema } from '../domain/frameworks'
 import type { FileStore } from '../storage/fileStore'
 import { requireChildDataAccess } from './annexAAccess'
 import { AppError, notFound, ValidationError } from './errors'
+import { frameworkService, type FrameworkService } from './frameworkService'
 import { actorOf, type Actor, type Scope } from './scope'
 import { change } from './transaction'
 
@@ -66,9 +71,70 @@ export function countsOf(result: AnnexAValidationResult): { rowsRead: number; er
   return { rowsRead: result.lists.reduce((n, l) => n + l.rowsRead, 0), errors, queries }
 }
 
-/** The list library a notification date calls for. */
+/** The ILACS list library a notification date calls for (no theme lists). */
 export function libraryFor(notifiedOn: string): ListLibrary {
   return ilacsLibrary(specVersionFor(notifiedOn))
+}
+
+/**
+ * ILACS plus theme lists (each framework's `annexAThemeLists`). A theme file that cannot be built
+ * (e.g. it names a code list that does not exist) is left out rather than stopping every import;
+ * the rest of the library still works.
+ */
+export function libraryWithThemes(notifiedOn: string, themeFiles: AnnexASpecFile[]): ListLibrary {
+  let library = libraryFor(notifiedOn)
+  for (const file of themeFiles) {
+    try {
+      library = buildListLibrary(library, [file])
+    } catch {
+      // Left out: the framework's own validation reports what it can; the ILACS lists still validate.
+    }
+  }
+  return library
+}
+
+/** Where theme lists come from: the partnership's frameworks, or one inspection's framework snapshot. */
+export interface ThemeListSource {
+  (scope: Scope, inspectionId: string | null): Promise<AnnexASpecFile[]>
+}
+
+/**
+ * The library for lists already accepted (the register, the Ofsted workbook): ILACS, the theme lists
+ * of every framework the partnership has, and those of the latest accepted import's inspection snapshot.
+ */
+export async function acceptedListsLibrary(themes: ThemeListSource, scope: Scope, latest: { notified_on: string; inspection_id: string | null } | undefined, today: string): Promise<ListLibrary> {
+  const [all, snapshot] = await Promise.all([themes(scope, null), latest?.inspection_id ? themes(scope, latest.inspection_id) : Promise.resolve([])])
+  return libraryWithThemes(latest?.notified_on ?? today, [...all, ...snapshot])
+}
+
+/** Framework services built for services that were not handed one, per database (bundled frameworks/). */
+const defaultFrameworks = new WeakMap<Kysely<Database>, FrameworkService>()
+
+/**
+ * Theme lists for a partnership. For an import tied to an inspection, the theme lists of the
+ * framework snapshot that inspection began with (so a later upload does not change it); otherwise
+ * those of every framework the partnership has (bundled or uploaded).
+ */
+export function themeListSource(db: Kysely<Database>, clock: Clock, frameworks?: Pick<FrameworkService, 'list'>): ThemeListSource {
+  const service = (): Pick<FrameworkService, 'list'> => {
+    if (frameworks) return frameworks
+    let built = defaultFrameworks.get(db)
+    if (!built) {
+      built = frameworkService(db, clock)
+      defaultFrameworks.set(db, built)
+    }
+    return built
+  }
+  return async (scope, inspectionId) => {
+    if (inspectionId) {
+      const inspection = await inspectionRepo.findInspection(db, scope.partnershipId, inspectionId)
+      if (inspection) {
+        const snapshot = frameworkSchema.safeParse(inspection.framework)
+        return snapshot.success ? (snapshot.data.annexAThemeLists ?? []) : []
+      }
+    }
+    return (await service().list(scope)).flatMap((f) => f.framework.annexAThemeLists ?? [])
+  }
 }
 
 /**
@@ -77,7 +143,12 @@ export function libraryFor(notifiedOn: string): ListLibrary {
  * after a restart is simply validated again from the stored file). Nothing reaches the child
  * register until a person accepts a file with no errors left, in one transaction.
  */
-export function annexAService(db: Kysely<Database>, clock: Clock, files: FileStore, validator: Validator = validateInWorker) {
+export function annexAService(db: Kysely<Database>, clock: Clock, files: FileStore, validator: Validator = validateInWorker, frameworks?: Pick<FrameworkService, 'list'>) {
+  const themeLists = themeListSource(db, clock, frameworks)
+  /** ILACS for the notification date plus the theme lists in force for this import. */
+  async function libraryOf(scope: Scope, notifiedOn: string, inspectionId: string | null): Promise<ListLibrary> {
+    return libraryWithThemes(notifiedOn, await themeLists(scope, inspectionId))
+  }
   const jobs = new Map<string, ValidationJob>()
   const results = new Map<string, AnnexAValidationResult>()
 
@@ -93,13 +164,13 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
   }
 
   /** Copies the stored file to a private temporary path the worker can read, and validates it. */
-  async function validateStored(partnershipId: string, fileKey: string, fileName: string, notifiedOn: string, job: ValidationJob): Promise<AnnexAValidationResult> {
+  async function validateStored(scope: Scope, fileKey: string, fileName: string, notifiedOn: string, inspectionId: string | null, job: ValidationJob): Promise<AnnexAValidationResult> {
     const dir = await mkdtemp(join(tmpdir(), 'jtai-annex-a-'))
     try {
       const path = join(dir, 'upload')
       await pipeline(await files.open(fileKey), createWriteStream(path, { mode: 0o600 }))
-      const remembered = await repo.listMappings(db, partnershipId)
-      return await validator(path, { notified: notifiedOn, remembered, fileName, now: clock.now() }, (p) => {
+      const [remembered, library] = await Promise.all([repo.listMappings(db, scope.partnershipId), libraryOf(scope, notifiedOn, inspectionId)])
+      return await validator(path, { notified: notifiedOn, remembered, fileName, now: clock.now(), library }, (p) => {
         job.rowsRead = p.rowsRead
         job.list = p.list
       })
@@ -136,7 +207,7 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
     const imp = await requireImport(scope, importId)
     const job = newJob(scope.partnershipId, imp.file_name, imp.id)
     run(job, async () => {
-      const result = await validateStored(scope.partnershipId, imp.file_key, imp.file_name, imp.notified_on, job)
+      const result = await validateStored(scope, imp.file_key, imp.file_name, imp.notified_on, imp.inspection_id, job)
       keepResult(imp.id, result)
       await repo.updateImportCounts(db, scope.partnershipId, imp.id, countsOf(result))
     })
@@ -155,7 +226,7 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
       run(job, async () => {
         let result: AnnexAValidationResult
         try {
-          result = await validateStored(scope.partnershipId, input.file.key, input.file.filename, input.notifiedOn, job)
+          result = await validateStored(scope, input.file.key, input.file.filename, input.notifiedOn, input.inspectionId, job)
         } catch (error) {
           await files.delete(input.file.key)
           throw error
@@ -250,7 +321,7 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
       if (!result.lists.length) throw new ValidationError({ form: 'This file holds no Annex A lists, so there is nothing to accept' })
       const why = reason.trim()
       if (counts.queries > 0 && !why) throw new ValidationError({ reason: `Explain why the ${counts.queries} ${counts.queries === 1 ? 'query' : 'queries'} can be accepted` })
-      const library = libraryFor(imp.notified_on)
+      const library = await libraryOf(scope, imp.notified_on, imp.inspection_id)
       const lists = result.lists.map((l) => ({ list: l.list, title: l.title, rowsRead: l.rowsRead, errors: l.errors, queries: l.queries }))
       const superseded = await change(db, clock, actorOf(scope), async (trx, now) => {
         const replaced = await repo.acceptImport(trx, scope.partnershipId, imp.id, { lists, rows: childRows(result.rows, library), acceptedBy: scope.personId, queriesReason: counts.queries > 0 ? why : null }, now)
@@ -286,7 +357,7 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
       const current = await repo.currentLists(db, scope.partnershipId)
       if (!current.length) throw new AppError(404, 'No Annex A lists have been accepted yet')
       const latest = (await repo.listImports(db, scope.partnershipId)).find((i) => i.status === 'accepted')
-      const library = libraryFor(latest?.notified_on ?? isoDay(clock.now()))
+      const library = await acceptedListsLibrary(themeLists, scope, latest, isoDay(clock.now()))
       const rows: NormalisedRow[] = []
       for await (const r of repo.currentRows(db, scope.partnershipId)) rows.push({ list: r.list, row: r.row, childId: r.child_id, values: r.values, errors: 0, queries: 0 })
       const dir = await mkdtemp(join(tmpdir(), 'jtai-export-'))

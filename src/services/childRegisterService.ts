@@ -4,7 +4,8 @@ import type { Database } from '../db/schema'
 import type { ListLibrary, ListSpec } from '../domain/annexA'
 import type { Clock } from '../domain/clock'
 import { requireChildDataAccess } from './annexAAccess'
-import { libraryFor } from './annexAService'
+import { acceptedListsLibrary, themeListSource } from './annexAService'
+import type { FrameworkService } from './frameworkService'
 import { notFound } from './errors'
 import { actorOf, type Scope } from './scope'
 import { change } from './transaction'
@@ -48,10 +49,12 @@ function ageOn(dob: string | null, on: string): number | null {
  * Each view of a child is written to the audit log as a read, with the opaque row id, never the
  * child's own id.
  */
-export function childRegisterService(db: Kysely<Database>, clock: Clock) {
+export function childRegisterService(db: Kysely<Database>, clock: Clock, frameworks?: Pick<FrameworkService, 'list'>) {
+  const themes = themeListSource(db, clock, frameworks)
+  /** ILACS plus the theme lists, so theme lists have their titles and dates on the register. */
   async function library(scope: Scope): Promise<ListLibrary> {
     const latest = (await repo.listImports(db, scope.partnershipId)).find((i) => i.status === 'accepted')
-    return libraryFor(latest?.notified_on ?? londonToday(clock))
+    return acceptedListsLibrary(themes, scope, latest, londonToday(clock))
   }
 
   return {

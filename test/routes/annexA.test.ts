@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, createAgency, createPartnership, createPerson, csrfFrom, signIn, type Agent, type TestApp } from '../support/app'
-import { CLEAN_NOTIFIED, list6Rows, list7Rows, writeListCsv } from '../fixtures/annex-a/cleanLists'
+import { CLEAN_NOTIFIED, criminalExploitationRows, list6Rows, list7Rows, writeListCsv } from '../fixtures/annex-a/cleanLists'
 
 const SAMPLE = fileURLToPath(new URL('../fixtures/annex-a/Annex_A_2024_Jan.xlsx', import.meta.url))
 
@@ -225,5 +225,50 @@ describe('child register', () => {
     await outsider.get(`/annex-a/imports/${imp.id}`).expect(404)
     const register = await outsider.get('/register').expect(200)
     expect(register.text).toContain('0 children')
+  })
+})
+
+describe('theme lists from a framework', () => {
+  const CE = 'Children at risk of criminal exploitation'
+
+  it('identifies and validates the criminal exploitation theme list, then accepts it', async () => {
+    const before = await laContributor.get('/register').expect(200)
+    expect(before.text).toContain('No theme list (such as children at risk of criminal exploitation) has been accepted')
+    const bad = await upload(admin, await writeListCsv(`${CE}.csv`, criminalExploitationRows({ riskSpelling: 'Trafficking drugs' })), CLEAN_NOTIFIED)
+    expect(bad.page.text).toContain(CE)
+    expect(bad.page.text).toContain('Value not recognised for this column')
+    expect(bad.page.text).not.toContain('Accept this file')
+
+    const { importId, page } = await upload(admin, await writeListCsv('ce.csv', criminalExploitationRows()), CLEAN_NOTIFIED)
+    expect(page.text).toContain(CE)
+    expect(page.text).toContain('Accept this file')
+    await admin.post(`/annex-a/imports/${importId}/accept`).type('form').send({ _csrf: admin.csrf, reason: '' }).expect(303)
+    const rows = await t.handle.db.selectFrom('annex_a_children').select(['list', 'child_id', 'theme', 'event_date']).where('partnership_id', '=', partnershipId).where('list', '=', CE).orderBy('child_id').execute()
+    expect(rows).toEqual([
+      { list: CE, child_id: 'C1001', theme: true, event_date: '2025-11-01' },
+      { list: CE, child_id: 'C2001', theme: true, event_date: '2026-01-15' },
+    ])
+  })
+
+  it('filters the register to children on a theme list, matched by child id across lists', async () => {
+    const all = await laContributor.get('/register').expect(200)
+    expect(all.text).toContain('4 children')
+    expect(all.text).toContain('On a theme list only')
+    const theme = await laContributor.get('/register?theme=yes').expect(200)
+    expect(theme.text).toContain('2 children match the filters')
+    expect(theme.text).toContain('C1001')
+    expect(theme.text).toContain('C2001')
+    expect(theme.text).not.toContain('C1002')
+    const href = /href="(\/register\/children\/[0-9a-f-]{36})">C1001</.exec(theme.text)!
+    const child = await laContributor.get(href[1]!).expect(200)
+    expect(child.text).toContain(`${CE}`)
+    expect(child.text).toContain('List 6: Children in need')
+    expect(child.text).toContain('Date risk identified')
+  })
+
+  it('puts the accepted theme list in the Ofsted workbook', async () => {
+    await admin.get('/annex-a/export.xlsx').buffer(true).expect(200)
+    const [, latest] = await audit('annex-a.exported')
+    expect((latest!.details as { lists: string[] }).lists).toContain(CE)
   })
 })

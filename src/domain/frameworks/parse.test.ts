@@ -140,3 +140,50 @@ describe('loadFrameworksFromDirectory', () => {
     ])
   })
 })
+
+describe('Annex A theme lists in a framework', () => {
+  const themeList = () => ({
+    lists: {
+      'Children at risk': {
+        title: 'Children at risk',
+        columns: [
+          { name: 'Child Unique ID', type: 'text', required: true },
+          { name: 'Date risk identified', type: 'date', required: true },
+        ],
+        period: { months: 6, event_columns: ['Date risk identified'] },
+      },
+    },
+  })
+
+  it('carries the criminal exploitation theme lists in the ILACS list format', async () => {
+    const { frameworks } = await loadFrameworksFromDirectory(bundledFrameworksDirectory())
+    const ce = frameworks.find((f) => f.id === 'criminal-exploitation')
+    expect(ce?.annexAThemeLists?.flatMap((f) => Object.keys(f.lists))).toEqual(['Children at risk of criminal exploitation', 'School-age children not in full-time education'])
+  })
+
+  it('accepts a well-formed theme list', () => {
+    expect(messages(frontDoorWith((f) => void (f.annexAThemeLists = [themeList()])))).toEqual([])
+  })
+
+  it('refuses a broken theme list with the path and the problem', () => {
+    const broken = themeList()
+    ;(broken.lists['Children at risk'].columns[1] as Record<string, unknown>).type = 'when'
+    expect(messages(frontDoorWith((f) => void (f.annexAThemeLists = [broken])))).toEqual([
+      'front-door.json: annexAThemeLists[0].lists.Children at risk.columns[1].type: should be one of "text", "code", "date", "integer", "postcode", "text_or_code", not "when"',
+    ])
+    const noColumns = { lists: { 'Children at risk': { title: 'Children at risk', columns: [] } } }
+    expect(messages(frontDoorWith((f) => void (f.annexAThemeLists = [noColumns])))).toEqual([
+      'front-door.json: annexAThemeLists[0].lists.Children at risk.columns: should list at least 1 item',
+    ])
+  })
+
+  it('refuses rules naming a column the list does not have, and a numbered list name', () => {
+    const badRef = themeList()
+    badRef.lists['Children at risk'].period.event_columns = ['Date of referral']
+    const numbered = { lists: { 'List 3': themeList().lists['Children at risk'] } }
+    expect(messages(frontDoorWith((f) => void (f.annexAThemeLists = [badRef, numbered])))).toEqual([
+      'front-door.json: annexAThemeLists[0].lists.Children at risk.period.event_columns[0]: refers to the column "Date of referral", which this list does not have',
+      'front-door.json: annexAThemeLists[1].lists.List 3: should not be named like a numbered ILACS list: theme lists are named by their title',
+    ])
+  })
+})

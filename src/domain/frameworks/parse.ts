@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml'
+import { normaliseHeader, slugify } from '../annexA/normaliseText'
 import { checkTimelineReferences, formatPath } from '../timeline/template'
 import { describeZodIssue } from './describeIssue'
 import { frameworkSchema, type Framework } from './schema'
@@ -75,5 +76,37 @@ function checkFramework(framework: Framework): PathProblem[] {
     problems.push({ path: ['selection', 'audited', 'max'], message: 'should not be more than the number of children selected' })
   }
   for (const p of checkTimelineReferences(framework.timeline)) problems.push({ path: ['timeline', ...p.path], message: p.message })
+  problems.push(...checkThemeLists(framework.annexAThemeLists ?? []))
+  return problems
+}
+
+/**
+ * What the Annex A list schema cannot check in a theme list: it is not named like a numbered ILACS
+ * list (theme lists have no number), its column ids are unique, and every rule names one of its columns.
+ * Code lists not defined in the file are the ILACS ones, checked when the library is built.
+ */
+function checkThemeLists(themeLists: NonNullable<Framework['annexAThemeLists']>): PathProblem[] {
+  const problems: PathProblem[] = []
+  themeLists.forEach((file, i) => {
+    for (const [key, list] of Object.entries(file.lists)) {
+      const at = (...rest: (string | number)[]) => ['annexAThemeLists', i, 'lists', key, ...rest]
+      if (/^list\s*\d+$/i.test(key.trim())) problems.push({ path: at(), message: 'should not be named like a numbered ILACS list: theme lists are named by their title' })
+      const ids = new Map<string, number>()
+      list.columns.forEach((c, j) => {
+        const id = c.id ?? slugify(c.name)
+        const earlier = ids.get(id)
+        if (earlier !== undefined) problems.push({ path: at('columns', j, 'name'), message: `gives the column id "${id}", already used by columns[${earlier}]` })
+        else ids.set(id, j)
+      })
+      const known = (ref: string) => list.columns.some((c) => (c.id ?? slugify(c.name)) === ref || normaliseHeader(c.name) === normaliseHeader(ref))
+      const checkRef = (ref: string, path: (string | number)[]) => {
+        if (!known(ref)) problems.push({ path: at(...path), message: `refers to the column "${ref}", which this list does not have` })
+      }
+      list.period?.event_columns.forEach((ref, j) => checkRef(ref, ['period', 'event_columns', j]))
+      list.period?.open_when_blank.forEach((ref, j) => checkRef(ref, ['period', 'open_when_blank', j]))
+      list.date_order?.forEach((pair, j) => pair.forEach((ref, k) => checkRef(ref, ['date_order', j, k])))
+      if (typeof list.child_id_column === 'string') checkRef(list.child_id_column, ['child_id_column'])
+    }
+  })
   return problems
 }

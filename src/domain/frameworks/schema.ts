@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isIsoDate } from '../calendar/isoDate'
+import { annexASpecFileSchema } from '../annexA/specSchema'
 import { AGENCY_TYPES } from '../directory'
 import { kebabIdSchema, timelineTemplateSchema } from '../timeline/template'
 
@@ -38,8 +39,13 @@ export const frameworkSchema = z.strictObject({
   caseRecords: z.array(z.strictObject({ agencyType, items: z.array(text).min(1), seenOnSiteOnly: z.boolean().optional() })),
   selection: z.strictObject({ children: rangeSchema, audited: rangeSchema }),
   timeline: timelineTemplateSchema,
-  // Validated by the Annex A module; kept opaque here so the two can evolve separately.
-  annexAThemeLists: z.array(z.record(z.string(), z.unknown())).optional(),
+  /**
+   * Annex A theme lists the framework adds (e.g. children at risk of criminal exploitation), each in
+   * the same format as the ILACS spec: lists keyed by name, plus any code lists of their own. Code
+   * lists not defined here (gender, ethnicity …) are the ILACS ones. Only the spec schema is imported,
+   * so this module stays free of I/O.
+   */
+  annexAThemeLists: z.array(annexASpecFileSchema).optional(),
 })
 
 export type Framework = z.output<typeof frameworkSchema>
