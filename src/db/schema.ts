@@ -142,6 +142,14 @@ export interface MilestoneOverridesTable {
   at: Timestamp
 }
 
+export interface MilestoneCompletionsTable {
+  partnership_id: string
+  inspection_id: string
+  milestone_id: string
+  completed_by: string | null
+  completed_at: Timestamp
+}
+
 export interface LocalPlanTasksTable {
   id: Generated<string>
   partnership_id: string
@@ -293,6 +301,7 @@ export interface Database {
   closure_days: ClosureDaysTable
   inspections: InspectionsTable
   milestone_overrides: MilestoneOverridesTable
+  milestone_completions: MilestoneCompletionsTable
   local_tasks: LocalTasksTable
   local_plan_tasks: LocalPlanTasksTable
   annex_a_imports: AnnexAImportsTable

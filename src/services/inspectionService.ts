@@ -7,9 +7,9 @@ import type { Role } from '../domain/directory'
 import { frameworkSchema, type Framework } from '../domain/frameworks'
 import { computeTimeline, TimelineError, type ComputedMilestone, type MilestoneOverride, type MilestoneTemplate } from '../domain/timeline'
 import type { CalendarService } from './calendarService'
-import { AppError, notFound, ValidationError } from './errors'
+import { AppError, forbidden, notFound, ValidationError } from './errors'
 import type { FrameworkService } from './frameworkService'
-import { actorOf, type Scope } from './scope'
+import { actorOf, hasRole, type Scope } from './scope'
 import { change } from './transaction'
 
 export interface NewInspection {
@@ -36,9 +36,15 @@ export interface LocalTaskInput {
   keepInPlan: boolean
 }
 
-/** A computed milestone with who overrode it and why, when they did. */
+/** A computed milestone with who overrode it and why, and who marked it done, when they did. */
 export interface TimelineMilestone extends ComputedMilestone {
   override: { reason: string; by: string | null; at: Date; computedDate: string } | null
+  completion: { by: string | null; at: Date } | null
+}
+
+/** Who may mark a milestone done or not done: whoever holds its owner role, and the inspection managers. */
+export function mayComplete(scope: Scope, milestone: { ownerRole: Role }): boolean {
+  return hasRole(scope, 'administrator', 'inspection-coordinator', milestone.ownerRole) && !hasRole(scope, 'inspector')
 }
 
 export interface InspectionTimeline {
@@ -90,10 +96,11 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
 
   async function build(scope: Scope, inspection: repo.InspectionRow, handle: Kysely<Database> = db): Promise<InspectionTimeline> {
     const framework = frameworkSchema.parse(inspection.framework)
-    const [calendar, overrideRows, tasks] = await Promise.all([
+    const [calendar, overrideRows, tasks, completionRows] = await Promise.all([
       calendars.calendarFor(scope.partnershipId, handle),
       repo.overridesOf(handle, scope.partnershipId, inspection.id),
       repo.localTasksOf(handle, scope.partnershipId, inspection.id),
+      repo.completionsOf(handle, scope.partnershipId, inspection.id),
     ])
     const overrides: Record<string, MilestoneOverride> = {}
     for (const o of overrideRows) overrides[o.milestone_id] = o.time === null ? { date: o.date } : { date: o.date, time: o.time }
@@ -110,9 +117,15 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
     }
     const plainDate = new Map(plain.map((m) => [m.id, m.date]))
     const byMilestone = new Map(overrideRows.map((o) => [o.milestone_id, o]))
+    const completions = new Map(completionRows.map((c) => [c.milestone_id, c]))
     const milestones = computed.map((m) => {
       const o = byMilestone.get(m.id)
-      return { ...m, override: o ? { reason: o.reason, by: o.overridden_by_name, at: o.at, computedDate: plainDate.get(m.id) ?? m.date } : null }
+      const c = completions.get(m.id)
+      return {
+        ...m,
+        override: o ? { reason: o.reason, by: o.overridden_by_name, at: o.at, computedDate: plainDate.get(m.id) ?? m.date } : null,
+        completion: c ? { by: c.completed_by_name, at: c.completed_at } : null,
+      }
     })
     return { inspection, framework, milestones, calendar }
   }
@@ -244,6 +257,39 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
         return { result: undefined, audit }
       })
       return taskId
+    },
+
+    /**
+     * Marks a milestone or local task done, or not done again. Whoever holds its owner role may,
+     * and so may the administrator and the inspection coordinator; doing it twice changes nothing.
+     */
+    async setDone(scope: Scope, id: string, milestoneId: string, done: boolean): Promise<void> {
+      const current = await timeline(scope, id)
+      const milestone = current.milestones.find((m) => m.id === milestoneId)
+      if (!milestone) throw notFound('Milestone')
+      if (!mayComplete(scope, milestone)) throw forbidden(`Only the owner of “${milestone.title}” or the inspection coordinator can mark it done`)
+      await change(db, clock, actorOf(scope), async (trx, now) => {
+        const changed = done
+          ? await repo.insertCompletion(trx, scope.partnershipId, id, milestoneId, scope.personId, now)
+          : await repo.deleteCompletion(trx, scope.partnershipId, id, milestoneId)
+        const audit = changed
+          ? [{ action: done ? 'milestone.completed' : 'milestone.reopened', entityType: 'inspection', entityId: id, summary: `${done ? 'Marked' : 'Marked not'} done: ${milestone.title}`, details: { milestoneId, due: milestone.date } }]
+          : []
+        return { result: undefined, audit }
+      })
+    },
+
+    /** Removes a local task from this inspection (the local plan keeps its own copy). */
+    async removeLocalTask(scope: Scope, id: string, taskId: string): Promise<void> {
+      const current = await timeline(scope, id)
+      const task = current.milestones.find((m) => m.id === taskId && m.source === 'local')
+      if (!task) throw notFound('Task')
+      const counted = (await repo.localTasksOf(db, scope.partnershipId, id)).filter((r) => r.anchor_milestone === taskId).map((r) => r.title)
+      if (counted.length) throw new AppError(409, `Remove ${counted.map((t) => `“${t}”`).join(', ')} first: ${counted.length === 1 ? 'it is' : 'they are'} counted from this task`)
+      await change(db, clock, actorOf(scope), async (trx) => {
+        await repo.deleteLocalTask(trx, scope.partnershipId, id, taskId)
+        return { result: undefined, audit: { action: 'local-task.removed', entityType: 'inspection', entityId: id, summary: `Removed local task ${task.title}`, details: { taskId, date: task.date } } }
+      })
     },
 
     localPlan: (scope: Scope) => repo.localPlan(db, scope.partnershipId),

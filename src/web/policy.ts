@@ -90,6 +90,9 @@ export const policy = {
   'GET /inspections/:inspectionId/milestones/:milestoneId': INSPECTION_MANAGERS,
   'POST /inspections/:inspectionId/milestones/:milestoneId': INSPECTION_MANAGERS,
   'POST /inspections/:inspectionId/milestones/:milestoneId/reset': INSPECTION_MANAGERS,
+  // The service also checks the person holds the milestone's owner role (or manages inspections).
+  'POST /inspections/:inspectionId/milestones/:milestoneId/done': EVERYONE_BUT_INSPECTORS,
+  'POST /inspections/:inspectionId/tasks/:taskId/remove': INSPECTION_MANAGERS,
   'GET /inspections/:inspectionId/tasks/new': INSPECTION_MANAGERS,
   'POST /inspections/:inspectionId/tasks/new': INSPECTION_MANAGERS,
   'GET /local-plan': EVERYONE_BUT_INSPECTORS,

@@ -7,8 +7,9 @@ import { startApp, type RunningApp } from './support/server'
 import { Authenticator } from './support/totp'
 
 // The inspection timeline through the real pages, on the real clock: an administrator starts an
-// inspection notified on Monday 1 March 2027, moves the end of fieldwork, adds a local task and
-// downloads the calendar. Every page opened, error states included, is checked with axe.
+// inspection notified on Monday 1 March 2027, moves the end of fieldwork, adds a local task,
+// downloads the calendar and marks the task done. Every page opened, error states included, is
+// checked with axe.
 
 const ADMIN = { name: 'Sam Patel', email: 'sam.patel@westshire.example.org', password: 'orange piano lantern river' }
 
@@ -126,6 +127,11 @@ describe('inspection timeline: create, override a date, add a local task, downlo
     expect(dtstart(ics, 'local-brief-the-chief-executives')).toBe('20270305T100000Z')
     await visit(admin, `${timeline.path}/my-tasks`)
     expect(await admin.locator('main').innerText()).toContain('Brief the chief executives')
+    await followAndCheck(admin, () => admin.getByRole('button', { name: 'Mark as done for Brief the chief executives' }).click())
+    expect(new URL(admin.url()).pathname).toBe(`${timeline.path}/my-tasks`)
+    const row = (await admin.locator('main tr', { hasText: 'Brief the chief executives' }).first().innerText()).replace(/\s+/g, ' ')
+    expect(row).toContain('Done by Sam Patel')
+    expect(await admin.getByRole('button', { name: 'Mark as not done for Brief the chief executives' }).count()).toBe(1)
     await visit(admin, `${timeline.path}/print`)
     await followAndCheck(admin, () => admin.getByRole('link', { name: 'Inspection timeline' }).click())
     await visit(admin, '/frameworks/front-door')

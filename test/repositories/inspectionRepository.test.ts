@@ -50,6 +50,16 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
     expect(await repo.overridesOf(handle.db, a, inspectionId)).toHaveLength(0)
   })
 
+  it('marks a milestone done once, scoped by partnership, and not done again', async () => {
+    expect(await repo.insertCompletion(handle.db, a, inspectionId, 'annex-a-due', null, NOW)).toBe(true)
+    expect(await repo.insertCompletion(handle.db, a, inspectionId, 'annex-a-due', null, NOW)).toBe(false)
+    expect((await repo.completionsOf(handle.db, a, inspectionId)).map((c) => [c.milestone_id, c.completed_at.toISOString()])).toEqual([['annex-a-due', NOW.toISOString()]])
+    expect(await repo.completionsOf(handle.db, b, inspectionId)).toHaveLength(0)
+    expect(await repo.deleteCompletion(handle.db, b, inspectionId, 'annex-a-due')).toBe(false)
+    expect(await repo.deleteCompletion(handle.db, a, inspectionId, 'annex-a-due')).toBe(true)
+    expect(await repo.completionsOf(handle.db, a, inspectionId)).toHaveLength(0)
+  })
+
   it('stores local tasks and the local plan, one plan task per id', async () => {
     const task = { taskId: 'local-brief', title: 'Brief', description: '', ownerRole: 'contributor' as const, anchorMilestone: 'children-selected', offsetWorkingDays: -1, time: '10:00', createdBy: null }
     await repo.insertLocalTask(handle.db, a, inspectionId, task, NOW)
@@ -62,6 +72,14 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
     expect(plan.map((p) => p.title)).toEqual(['Brief the chiefs'])
     expect(await repo.findPlanTask(handle.db, b, plan[0]!.id)).toBeUndefined()
     await repo.deletePlanTask(handle.db, b, plan[0]!.id)
+    expect(await repo.localPlan(handle.db, a)).toHaveLength(1)
+    // Removing the inspection's copy takes its completion with it and leaves the plan alone.
+    await repo.insertCompletion(handle.db, a, inspectionId, 'local-brief', null, NOW)
+    await repo.deleteLocalTask(handle.db, b, inspectionId, 'local-brief')
+    expect(await repo.localTasksOf(handle.db, a, inspectionId)).toHaveLength(1)
+    await repo.deleteLocalTask(handle.db, a, inspectionId, 'local-brief')
+    expect(await repo.localTasksOf(handle.db, a, inspectionId)).toHaveLength(0)
+    expect(await repo.completionsOf(handle.db, a, inspectionId)).toHaveLength(0)
     expect(await repo.localPlan(handle.db, a)).toHaveLength(1)
   })
 

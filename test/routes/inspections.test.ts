@@ -177,7 +177,7 @@ describe('exports', () => {
     await workbook.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer)
     const sheet = workbook.getWorksheet('Timeline')!
     const header = (sheet.getRow(1).values as unknown[]).slice(1)
-    expect(header).toEqual(['Date', 'Day', 'Time', 'Milestone', 'Owner', 'What happens', 'Local task', 'Date status', 'Changed by', 'Reason for change'])
+    expect(header).toEqual(['Date', 'Day', 'Time', 'Milestone', 'Owner', 'What happens', 'Local task', 'Date status', 'Changed by', 'Reason for change', 'Done'])
     const rows: unknown[][] = []
     sheet.eachRow((row, n) => {
       if (n > 1) rows.push((row.values as unknown[]).slice(1))
@@ -205,5 +205,86 @@ describe('exports', () => {
     const outsider = await signIn(t, await createPerson(t, other, ['administrator']))
     await outsider.get(inspectionPath).expect(404)
     await outsider.get(`${inspectionPath}/calendar.ics`).expect(404)
+  })
+})
+
+describe('marking tasks done, and removing a local task', () => {
+  const doneCount = async (action: string) => (await auditActions()).filter((a) => a === action).length
+
+  it('lets the owner mark a task done and not done again, once each, from My tasks', async () => {
+    const res = await contributor
+      .post(`${inspectionPath}/milestones/local-brief-the-chief-executives/done`)
+      .type('form')
+      .send({ _csrf: contributor.csrf, done: 'yes', returnTo: 'my-tasks' })
+      .expect(303)
+    expect(res.headers.location).toBe(`${inspectionPath}/my-tasks`)
+    const mine = await contributor.get(`${inspectionPath}/my-tasks`).expect(200)
+    expect(mine.text).toContain('Brief the chief executives is marked as done.')
+    expect(mine.text).toContain('Done by Test contributor on Monday 2 March 2026')
+    expect(mine.text).toContain('Mark as not done<span class="govuk-visually-hidden"> for Brief the chief executives</span>')
+    // Twice changes nothing and writes no second event.
+    await contributor.post(`${inspectionPath}/milestones/local-brief-the-chief-executives/done`).type('form').send({ _csrf: contributor.csrf, done: 'yes' }).expect(303)
+    expect(await doneCount('milestone.completed')).toBe(1)
+    const timeline = await coordinator.get(inspectionPath).expect(200)
+    expect(timeline.text).toMatch(/Brief the chief executives[\s\S]{0,400}Done/)
+    const sheet = await coordinator.get(`${inspectionPath}/timeline.xlsx`).buffer(true).parse(binary).expect(200)
+    const workbook = new ExcelJS.Workbook()
+    const buf = sheet.body as Buffer
+    await workbook.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer)
+    let doneCell: unknown
+    workbook.getWorksheet('Timeline')!.eachRow((row) => {
+      if (row.getCell(4).value === 'Brief the chief executives') doneCell = row.getCell(11).value
+    })
+    expect(doneCell).toBe('Done by Test contributor on Monday 2 March 2026')
+
+    await contributor.post(`${inspectionPath}/milestones/local-brief-the-chief-executives/done`).type('form').send({ _csrf: contributor.csrf, done: 'no', returnTo: 'my-tasks' }).expect(303)
+    expect((await contributor.get(`${inspectionPath}/my-tasks`).expect(200)).text).not.toContain('Done by Test contributor')
+    expect(await doneCount('milestone.reopened')).toBe(1)
+  })
+
+  it('refuses anyone who does not hold the owner role, and inspectors always', async () => {
+    const refused = await contributor.post(`${inspectionPath}/milestones/annex-a-due/done`).type('form').send({ _csrf: contributor.csrf, done: 'yes' }).expect(403)
+    expect(refused.text).toContain('Only the owner of “Annex A submitted” or the inspection coordinator can mark it done')
+    const inspector = await signIn(t, await createPerson(t, partnershipId, ['inspector']))
+    await inspector.post(`${inspectionPath}/milestones/fieldwork-end/done`).type('form').send({ _csrf: inspector.csrf, done: 'yes' }).expect(403)
+    await coordinator.post(`${inspectionPath}/milestones/no-such-milestone/done`).type('form').send({ _csrf: coordinator.csrf, done: 'yes' }).expect(404)
+    expect(await doneCount('milestone.completed')).toBe(1)
+  })
+
+  it('takes a done task off the overdue list once its time has passed', async () => {
+    // Two days on, Annex A (due on day 2) has passed; sessions from before have timed out.
+    t.clock.advance(2 * 86_400_000)
+    const manager = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
+    const overdue = (await manager.get(`${inspectionPath}/my-tasks`).expect(200)).text
+    expect(overdue.slice(overdue.indexOf('Overdue'), overdue.indexOf('Due today'))).toContain('Annex A submitted')
+    await manager.post(`${inspectionPath}/milestones/annex-a-due/done`).type('form').send({ _csrf: manager.csrf, done: 'yes', returnTo: 'my-tasks' }).expect(303)
+    const after = (await manager.get(`${inspectionPath}/my-tasks`).expect(200)).text
+    expect(after.slice(after.indexOf('Overdue'), after.indexOf('Due today'))).not.toContain('Annex A submitted')
+    expect(after.slice(after.indexOf('<h2 class="govuk-heading-m">Done</h2>'))).toContain('Annex A submitted')
+    // A manager may mark an inspector-owned milestone done too, from the milestone page.
+    await manager.post(`${inspectionPath}/milestones/children-selected/done`).type('form').send({ _csrf: manager.csrf, done: 'yes', returnTo: 'milestone' }).expect(303)
+    expect((await manager.get(`${inspectionPath}/milestones/children-selected`).expect(200)).text).toContain('Done by Test inspection-coordinator')
+  })
+
+  it('removes a local task from the inspection, but not while another task is counted from it', async () => {
+    const manager = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
+    await manager
+      .post(`${inspectionPath}/tasks/new`)
+      .type('form')
+      .send({ _csrf: manager.csrf, title: 'Debrief', description: '', ownerRole: 'contributor', anchorMilestone: 'local-brief-the-chief-executives', offsetWorkingDays: '1', time: '' })
+      .expect(303)
+    const blocked = await manager.post(`${inspectionPath}/tasks/local-brief-the-chief-executives/remove`).type('form').send({ _csrf: manager.csrf }).expect(409)
+    expect(blocked.text).toContain('Remove “Debrief” first: it is counted from this task')
+    expect(blocked.text).toContain('href="#remove-task"')
+    await contributor.post(`${inspectionPath}/tasks/local-debrief/remove`).type('form').send({ _csrf: contributor.csrf }).expect(403)
+    await manager.post(`${inspectionPath}/tasks/fieldwork-end/remove`).type('form').send({ _csrf: manager.csrf }).expect(404)
+    await manager.post(`${inspectionPath}/tasks/local-debrief/remove`).type('form').send({ _csrf: manager.csrf }).expect(303)
+    await manager.post(`${inspectionPath}/tasks/local-brief-the-chief-executives/remove`).type('form').send({ _csrf: manager.csrf }).expect(303)
+    const page = await manager.get(inspectionPath).expect(200)
+    expect(page.text).not.toContain('Brief the chief executives')
+    expect(page.text).toContain('The local task has been removed from this inspection')
+    expect(await doneCount('local-task.removed')).toBe(2)
+    // The local plan keeps it for future inspections.
+    expect((await manager.get('/local-plan').expect(200)).text).toContain('Brief the chief executives')
   })
 })

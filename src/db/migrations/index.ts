@@ -3,6 +3,7 @@ import * as m001 from './001_foundation'
 import * as m002 from './002_inspections'
 import * as m003 from './003_annex_a'
 import * as m004 from './004_evidence'
+import * as m005 from './005_milestone_completions'
 
 /** Every migration, in order. Static imports so the app needs no file-system discovery at run time. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002_inspections': m002,
   '003_annex_a': m003,
   '004_evidence': m004,
+  '005_milestone_completions': m005,
 }
 
 export const migrationProvider: MigrationProvider = {

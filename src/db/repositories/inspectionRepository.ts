@@ -95,6 +95,40 @@ export async function deleteOverride(db: Db, partnershipId: string, inspectionId
   await db.deleteFrom('milestone_overrides').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('milestone_id', '=', milestoneId).execute()
 }
 
+export interface CompletionRow {
+  milestone_id: string
+  completed_by: string | null
+  completed_by_name: string | null
+  completed_at: Date
+}
+
+export async function completionsOf(db: Db, partnershipId: string, inspectionId: string): Promise<CompletionRow[]> {
+  return db
+    .selectFrom('milestone_completions as c')
+    .leftJoin('people as p', 'p.id', 'c.completed_by')
+    .select(['c.milestone_id', 'c.completed_by', 'p.name as completed_by_name', 'c.completed_at'])
+    .where('c.partnership_id', '=', partnershipId)
+    .where('c.inspection_id', '=', inspectionId)
+    .execute()
+}
+
+/** Marks a milestone done; false when it already was. */
+export async function insertCompletion(db: Db, partnershipId: string, inspectionId: string, milestoneId: string, by: string | null, now: Date): Promise<boolean> {
+  const rows = await db
+    .insertInto('milestone_completions')
+    .values({ partnership_id: partnershipId, inspection_id: inspectionId, milestone_id: milestoneId, completed_by: by, completed_at: now })
+    .onConflict((oc) => oc.columns(['inspection_id', 'milestone_id']).doNothing())
+    .returning('milestone_id')
+    .execute()
+  return rows.length > 0
+}
+
+/** Marks a milestone not done; false when it was not done. */
+export async function deleteCompletion(db: Db, partnershipId: string, inspectionId: string, milestoneId: string): Promise<boolean> {
+  const rows = await db.deleteFrom('milestone_completions').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('milestone_id', '=', milestoneId).returning('milestone_id').execute()
+  return rows.length > 0
+}
+
 export type TaskRow = Selectable<LocalPlanTasksTable>
 
 export interface TaskFields {
@@ -127,6 +161,13 @@ export async function localTasksOf(db: Db, partnershipId: string, inspectionId: 
 
 export async function insertLocalTask(db: Db, partnershipId: string, inspectionId: string, f: TaskFields, now: Date): Promise<void> {
   await db.insertInto('local_tasks').values({ ...taskValues(partnershipId, f, now), inspection_id: inspectionId }).execute()
+}
+
+/** Removes a local task from one inspection, with its override and completion. */
+export async function deleteLocalTask(db: Db, partnershipId: string, inspectionId: string, taskId: string): Promise<void> {
+  await db.deleteFrom('milestone_overrides').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('milestone_id', '=', taskId).execute()
+  await db.deleteFrom('milestone_completions').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('milestone_id', '=', taskId).execute()
+  await db.deleteFrom('local_tasks').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('task_id', '=', taskId).execute()
 }
 
 export async function localPlan(db: Db, partnershipId: string): Promise<TaskRow[]> {

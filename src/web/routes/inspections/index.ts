@@ -5,7 +5,7 @@ import { ROLES, ROLE_LABELS } from '../../../domain/directory'
 import { buildIcsCalendar } from '../../../domain/ics'
 import { milestonesToIcsEvents, type ComputedMilestone } from '../../../domain/timeline'
 import type { Services } from '../../../services'
-import { ValidationError } from '../../../services/errors'
+import { AppError, ValidationError } from '../../../services/errors'
 import { londonNow, type InspectionTimeline } from '../../../services/inspectionService'
 import { hasRole, type Scope } from '../../../services/scope'
 import { dateInputFields, dateInputValues, readDateInput } from '../../dateInput'
@@ -49,6 +49,11 @@ const taskSchema = z.strictObject({
     .transform(Number),
   time: timeField('Enter the time in the 24-hour clock, like 10:00, or leave it empty'),
   keepInPlan: z.literal('yes').optional(),
+})
+
+const doneSchema = z.strictObject({
+  done: z.enum(['yes', 'no'], { error: 'Choose whether the task is done' }),
+  returnTo: z.enum(['my-tasks', 'timeline', 'milestone']).optional(),
 })
 
 const roleItems = ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] }))
@@ -159,6 +164,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
         { header: 'Date status', key: 'status', width: 12 },
         { header: 'Changed by', key: 'by', width: 20 },
         { header: 'Reason for change', key: 'reason', width: 40 },
+        { header: 'Done', key: 'done', width: 40 },
       ]
       sheet.getRow(1).font = { bold: true }
       sheet.getRow(1).commit()
@@ -175,6 +181,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
             status: safeXlsxValue(m.overridden ? 'Changed' : 'Computed'),
             by: safeXlsxValue(m.overriddenBy),
             reason: safeXlsxValue(m.reason),
+            done: safeXlsxValue(m.doneText ?? 'No'),
           })
           .commit()
       }
@@ -198,7 +205,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
 
   async function milestonePage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const t = await load(req, res)
-    const m = t.milestones.find((x) => x.id === String(req.params.milestoneId))
+    const m = t.milestones.find((x) => x.id === String(req.params.milestoneId ?? req.params.taskId))
     if (!m) return res.status(404).render('pages/errors/not-found.njk')
     const dependants = t.milestones.filter((x) => x.basedOn === m.id).map((x) => x.title)
     res.status(status).render('pages/inspections/milestone.njk', {
@@ -233,6 +240,33 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     const id = String(req.params.inspectionId)
     await inspections.resetMilestone(req.scope!, id, String(req.params.milestoneId))
     req.session.flash = 'The milestone is back to its computed date.'
+    res.redirect(303, `/inspections/${id}`)
+  })
+
+  routes.post('/inspections/:inspectionId/milestones/:milestoneId/done', async (req, res) => {
+    const id = String(req.params.inspectionId)
+    const milestoneId = String(req.params.milestoneId)
+    // Another partnership's ids are not found before the form is read.
+    await inspections.get(req.scope!, id)
+    const form = parseForm(doneSchema, req.body)
+    await inspections.setDone(req.scope!, id, milestoneId, form.done === 'yes')
+    const t = await inspections.timeline(req.scope!, id)
+    const title = t.milestones.find((m) => m.id === milestoneId)?.title ?? 'The task'
+    req.session.flash = form.done === 'yes' ? `${title} is marked as done.` : `${title} is marked as not done.`
+    const back = { 'my-tasks': `/inspections/${id}/my-tasks`, timeline: `/inspections/${id}`, milestone: `/inspections/${id}/milestones/${milestoneId}` }
+    res.redirect(303, back[form.returnTo ?? 'timeline'])
+  })
+
+  routes.post('/inspections/:inspectionId/tasks/:taskId/remove', async (req, res) => {
+    const id = String(req.params.inspectionId)
+    try {
+      await inspections.removeLocalTask(req.scope!, id, String(req.params.taskId))
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status !== 409) throw e
+      const errors = { remove: e.message }
+      return milestonePage(req, res, { errors, errorList: errorList(errors, ['remove'], { remove: 'remove-task' }) }, 409)
+    }
+    req.session.flash = 'The local task has been removed from this inspection. Your local plan is unchanged.'
     res.redirect(303, `/inspections/${id}`)
   })
 

@@ -25,6 +25,9 @@ export interface MilestoneView {
   reason: string | null
   isToday: boolean
   passed: boolean
+  done: boolean
+  /** "Done by Sam Patel on 3 March 2026", or null. */
+  doneText: string | null
 }
 
 /** Whether a milestone's deadline has gone: an earlier day, or today at a time already past. */
@@ -52,7 +55,13 @@ export function presentMilestone(m: TimelineMilestone, now: Now): MilestoneView 
     reason: m.override?.reason ?? null,
     isToday: m.date === now.date,
     passed: hasPassed(m, now),
+    done: m.completion !== null,
+    doneText: m.completion ? `Done by ${m.completion.by ?? 'someone no longer listed'} on ${formatIsoDate(londonDate(m.completion.at))}` : null,
   }
+}
+
+function londonDate(at: Date): IsoDate {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
 }
 
 function mondayOf(date: IsoDate): IsoDate {
@@ -89,9 +98,9 @@ export interface Countdown {
   text: string
 }
 
-/** The next deadline not yet passed, and how long until it. */
+/** The next deadline not yet passed or done, and how long until it. */
 export function nextDeadline(t: InspectionTimeline, now: Now, filter: (m: TimelineMilestone) => boolean = () => true): Countdown | null {
-  const next = t.milestones.find((m) => filter(m) && !hasPassed(m, now))
+  const next = t.milestones.find((m) => filter(m) && !hasPassed(m, now) && m.completion === null)
   if (!next) return null
   const when = `${formatIsoDate(next.date)}${next.time ? ` at ${next.time}` : ''}`
   let text: string
@@ -128,13 +137,17 @@ export function dayOfInspection(t: InspectionTimeline, now: Now): { day: number;
   return { day, of: end.day, text: onWorkingDay ? `Day ${day} of ${end.day}` : `Day ${day} of ${end.day} was the last working day; day ${day + 1} is ${formatIsoDate(cal.nextWorkingDay(now.date))}` }
 }
 
-/** The signed-in person's milestones: those owned by one of their roles. */
+/**
+ * The signed-in person's milestones: those owned by one of their roles. Overdue means passed and
+ * not marked done; today's and the next ones show whether they are done; done lists the rest.
+ */
 export function myTasks(t: InspectionTimeline, roles: readonly Role[], now: Now, nextCount = 10) {
   const mine = t.milestones.filter((m) => roles.includes(m.ownerRole)).map((m) => presentMilestone(m, now))
   return {
-    overdue: mine.filter((m) => m.passed),
+    overdue: mine.filter((m) => m.passed && !m.done),
     today: mine.filter((m) => m.isToday && !m.passed),
     next: mine.filter((m) => m.date > now.date).slice(0, nextCount),
+    done: mine.filter((m) => m.done && m.passed),
     all: mine,
   }
 }

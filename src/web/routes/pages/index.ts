@@ -10,14 +10,16 @@ async function inspectionSummary(services: Services, scope: Scope) {
   if (!t) return null
   const now = londonNow(services.clock)
   const due = t.milestones.filter((m) => m.date === now.date)
+  const mine = myTasks(t, scope.roles, now, 3)
   return {
     id: t.inspection.id,
     practice: t.inspection.practice,
     title: describeInspection(t),
     dayOf: dayOfInspection(t, now),
     countdown: nextDeadline(t, now),
-    dueToday: due.map((m) => ({ title: m.title, time: m.time })),
-    mine: myTasks(t, scope.roles, now, 3),
+    dueToday: due.map((m) => ({ title: m.title, time: m.time, done: m.completion !== null })),
+    mine,
+    mineOpenToday: mine.today.filter((m) => !m.done).length,
   }
 }
 
