@@ -129,6 +129,8 @@ export interface InspectionsTable {
   created_by: string | null
   created_at: Timestamp
   updated_at: Timestamp
+  closed_by: ColumnType<string | null, string | null | undefined, string | null>
+  closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface MilestoneOverridesTable {

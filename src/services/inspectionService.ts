@@ -292,6 +292,20 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
       })
     },
 
+    /**
+     * Closes an inspection when the partnership has finished with it (or a rehearsal is over), so
+     * the home page moves on; or opens it again. Its timeline stays readable either way.
+     */
+    async setClosed(scope: Scope, id: string, closing: boolean): Promise<void> {
+      const inspection = await requireInspection(scope, id)
+      if ((inspection.status === 'closed') === closing) return
+      const what = `${inspection.practice ? 'practice ' : ''}inspection notified ${inspection.notified_on}`
+      await change(db, clock, actorOf(scope), async (trx, now) => {
+        await repo.setInspectionClosed(trx, scope.partnershipId, id, scope.personId, closing, now)
+        return { result: undefined, audit: { action: closing ? 'inspection.closed' : 'inspection.reopened', entityType: 'inspection', entityId: id, summary: `${closing ? 'Closed' : 'Opened again'} the ${what}`, details: { practice: inspection.practice, notifiedOn: inspection.notified_on } } }
+      })
+    },
+
     localPlan: (scope: Scope) => repo.localPlan(db, scope.partnershipId),
 
     async removePlanTask(scope: Scope, planTaskId: string): Promise<void> {

@@ -87,6 +87,8 @@ export const policy = {
   'GET /inspections/:inspectionId/timeline.xlsx': 'signed-in',
   'GET /inspections/:inspectionId/my-tasks': 'signed-in',
   'GET /inspections/:inspectionId/my-tasks.ics': 'signed-in',
+  'POST /inspections/:inspectionId/close': INSPECTION_MANAGERS,
+  'POST /inspections/:inspectionId/reopen': INSPECTION_MANAGERS,
   'GET /inspections/:inspectionId/milestones/:milestoneId': INSPECTION_MANAGERS,
   'POST /inspections/:inspectionId/milestones/:milestoneId': INSPECTION_MANAGERS,
   'POST /inspections/:inspectionId/milestones/:milestoneId/reset': INSPECTION_MANAGERS,

@@ -137,4 +137,14 @@ describe('inspection timeline: create, override a date, add a local task, downlo
     await visit(admin, '/frameworks/front-door')
     await visit(admin, '/holidays')
   })
+
+  it('5. closes the inspection: the home page moves on and the timeline says so', async () => {
+    await timeline.open()
+    await timeline.submit('Close this inspection')
+    expect(await admin.locator('main').innerText()).toContain('This inspection was closed on')
+    await visit(admin, '/')
+    expect(await admin.locator('main').innerText()).not.toContain('Inspection timeline')
+    await visit(admin, '/inspections')
+    expect((await admin.locator('main tbody tr').first().innerText()).replace(/\s+/g, ' ')).toContain('Real inspection Closed')
+  })
 })

@@ -37,6 +37,16 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
     expect(await repo.listInspections(handle.db, b)).toHaveLength(0)
   })
 
+  it('closes an inspection with who and when, only in its partnership, and opens it again', async () => {
+    const closer = (await handle.db.insertInto('people').values({ partnership_id: a, name: 'Closer', email: 'closer@example.org', job_title: 'Manager', totp_enabled: false, unavailable: false, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id
+    await repo.setInspectionClosed(handle.db, b, inspectionId, null, true, NOW)
+    expect((await repo.findInspection(handle.db, a, inspectionId))?.status).toBe('open')
+    await repo.setInspectionClosed(handle.db, a, inspectionId, closer, true, NOW)
+    expect(await repo.findInspection(handle.db, a, inspectionId)).toMatchObject({ status: 'closed', closed_by_name: 'Closer', closed_at: NOW })
+    await repo.setInspectionClosed(handle.db, a, inspectionId, null, false, NOW)
+    expect(await repo.findInspection(handle.db, a, inspectionId)).toMatchObject({ status: 'open', closed_by: null, closed_at: null })
+  })
+
   it('keeps one override per milestone, replacing it, and scopes it by partnership', async () => {
     await repo.upsertOverride(handle.db, a, inspectionId, { milestoneId: 'fieldwork-end', date: '2026-03-23', time: null, reason: 'first', by: null }, NOW)
     await repo.upsertOverride(handle.db, a, inspectionId, { milestoneId: 'fieldwork-end', date: '2026-03-24', time: '17:00', reason: 'second', by: null }, NOW)

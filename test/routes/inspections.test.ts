@@ -288,3 +288,26 @@ describe('marking tasks done, and removing a local task', () => {
     expect((await manager.get('/local-plan').expect(200)).text).toContain('Brief the chief executives')
   })
 })
+
+describe('closing an inspection', () => {
+  it('closes it so the home page moves on, keeps its timeline readable, and opens it again', async () => {
+    const manager = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
+    const reader = await signIn(t, await createPerson(t, partnershipId, ['contributor']))
+    await reader.post(`${inspectionPath}/close`).type('form').send({ _csrf: reader.csrf }).expect(403)
+    expect((await reader.get('/').expect(200)).text).toContain('Joint targeted area inspection of the multi-agency response to identification of initial need and risk, notified Monday 2 March 2026')
+
+    await manager.post(`${inspectionPath}/close`).type('form').send({ _csrf: manager.csrf }).expect(303)
+    const page = await manager.get(inspectionPath).expect(200)
+    expect(page.text).toContain('This inspection was closed on Wednesday 4 March 2026 by Test inspection-coordinator')
+    expect(page.text).toContain('Open this inspection again')
+    expect((await manager.get('/inspections').expect(200)).text).toContain('Closed')
+    // The home page now talks about the open practice inspection instead.
+    const home = (await reader.get('/').expect(200)).text
+    expect(home).toContain('Practice inspection')
+    expect(home).not.toContain('notified Monday 2 March 2026')
+
+    await manager.post(`${inspectionPath}/reopen`).type('form').send({ _csrf: manager.csrf }).expect(303)
+    expect((await reader.get('/').expect(200)).text).toContain('notified Monday 2 March 2026')
+    expect((await auditActions()).filter((a) => a === 'inspection.closed' || a === 'inspection.reopened')).toEqual(['inspection.closed', 'inspection.reopened'])
+  })
+})

@@ -2,9 +2,15 @@ import type { Kysely } from 'kysely'
 
 /**
  * Who marked a milestone or local task done, and when. One row per milestone of an inspection;
- * marking it not done deletes the row (the audit log keeps the history).
+ * marking it not done deletes the row (the audit log keeps the history). And who closed an
+ * inspection, and when, so the home page moves on from it.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('inspections')
+    .addColumn('closed_by', 'uuid', (c) => c.references('people.id'))
+    .addColumn('closed_at', 'timestamptz')
+    .execute()
   await db.schema
     .createTable('milestone_completions')
     .addColumn('partnership_id', 'uuid', (c) => c.notNull().references('partnerships.id'))
@@ -18,4 +24,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('milestone_completions').execute()
+  await db.schema.alterTable('inspections').dropColumn('closed_by').dropColumn('closed_at').execute()
 }

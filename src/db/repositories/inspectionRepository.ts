@@ -7,15 +7,26 @@ type Db = Kysely<Database>
 
 // Every function takes the partnership id first: an id from another partnership is simply not found.
 
-export type InspectionRow = Selectable<InspectionsTable> & { created_by_name: string | null }
+export type InspectionRow = Selectable<InspectionsTable> & { created_by_name: string | null; closed_by_name: string | null }
 
 function inspectionQuery(db: Db, partnershipId: string) {
   return db
     .selectFrom('inspections as i')
     .leftJoin('people as p', 'p.id', 'i.created_by')
+    .leftJoin('people as c', 'c.id', 'i.closed_by')
     .selectAll('i')
-    .select('p.name as created_by_name')
+    .select(['p.name as created_by_name', 'c.name as closed_by_name'])
     .where('i.partnership_id', '=', partnershipId)
+}
+
+/** Closes an inspection (by someone, now) or opens it again (by null). */
+export async function setInspectionClosed(db: Db, partnershipId: string, id: string, closedBy: string | null, closing: boolean, now: Date): Promise<void> {
+  await db
+    .updateTable('inspections')
+    .set(closing ? { status: 'closed', closed_by: closedBy, closed_at: now, updated_at: now } : { status: 'open', closed_by: null, closed_at: null, updated_at: now })
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', id)
+    .execute()
 }
 
 export async function listInspections(db: Db, partnershipId: string): Promise<InspectionRow[]> {

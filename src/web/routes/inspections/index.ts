@@ -12,7 +12,7 @@ import { dateInputFields, dateInputValues, readDateInput } from '../../dateInput
 import { safeXlsxValue, sendXlsx, setDownloadHeaders } from '../../exports'
 import { bodyOf, errorList, optionalText, parseForm, requiredText } from '../../forms'
 import type { RouteOptions, Routes } from '..'
-import { byWeek, dayOfInspection, describeInspection, myTasks, nextDeadline, presentMilestone } from './presenters'
+import { byWeek, dayOfInspection, describeInspection, londonDate, myTasks, nextDeadline, presentMilestone } from './presenters'
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
 const timeField = (message: string) =>
@@ -77,7 +77,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
   routes.get('/inspections', async (req, res) => {
     const list = await inspections.list(req.scope!)
     res.render('pages/inspections/list.njk', {
-      inspections: list.map((i) => ({ id: i.id, title: (i.framework as { title?: string }).title ?? i.framework_id, notified: formatIsoDate(i.notified_on), practice: i.practice, by: i.created_by_name })),
+      inspections: list.map((i) => ({ id: i.id, title: (i.framework as { title?: string }).title ?? i.framework_id, notified: formatIsoDate(i.notified_on), practice: i.practice, closed: i.status === 'closed', by: i.created_by_name })),
       canManage: canManage(req.scope!),
     })
   })
@@ -122,6 +122,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       dayOf: dayOfInspection(t, n),
       today: formatIsoDate(n.date),
       canManage: canManage(req.scope!),
+      closed: t.inspection.status === 'closed' ? { by: t.inspection.closed_by_name ?? 'someone no longer listed', on: t.inspection.closed_at ? formatIsoDate(londonDate(t.inspection.closed_at)) : '' } : null,
     })
   })
 
@@ -242,6 +243,15 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     req.session.flash = 'The milestone is back to its computed date.'
     res.redirect(303, `/inspections/${id}`)
   })
+
+  for (const [path, closing] of [['close', true], ['reopen', false]] as const) {
+    routes.post(`/inspections/:inspectionId/${path}`, async (req, res) => {
+      const id = String(req.params.inspectionId)
+      await inspections.setClosed(req.scope!, id, closing)
+      req.session.flash = closing ? 'The inspection is closed. Its timeline stays here to read; the home page no longer shows it.' : 'The inspection is open again and shows on the home page.'
+      res.redirect(303, `/inspections/${id}`)
+    })
+  }
 
   routes.post('/inspections/:inspectionId/milestones/:milestoneId/done', async (req, res) => {
     const id = String(req.params.inspectionId)

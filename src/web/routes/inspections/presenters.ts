@@ -60,7 +60,8 @@ export function presentMilestone(m: TimelineMilestone, now: Now): MilestoneView 
   }
 }
 
-function londonDate(at: Date): IsoDate {
+/** The date on UK clocks at an instant. */
+export function londonDate(at: Date): IsoDate {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
 }
 
