@@ -83,6 +83,36 @@ describe('computeTimeline', () => {
     expect(byId(later).get('fieldwork-end')?.date).toBe('2023-01-27')
   })
 
+  it('counts day N from an overridden notification date, and numbers days from it', () => {
+    // Notified Monday 9 January 2023, but the inspectorates moved notification to Tuesday 10 January.
+    const timeline = computeTimeline(template, { notified: '2023-01-09', notifiedTime: '09:30' }, calendar, { notification: { date: '2023-01-10' } })
+    const map = byId(timeline)
+    expect(map.get('notification')).toMatchObject({ date: '2023-01-10', time: '09:30', day: 1, status: 'overridden' })
+    expect(map.get('set-up-meeting')).toMatchObject({ date: '2023-01-10', day: 1, status: 'computed' })
+    expect(map.get('annex-a-due')).toMatchObject({ date: '2023-01-11', day: 2 })
+    expect(map.get('children-selected')).toMatchObject({ date: '2023-01-13', day: 4 })
+    expect(map.get('fieldwork-start')).toMatchObject({ date: '2023-01-24', day: 11 })
+    expect(map.get('fieldwork-end')).toMatchObject({ date: '2023-01-30', day: 15 })
+    expect(map.get('draft-letter')).toMatchObject({ date: '2023-02-20', day: null })
+    const numbered = timeline.filter((m) => m.day !== null)
+    expect(Math.min(...numbered.map((m) => m.day ?? 0))).toBe(1)
+  })
+
+  it('keeps an existing inspection\'s notification day as day 1 when it later stops being a working day', () => {
+    const closed = new WorkingDayCalendar({ closures: [{ date: '2023-01-09', title: 'Office closed' }] })
+    expect(() => computeTimeline(template, { notified: '2023-01-09' }, closed)).toThrow(TimelineError)
+    const timeline = computeTimeline(template, { notified: '2023-01-09' }, closed, {}, [], { requireWorkingNotification: false })
+    const map = byId(timeline)
+    expect(map.get('notification')).toMatchObject({ date: '2023-01-09', day: 1 })
+    // Day 2 onwards is unchanged: counted in working days after the notification day.
+    expect(map.get('annex-a-due')).toMatchObject({ date: '2023-01-10', day: 2 })
+    expect(map.get('fieldwork-end')).toMatchObject({ date: '2023-01-27', day: 15 })
+    // A notification moved to a Saturday: day 2 is the next working day.
+    const weekend = byId(computeTimeline(template, { notified: '2023-01-09' }, calendar, { notification: { date: '2023-01-14' } }))
+    expect(weekend.get('notification')).toMatchObject({ date: '2023-01-14', day: 1 })
+    expect(weekend.get('annex-a-due')).toMatchObject({ date: '2023-01-16', day: 2 })
+  })
+
   it('places local tasks relative to any milestone, before or after it', () => {
     const local: MilestoneTemplate[] = [
       { id: 'brief-leaders', title: 'Brief leaders', description: '', ownerRole: 'inspection-coordinator', anchor: { kind: 'after', milestone: 'fieldwork-start', workingDays: -2 } },

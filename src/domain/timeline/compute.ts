@@ -34,6 +34,31 @@ export interface ComputedMilestone {
   source: 'framework' | 'local'
 }
 
+/** How strictly the notification date is checked. */
+export interface ComputeOptions {
+  /**
+   * Refuse a notification date that is not a working day (the default: starting an inspection, the
+   * command line). An existing inspection passes false: its notification day stays day 1 even if
+   * that date has since become a closure day or a loaded bank holiday.
+   */
+  requireWorkingNotification?: boolean
+}
+
+/** The date of inspection day `n` when day 1 is `start` (which need not be a working day). */
+export function dateOfDay(calendar: WorkingDayCalendar, start: IsoDate, n: number): IsoDate {
+  return n === 1 ? start : calendar.addWorkingDays(start, n - 1)
+}
+
+/**
+ * The inspection day number of `date` when day 1 is `start`: `start` itself is always day 1; other
+ * non-working days have no number; earlier working days count 0, -1, ….
+ */
+export function dayNumberOf(calendar: WorkingDayCalendar, start: IsoDate, date: IsoDate): number | null {
+  if (date === start) return 1
+  if (!calendar.isWorkingDay(date)) return null
+  return calendar.workingDaysBetween(start, date) + 1
+}
+
 /** Why a timeline could not be computed. */
 export class TimelineError extends Error {
   constructor(
@@ -61,17 +86,20 @@ export function computeTimeline(
   calendar: WorkingDayCalendar,
   overrides: Readonly<Record<string, MilestoneOverride>> = {},
   localTasks: readonly MilestoneTemplate[] = [],
+  options: ComputeOptions = {},
 ): ComputedMilestone[] {
   const { notified, notifiedTime } = notification
   if (!isIsoDate(notified)) throw new TimelineError(`The notification date "${notified}" is not a real date in the form YYYY-MM-DD.`, 'invalid-date')
   if (notifiedTime !== undefined && !TIME.test(notifiedTime)) {
     throw new TimelineError(`The notification time "${notifiedTime}" is not a time like 09:30.`, 'invalid-date')
   }
-  try {
-    calendar.assertNotificationDay(notified)
-  } catch (error) {
-    if (error instanceof NotAWorkingDayError) throw new TimelineError(error.message, 'not-a-working-day')
-    throw error
+  if (options.requireWorkingNotification ?? true) {
+    try {
+      calendar.assertNotificationDay(notified)
+    } catch (error) {
+      if (error instanceof NotAWorkingDayError) throw new TimelineError(error.message, 'not-a-working-day')
+      throw error
+    }
   }
 
   const all = [
@@ -91,6 +119,8 @@ export function computeTimeline(
     if (override.time != null && !TIME.test(override.time)) throw new TimelineError(`The new time for "${id}" ("${override.time}") is not a time like 09:30.`, 'invalid-date')
   }
 
+  // Day N counts from the notification milestone's date: the overridden one when it was moved.
+  const start = overrides[template.notificationMilestone]?.date ?? notified
   const dates = new Map<string, IsoDate>()
   // References were checked above, so recursion ends and every lookup succeeds.
   const dateOf = (id: string): IsoDate => {
@@ -102,7 +132,7 @@ export function computeTimeline(
     const date = override
       ? override.date
       : milestone.anchor.kind === 'day'
-        ? calendar.dateOfInspectionDay(notified, milestone.anchor.day)
+        ? dateOfDay(calendar, start, milestone.anchor.day)
         : calendar.addWorkingDays(dateOf(milestone.anchor.milestone), milestone.anchor.workingDays)
     dates.set(id, date)
     return date
@@ -120,7 +150,7 @@ export function computeTimeline(
       ownerRole: m.ownerRole,
       date,
       time: override && override.time !== undefined ? override.time : templateTime,
-      day: date <= fieldworkEnd ? calendar.inspectionDay(notified, date) : null,
+      day: date <= fieldworkEnd ? dayNumberOf(calendar, start, date) : null,
       status: override ? 'overridden' : 'computed',
       basedOn: override || m.anchor.kind === 'day' ? null : m.anchor.milestone,
       anchor: m.anchor,

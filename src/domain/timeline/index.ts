@@ -13,9 +13,12 @@ export {
 } from './template'
 export {
   computeTimeline,
+  dateOfDay,
+  dayNumberOf,
   describeAnchor,
   TimelineError,
   type ComputedMilestone,
+  type ComputeOptions,
   type MilestoneOverride,
   type Notification,
 } from './compute'
