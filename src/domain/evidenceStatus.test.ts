@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { Role } from './directory'
 import {
   allowedActions,
+  approverFor,
+  currentApprover,
   decide,
   effectiveApprover,
   isAwaitingApproval,
@@ -78,9 +80,36 @@ describe('approve', () => {
     expect(reason(decide('approve', approver, away))).toBe('Only Dan Lee, deputising for Priya Shah while they are unavailable, can do this')
   })
   it('is never for the person who uploaded the version, even the approver', () => {
-    expect(reason(decide('approve', approver, facts({ currentUploaderId: 'approver' })))).toBe('You uploaded this version, so someone else must approve it')
+    expect(reason(decide('approve', approver, facts({ currentUploaderId: 'approver' })))).toBe('You uploaded this version, so someone else must approve it. Your deputy, Dan Lee, can approve it')
     const away = facts({ currentUploaderId: 'deputy', approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: 'deputy', deputyName: 'Dan Lee' } })
     expect(allowed(decide('approve', deputy, away))).toBe(false)
+  })
+  it('passes to the named deputy when the senior approver uploaded the version themselves', () => {
+    const own = facts({ currentUploaderId: 'approver' })
+    expect(allowed(decide('approve', deputy, own))).toBe(true)
+    expect(allowedActions(deputy, own).has('approve')).toBe(true)
+    expect(allowedActions(approver, own).has('approve')).toBe(false)
+    // Nobody else: not another lead, not an administrator.
+    expect(reason(decide('approve', lead, own))).toBe('Only Dan Lee, deputising for Priya Shah (who uploaded this version), can do this')
+    expect(allowed(decide('approve', admin, own))).toBe(false)
+    // Still never the uploader: the deputy's own upload goes back to the approver.
+    const deputysOwn = facts({ currentUploaderId: 'deputy' })
+    expect(reason(decide('approve', deputy, deputysOwn))).toBe('You uploaded this version, so someone else must approve it')
+    expect(allowed(decide('approve', approver, deputysOwn))).toBe(true)
+  })
+  it('explains when the senior approver uploaded the version and has no deputy', () => {
+    const noDeputy = facts({ currentUploaderId: 'approver', approver: { id: 'approver', name: 'Priya Shah', unavailable: false, deputyId: null, deputyName: null } })
+    expect(reason(decide('approve', approver, noDeputy))).toBe('You uploaded this version, so someone else must approve it. An administrator must name a deputy for you, who can then approve it')
+    expect(decide('approve', lead, noDeputy)).toEqual({
+      allowed: false,
+      conflict: true,
+      reason: 'Priya Shah uploaded this version, so their deputy must approve it, but they have no deputy. An administrator must name a deputy for Priya Shah first',
+    })
+  })
+  it('while the approver is away, the deputy still never approves their own upload and the approver cannot step back in', () => {
+    const away = facts({ currentUploaderId: 'approver', approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: 'deputy', deputyName: 'Dan Lee' } })
+    expect(allowed(decide('approve', deputy, away))).toBe(true)
+    expect(reason(decide('approve', approver, away))).toBe('You uploaded this version, so someone else must approve it')
   })
   it('needs a version waiting', () => {
     for (const status of ['not-started', 'approved', 'signed-off', 'not-available'] as EvidenceStatus[]) {
@@ -126,9 +155,28 @@ describe('not available', () => {
     const marked = facts({ status: 'not-available', currentUploaderId: null, notAvailableById: 'contributor' })
     expect(allowed(decide('confirm-not-available', approver, marked))).toBe(true)
     expect(allowed(decide('confirm-not-available', contributor, marked))).toBe(false)
-    expect(reason(decide('confirm-not-available', approver, { ...marked, notAvailableById: 'approver' }))).toBe('You gave the reason, so someone else must confirm it')
+    expect(reason(decide('confirm-not-available', approver, { ...marked, notAvailableById: 'approver' }))).toBe('You gave the reason, so someone else must confirm it. Your deputy, Dan Lee, can confirm it')
     expect(reason(decide('confirm-not-available', approver, { ...marked, notAvailableConfirmed: true }))).toBe('The reason has already been confirmed')
     expect(reason(decide('confirm-not-available', approver, facts({ status: 'uploaded' })))).toBe('This requirement is not marked as not available')
+  })
+})
+
+describe('confirming "not available" when the senior approver gave the reason', () => {
+  const own = facts({ status: 'not-available', currentUploaderId: null, notAvailableById: 'approver' })
+  it('passes to the named deputy, and only them', () => {
+    expect(allowed(decide('confirm-not-available', deputy, own))).toBe(true)
+    expect(reason(decide('confirm-not-available', lead, own))).toBe('Only Dan Lee, deputising for Priya Shah (who gave the reason), can do this')
+    expect(allowed(decide('confirm-not-available', approver, own))).toBe(false)
+  })
+  it('the deputy never confirms a reason they gave themselves', () => {
+    const deputysOwn = { ...own, notAvailableById: 'deputy' }
+    expect(reason(decide('confirm-not-available', deputy, deputysOwn))).toBe('You gave the reason, so someone else must confirm it')
+    expect(allowed(decide('confirm-not-available', approver, deputysOwn))).toBe(true)
+  })
+  it('says who approves what is waiting now', () => {
+    expect(currentApprover(own)).toEqual({ id: 'deputy', name: 'Dan Lee', asDeputy: true, because: 'own-work' })
+    expect(currentApprover(facts())).toEqual({ id: 'approver', name: 'Priya Shah', asDeputy: false, because: null })
+    expect(approverFor(null, 'x')).toBeNull()
   })
 })
 

@@ -92,16 +92,69 @@ export function effectiveApprover(approver: ApproverFacts | null): { id: string;
   return null
 }
 
-function approverCheck(actor: EvidenceActor, facts: RequirementFacts): Decision {
-  if (!facts.approver) return conflict(`${facts.agencyName} has no senior approver. An administrator must choose one on the agency’s page first`)
-  const who = effectiveApprover(facts.approver)
-  if (!who) return conflict(`${facts.approver.name} is unavailable and has no deputy. An administrator must name a deputy first`)
-  if (who.id !== actor.personId) {
-    return deny(
-      who.asDeputy
-        ? `Only ${who.name}, deputising for ${facts.approver.name} while they are unavailable, can do this`
-        : `Only ${facts.approver.name}, the senior approver for ${facts.agencyName}, can do this (or their deputy while they are unavailable)`,
+/** Why the deputy acts instead of the senior approver. */
+export type DeputyReason = 'unavailable' | 'own-work'
+
+/**
+ * Who may approve (or confirm) this piece of work: the senior approver, or their named deputy
+ * while the approver is unavailable or when the work is the approver's own (they uploaded the
+ * version, or gave the reason it is not available). Null when nobody can.
+ */
+export function approverFor(
+  approver: ApproverFacts | null,
+  ownWorkBy: string | null,
+): { id: string; name: string; asDeputy: boolean; because: DeputyReason | null } | null {
+  if (!approver) return null
+  const because: DeputyReason | null = approver.unavailable ? 'unavailable' : ownWorkBy !== null && ownWorkBy === approver.id ? 'own-work' : null
+  if (!because) return { id: approver.id, name: approver.name, asDeputy: false, because: null }
+  if (approver.deputyId) return { id: approver.deputyId, name: approver.deputyName ?? 'their deputy', asDeputy: true, because }
+  return null
+}
+
+/** The person whose own work is waiting: the uploader of a version, or whoever said "not available". */
+export function ownWorkOf(facts: RequirementFacts): string | null {
+  if (facts.status === 'not-available') return facts.notAvailableById
+  if (facts.status === 'uploaded') return facts.currentUploaderId
+  return null
+}
+
+/** Who approves what is waiting now (for showing on the page). */
+export function currentApprover(facts: RequirementFacts) {
+  return approverFor(facts.approver, ownWorkOf(facts))
+}
+
+interface ApproverCheck {
+  /** Who did the work being approved: the uploader, or whoever gave the reason. */
+  ownWorkBy: string | null
+  /** The refusal for that person: "You uploaded this version, so someone else must approve it". */
+  ownWork: string
+  /** How to describe the approver's part: "uploaded this version". */
+  did: string
+  /** "approve it", "confirm it". */
+  verb: string
+}
+
+function approverCheck(actor: EvidenceActor, facts: RequirementFacts, c: ApproverCheck): Decision {
+  const a = facts.approver
+  if (!a) return conflict(`${facts.agencyName} has no senior approver. An administrator must choose one on the agency’s page first`)
+  if (c.ownWorkBy !== null && c.ownWorkBy === actor.personId && (actor.personId === a.id || actor.personId === a.deputyId)) {
+    if (actor.personId === a.id && !a.unavailable) {
+      return deny(a.deputyId ? `${c.ownWork}. Your deputy, ${a.deputyName ?? 'whom you named'}, can ${c.verb}` : `${c.ownWork}. An administrator must name a deputy for you, who can then ${c.verb}`)
+    }
+    return deny(c.ownWork)
+  }
+  const who = approverFor(a, c.ownWorkBy)
+  if (!who) {
+    return conflict(
+      a.unavailable
+        ? `${a.name} is unavailable and has no deputy. An administrator must name a deputy first`
+        : `${a.name} ${c.did}, so their deputy must ${c.verb}, but they have no deputy. An administrator must name a deputy for ${a.name} first`,
     )
+  }
+  if (who.id !== actor.personId) {
+    if (who.because === 'unavailable') return deny(`Only ${who.name}, deputising for ${a.name} while they are unavailable, can do this`)
+    if (who.because === 'own-work') return deny(`Only ${who.name}, deputising for ${a.name} (who ${c.did}), can do this`)
+    return deny(`Only ${a.name}, the senior approver for ${facts.agencyName}, can do this (or their deputy while they are unavailable)`)
   }
   return ALLOW
 }
@@ -117,8 +170,9 @@ export function decide(action: EvidenceAction, actor: EvidenceActor, facts: Requ
 
     case 'approve': {
       if (facts.status !== 'uploaded') return conflict('There is no new version waiting for approval')
-      const check = approverCheck(actor, facts)
+      const check = approverCheck(actor, facts, { ownWorkBy: facts.currentUploaderId, ownWork: 'You uploaded this version, so someone else must approve it', did: 'uploaded this version', verb: 'approve it' })
       if (!check.allowed) return check
+      // Never the uploader, whoever they are.
       if (facts.currentUploaderId === actor.personId) return deny('You uploaded this version, so someone else must approve it')
       return ALLOW
     }
@@ -139,7 +193,7 @@ export function decide(action: EvidenceAction, actor: EvidenceActor, facts: Requ
     case 'confirm-not-available': {
       if (facts.status !== 'not-available') return conflict('This requirement is not marked as not available')
       if (facts.notAvailableConfirmed) return conflict('The reason has already been confirmed')
-      const check = approverCheck(actor, facts)
+      const check = approverCheck(actor, facts, { ownWorkBy: facts.notAvailableById, ownWork: 'You gave the reason, so someone else must confirm it', did: 'gave the reason', verb: 'confirm it' })
       if (!check.allowed) return check
       if (facts.notAvailableById === actor.personId) return deny('You gave the reason, so someone else must confirm it')
       return ALLOW
