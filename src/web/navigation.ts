@@ -1,5 +1,6 @@
 import { allows, policy, type RouteKey } from './policy'
-import { mayReadChildData, type Scope } from '../services/scope'
+import { mayReadChildData } from '../services/annexAAccess'
+import type { Scope } from '../services/scope'
 
 interface NavItem {
   text: string

@@ -13,11 +13,12 @@ const AGENCY_PEOPLE: readonly Role[] = ['administrator', 'agency-lead', 'senior-
 const REQUIREMENT_EDITORS: readonly Role[] = ['administrator', 'inspection-coordinator', 'agency-lead']
 
 /**
- * Child-level Annex A data. The table is role-based, so leads and contributors pass it whatever
- * their agency; the service then refuses anyone not in the local authority's children's services
+ * Child-level Annex A data: administrators, the inspection coordinator and agency leads; never
+ * contributors. The table is role-based, so a lead passes it whatever their agency; the service
+ * then refuses a lead not in the local authority's children's services
  * (src/services/annexAAccess.ts). The routes using it are listed in CHILD_DATA_ROUTES.
  */
-const CHILD_DATA: readonly Role[] = ['administrator', 'inspection-coordinator', 'agency-lead', 'contributor']
+const CHILD_DATA: readonly Role[] = ['administrator', 'inspection-coordinator', 'agency-lead']
 
 /**
  * The one route-by-role table. Deny by default: a route registered without an entry here, or an
@@ -140,7 +141,7 @@ export const policy = {
 
 export type RouteKey = keyof typeof policy
 
-/** Routes to child-level data: their leads and contributors must also work for the LA's children's services. */
+/** Routes to child-level data: their agency leads must also work for the LA's children's services. */
 export const CHILD_DATA_ROUTES: ReadonlySet<string> = new Set(Object.entries(policy).filter(([, access]) => access === CHILD_DATA).map(([key]) => key))
 
 /**

@@ -9,7 +9,9 @@ const SAMPLE = fileURLToPath(new URL('../fixtures/annex-a/Annex_A_2024_Jan.xlsx'
 let t: TestApp
 let partnershipId: string
 let admin: Agent
+let laLead: Agent
 let laContributor: Agent
+let policeLead: Agent
 let policeContributor: Agent
 
 const dateFields = (iso: string) => {
@@ -50,7 +52,9 @@ beforeAll(async () => {
   admin = await signIn(t, await createPerson(t, partnershipId, ['administrator']))
   const la = await createAgency(t, partnershipId, 'Anytown Children’s Services', 'la-childrens-services')
   const police = await createAgency(t, partnershipId, 'Anytown Police', 'police')
+  laLead = await signIn(t, await createPerson(t, partnershipId, ['agency-lead'], { agencyId: la }))
   laContributor = await signIn(t, await createPerson(t, partnershipId, ['contributor'], { agencyId: la }))
+  policeLead = await signIn(t, await createPerson(t, partnershipId, ['agency-lead'], { agencyId: police }))
   policeContributor = await signIn(t, await createPerson(t, partnershipId, ['contributor'], { agencyId: police }))
 }, 120_000)
 afterAll(async () => t.close())
@@ -167,27 +171,27 @@ describe('Annex A import', () => {
 
 describe('child register', () => {
   it('lists children across lists, with filters', async () => {
-    const all = await laContributor.get('/register').expect(200)
+    const all = await laLead.get('/register').expect(200)
     expect(all.text).toContain('3 children')
     expect(all.text).toContain('C1001')
-    const cp = await laContributor.get('/register?list=List%207').expect(200)
+    const cp = await laLead.get('/register?list=List%207').expect(200)
     expect(cp.text).toContain('1 child match the filters')
     expect(cp.text).toContain('C1001')
     expect(cp.text).not.toContain('C1002')
-    const older = await laContributor.get('/register?age=16-17').expect(200)
+    const older = await laLead.get('/register?age=16-17').expect(200)
     expect(older.text).toContain('C1003')
     expect(older.text).not.toContain('C1001')
-    const disabled = await laContributor.get(`/register?disability=${encodeURIComponent('a) Yes')}`).expect(200)
+    const disabled = await laLead.get(`/register?disability=${encodeURIComponent('a) Yes')}`).expect(200)
     expect(disabled.text).toContain('C1002')
     expect(disabled.text).not.toContain('C1003')
   })
 
   it('shows a child’s journey by an opaque id and records the view as a read', async () => {
-    const list = await laContributor.get('/register?list=List%207').expect(200)
+    const list = await laLead.get('/register?list=List%207').expect(200)
     const href = /href="(\/register\/children\/([0-9a-f-]{36}))"/.exec(list.text)!
     expect(href[1]).not.toContain('C1001')
     const before = await audit('child.viewed')
-    const page = await laContributor.get(href[1]!).expect(200)
+    const page = await laLead.get(href[1]!).expect(200)
     expect(page.text).toContain('Child C1001')
     expect(page.text).toContain('List 6: Children in need')
     expect(page.text).toContain('List 7: Child protection')
@@ -200,19 +204,34 @@ describe('child register', () => {
   })
 
   it('refuses someone from the police, even with a role the policy allows', async () => {
-    const home = await policeContributor.get('/').expect(200)
+    const home = await policeLead.get('/').expect(200)
     expect(home.text).not.toContain('href="/register"')
     expect(home.text).not.toContain('href="/annex-a"')
-    expect((await laContributor.get('/').expect(200)).text).toContain('href="/register"')
+    expect((await laLead.get('/').expect(200)).text).toContain('href="/register"')
     for (const path of ['/register', '/annex-a', '/annex-a/upload']) {
-      const res = await policeContributor.get(path).expect(403)
+      const res = await policeLead.get(path).expect(403)
       expect(res.text).toContain('You do not have access to this page')
     }
     const rowId = (await childRows()).find((r) => r.current)!.id
-    await policeContributor.get(`/register/children/${rowId}`).expect(403)
-    const form = await laContributor.get('/annex-a/upload').expect(200)
-    const res = await policeContributor.post('/annex-a/upload').field('_csrf', csrfFrom(form.text)).attach('file', SAMPLE).expect(403)
+    await policeLead.get(`/register/children/${rowId}`).expect(403)
+    const form = await laLead.get('/annex-a/upload').expect(200)
+    const res = await policeLead.post('/annex-a/upload').field('_csrf', csrfFrom(form.text)).attach('file', SAMPLE).expect(403)
     expect(res.text).toContain('You do not have access to this page')
+    expect(await audit('child.viewed')).toHaveLength(1)
+  })
+
+  it('refuses contributors, even in the local authority’s children’s services, and hides the links', async () => {
+    for (const agent of [laContributor, policeContributor]) {
+      const home = await agent.get('/').expect(200)
+      expect(home.text).not.toContain('href="/register"')
+      expect(home.text).not.toContain('href="/annex-a"')
+    }
+    const imp = await t.handle.db.selectFrom('annex_a_imports').select('id').where('partnership_id', '=', partnershipId).executeTakeFirstOrThrow()
+    const rowId = (await childRows()).find((r) => r.current)!.id
+    for (const path of ['/register', `/register/children/${rowId}`, '/annex-a', '/annex-a/upload', '/annex-a/export.xlsx', `/annex-a/imports/${imp.id}`, `/annex-a/imports/${imp.id}/problems.xlsx`]) {
+      const res = await laContributor.get(path).expect(403)
+      expect(res.text).toContain('You do not have access to this page')
+    }
     expect(await audit('child.viewed')).toHaveLength(1)
   })
 
@@ -232,7 +251,7 @@ describe('theme lists from a framework', () => {
   const CE = 'Children at risk of criminal exploitation'
 
   it('identifies and validates the criminal exploitation theme list, then accepts it', async () => {
-    const before = await laContributor.get('/register').expect(200)
+    const before = await laLead.get('/register').expect(200)
     expect(before.text).toContain('No theme list (such as children at risk of criminal exploitation) has been accepted')
     const bad = await upload(admin, await writeListCsv(`${CE}.csv`, criminalExploitationRows({ riskSpelling: 'Trafficking drugs' })), CLEAN_NOTIFIED)
     expect(bad.page.text).toContain(CE)
@@ -251,16 +270,16 @@ describe('theme lists from a framework', () => {
   })
 
   it('filters the register to children on a theme list, matched by child id across lists', async () => {
-    const all = await laContributor.get('/register').expect(200)
+    const all = await laLead.get('/register').expect(200)
     expect(all.text).toContain('4 children')
     expect(all.text).toContain('On a theme list only')
-    const theme = await laContributor.get('/register?theme=yes').expect(200)
+    const theme = await laLead.get('/register?theme=yes').expect(200)
     expect(theme.text).toContain('2 children match the filters')
     expect(theme.text).toContain('C1001')
     expect(theme.text).toContain('C2001')
     expect(theme.text).not.toContain('C1002')
     const href = /href="(\/register\/children\/[0-9a-f-]{36})">C1001</.exec(theme.text)!
-    const child = await laContributor.get(href[1]!).expect(200)
+    const child = await laLead.get(href[1]!).expect(200)
     expect(child.text).toContain(`${CE}`)
     expect(child.text).toContain('List 6: Children in need')
     expect(child.text).toContain('Date risk identified')
