@@ -26,6 +26,30 @@ describe('loadConfig', () => {
     }
   })
 
+  it('lists a missing production session secret with the other problems', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production', PORT: 'abc', DATABASE_URL: 'mysql://x' })
+      expect.unreachable()
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError)
+      const problems = (e as ConfigError).problems
+      expect(problems).toHaveLength(3)
+      expect(problems.some((p) => p.startsWith('PORT:'))).toBe(true)
+      expect(problems.some((p) => p.startsWith('DATABASE_URL:'))).toBe(true)
+      expect(problems.some((p) => p.startsWith('SESSION_SECRET: required in production'))).toBe(true)
+    }
+  })
+
+  it('reads the sign-in limit per IP address and the warning lead time', () => {
+    const c = loadConfig({})
+    expect(c.signInIpLimit).toBe(50)
+    expect(c.sessionWarningMs).toBe(120_000)
+    const d = loadConfig({ SIGN_IN_IP_LIMIT: '200', SESSION_WARNING_SECONDS: '30' })
+    expect(d.signInIpLimit).toBe(200)
+    expect(d.sessionWarningMs).toBe(30_000)
+    expect(() => loadConfig({ SIGN_IN_IP_LIMIT: '2' })).toThrow(/SIGN_IN_IP_LIMIT/)
+  })
+
   it('refuses to start in production without a session secret', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: required in production/)
     const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(40) })

@@ -14,6 +14,10 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24).default(12),
+  // How long before the session ends the warning appears. Tests shorten it; people rarely need to.
+  SESSION_WARNING_SECONDS: z.coerce.number().int().min(5).max(600).default(120),
+  // Failed sign-ins allowed from one IP address in 15 minutes (many people may share an office's address).
+  SIGN_IN_IP_LIMIT: z.coerce.number().int().min(5).max(10_000).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(100),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
@@ -29,6 +33,8 @@ export interface Config {
   sessionSecret: string
   sessionIdleMs: number
   sessionAbsoluteMs: number
+  sessionWarningMs: number
+  signInIpLimit: number
   logLevel: string
   maxUploadBytes: number
   secureCookies: boolean
@@ -46,15 +52,13 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env)
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
-  }
-  const c = parsed.data
-  const problems: string[] = []
-  if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+  // Checked on the raw value too, so it is listed with every other problem rather than after them.
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     problems.push('SESSION_SECRET: required in production (at least 32 random characters, e.g. `openssl rand -hex 32`)')
   }
-  if (problems.length) throw new ConfigError(problems)
+  if (!parsed.success || problems.length) throw new ConfigError(problems)
+  const c = parsed.data
   return {
     env: c.NODE_ENV,
     port: c.PORT,
@@ -66,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: c.SESSION_SECRET ?? randomSecret(),
     sessionIdleMs: c.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: c.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    sessionWarningMs: c.SESSION_WARNING_SECONDS * 1000,
+    signInIpLimit: c.SIGN_IN_IP_LIMIT,
     logLevel: c.LOG_LEVEL,
     maxUploadBytes: c.MAX_UPLOAD_MB * 1024 * 1024,
     secureCookies: c.SECURE_COOKIES ? c.SECURE_COOKIES === 'true' : c.NODE_ENV === 'production',
