@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import * as repo from '../db/repositories/directoryRepository'
 import { deleteSessionsOf, insertToken, revokeTokens } from '../db/repositories/authRepository'
 import type { Database } from '../db/schema'
-import { AGENCY_TYPE_LABELS, ROLE_LABELS, type AgencyType, type Role } from '../domain/directory'
+import { AGENCY_TYPE_LABELS, ROLE_LABELS, STATUTORY_BY_DEFAULT, type AgencyType, type Role } from '../domain/directory'
 import type { Clock } from '../domain/clock'
 import { notFound, ValidationError } from './errors'
 import { actorOf, type Scope } from './scope'
@@ -42,6 +42,11 @@ export function directoryService(db: Kysely<Database>, clock: Clock) {
   async function checkAgency(trx: Kysely<Database>, scope: Scope, input: AgencyInput, id?: string): Promise<void> {
     const clash = await repo.findAgencyByName(trx, scope.partnershipId, input.name)
     if (clash && clash.id !== id) throw new ValidationError({ name: `An agency called ‘${clash.name}’ already exists. Enter a different name` })
+    // The statutory safeguarding partners are the local authority, the ICB and the police. A second
+    // police force or a provider trust may be in the partnership, but only those three types can be flagged.
+    if (input.isStatutory && !STATUTORY_BY_DEFAULT.includes(input.type)) {
+      throw new ValidationError({ isStatutory: `Select No: an agency of type “${AGENCY_TYPE_LABELS[input.type]}” is not a statutory safeguarding partner. Only the local authority’s children’s services, the integrated care board and the police are` })
+    }
     if (input.seniorApproverId) {
       const approver = await repo.findPerson(trx, scope.partnershipId, input.seniorApproverId)
       if (!approver || approver.disabled_at) throw new ValidationError({ seniorApproverId: 'Select a senior approver from the list' })

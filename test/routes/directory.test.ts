@@ -26,6 +26,14 @@ describe('agencies', () => {
     expect(list.text).toContain('Anytown Police')
   })
 
+  it('only lets the local authority, the ICB and the police be flagged as statutory partners', async () => {
+    const res = await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: 'Anytown Hospitals', type: 'health-provider', isStatutory: 'yes' }).expect(400)
+    expect(res.text).toContain('Select No: an agency of type “Health – provider trust” is not a statutory safeguarding partner')
+    expect(res.text).toContain('href="#isStatutory"')
+    // A second police force can be in the partnership without being the statutory partner.
+    await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: 'British Transport Police', type: 'police', isStatutory: 'no' }).expect(303)
+  })
+
   it('explains every problem and writes nothing', async () => {
     const before = await auditCount()
     const res = await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: '  ', type: 'spaceship' }).expect(400)
@@ -132,5 +140,25 @@ describe('people', () => {
     const page = await admin.get('/audit?action=agency.created').expect(200)
     expect(page.text).toContain('Added agency Anytown Police')
     expect(page.text).not.toContain('set a new password')
+  })
+
+  it('filters the audit log by type, person and dates, and a bad filter value finds nothing instead of failing', async () => {
+    const byType = await admin.get('/audit?type=agency').expect(200)
+    expect(byType.text).toContain('Added agency Anytown Police')
+    expect(byType.text).not.toContain('Added person')
+    const adminId = (await t.handle.db.selectFrom('audit_events').select('actor_id').where('partnership_id', '=', partnershipId).where('action', '=', 'agency.created').executeTakeFirstOrThrow()).actor_id!
+    expect((await admin.get(`/audit?person=${adminId}`).expect(200)).text).toContain('Added agency Anytown Police')
+    expect((await admin.get('/audit?person=00000000-0000-4000-8000-000000000000').expect(200)).text).not.toContain('Added agency Anytown Police')
+    expect((await admin.get('/audit?person=abc').expect(200)).text).not.toContain('Added agency Anytown Police')
+    // The test clock stands on 2 March 2026.
+    expect((await admin.get('/audit?from=2026-03-02&to=2026-03-02').expect(200)).text).toContain('Added agency Anytown Police')
+    expect((await admin.get('/audit?from=2026-03-03').expect(200)).text).not.toContain('Added agency Anytown Police')
+    expect((await admin.get('/audit?from=not-a-date&page=zz').expect(200)).text).toContain('Added agency Anytown Police')
+  })
+
+  it('lists nobody for an agency filter that is not an agency, instead of failing', async () => {
+    const res = await admin.get('/people?agency=abc').expect(200)
+    expect(res.text).not.toContain('Test administrator')
+    expect((await admin.get('/people').expect(200)).text).toContain('Test administrator')
   })
 })

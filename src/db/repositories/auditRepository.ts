@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import { GENESIS_HASH, hashEvent, type ChainedEvent } from '../../domain/auditChain'
 import type { Actor } from '../../services/scope'
 import type { AuditEventRow, Database } from '../schema'
+import { isUuid } from './directoryRepository'
 
 export interface AuditInput {
   action: string
@@ -108,7 +109,11 @@ export async function listAuditEvents(
   let q = db.selectFrom('audit_events').where('partnership_id', '=', partnershipId)
   if (filter.action) q = q.where('action', '=', filter.action)
   if (filter.entityType) q = q.where('entity_type', '=', filter.entityType)
-  if (filter.actorId) q = q.where('actor_id', '=', filter.actorId)
+  if (filter.actorId) {
+    // A person id that is not a uuid matches nobody (and must not reach a uuid column).
+    if (!isUuid(filter.actorId)) return { rows: [], total: 0 }
+    q = q.where('actor_id', '=', filter.actorId)
+  }
   if (filter.from) q = q.where('occurred_at', '>=', filter.from)
   if (filter.to) q = q.where('occurred_at', '<', filter.to)
   const [rows, total] = await Promise.all([

@@ -80,7 +80,10 @@ export interface PeopleFilter {
 
 export async function listPeople(db: Db, partnershipId: string, filter: PeopleFilter = {}): Promise<PersonWithRoles[]> {
   let q = personQuery(db, partnershipId)
-  if (filter.agencyId) q = q.where('p.agency_id', '=', filter.agencyId)
+  if (filter.agencyId) {
+    if (!isUuid(filter.agencyId)) return []
+    q = q.where('p.agency_id', '=', filter.agencyId)
+  }
   if (filter.role) q = q.where((eb) => eb.exists(eb.selectFrom('person_roles as r2').whereRef('r2.person_id', '=', 'p.id').where('r2.role', '=', filter.role!)))
   if (!filter.includeDisabled) q = q.where('p.disabled_at', 'is', null)
   const rows = await q.orderBy('p.name').execute()
