@@ -1,6 +1,6 @@
 import { basename } from 'node:path'
 import { isIsoDate, londonToday } from './calendarDates'
-import { checkCpChildrenInCin } from './crossListChecks'
+import { acceptedOutsideFile, checkChildrenAgainstAccepted, checkCpChildrenInCin, type AcceptedChild } from './crossListChecks'
 import { FileRefusal } from './fileRefusal'
 import { ListValidator } from './listValidator'
 import type { IlacsSpecVersion } from './loadSpec'
@@ -32,6 +32,13 @@ export interface ValidateOptions {
   zipLimits?: Partial<ZipLimits>
   /** "Now", for the default notification date. */
   now?: Date
+  /**
+   * Children on the partnership's currently accepted lists, so the cross-list rules (child protection
+   * children in List 6; one date of birth and sex per child) also check lists uploaded in separate files.
+   * Rows of a list that is in this file are ignored: the file's list replaces the accepted one.
+   * Plain data, so it passes to the worker thread.
+   */
+  acceptedChildren?: AcceptedChild[]
 }
 
 const HEADER_BUFFER_ROWS = 30
@@ -98,7 +105,9 @@ export async function validateAnnexAFile(
     const validators: ListValidator[] = []
     for await (const sheet of sheets) await validateSheet(sheet, library, ctx, validators, file, kind === 'text')
     for (const v of validators) v.finish()
-    checkCpChildrenInCin(validators, ctx)
+    const accepted = acceptedOutsideFile(options.acceptedChildren, validators)
+    checkCpChildrenInCin(validators, ctx, library, accepted)
+    checkChildrenAgainstAccepted(validators, ctx, accepted)
     if (validators.length === 0 && kind === 'zip') {
       ctx.add('workbook.no-lists', { list: null, row: null, column: null, value: null, message: 'No Annex A list was found in this workbook: each list needs its own sheet with the template\'s column headings (e.g. "Child Unique ID", "Gender", "Ethnicity").' })
     }
