@@ -18,7 +18,9 @@ import {
   type AnnexASpecFile,
   type AnnexAValidationResult,
   type ListLibrary,
+  type ListSpec,
   type NormalisedRow,
+  type Problem,
   type ValidateOptions,
   type ValidationProgress,
 } from '../domain/annexA'
@@ -201,6 +203,11 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
     return row
   }
 
+  /** Writes a read of child-level data to the audit log, in its own transaction like any change. */
+  async function recordRead(scope: Scope, event: { action: string; entityType: string; entityId: string; summary: string; details: Record<string, unknown> }): Promise<void> {
+    await change(db, clock, actorOf(scope), async () => ({ result: undefined, audit: event }))
+  }
+
   /** Starts validating the stored file again (after mapping values, or after a restart). */
   async function revalidate(scope: Scope, importId: string): Promise<ValidationJob> {
     await requireChildDataAccess(db, scope)
@@ -339,7 +346,38 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
       return { rows: result.rows.length, lists: lists.map((l) => l.list), superseded }
     },
 
-    /** Writes the findings as an .xlsx into a temporary folder; the caller streams it and calls cleanup. */
+    /**
+     * One row of a checked file with its problems, by the spreadsheet's own row number, against the
+     * import's whole library (ILACS and its theme lists). Records the read; null when the file has
+     * no such row (or its findings need working out again).
+     */
+    async row(scope: Scope, importId: string, list: string | undefined, rowNumber: number): Promise<{ import: repo.ImportRow; spec: ListSpec; row: NormalisedRow | undefined; problems: Problem[] } | null> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      const result = results.get(imp.id)
+      if (!result || !list) return null
+      const row = result.rows.find((r) => r.list === list && r.row === rowNumber)
+      const problems = result.problems.filter((p) => p.list === list && p.row === rowNumber)
+      const spec = (await libraryOf(scope, imp.notified_on, imp.inspection_id)).lists.find((l) => l.key === list)
+      if (!spec || (!row && !problems.length)) return null
+      await recordRead(scope, { action: 'annex-a.row-viewed', entityType: 'annex-a-import', entityId: imp.id, summary: `Viewed ${list} row ${rowNumber} of Annex A file ${imp.file_name}`, details: { list, row: rowNumber, problems: problems.length } })
+      return { import: imp, spec, row, problems }
+    },
+
+    /** Records that a page of one rule's problems (cell values included) was shown. */
+    async problemsViewed(scope: Scope, importId: string, shown: { rule: string; list: string | undefined; page: number; problems: number; total: number }): Promise<void> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      await recordRead(scope, {
+        action: 'annex-a.problems-viewed',
+        entityType: 'annex-a-import',
+        entityId: imp.id,
+        summary: `Viewed ${shown.problems} of ${shown.total} problems (${shown.rule}) in Annex A file ${imp.file_name}`,
+        details: { rule: shown.rule, list: shown.list ?? null, page: shown.page, shown: shown.problems, total: shown.total },
+      })
+    },
+
+    /** Writes the findings as an .xlsx into a temporary folder, recording the download; the caller streams it and calls cleanup. */
     async problemReport(scope: Scope, importId: string): Promise<{ path: string; fileName: string; cleanup: () => Promise<void> } | null> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
@@ -347,7 +385,14 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
       if (!result) return null
       const dir = await mkdtemp(join(tmpdir(), 'jtai-report-'))
       const path = join(dir, 'report.xlsx')
-      await writeProblemReport(result, path)
+      try {
+        await writeProblemReport(result, path)
+        const counts = countsOf(result)
+        await recordRead(scope, { action: 'annex-a.problems-downloaded', entityType: 'annex-a-import', entityId: imp.id, summary: `Downloaded the problem report for Annex A file ${imp.file_name}`, details: { errors: counts.errors, queries: counts.queries } })
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true })
+        throw error
+      }
       return { path, fileName: `Annex A problems – ${imp.file_name.replace(/\.[^.]+$/, '')}.xlsx`, cleanup: () => rm(dir, { recursive: true, force: true }) }
     },
 

@@ -60,6 +60,7 @@ export function childRegisterService(db: Kysely<Database>, clock: Clock, framewo
   return {
     pageSize: PAGE_SIZE,
 
+    /** One page of the register; records the read (filters and counts, no child ids) in the audit log. */
     async list(scope: Scope, filter: repo.RegisterFilter, page: number) {
       await requireChildDataAccess(db, scope)
       const today = londonToday(clock)
@@ -68,6 +69,23 @@ export function childRegisterService(db: Kysely<Database>, clock: Clock, framewo
         repo.registerFacets(db, scope.partnershipId),
         library(scope),
       ])
+      // A read of child-level data: record the filters and how many children were shown, never who.
+      // A filter value the register does not offer is recorded as such, not as typed.
+      const known = (value: string | undefined, offered: string[]) => (value === undefined ? undefined : offered.includes(value) ? value : 'not recognised')
+      const filters = Object.fromEntries(
+        Object.entries({
+          list: known(filter.list, facets.lists),
+          legalStatus: known(filter.legalStatus, facets.legalStatuses),
+          ethnicity: known(filter.ethnicity, facets.ethnicities),
+          disability: known(filter.disability, facets.disabilities),
+          ageBand: filter.ageBand,
+          theme: filter.theme ? 'yes' : undefined,
+        }).filter((e): e is [string, string] => e[1] !== undefined),
+      )
+      await change(db, clock, actorOf(scope), async () => ({
+        result: undefined,
+        audit: { action: 'register.viewed', entityType: 'child-register', summary: `Viewed the child register (${rows.length} of ${total} ${total === 1 ? 'child' : 'children'})`, details: { filters, page, shown: rows.length, total } },
+      }))
       return { rows: rows.map((r) => ({ ...r, lists: [...r.lists].sort(byListNumber) })), total, facets: { ...facets, lists: facets.lists.sort(byListNumber) }, library: lib }
     },
 

@@ -86,7 +86,18 @@ describe('Annex A import', () => {
     const row = await admin.get(rowLink![1]!.replace(/&amp;/g, '&')).expect(200)
     expect(row.text).toContain('List 6 row 2')
     expect(row.text).toMatch(/app-cell--problem[^>]*>\s*#N\/A/)
+    expect(row.headers['cache-control']).toBe('no-store')
     await admin.get(`/annex-a/imports/${sampleImport}/problems?rule=no.such-rule`).expect(404)
+    // Both reads are in the audit log: which rule, list and row (the spreadsheet's row number), never a cell's value.
+    const [problemsRead] = await audit('annex-a.problems-viewed')
+    expect(problemsRead).toMatchObject({ entity_type: 'annex-a-import', entity_id: sampleImport, details: { rule: 'cell.excel-error', list: null, page: 1, shown: 10, total: 10 } })
+    const [rowRead] = await audit('annex-a.row-viewed')
+    expect(rowRead).toMatchObject({ entity_type: 'annex-a-import', entity_id: sampleImport, details: { list: 'List 6', row: 2 } })
+    expect(JSON.stringify([problemsRead, rowRead])).not.toContain('#N/A')
+    // A row that is not in the file is not found, and not recorded.
+    await admin.get(`/annex-a/imports/${sampleImport}/row?list=List%206&row=99999`).expect(404)
+    await admin.get(`/annex-a/imports/${sampleImport}/row?list=List%2099&row=2`).expect(404)
+    expect(await audit('annex-a.row-viewed')).toHaveLength(1)
   })
 
   it('downloads the problem report as an attachment that is never cached or sniffed', async () => {
@@ -95,6 +106,8 @@ describe('Annex A import', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff')
     expect(res.headers['cache-control']).toBe('no-store')
     expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK')
+    const [event] = await audit('annex-a.problems-downloaded')
+    expect(event).toMatchObject({ entity_type: 'annex-a-import', entity_id: sampleImport })
   })
 
   it('refuses to accept while errors remain, and writes nothing', async () => {
@@ -186,6 +199,20 @@ describe('child register', () => {
     expect(disabled.text).not.toContain('C1003')
   })
 
+  it('records each view of the register as a read: the filters and how many children, never who', async () => {
+    const before = (await audit('register.viewed')).length
+    await laLead.get('/register?list=List%207&age=5-9').expect(200)
+    // A filter value the register does not offer (here a child's id typed into the address) is not written down.
+    await laLead.get('/register?ethnicity=C1001').expect(200)
+    const events = await audit('register.viewed')
+    expect(events).toHaveLength(before + 2)
+    expect(events.at(-2)).toMatchObject({ entity_type: 'child-register', entity_id: null, details: { filters: { list: 'List 7', ageBand: '5-9' }, page: 1 } })
+    expect(events.at(-1)).toMatchObject({ details: { filters: { ethnicity: 'not recognised' }, page: 1, shown: 0, total: 0 } })
+    const listed = events.at(-2)!.details as { shown: number; total: number }
+    expect(listed.shown).toBe(listed.total)
+    for (const e of events) expect(JSON.stringify(e)).not.toMatch(/C100\d/)
+  })
+
   it('shows a child’s journey by an opaque id and records the view as a read', async () => {
     const list = await laLead.get('/register?list=List%207').expect(200)
     const href = /href="(\/register\/children\/([0-9a-f-]{36}))"/.exec(list.text)!
@@ -257,6 +284,13 @@ describe('theme lists from a framework', () => {
     expect(bad.page.text).toContain(CE)
     expect(bad.page.text).toContain('Value not recognised for this column')
     expect(bad.page.text).not.toContain('Accept this file')
+    // Drilling down to a row of a theme list finds it (the theme list is in the import's library).
+    const problems = await admin.get(`/annex-a/imports/${bad.importId}/problems?rule=cell.unmapped`).expect(200)
+    const rowLink = /href="(\/annex-a\/imports\/[^"]+\/row\?list=[^"]+&amp;row=2)"/.exec(problems.text)
+    expect(rowLink).not.toBeNull()
+    const row = await admin.get(rowLink![1]!.replace(/&amp;/g, '&')).expect(200)
+    expect(row.text).toContain(`${CE} row 2`)
+    expect(row.text).toMatch(/app-cell--problem[^>]*>\s*Trafficking drugs/)
 
     const { importId, page } = await upload(admin, await writeListCsv('ce.csv', criminalExploitationRows()), CLEAN_NOTIFIED)
     expect(page.text).toContain(CE)
@@ -289,5 +323,26 @@ describe('theme lists from a framework', () => {
     await admin.get('/annex-a/export.xlsx').buffer(true).expect(200)
     const [, latest] = await audit('annex-a.exported')
     expect((latest!.details as { lists: string[] }).lists).toContain(CE)
+  })
+})
+
+describe('cross-list rules against the lists already accepted', () => {
+  it('checks a List 7 uploaded on its own against the List 6 accepted from an earlier file', async () => {
+    const crossPartnership = await createPartnership(t, 'Crosslist SCP')
+    const coordinator = await signIn(t, await createPerson(t, crossPartnership, ['administrator']))
+    const six = await upload(coordinator, await writeListCsv('List_6.csv', list6Rows()), CLEAN_NOTIFIED)
+    expect(six.page.text).toContain('Accept this file')
+    await coordinator.post(`/annex-a/imports/${six.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason: '' }).expect(303)
+
+    // C1001 is on the accepted List 6; C9009 is not.
+    const [headers, c1001] = list7Rows() as [string[], string[]]
+    const seven = await upload(coordinator, await writeListCsv('List_7.csv', [headers, c1001, ['C9009', ...c1001.slice(1)]]), CLEAN_NOTIFIED)
+    expect(seven.page.text).toContain('Child protection child missing from children in need')
+    const problems = await coordinator.get(`/annex-a/imports/${seven.importId}/problems?rule=cp.missing-from-cin`).expect(200)
+    expect(problems.text).toContain('C9009')
+    expect(problems.text).toContain('not in the accepted List 6')
+    expect(problems.text).not.toContain('Child C1001 ')
+    const imp = await t.handle.db.selectFrom('annex_a_imports').select(['errors', 'queries']).where('id', '=', seven.importId).executeTakeFirstOrThrow()
+    expect(imp).toEqual({ errors: 0, queries: 1 })
   })
 })

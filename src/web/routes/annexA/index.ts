@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { Request, Response } from 'express'
 import type { Services } from '../../../services'
-import { libraryFor } from '../../../services/annexAService'
 import { ValidationError } from '../../../services/errors'
 import { dateInputValues, readDateInput } from '../../dateInput'
 import { sendDownload, XLSX_MIME } from '../../exports'
@@ -128,6 +127,7 @@ export function annexARoutes(routes: Routes, services: Services): void {
     const summary = found.result.problemsByRule.find((r) => r.rule === rule)
     if (!summary) return res.status(404).render('pages/errors/not-found.njk')
     const { problems, total, pages } = problemsFor(found.result, rule, list, page)
+    await annexA.problemsViewed(req.scope!, found.import.id, { rule, list, page, problems: problems.length, total })
     const base = `/annex-a/imports/${found.import.id}/problems?${new URLSearchParams({ rule, ...(list ? { list } : {}) }).toString()}`
     res.render('pages/annexA/problems.njk', {
       imp: found.import,
@@ -144,15 +144,15 @@ export function annexARoutes(routes: Routes, services: Services): void {
     if (!found?.result) return
     const list = text(req, 'list')
     const rowNumber = Number(text(req, 'row'))
-    const row = found.result.rows.find((r) => r.list === list && r.row === rowNumber)
-    const problems = found.result.problems.filter((p) => p.list === list && p.row === rowNumber)
-    const spec = libraryFor(found.import.notified_on).lists.find((l) => l.key === list)
-    if (!spec || (!row && !problems.length)) return res.status(404).render('pages/errors/not-found.njk')
+    const shown = await annexA.row(req.scope!, found.import.id, list, rowNumber)
+    if (!shown) return res.status(404).render('pages/errors/not-found.njk')
+    const { spec, row, problems } = shown
     const cells = spec.columns.map((c) => {
       const cellProblems = problems.filter((p) => p.column === c.label)
       const value = row?.values[c.id]
       return { label: c.label, value: cellProblems.find((p) => p.value !== null)?.value ?? (value === null || value === undefined ? '' : String(value)), problems: cellProblems }
     })
+    res.setHeader('Cache-Control', 'no-store')
     res.render('pages/annexA/row.njk', { imp: found.import, list, title: spec.title, rowNumber, cells, rowProblems: problems.filter((p) => !spec.columns.some((c) => c.label === p.column)) })
   })
 
