@@ -171,8 +171,10 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
     try {
       const path = join(dir, 'upload')
       await pipeline(await files.open(fileKey), createWriteStream(path, { mode: 0o600 }))
-      const [remembered, library] = await Promise.all([repo.listMappings(db, scope.partnershipId), libraryOf(scope, notifiedOn, inspectionId)])
-      return await validator(path, { notified: notifiedOn, remembered, fileName, now: clock.now(), library }, (p) => {
+      // The accepted lists' children too, so a List 7 uploaded alone is checked against the accepted List 6.
+      const { acceptedChildren: loadAccepted } = await import('../db/repositories/annexAAcceptedChildren')
+      const [remembered, library, acceptedChildren] = await Promise.all([repo.listMappings(db, scope.partnershipId), libraryOf(scope, notifiedOn, inspectionId), loadAccepted(db, scope.partnershipId)])
+      return await validator(path, { notified: notifiedOn, remembered, fileName, now: clock.now(), library, acceptedChildren }, (p) => {
         job.rowsRead = p.rowsRead
         job.list = p.list
       })

@@ -346,3 +346,24 @@ describe('cross-list rules against the lists already accepted', () => {
     expect(imp).toEqual({ errors: 0, queries: 1 })
   })
 })
+
+describe('cross-list rules against the lists already accepted', () => {
+  it('checks a List 7 uploaded on its own against the List 6 accepted from an earlier file', async () => {
+    const crossPartnership = await createPartnership(t, 'Crosslist SCP')
+    const coordinator = await signIn(t, await createPerson(t, crossPartnership, ['administrator']))
+    const six = await upload(coordinator, await writeListCsv('List_6.csv', list6Rows()), CLEAN_NOTIFIED)
+    expect(six.page.text).toContain('Accept this file')
+    await coordinator.post(`/annex-a/imports/${six.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason: '' }).expect(303)
+
+    // C1001 is on the accepted List 6; C9009 is not.
+    const [headers, c1001] = list7Rows() as [string[], string[]]
+    const seven = await upload(coordinator, await writeListCsv('List_7.csv', [headers, c1001, ['C9009', ...c1001.slice(1)]]), CLEAN_NOTIFIED)
+    expect(seven.page.text).toContain('Child protection child missing from children in need')
+    const problems = await coordinator.get(`/annex-a/imports/${seven.importId}/problems?rule=cp.missing-from-cin`).expect(200)
+    expect(problems.text).toContain('C9009')
+    expect(problems.text).toContain('not in the accepted List 6')
+    expect(problems.text).not.toContain('Child C1001 ')
+    const imp = await t.handle.db.selectFrom('annex_a_imports').select(['errors', 'queries']).where('id', '=', seven.importId).executeTakeFirstOrThrow()
+    expect(imp).toEqual({ errors: 0, queries: 1 })
+  })
+})
