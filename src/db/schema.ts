@@ -194,6 +194,8 @@ export interface EvidenceRequirementsTable {
   not_available_confirmed_at: Timestamp | null
   provided_on: string | null
   provided_by: string | null
+  /** The inspection the document was provided for; "provided" shows only while it is the current one. */
+  provided_inspection_id: ColumnType<string | null, string | null | undefined, string | null>
   created_by: string | null
   created_at: CreatedAt
   updated_at: Timestamp
@@ -213,6 +215,11 @@ export interface EvidenceVersionsTable {
   sha256: string
   uploaded_by: string | null
   uploaded_at: Timestamp
+  /** Who approved and signed off this version (approval is for one version). */
+  approved_by: ColumnType<string | null, string | null | undefined, string | null>
+  approved_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  signed_off_by: ColumnType<string | null, string | null | undefined, string | null>
+  signed_off_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface EvidenceCommentsTable {

@@ -54,6 +54,13 @@ export type Requirement = repo.RequirementRow & {
   ready: boolean
   /** Titles of the frameworks that ask for this document; empty for a local requirement. */
   themes: string[]
+  /**
+   * "Provided to inspectors" for the inspection under way now: the date and who recorded it, or
+   * null when it has not been provided for this inspection (an earlier inspection's record stays
+   * in provided_on but no longer counts).
+   */
+  providedOn: string | null
+  providedByName: string | null
 }
 
 export interface RequirementListFilter extends repo.RequirementFilter {
@@ -100,7 +107,8 @@ export function evidenceService(deps: EvidenceDeps) {
     return themes
   }
 
-  function present(row: repo.RequirementRow, themes: Map<string, string[]>, today: string): Requirement {
+  function present(row: repo.RequirementRow, themes: Map<string, string[]>, today: string, currentInspectionId: string | null): Requirement {
+    const providedNow = row.provided_on !== null && currentInspectionId !== null && row.provided_inspection_id === currentInspectionId
     const uploadedOn = row.uploaded_at ? isoDate(row.uploaded_at) : null
     const reviewBy = uploadedOn ? reviewByDate(uploadedOn, row.review_interval_months) : null
     const confirmed = row.not_available_confirmed_at !== null
@@ -111,13 +119,20 @@ export function evidenceService(deps: EvidenceDeps) {
       waiting: isAwaitingApproval(row.status, confirmed),
       ready: isReady(row.status, confirmed),
       themes: row.document_id ? (themes.get(row.document_id) ?? []) : [],
+      providedOn: providedNow ? row.provided_on : null,
+      providedByName: providedNow ? row.provided_by_name : null,
     }
+  }
+
+  async function currentInspectionId(scope: Scope): Promise<string | null> {
+    return (await repo.currentInspection(db, scope.partnershipId))?.id ?? null
   }
 
   async function list(scope: Scope, filter: RequirementListFilter = {}): Promise<Requirement[]> {
     const themes = await sync(scope)
     const today = isoToday(clock)
-    const rows = (await repo.listRequirements(db, scope.partnershipId, filter)).map((r) => present(r, themes, today))
+    const inspectionId = await currentInspectionId(scope)
+    const rows = (await repo.listRequirements(db, scope.partnershipId, filter)).map((r) => present(r, themes, today, inspectionId))
     return rows.filter((r) => (!filter.stale || r.stale) && (!filter.waiting || r.waiting) && (!filter.ready || r.ready))
   }
 
@@ -184,7 +199,7 @@ export function evidenceService(deps: EvidenceDeps) {
     list,
 
     /** Figures for the whole partnership and per agency; every agency appears, even with nothing yet. */
-    async readiness(scope: Scope, filter: { agencyId?: string | undefined } = {}): Promise<{ overall: ReadinessFigures; agencies: { id: string; name: string; figures: ReadinessFigures }[] }> {
+    async readiness(scope: Scope, filter: { agencyId?: string | undefined; status?: EvidenceStatus | undefined } = {}): Promise<{ overall: ReadinessFigures; agencies: { id: string; name: string; figures: ReadinessFigures }[] }> {
       const items = await list(scope, filter)
       const agencies = (await dir.listAgencies(db, scope.partnershipId)).filter((a) => !filter.agencyId || a.id === filter.agencyId)
       return {
@@ -198,8 +213,18 @@ export function evidenceService(deps: EvidenceDeps) {
       const themes = await sync(scope)
       const row = await requireRequirement(scope, id)
       const facts = await factsOf(db, scope, row)
-      const [versions, comments] = await Promise.all([repo.listVersions(db, scope.partnershipId, id), repo.listComments(db, scope.partnershipId, id)])
-      return { requirement: present(row, themes, isoToday(clock)), versions, comments, facts, can: allowedActions(actorFor(scope), facts) }
+      const [versions, comments, inspectionId] = await Promise.all([repo.listVersions(db, scope.partnershipId, id), repo.listComments(db, scope.partnershipId, id), currentInspectionId(scope)])
+      return { requirement: present(row, themes, isoToday(clock), inspectionId), versions, comments, facts, can: allowedActions(actorFor(scope), facts) }
+    },
+
+    /**
+     * What goes in the evidence pack: every requirement (so gaps and reasons show in the index)
+     * and, for each, the newest approved version, even while a newer one waits for approval.
+     */
+    async packContents(scope: Scope, filter: { agencyId?: string | undefined } = {}): Promise<{ rows: Requirement[]; approved: Map<string, repo.VersionRow> }> {
+      const rows = await list(scope, filter)
+      const approved = await repo.latestApprovedVersions(db, scope.partnershipId, filter.agencyId ? rows.map((r) => r.id) : undefined)
+      return { rows, approved }
     },
 
     /** Refuses (404 or 403) before an upload is read, so nothing is stored for someone who may not. */
@@ -239,6 +264,10 @@ export function evidenceService(deps: EvidenceDeps) {
             approved_at: null,
             signed_off_by: null,
             signed_off_at: null,
+            // "Provided to inspectors" was for the version before; this one has not been provided.
+            provided_on: null,
+            provided_by: null,
+            provided_inspection_id: null,
             not_available_rationale: null,
             not_available_by: null,
             not_available_at: null,
@@ -247,7 +276,7 @@ export function evidenceService(deps: EvidenceDeps) {
           }, now)
           return {
             summary: `Uploaded version ${inserted.version} of ${row.title} (${row.agency_name})`,
-            details: { version: inserted.version, filename: file.filename, size: file.size, sha256: file.sha256, previousStatus: row.status },
+            details: { version: inserted.version, filename: file.filename, size: file.size, sha256: file.sha256, previousStatus: row.status, previouslyProvidedOn: row.provided_on },
           }
         })
         return { version }
@@ -263,14 +292,17 @@ export function evidenceService(deps: EvidenceDeps) {
       await requireCode(scope, code, ip)
       await transition(scope, id, 'approve', async (trx, current, now) => {
         const ok = await repo.updateRequirement(trx, scope.partnershipId, id, 'uploaded', { status: 'approved', approved_by: scope.personId, approved_at: now }, now)
-        if (!ok) throw refused('There is no new version waiting for approval', true)
+        if (!ok || !current.current_version_id) throw refused('There is no new version waiting for approval', true)
+        await repo.markVersion(trx, scope.partnershipId, current.current_version_id, { approved_by: scope.personId, approved_at: now })
         return { summary: `Approved version ${current.version_number} of ${current.title} (${current.agency_name})`, details: { version: current.version_number, sha256: current.sha256 } }
       })
     },
 
     async signOff(scope: Scope, id: string): Promise<void> {
       await transition(scope, id, 'sign-off', async (trx, row, now) => {
-        await repo.updateRequirement(trx, scope.partnershipId, id, 'approved', { status: 'signed-off', signed_off_by: scope.personId, signed_off_at: now }, now)
+        const ok = await repo.updateRequirement(trx, scope.partnershipId, id, 'approved', { status: 'signed-off', signed_off_by: scope.personId, signed_off_at: now }, now)
+        if (!ok || !row.current_version_id) throw refused('Only an approved document can be signed off', true)
+        await repo.markVersion(trx, scope.partnershipId, row.current_version_id, { signed_off_by: scope.personId, signed_off_at: now })
         return { summary: `Signed off ${row.title} (${row.agency_name})`, details: { version: row.version_number } }
       })
     },
@@ -300,10 +332,20 @@ export function evidenceService(deps: EvidenceDeps) {
     },
 
     async recordProvided(scope: Scope, id: string, providedOn: string): Promise<void> {
-      if (providedOn > isoToday(clock)) throw new ValidationError({ providedOn: 'The date provided must be today or in the past' })
+      const today = isoToday(clock)
+      if (providedOn > today) throw new ValidationError({ providedOn: `The date provided must be today or in the past: ${longDate(today)} or earlier` })
       await transition(scope, id, 'record-provided', async (trx, row, now) => {
-        await repo.updateRequirement(trx, scope.partnershipId, id, row.status, { provided_on: providedOn, provided_by: scope.personId }, now)
-        return { summary: `Recorded ${row.title} (${row.agency_name}) as provided to inspectors on ${providedOn}`, details: { providedOn, version: row.version_number } }
+        // The rule has just checked an inspection is open; the record belongs to that inspection.
+        const inspection = await repo.currentInspection(trx, scope.partnershipId)
+        if (!inspection) throw refused('You can record this once an inspection has started', true)
+        if (providedOn < inspection.notified_on) {
+          throw new ValidationError({ providedOn: `The date provided must be on or after ${longDate(inspection.notified_on)}, the day this inspection was notified` })
+        }
+        await repo.updateRequirement(trx, scope.partnershipId, id, row.status, { provided_on: providedOn, provided_by: scope.personId, provided_inspection_id: inspection.id }, now)
+        return {
+          summary: `Recorded ${row.title} (${row.agency_name}) as provided to inspectors on ${providedOn}`,
+          details: { providedOn, version: row.version_number, inspectionId: inspection.id },
+        }
       })
     },
 
@@ -340,9 +382,17 @@ function toItem(r: Requirement) {
   return { agencyId: r.agency_id, status: r.status, stale: r.stale, waiting: r.waiting, ready: r.ready }
 }
 
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
+
+/** 'YYYY-MM-DD' → '2 March 2026', for messages. */
+function longDate(iso: string): string {
+  return LONG_DATE.format(new Date(`${iso}T12:00:00Z`))
+}
+
 function isoDate(d: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
 }
 
 export type EvidenceService = ReturnType<typeof evidenceService>
 export type { EvidenceStatus }
+export type { VersionRow } from '../db/repositories/evidenceRepository'

@@ -4,6 +4,7 @@ import * as m002 from './002_inspections'
 import * as m003 from './003_annex_a'
 import * as m004 from './004_evidence'
 import * as m005 from './005_milestone_completions'
+import * as m006 from './006_evidence_approvals'
 
 /** Every migration, in order. Static imports so the app needs no file-system discovery at run time. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003_annex_a': m003,
   '004_evidence': m004,
   '005_milestone_completions': m005,
+  '006_evidence_approvals': m006,
 }
 
 export const migrationProvider: MigrationProvider = {

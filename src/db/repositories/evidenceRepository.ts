@@ -201,6 +201,7 @@ export type RequirementChange = Partial<
     | 'not_available_confirmed_at'
     | 'provided_on'
     | 'provided_by'
+    | 'provided_inspection_id'
   >
 >
 
@@ -228,14 +229,65 @@ export interface VersionRow {
   uploaded_by: string | null
   uploaded_by_name: string | null
   uploaded_at: Date
+  /** Who approved and signed off this version; null if it never was. */
+  approved_by: string | null
+  approved_by_name: string | null
+  approved_at: Date | null
+  signed_off_by: string | null
+  signed_off_by_name: string | null
+  signed_off_at: Date | null
 }
 
 function versionQuery(db: Db, partnershipId: string) {
   return db
     .selectFrom('evidence_versions as v')
     .leftJoin('people as p', 'p.id', 'v.uploaded_by')
-    .select(['v.id', 'v.requirement_id', 'v.version', 'v.file_key', 'v.filename', 'v.mime', 'v.size', 'v.sha256', 'v.uploaded_by', 'v.uploaded_at', 'p.name as uploaded_by_name'])
+    .leftJoin('people as ap', 'ap.id', 'v.approved_by')
+    .leftJoin('people as so', 'so.id', 'v.signed_off_by')
+    .select([
+      'v.id',
+      'v.requirement_id',
+      'v.version',
+      'v.file_key',
+      'v.filename',
+      'v.mime',
+      'v.size',
+      'v.sha256',
+      'v.uploaded_by',
+      'v.uploaded_at',
+      'p.name as uploaded_by_name',
+      'v.approved_by',
+      'v.approved_at',
+      'ap.name as approved_by_name',
+      'v.signed_off_by',
+      'v.signed_off_at',
+      'so.name as signed_off_by_name',
+    ])
     .where('v.partnership_id', '=', partnershipId)
+}
+
+/** Records approval or sign-off on one version (approval is for one version, not the requirement). */
+export async function markVersion(
+  db: Db,
+  partnershipId: string,
+  versionId: string,
+  change: { approved_by: string; approved_at: Date } | { signed_off_by: string; signed_off_at: Date },
+): Promise<boolean> {
+  const result = await db.updateTable('evidence_versions').set(change).where('partnership_id', '=', partnershipId).where('id', '=', versionId).executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * The newest approved version of each requirement (of `requirementIds`, or all of the
+ * partnership's), even when a newer version is waiting for approval: that is what the evidence
+ * pack carries.
+ */
+export async function latestApprovedVersions(db: Db, partnershipId: string, requirementIds?: string[]): Promise<Map<string, VersionRow>> {
+  if (requirementIds && requirementIds.length === 0) return new Map()
+  let q = versionQuery(db, partnershipId).where('v.approved_at', 'is not', null)
+  if (requirementIds) q = q.where('v.requirement_id', 'in', requirementIds)
+  const rows = await q.distinctOn('v.requirement_id').orderBy('v.requirement_id').orderBy('v.version', 'desc').execute()
+  return new Map(rows.map((r) => [r.requirement_id, { ...r, size: Number(r.size) }]))
 }
 
 export async function listVersions(db: Db, partnershipId: string, requirementId: string): Promise<VersionRow[]> {
@@ -325,6 +377,22 @@ export async function resolveComment(db: Db, partnershipId: string, commentId: s
     .where('resolved_at', 'is', null)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * The inspection the partnership is working on now: the newest open real inspection, else the
+ * newest open practice one (as the home page chooses). Undefined when none is open.
+ */
+export async function currentInspection(db: Db, partnershipId: string): Promise<{ id: string; notified_on: string } | undefined> {
+  return db
+    .selectFrom('inspections')
+    .select(['id', 'notified_on'])
+    .where('partnership_id', '=', partnershipId)
+    .where('status', '=', 'open')
+    .orderBy('practice', 'asc')
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
 }
 
 /** Whether the partnership has an inspection under way. */

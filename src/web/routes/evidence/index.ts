@@ -1,8 +1,9 @@
 import type { Request, Response } from 'express'
 import { ACCEPTED_EXTENSIONS, ACCEPTED_TYPES_SENTENCE } from '../../../domain/fileTypes'
-import { EVIDENCE_STATUS_LABELS, EVIDENCE_STATUSES, type EvidenceStatus } from '../../../domain/evidenceStatus'
+import { currentApprover, EVIDENCE_STATUS_LABELS, EVIDENCE_STATUSES, type EvidenceStatus, type RequirementFacts } from '../../../domain/evidenceStatus'
 import type { Services } from '../../../services'
 import { AppError, ValidationError } from '../../../services/errors'
+import type { VersionRow } from '../../../services/evidenceService'
 import { readDateInput } from '../../dateInput'
 import { bodyOf, errorList, parseForm } from '../../forms'
 import { sendDownload } from '../../exports'
@@ -15,11 +16,32 @@ import { codeSchema, commentSchema, listFilterSchema, localRequirementSchema, pr
 
 const DETAIL = 'pages/evidence/requirement.njk'
 
+/** Who approves what is waiting: the senior approver, or their deputy and why the deputy acts. */
+function approverName(facts: RequirementFacts): string | null {
+  if (!facts.approver) return null
+  const who = currentApprover(facts)
+  if (!who) return `${facts.approver.name} (unavailable, and no deputy named)`
+  if (who.because === 'unavailable') return `${who.name} (deputising for ${facts.approver.name}, who is unavailable)`
+  if (who.because === 'own-work') {
+    return `${who.name} (deputising for ${facts.approver.name}, who ${facts.status === 'not-available' ? 'gave the reason' : 'uploaded this version'})`
+  }
+  return facts.approver.name
+}
+
+/** A version's approval and sign-off, for the version history. */
+function versionApproval(v: VersionRow): string {
+  if (!v.approved_at) return 'Not approved'
+  const approved = `Approved by ${v.approved_by_name ?? 'unknown'} on ${formatDateTime(v.approved_at)}`
+  return v.signed_off_at ? `${approved}. Signed off by ${v.signed_off_by_name ?? 'unknown'} on ${formatDateTime(v.signed_off_at)}` : approved
+}
+
 export function evidenceRoutes(routes: Routes, services: Services): void {
   const { evidence } = services
 
   async function renderDetail(req: Request, res: Response, id: string, extra: { status?: number; errors?: Record<string, string>; values?: Record<string, unknown> } = {}) {
     const { requirement: r, versions, comments, facts, can } = await evidence.get(req.scope!, id)
+    // Versions come newest first: the first approved one is what the evidence pack carries.
+    const latestApproved = versions.find((v) => v.approved_at !== null)
     const errors = extra.errors ?? {}
     res.status(extra.status ?? 200).render(DETAIL, {
       r,
@@ -30,10 +52,17 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
       signedOffAt: formatDateTime(r.signed_off_at),
       notAvailableAt: formatDateTime(r.not_available_at),
       confirmedAt: formatDateTime(r.not_available_confirmed_at),
-      providedOn: formatIso(r.provided_on),
+      providedOn: formatIso(r.providedOn),
       reviewBy: formatIso(r.reviewBy),
-      approverName: facts.approver ? (facts.approver.unavailable && facts.approver.deputyName ? `${facts.approver.deputyName} (deputising for ${facts.approver.name})` : facts.approver.name) : null,
-      versions: versions.map((v) => ({ ...v, sizeText: describeSize(v.size), at: formatDateTime(v.uploaded_at), current: v.id === r.current_version_id })),
+      approverName: approverName(facts),
+      versions: versions.map((v) => ({
+        ...v,
+        sizeText: describeSize(v.size),
+        at: formatDateTime(v.uploaded_at),
+        current: v.id === r.current_version_id,
+        approval: versionApproval(v),
+        inPack: v.id === latestApproved?.id,
+      })),
       comments: comments.map((c) => ({ ...c, at: formatDateTime(c.created_at), resolvedAt: formatDateTime(c.resolved_at) })),
       can: Object.fromEntries([...can].map((a) => [a, true])),
       accept: ACCEPTED_EXTENSIONS,
@@ -65,21 +94,31 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
     const filter = listFilterSchema.parse(req.query)
     const agencies = await services.directory.listAgencies(req.scope!)
     const agencyId = agencies.some((a) => a.id === filter.agency) ? filter.agency : undefined
-    const readiness = await evidence.readiness(req.scope!, { agencyId })
-    const link = (q: Record<string, string | undefined>) => `/evidence/requirements?${new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`
+    const status = filter.status
+    const readiness = await evidence.readiness(req.scope!, { agencyId, status })
+    // Every figure links to exactly the list it counts: the same agency and status filters.
+    const query = (q: Record<string, string | undefined>) => new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]))).toString()
+    const link = (q: Record<string, string | undefined>) => `/evidence/requirements?${query(q)}`
+    // With a status chosen, only that status's row is shown: the others are zero by definition.
+    const shownStatuses = status ? [status] : EVIDENCE_STATUSES
     const figureRows = (agency: string | undefined, f: typeof readiness.overall) => ({
-      total: { count: f.total, href: link({ agency }) },
-      statuses: EVIDENCE_STATUSES.map((s) => ({ status: s, label: EVIDENCE_STATUS_LABELS[s], ...f.byStatus[s], href: link({ agency, status: s }) })),
-      stale: { count: f.stale, href: link({ agency, stale: 'yes' }) },
-      waiting: { count: f.waiting, href: link({ agency, waiting: 'yes' }) },
-      ready: { ...f.ready, href: link({ agency, ready: 'yes' }) },
+      total: { count: f.total, percent: f.total ? 100 : 0, href: link({ agency, status }) },
+      statuses: shownStatuses.map((s) => ({ status: s, label: EVIDENCE_STATUS_LABELS[s], ...f.byStatus[s], href: link({ agency, status: s }) })),
+      stale: { count: f.stale, href: link({ agency, status, stale: 'yes' }) },
+      waiting: { count: f.waiting, href: link({ agency, status, waiting: 'yes' }) },
+      ready: { ...f.ready, href: link({ agency, status, ready: 'yes' }) },
     })
+    const statusLabel = status ? EVIDENCE_STATUS_LABELS[status] : undefined
     res.render('pages/evidence/dashboard.njk', {
       overall: figureRows(agencyId, readiness.overall),
-      agencies: readiness.agencies.map((a) => ({ id: a.id, name: a.name, ...figureRows(a.id, a.figures) })),
+      agencies: readiness.agencies.map((a) => ({ id: a.id, name: a.name, href: `/evidence?${query({ agency: a.id, status })}`, ...figureRows(a.id, a.figures) })),
       agencyOptions: [{ value: '', text: 'All agencies' }, ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === agencyId }))],
+      statusOptions: [{ value: '', text: 'Any status' }, ...EVIDENCE_STATUSES.map((s: EvidenceStatus) => ({ value: s, text: EVIDENCE_STATUS_LABELS[s], selected: s === status }))],
       agencyName: agencies.find((a) => a.id === agencyId)?.name,
       agencyId,
+      statusLabel,
+      // "requirements" or "uploaded requirements", for screen-reader link text.
+      noun: statusLabel ? `${statusLabel.toLowerCase()} requirements` : 'requirements',
     })
   })
 
@@ -142,7 +181,7 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
 
   routes.get('/evidence/pack.zip', async (req, res) => {
     const filter = listFilterSchema.parse(req.query)
-    await sendEvidencePack(res, evidence, await evidence.list(req.scope!, { agencyId: filter.agency }))
+    await sendEvidencePack(res, evidence, await evidence.packContents(req.scope!, { agencyId: filter.agency }))
   })
 
   routes.get('/evidence/requirements/:requirementId', async (req, res) => {
