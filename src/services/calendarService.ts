@@ -3,7 +3,7 @@ import { appendAuditEvent } from '../db/repositories/auditRepository'
 import * as repo from '../db/repositories/calendarRepository'
 import type { Database } from '../db/schema'
 import type { Clock } from '../domain/clock'
-import { isIsoDate, parseGovUkBankHolidays, WorkingDayCalendar, type Holiday } from '../domain/calendar'
+import { isIsoDate, parseGovUkBankHolidays, WorkingDayCalendar, type ClosureDay, type Holiday } from '../domain/calendar'
 import { ValidationError } from './errors'
 import { actorOf, type Scope } from './scope'
 import { change } from './transaction'
@@ -22,9 +22,10 @@ export type ImportResult = { ok: true; count: number; years: number[] } | { ok: 
  * it is told) and records it in each one's audit trail.
  */
 export function calendarService(db: Kysely<Database>, clock: Clock) {
-  async function calendarFor(partnershipId: string, handle: Kysely<Database> = db): Promise<WorkingDayCalendar> {
+  /** The partnership's calendar; `extraClosures` adds closure days not stored yet (to see what adding one would move). */
+  async function calendarFor(partnershipId: string, handle: Kysely<Database> = db, extraClosures: readonly ClosureDay[] = []): Promise<WorkingDayCalendar> {
     const [importedHolidays, closures] = await Promise.all([repo.importedHolidays(handle, partnershipId), repo.closureDays(handle, partnershipId)])
-    return new WorkingDayCalendar({ importedHolidays, closures })
+    return new WorkingDayCalendar({ importedHolidays, closures: [...closures, ...extraClosures] })
   }
 
   function summarise(holidays: readonly Holiday[]): number[] {

@@ -82,6 +82,49 @@ const taskTemplate = (t: repo.TaskRow): MilestoneTemplate => ({
   ...(t.time ? { time: t.time } : {}),
 })
 
+/** A local plan task that could not be copied into a new inspection, and why. */
+export interface SkippedPlanTask {
+  taskId: string
+  title: string
+  anchor: string
+  reason: 'no-anchor' | 'same-id' | 'loop'
+}
+
+/**
+ * Which local plan tasks fit a framework, in dependency order: a task counted from another plan
+ * task comes after it, so tasks anchored on other plan tasks are kept. Skipped are those whose
+ * anchor is neither a milestone of the framework nor a task that could be placed, those whose id
+ * is a milestone of the framework, and tasks anchored in a loop.
+ */
+export function placeablePlanTasks(framework: Pick<Framework, 'timeline'>, plan: readonly repo.TaskRow[]): { copied: repo.TaskRow[]; skipped: SkippedPlanTask[] } {
+  const templateIds = new Set(framework.timeline.milestones.map((m) => m.id))
+  const placed = new Set(templateIds)
+  const skipped: SkippedPlanTask[] = []
+  let waiting = plan.filter((t) => {
+    if (!templateIds.has(t.task_id)) return true
+    skipped.push({ taskId: t.task_id, title: t.title, anchor: t.anchor_milestone, reason: 'same-id' })
+    return false
+  })
+  const planIds = new Set(waiting.map((t) => t.task_id))
+  const copied: repo.TaskRow[] = []
+  for (let progress = true; progress && waiting.length; ) {
+    progress = false
+    const next: repo.TaskRow[] = []
+    for (const t of waiting) {
+      if (placed.has(t.anchor_milestone) && !placed.has(t.task_id)) {
+        copied.push(t)
+        placed.add(t.task_id)
+        progress = true
+      } else {
+        next.push(t)
+      }
+    }
+    waiting = next
+  }
+  for (const t of waiting) skipped.push({ taskId: t.task_id, title: t.title, anchor: t.anchor_milestone, reason: planIds.has(t.anchor_milestone) ? 'loop' : 'no-anchor' })
+  return { copied, skipped }
+}
+
 /**
  * Inspections and their timelines. An inspection keeps a snapshot of the framework it began with,
  * so a later upload never moves its dates; its milestones are computed on every read from that
@@ -94,10 +137,10 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
     return inspection
   }
 
-  async function build(scope: Scope, inspection: repo.InspectionRow, handle: Kysely<Database> = db): Promise<InspectionTimeline> {
+  async function build(scope: Scope, inspection: repo.InspectionRow, handle: Kysely<Database> = db, withCalendar?: WorkingDayCalendar): Promise<InspectionTimeline> {
     const framework = frameworkSchema.parse(inspection.framework)
     const [calendar, overrideRows, tasks, completionRows] = await Promise.all([
-      calendars.calendarFor(scope.partnershipId, handle),
+      withCalendar ?? calendars.calendarFor(scope.partnershipId, handle),
       repo.overridesOf(handle, scope.partnershipId, inspection.id),
       repo.localTasksOf(handle, scope.partnershipId, inspection.id),
       repo.completionsOf(handle, scope.partnershipId, inspection.id),
@@ -109,8 +152,11 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
     let computed: ComputedMilestone[]
     let plain: ComputedMilestone[]
     try {
-      computed = computeTimeline(framework.timeline, notification, calendar, overrides, localTasks)
-      plain = overrideRows.length ? computeTimeline(framework.timeline, notification, calendar, {}, localTasks) : computed
+      // The notification day stays day 1 even if it has since become a closure day or a loaded bank
+      // holiday: only starting an inspection refuses a non-working notification date.
+      const existing = { requireWorkingNotification: false }
+      computed = computeTimeline(framework.timeline, notification, calendar, overrides, localTasks, existing)
+      plain = overrideRows.length ? computeTimeline(framework.timeline, notification, calendar, {}, localTasks, existing) : computed
     } catch (error) {
       if (error instanceof TimelineError) throw new AppError(409, `The timeline cannot be worked out: ${error.message} Check the partnership’s closure days and bank holidays.`)
       throw error
@@ -153,6 +199,29 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
     },
 
     /**
+     * What adding a closure day on `date` would move: for each open inspection, the milestones
+     * whose date would change. Nothing is stored.
+     */
+    async closureDayEffects(scope: Scope, date: string, title: string): Promise<{ inspection: repo.InspectionRow; frameworkTitle: string; moved: string[] }[]> {
+      const open = (await repo.listInspections(db, scope.partnershipId)).filter((i) => i.status === 'open')
+      if (!open.length) return []
+      const withClosure = await calendars.calendarFor(scope.partnershipId, db, [{ date, title }])
+      const effects = []
+      for (const inspection of open) {
+        try {
+          const before = await build(scope, inspection)
+          const after = await build(scope, inspection, db, withClosure)
+          const was = new Map(before.milestones.map((m) => [m.id, m.date]))
+          const moved = after.milestones.filter((m) => was.get(m.id) !== m.date).map((m) => m.title)
+          if (moved.length) effects.push({ inspection, frameworkTitle: before.framework.title, moved })
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error
+        }
+      }
+      return effects
+    },
+
+    /**
      * Starts an inspection from the partnership's current version of the framework, copying the
      * partnership's local plan into it. A notification date that is not a working day is refused.
      */
@@ -163,9 +232,7 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
       const framework = effective.framework
       const calendar = await calendars.calendarFor(scope.partnershipId)
       const plan = await repo.localPlan(db, scope.partnershipId)
-      const templateIds = new Set(framework.timeline.milestones.map((m) => m.id))
-      // A plan task anchored to a milestone this framework does not have cannot be placed.
-      const copied = plan.filter((t) => templateIds.has(t.anchor_milestone) && !templateIds.has(t.task_id))
+      const { copied, skipped } = placeablePlanTasks(framework, plan)
       try {
         computeTimeline(framework.timeline, { notified: input.notifiedOn, ...(input.notifiedTime ? { notifiedTime: input.notifiedTime } : {}) }, calendar, {}, copied.map(taskTemplate))
       } catch (error) {
@@ -185,13 +252,13 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
           await repo.insertLocalTask(trx, scope.partnershipId, inspection.id, { taskId: t.task_id, title: t.title, description: t.description, ownerRole: t.owner_role, anchorMilestone: t.anchor_milestone, offsetWorkingDays: t.offset_working_days, time: t.time, createdBy: scope.personId }, now)
         }
         return {
-          result: { inspection, skippedPlanTasks: plan.length - copied.length },
+          result: { inspection, skippedPlanTasks: skipped },
           audit: {
             action: 'inspection.created',
             entityType: 'inspection',
             entityId: inspection.id,
             summary: `Started ${input.practice ? 'a practice' : 'an'} inspection: ${framework.title}, notified ${input.notifiedOn}`,
-            details: { frameworkId: framework.id, frameworkVersion: framework.version, frameworkVersionId: effective.versionId, notifiedOn: input.notifiedOn, notifiedTime: input.notifiedTime, practice: input.practice, localPlanTasksCopied: copied.length },
+            details: { frameworkId: framework.id, frameworkVersion: framework.version, frameworkVersionId: effective.versionId, notifiedOn: input.notifiedOn, notifiedTime: input.notifiedTime, practice: input.practice, localPlanTasksCopied: copied.length, localPlanTasksSkipped: skipped.map((t) => t.taskId) },
           },
         }
       })

@@ -110,4 +110,37 @@ describe('bank holidays and closure days', () => {
     expect(await childrenSelected(admin, inspectionPath)).toBe('20260306')
     await admin.post('/holidays/closures/2026-03-06/remove').type('form').send({ _csrf: admin.csrf }).expect(404)
   })
+
+  it('keeps an open inspection whose notification day becomes a closure day: day 1 stays, the home page still shows it', async () => {
+    const before = await childrenSelected(admin, inspectionPath)
+    const added = await admin.post('/holidays/closures').type('form').send({ _csrf: admin.csrf, 'date-day': '2', 'date-month': '3', 'date-year': '2026', title: 'Snow day' }).expect(303)
+    expect(added.headers.location).toBe('/holidays')
+    // Closing the notification day itself moves nothing: day 2 is still the next working day.
+    expect((await admin.get('/holidays').expect(200)).text).not.toContain('Warning: this moves milestones')
+    const page = await admin.get(inspectionPath).expect(200)
+    expect(page.text).toContain('Day 1 of 15')
+    expect(await childrenSelected(admin, inspectionPath)).toBe(before)
+    const home = await admin.get('/').expect(200)
+    expect(home.text).toContain('Day 1 of 15')
+    // Starting a new inspection on that date is still refused.
+    const refused = await admin
+      .post('/inspections/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, frameworkId: 'front-door', 'notifiedOn-day': '2', 'notifiedOn-month': '3', 'notifiedOn-year': '2026', notifiedTime: '', practice: 'yes' })
+      .expect(400)
+    expect(refused.text).toContain('is not a working day (Snow day)')
+    await admin.post('/holidays/closures/2026-03-02/remove').type('form').send({ _csrf: admin.csrf }).expect(303)
+  })
+
+  it('warns, naming the inspection and its milestones, when a closure day moves an open inspection\'s deadlines (and adds it all the same)', async () => {
+    await admin.post('/holidays/closures').type('form').send({ _csrf: admin.csrf, 'date-day': '3', 'date-month': '3', 'date-year': '2026', title: 'Training day' }).expect(303)
+    const page = await admin.get('/holidays').expect(200)
+    expect(page.text).toContain('Warning: this moves milestones of the practice inspection notified Monday 2 March 2026 (Joint targeted area inspection')
+    expect(page.text).toContain('Inspectors select children')
+    expect(page.text).toContain('Training day')
+    await admin.post('/holidays/closures/2026-03-03/remove').type('form').send({ _csrf: admin.csrf }).expect(303)
+    // A closure after every deadline moves nothing and warns of nothing.
+    await admin.post('/holidays/closures').type('form').send({ _csrf: admin.csrf, 'date-day': '1', 'date-month': '3', 'date-year': '2027', title: 'Far away' }).expect(303)
+    expect((await admin.get('/holidays').expect(200)).text).not.toContain('Warning: this moves milestones')
+  })
 })

@@ -51,8 +51,11 @@ export function holidayRoutes(routes: Routes, services: Services): void {
       if ('error' in date) problems.date = date.error
       else if (!date.value) problems.date = 'Enter the closure date'
       if (!form || !('value' in date) || !date.value || Object.keys(problems).length) throw new ValidationError(problems)
+      // Warn (the closure is still added) when it moves an open inspection's deadlines.
+      const effects = await services.inspections.closureDayEffects(req.scope!, date.value, form.title)
       await calendar.addClosureDay(req.scope!, date.value, form.title)
-      req.session.flash = `${formatIsoDate(date.value)} is now a closure day. Deadlines counted in working days skip it.`
+      const moved = effects.map((e) => ` Warning: this moves milestones of the ${e.inspection.practice ? 'practice ' : ''}inspection notified ${formatIsoDate(e.inspection.notified_on)} (${e.frameworkTitle}): ${e.moved.slice(0, 8).join(', ')}${e.moved.length > 8 ? ` and ${e.moved.length - 8} more` : ''}.`)
+      req.session.flash = `${formatIsoDate(date.value)} is now a closure day. Deadlines counted in working days skip it.${moved.join('')}`
       res.redirect(303, '/holidays')
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e

@@ -3,10 +3,10 @@ import { z } from 'zod'
 import { formatIsoDate } from '../../../domain/calendar'
 import { ROLES, ROLE_LABELS } from '../../../domain/directory'
 import { buildIcsCalendar } from '../../../domain/ics'
-import { milestonesToIcsEvents, type ComputedMilestone } from '../../../domain/timeline'
+import { describeAnchor, milestonesToIcsEvents, type ComputedMilestone } from '../../../domain/timeline'
 import type { Services } from '../../../services'
 import { AppError, ValidationError } from '../../../services/errors'
-import { londonNow, type InspectionTimeline } from '../../../services/inspectionService'
+import { londonNow, type InspectionTimeline, type SkippedPlanTask } from '../../../services/inspectionService'
 import { hasRole, type Scope } from '../../../services/scope'
 import { dateInputFields, dateInputValues, readDateInput } from '../../dateInput'
 import { safeXlsxValue, sendXlsx, setDownloadHeaders } from '../../exports'
@@ -56,6 +56,22 @@ const doneSchema = z.strictObject({
   returnTo: z.enum(['my-tasks', 'timeline', 'milestone']).optional(),
 })
 
+/** Why local plan tasks were not copied into a new inspection, naming each one. */
+export function describeSkipped(skipped: readonly SkippedPlanTask[]): string {
+  const why = (t: SkippedPlanTask) =>
+    t.reason === 'same-id'
+      ? `“${t.title}” (this framework already has a milestone called “${t.taskId}”)`
+      : t.reason === 'loop'
+        ? `“${t.title}” (it is counted from another local plan task that is counted from it)`
+        : `“${t.title}” (it is counted from “${t.anchor}”, which is neither a milestone of this framework nor a task in your local plan)`
+  return `${skipped.length === 1 ? 'This task' : `These ${skipped.length} tasks`} in your local plan could not be added: ${skipped.map(why).join('; ')}.`
+}
+
+/** The warning for a milestone moved to a weekend, bank holiday or closure day (accepted all the same). */
+export function notWorkingWarning(date: string): string {
+  return `${formatIsoDate(date)} is not a working day; milestones counted from it start from the next working day.`
+}
+
 const roleItems = ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] }))
 const canManage = (scope: Scope) => hasRole(scope, 'administrator', 'inspection-coordinator')
 
@@ -102,7 +118,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       else if (!date.value) problems.notifiedOn = 'Enter the date the inspection was notified'
       if (!form || Object.keys(problems).length || !('value' in date) || !date.value) throw new ValidationError(problems)
       const { inspection, skippedPlanTasks } = await inspections.create(req.scope!, { frameworkId: form.frameworkId, notifiedOn: date.value, notifiedTime: form.notifiedTime, practice: form.practice === 'yes' })
-      req.session.flash = `The ${inspection.practice ? 'practice ' : ''}inspection timeline has been worked out from ${formatIsoDate(inspection.notified_on)}.${skippedPlanTasks ? ` ${skippedPlanTasks} task${skippedPlanTasks === 1 ? '' : 's'} in your local plan could not be added because this framework does not have the milestone they are counted from.` : ''}`
+      req.session.flash = `The ${inspection.practice ? 'practice ' : ''}inspection timeline has been worked out from ${formatIsoDate(inspection.notified_on)}.${skippedPlanTasks.length ? ` ${describeSkipped(skippedPlanTasks)}` : ''}`
       res.redirect(303, `/inspections/${inspection.id}`)
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e
@@ -153,8 +169,9 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     const t = await load(req, res)
     const n = now()
     await sendXlsx(res, `inspection-timeline-${t.inspection.notified_on}${t.inspection.practice ? '-practice' : ''}.xlsx`, (workbook) => {
-      const sheet = workbook.addWorksheet('Timeline')
-      sheet.columns = [
+      const practice = t.inspection.practice
+      const sheet = workbook.addWorksheet(practice ? 'PRACTICE timeline' : 'Timeline')
+      const columns = [
         { header: 'Date', key: 'date', width: 12 },
         { header: 'Day', key: 'day', width: 8 },
         { header: 'Time', key: 'time', width: 8 },
@@ -167,8 +184,16 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
         { header: 'Reason for change', key: 'reason', width: 40 },
         { header: 'Done', key: 'done', width: 40 },
       ]
-      sheet.getRow(1).font = { bold: true }
-      sheet.getRow(1).commit()
+      sheet.columns = columns.map(({ key, width }) => ({ key, width }))
+      if (practice) {
+        // A practice timeline must never pass for a real one once it leaves the app.
+        const note = sheet.addRow([`PRACTICE inspection (a rehearsal, not a real inspection): ${describeInspection(t)}`])
+        note.font = { bold: true }
+        note.commit()
+      }
+      const header = sheet.addRow(columns.map((c) => c.header))
+      header.font = { bold: true }
+      header.commit()
       for (const m of t.milestones.map((x) => presentMilestone(x, n))) {
         sheet
           .addRow({
@@ -214,6 +239,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       title: describeInspection(t),
       milestone: presentMilestone(m, now()),
       dependants,
+      notWorking: t.calendar.isWorkingDay(m.date) ? null : notWorkingWarning(m.date),
       values: { ...dateInputValues('date', m.date), time: m.override ? (m.time ?? '') : '', reason: '' },
       ...extra,
     })
@@ -229,7 +255,8 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       if ('error' in date) throw new ValidationError({ date: date.error })
       if (!date.value) throw new ValidationError({ date: 'Enter the new date' })
       const updated = await inspections.overrideMilestone(req.scope!, id, String(req.params.milestoneId), { date: date.value, time: form.time, reason: form.reason })
-      req.session.flash = `${updated.title} is now ${formatIsoDate(updated.date)}${updated.time ? ` at ${updated.time}` : ''}. Milestones counted from it have moved too.`
+      const cal = await services.calendar.calendarFor(req.scope!.partnershipId)
+      req.session.flash = `${updated.title} is now ${formatIsoDate(updated.date)}${updated.time ? ` at ${updated.time}` : ''}. Milestones counted from it have moved too.${cal.isWorkingDay(updated.date) ? '' : ` ${notWorkingWarning(updated.date)}`}`
       res.redirect(303, `/inspections/${id}`)
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e
@@ -309,8 +336,13 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
 
   routes.get('/local-plan', async (req, res) => {
     const plan = await inspections.localPlan(req.scope!)
+    // Milestone titles from the partnership's frameworks' timelines; a task counted from another plan task names that task.
+    const titles = new Map<string, string>()
+    for (const { framework } of await frameworks.list(req.scope!)) for (const m of framework.timeline.milestones) if (!titles.has(m.id)) titles.set(m.id, m.title)
+    for (const p of plan) titles.set(p.task_id, p.title)
+    const titleOf = (id: string) => titles.get(id)
     res.render('pages/inspections/local-plan.njk', {
-      tasks: plan.map((p) => ({ id: p.id, title: p.title, owner: ROLE_LABELS[p.owner_role], when: `${p.offset_working_days} working day${Math.abs(p.offset_working_days) === 1 ? '' : 's'} ${p.offset_working_days < 0 ? 'before' : 'after'} ${p.anchor_milestone}${p.time ? `, ${p.time}` : ''}` })),
+      tasks: plan.map((p) => ({ id: p.id, title: p.title, owner: ROLE_LABELS[p.owner_role], when: `${describeAnchor({ kind: 'after', milestone: p.anchor_milestone, workingDays: p.offset_working_days }, titleOf)}${p.time ? `, ${p.time}` : ''}` })),
       canManage: canManage(req.scope!),
     })
   })

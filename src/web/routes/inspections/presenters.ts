@@ -1,5 +1,6 @@
 import { addDays, dayOfWeek, formatIsoDate, type IsoDate } from '../../../domain/calendar'
 import { ROLE_LABELS, type Role } from '../../../domain/directory'
+import { dayNumberOf } from '../../../domain/timeline'
 import type { InspectionTimeline, TimelineMilestone } from '../../../services/inspectionService'
 
 export interface Now {
@@ -77,11 +78,12 @@ export interface WeekView {
 /** Milestones by week (weeks counted from the notification week) and by day, with today always shown. */
 export function byWeek(t: InspectionTimeline, now: Now): WeekView[] {
   const views = t.milestones.map((m) => presentMilestone(m, now))
-  const firstMonday = mondayOf(t.inspection.notified_on)
-  const lastDate = views.reduce((last, m) => (m.date > last ? m.date : last), t.inspection.notified_on)
+  const start = dayOneOf(t)
+  const firstMonday = mondayOf(start)
+  const lastDate = views.reduce((last, m) => (m.date > last ? m.date : last), start)
   const days = new Map<IsoDate, MilestoneView[]>()
   for (const m of views) days.set(m.date, [...(days.get(m.date) ?? []), m])
-  if (now.date >= t.inspection.notified_on && now.date <= lastDate && !days.has(now.date)) days.set(now.date, [])
+  if (now.date >= start && now.date <= lastDate && !days.has(now.date)) days.set(now.date, [])
   const weeks = new Map<IsoDate, WeekView>()
   for (const date of [...days.keys()].sort()) {
     const monday = mondayOf(date)
@@ -126,14 +128,21 @@ function toMinutes(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
 }
 
+/** Day 1 of the inspection: the notification milestone's date, which may have been moved. */
+export function dayOneOf(t: InspectionTimeline): IsoDate {
+  return t.milestones.find((m) => m.id === t.framework.timeline.notificationMilestone)?.date ?? t.inspection.notified_on
+}
+
 /** "Day 4 of 15" during the inspection (to the end of fieldwork); null before or after. */
 export function dayOfInspection(t: InspectionTimeline, now: Now): { day: number; of: number; text: string } | null {
   const end = t.milestones.find((m) => m.id === t.framework.timeline.fieldworkEndMilestone)
-  if (!end?.day || now.date < t.inspection.notified_on || now.date > end.date) return null
+  const start = dayOneOf(t)
+  if (!end?.day || now.date < start || now.date > end.date) return null
   const cal = t.calendar
-  const onWorkingDay = cal.isWorkingDay(now.date)
+  const onWorkingDay = now.date === start || cal.isWorkingDay(now.date)
   const date = onWorkingDay ? now.date : cal.previousWorkingDay(now.date)
-  const day = cal.inspectionDay(t.inspection.notified_on, date)
+  // Day 1 stays day 1 even when it has since become a closure day or a bank holiday.
+  const day = date <= start ? 1 : dayNumberOf(cal, start, date)
   if (day === null) return null
   return { day, of: end.day, text: onWorkingDay ? `Day ${day} of ${end.day}` : `Day ${day} of ${end.day} was the last working day; day ${day + 1} is ${formatIsoDate(cal.nextWorkingDay(now.date))}` }
 }
