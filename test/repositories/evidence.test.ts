@@ -135,6 +135,61 @@ describe.each(testDatabases())('evidence on $name', (database) => {
     })
   })
 
+  it('records approval and sign-off per version, and finds each requirement’s newest approved version', async () => {
+    const r = (await service().list(a))[3]!
+    await service().addVersion(a, r.id, await stored('v1'))
+    const [v1] = await repo.listVersions(h.db, a.partnershipId, r.id)
+    expect(await repo.latestApprovedVersions(h.db, a.partnershipId, [r.id])).toEqual(new Map())
+    expect(await repo.markVersion(h.db, b.partnershipId, v1!.id, { approved_by: a.personId, approved_at: clock.now() })).toBe(false)
+    expect(await repo.markVersion(h.db, a.partnershipId, v1!.id, { approved_by: a.personId, approved_at: clock.now() })).toBe(true)
+    expect(await repo.markVersion(h.db, a.partnershipId, v1!.id, { signed_off_by: a.personId, signed_off_at: clock.now() })).toBe(true)
+    // A newer version waiting for approval does not displace the approved one.
+    await service().addVersion(a, r.id, await stored('v2 waiting'))
+    const latest = await repo.latestApprovedVersions(h.db, a.partnershipId)
+    expect(latest.get(r.id)).toMatchObject({ id: v1!.id, version: 1, approved_by_name: 'a contributor', signed_off_by_name: 'a contributor', size: 2 })
+    expect((await repo.latestApprovedVersions(h.db, b.partnershipId)).size).toBe(0)
+    const versions = await repo.listVersions(h.db, a.partnershipId, r.id)
+    expect(versions.map((v) => [v.version, v.approved_at !== null, v.signed_off_at !== null])).toEqual([[2, false, false], [1, true, true]])
+    const pack = await service().packContents(a)
+    expect(pack.approved.get(r.id)?.version).toBe(1)
+    expect(pack.rows.find((x) => x.id === r.id)?.version_number).toBe(2)
+  })
+
+  it('"provided to inspectors": belongs to the current inspection, not before its notification, cleared by a new version', async () => {
+    const r = (await service().list(a))[4]!
+    await service().addVersion(a, r.id, await stored('to provide'))
+    expect(await repo.updateRequirement(h.db, a.partnershipId, r.id, 'uploaded', { status: 'approved' }, clock.now())).toBe(true)
+    expect(await repo.currentInspection(h.db, a.partnershipId)).toBeUndefined()
+    const inspection = (
+      await h.db
+        .insertInto('inspections')
+        .values({ partnership_id: a.partnershipId, framework_id: 'x', framework: '{}', framework_version_id: null, notified_on: '2026-02-23', notified_time: null, practice: false, status: 'open', created_by: null, created_at: clock.now(), updated_at: clock.now() })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    expect(await repo.currentInspection(h.db, a.partnershipId)).toEqual({ id: inspection, notified_on: '2026-02-23' })
+    await expect(service().recordProvided(a, r.id, '2026-02-20')).rejects.toMatchObject({
+      errors: { providedOn: 'The date provided must be on or after 23 February 2026, the day this inspection was notified' },
+    })
+    await expect(service().recordProvided(a, r.id, '2026-03-03')).rejects.toMatchObject({ errors: { providedOn: 'The date provided must be today or in the past: 2 March 2026 or earlier' } })
+    await service().recordProvided(a, r.id, '2026-02-23')
+    let row = (await service().get(a, r.id)).requirement
+    expect(row).toMatchObject({ provided_on: '2026-02-23', provided_inspection_id: inspection, providedOn: '2026-02-23', providedByName: 'a contributor' })
+    // Once that inspection is closed, the record no longer counts as provided for the next one.
+    await h.db.updateTable('inspections').set({ status: 'closed' }).where('id', '=', inspection).execute()
+    row = (await service().get(a, r.id)).requirement
+    expect(row.providedOn).toBeNull()
+    await h.db.updateTable('inspections').set({ status: 'open' }).where('id', '=', inspection).execute()
+    expect((await service().get(a, r.id)).requirement.providedOn).toBe('2026-02-23')
+    // A new version has not been provided: the record is cleared, and the audit keeps the old date.
+    await service().addVersion(a, r.id, await stored('revised'))
+    row = (await service().get(a, r.id)).requirement
+    expect(row).toMatchObject({ provided_on: null, provided_by: null, provided_inspection_id: null, providedOn: null })
+    const audit = await h.db.selectFrom('audit_events').select(['action', 'details']).where('partnership_id', '=', a.partnershipId).where('entity_id', '=', r.id).execute()
+    expect(audit.map((e) => e.action)).toEqual(['evidence.upload', 'evidence.record-provided', 'evidence.upload'])
+    await h.db.updateTable('inspections').set({ status: 'closed' }).where('id', '=', inspection).execute()
+  })
+
   it('QA comments: insert, list with names, resolve once', async () => {
     const [r] = await service().list(a)
     const id = await repo.insertComment(h.db, a.partnershipId, { requirementId: r!.id, authorId: a.personId, authorAgencyId: policeA, body: 'Check p.2' }, clock.now())
