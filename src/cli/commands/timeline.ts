@@ -6,7 +6,15 @@ import { formatFrameworkProblem } from '../../domain/frameworks/parse'
 import { computeTimeline, TimelineError, type ComputedMilestone } from '../../domain/timeline/compute'
 import type { CliCommand, CliIo } from '../types'
 
-const USAGE = 'Usage: npm run jtai -- timeline --framework <id> --notified YYYY-MM-DD [--json]\n'
+/**
+ * Deliberately the bundled calendar and frameworks, never a partnership's loaded bank holidays,
+ * closure days or uploaded frameworks: an outside check compares this output with published
+ * inspection dates, so it must not depend on what is in any database.
+ */
+const WORKING_DAYS_NOTE =
+  'Working days: bundled England and Wales bank holidays (not any list loaded from gov.uk, and no partnership closure days); frameworks: the bundled framework files (not uploaded versions).'
+
+const USAGE = `Usage: npm run jtai -- timeline --framework <id> --notified YYYY-MM-DD [--json]\n\n${WORKING_DAYS_NOTE}\n`
 
 /** What the command reads; tests swap in their own folder or calendar. */
 export interface TimelineCommandDeps {
@@ -25,7 +33,7 @@ interface TimelineArgs {
 export function createTimelineCommand(deps: TimelineCommandDeps = {}): CliCommand {
   return {
     name: 'timeline',
-    summary: 'Print an inspection timeline (timeline --framework <id> --notified YYYY-MM-DD [--json])',
+    summary: 'Print an inspection timeline from the bundled bank holidays and frameworks (timeline --framework <id> --notified YYYY-MM-DD [--json])',
     async run(args, io) {
       const parsed = parseArgs(args)
       if (typeof parsed === 'string') return fail(io, parsed)
@@ -98,5 +106,5 @@ function toTable(title: string, id: string, notified: string, milestones: readon
   const header = ['Day', 'Date', 'Time', 'Milestone', 'Owner']
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)))
   const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()
-  return [`${title} (${id})`, `Notified ${formatIsoDate(notified)}`, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''].join('\n')
+  return [`${title} (${id})`, `Notified ${formatIsoDate(notified)}`, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', WORKING_DAYS_NOTE, ''].join('\n')
 }
