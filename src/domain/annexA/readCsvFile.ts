@@ -29,9 +29,24 @@ async function* csvRows(text: string, delimiter: string): AsyncGenerator<RawRow>
       row++
       yield { row, cells: record.map((text) => toCell(text, cache)) }
     }
-  } catch {
-    throw new FileRefusal('csv.malformed', `The CSV file cannot be read after row ${row} (often a quotation mark that is never closed): fix that row or export the list again.`)
+  } catch (error) {
+    throw new FileRefusal('csv.malformed', malformedMessage(error, row))
   }
+}
+
+/**
+ * Says where a CSV stops making sense, as the spreadsheet row (one record = one row, as Excel shows it).
+ * csv-parse reads the whole text before the first record is taken, so the rows already yielded say little:
+ * its error counts the records it completed, and the problem starts in the next one.
+ */
+export function malformedMessage(error: unknown, rowsYielded: number): string {
+  const info = typeof error === 'object' && error !== null ? (error as { code?: unknown; records?: unknown }) : {}
+  const completed = typeof info.records === 'number' && Number.isInteger(info.records) ? info.records : rowsYielded
+  const row = Math.max(completed, rowsYielded) + 1
+  if (info.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return `The CSV file cannot be read from row ${row}: a quotation mark in that row is never closed, so the rest of the file runs into one cell. Fix that row (remove the stray " or close it) or export the list again.`
+  }
+  return `The CSV file cannot be read from row ${row} (often a quotation mark that is never closed): fix that row or export the list again.`
 }
 
 /** Reads a CSV file holding one list; the file name (e.g. "List 3 referrals.csv") hints which list. */

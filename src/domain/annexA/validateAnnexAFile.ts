@@ -65,6 +65,18 @@ export function unexpectedErrorSentence(): string {
   return 'Something unexpected went wrong while checking this file, so it was not validated: try again, and if it happens again send the file to your system administrator.'
 }
 
+/** Errors from the file system itself (the file vanished, is a folder, or cannot be opened or read). */
+const FILE_SYSTEM_CODES = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'EIO', 'EMFILE', 'ENFILE', 'EBUSY'])
+
+/** The file could not be opened or read at all: one sentence (file.unreadable) rather than "something unexpected". */
+function asFileRefusal(error: unknown): unknown {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  if (typeof code === 'string' && FILE_SYSTEM_CODES.has(code)) {
+    return new FileRefusal('file.unreadable', 'The file could not be opened or read (it may have been moved or deleted, or be a folder rather than a file): upload the file again.')
+  }
+  return error
+}
+
 /**
  * Validates an Annex A workbook (.xlsx, one sheet per list) or a CSV file holding one list.
  * Never throws: a file that cannot be read gives `readable: false` and one problem saying why.
@@ -120,7 +132,8 @@ export async function validateAnnexAFile(
     finaliseResult(result, ctx, validators, library)
     onProgress({ rowsRead: ctx.rowsRead, list: null })
     return result
-  } catch (error) {
+  } catch (thrown) {
+    const error = asFileRefusal(thrown)
     const refusal = error instanceof FileRefusal && isRuleId(error.rule) ? error : null
     const rule: RuleId = refusal && isRuleId(refusal.rule) ? refusal.rule : 'internal.error'
     const message = refusal ? refusal.message : unexpectedErrorSentence()
