@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { upsertPlanTask } from '../../src/db/repositories/inspectionRepository'
 import { WorkingDayCalendar } from '../../src/domain/calendar'
 import { bundledFrameworksDirectory, loadFrameworksFromDirectory, type Framework } from '../../src/domain/frameworks'
 import { computeTimeline } from '../../src/domain/timeline'
@@ -309,5 +310,109 @@ describe('closing an inspection', () => {
     await manager.post(`${inspectionPath}/reopen`).type('form').send({ _csrf: manager.csrf }).expect(303)
     expect((await reader.get('/').expect(200)).text).toContain('notified Monday 2 March 2026')
     expect((await auditActions()).filter((a) => a === 'inspection.closed' || a === 'inspection.reopened')).toEqual(['inspection.closed', 'inspection.reopened'])
+  })
+})
+
+describe('moving the notification date, practice exports and local plan order', () => {
+  let practicePath = ''
+  // Earlier tests moved the clock on, past the first sessions' idle time-out.
+  let coordinator: Agent
+  let contributor: Agent
+  beforeAll(async () => {
+    coordinator = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
+    contributor = await signIn(t, await createPerson(t, partnershipId, ['contributor'], { agencyId: null }))
+  })
+  const newPractice = async (day: string, month: string) =>
+    (
+      await coordinator
+        .post('/inspections/new')
+        .type('form')
+        .send({ _csrf: coordinator.csrf, frameworkId: 'front-door', 'notifiedOn-day': day, 'notifiedOn-month': month, 'notifiedOn-year': '2026', notifiedTime: '', practice: 'yes' })
+        .expect(303)
+    ).headers.location!
+
+  it('counts day N from an overridden notification date, and numbers the days from it', async () => {
+    practicePath = await newPractice('13', '4')
+    expect(dtstarts((await coordinator.get(`${practicePath}/calendar.ics`).expect(200)).text).get('children-selected')).toBe('20260416')
+    await coordinator
+      .post(`${practicePath}/milestones/notification`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, 'date-day': '14', 'date-month': '4', 'date-year': '2026', time: '', reason: 'Notified a day late' })
+      .expect(303)
+    const starts = dtstarts((await coordinator.get(`${practicePath}/calendar.ics`).expect(200)).text)
+    expect(starts.get('notification')).toBe('20260414')
+    expect(starts.get('annex-a-due')).toBe('20260415')
+    expect(starts.get('children-selected')).toBe('20260417')
+    expect(starts.get('fieldwork-start')).toBe('20260428')
+    const page = await coordinator.get(`${practicePath}/milestones/children-selected`).expect(200)
+    expect(page.text).toContain('Friday 17 April 2026 (Day 4)')
+    expect((await coordinator.get(`${practicePath}/milestones/notification`).expect(200)).text).toContain('Tuesday 14 April 2026 (Day 1)')
+  })
+
+  it('accepts a milestone moved to a weekend, with a warning', async () => {
+    const res = await coordinator
+      .post(`${practicePath}/milestones/audit-day`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, 'date-day': '25', 'date-month': '4', 'date-year': '2026', time: '', reason: 'Saturday audit' })
+      .expect(303)
+    const timeline = await coordinator.get(res.headers.location!).expect(200)
+    expect(timeline.text).toContain('Saturday 25 April 2026 is not a working day; milestones counted from it start from the next working day.')
+    expect((await coordinator.get(`${practicePath}/milestones/audit-day`).expect(200)).text).toContain('Saturday 25 April 2026 is not a working day')
+    expect((await coordinator.get(`${practicePath}/milestones/audit-report-due`).expect(200)).text).not.toContain('is not a working day')
+  })
+
+  it('labels practice exports: PRACTICE: in the calendar and a PRACTICE note in the spreadsheet', async () => {
+    const ics = (await contributor.get(`${practicePath}/calendar.ics`).expect(200)).text.replace(/\r\n[ \t]/g, '')
+    const summaries = ics.split('\r\n').filter((l) => l.startsWith('SUMMARY:'))
+    expect(summaries.length).toBeGreaterThan(20)
+    expect(summaries.every((l) => l.startsWith('SUMMARY:PRACTICE: '))).toBe(true)
+    const mine = (await contributor.get(`${practicePath}/my-tasks.ics`).expect(200)).text.replace(/\r\n[ \t]/g, '')
+    expect(mine.split('\r\n').filter((l) => l.startsWith('SUMMARY:')).every((l) => l.startsWith('SUMMARY:PRACTICE: '))).toBe(true)
+
+    const res = await contributor.get(`${practicePath}/timeline.xlsx`).buffer(true).parse(binary).expect(200)
+    expect(res.headers['content-disposition']).toContain('-practice.xlsx')
+    const workbook = new ExcelJS.Workbook()
+    const buf = res.body as Buffer
+    await workbook.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer)
+    expect(workbook.getWorksheet('Timeline')).toBeUndefined()
+    const sheet = workbook.getWorksheet('PRACTICE timeline')!
+    expect(String(sheet.getRow(1).getCell(1).value)).toMatch(/^PRACTICE inspection/)
+    expect((sheet.getRow(2).values as unknown[]).slice(1, 4)).toEqual(['Date', 'Day', 'Time'])
+    expect(sheet.getRow(3).getCell(4).value).toBe('Inspection notified')
+  })
+
+  it('copies plan tasks counted from other plan tasks, names the ones it cannot place, and shows milestone titles in the plan', async () => {
+    await coordinator
+      .post(`${practicePath}/tasks/new`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, title: 'Book rooms', description: '', ownerRole: 'contributor', anchorMilestone: 'fieldwork-start', offsetWorkingDays: '-3', time: '', keepInPlan: 'yes' })
+      .expect(303)
+    // Its id sorts before the task it is counted from, so copying in stored order would drop it.
+    await coordinator
+      .post(`${practicePath}/tasks/new`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, title: 'Agree room layout', description: '', ownerRole: 'contributor', anchorMilestone: 'local-book-rooms', offsetWorkingDays: '1', time: '', keepInPlan: 'yes' })
+      .expect(303)
+    await upsertPlanTask(t.handle.db, partnershipId, { taskId: 'local-ghost', title: 'Ghost task', description: '', ownerRole: 'contributor', anchorMilestone: 'no-such-milestone', offsetWorkingDays: 1, time: null, createdBy: null }, new Date())
+
+    const plan = (await coordinator.get('/local-plan').expect(200)).text
+    expect(plan).toContain('3 working days before Fieldwork starts')
+    expect(plan).toContain('1 working day after Book rooms')
+    expect(plan).toContain('1 working day after Inspectors select children')
+    expect(plan).not.toContain('after fieldwork-start')
+    expect(plan).not.toContain('after local-book-rooms')
+
+    const created = await newPractice('11', '5')
+    const page = await coordinator.get(created).expect(200)
+    expect(page.text).toContain('Book rooms')
+    expect(page.text).toContain('Agree room layout')
+    expect(page.text).not.toContain('Ghost task</')
+    expect(page.text).toContain('This task in your local plan could not be added: “Ghost task” (it is counted from “no-such-milestone”, which is neither a milestone of this framework nor a task in your local plan).')
+    expect(page.text).not.toContain('does not have the milestone')
+    const starts = dtstarts((await coordinator.get(`${created}/calendar.ics`).expect(200)).text)
+    // Fieldwork starts Monday 25 May 2026 is a bank holiday, so Tuesday 26 May; book rooms 3 working days before, layout a day after that.
+    expect(starts.get('fieldwork-start')).toBe('20260526')
+    expect(starts.get('local-book-rooms')).toBe('20260520')
+    expect(starts.get('local-agree-room-layout')).toBe('20260521')
   })
 })
