@@ -170,6 +170,43 @@ describe('upload → approve → sign off', () => {
   })
 })
 
+describe('the senior approver’s own work goes to their named deputy', () => {
+  beforeAll(async () => {
+    // The approver is available and has named the police agency lead as deputy.
+    await dir.setAvailability(t.handle.db, partnershipId, people.approver.id, false, people.deputy.id, t.clock.now())
+  })
+  afterAll(async () => {
+    await dir.setAvailability(t.handle.db, partnershipId, people.approver.id, false, null, t.clock.now())
+  })
+
+  it('the deputy approves a version the senior approver uploaded; the approver cannot, nor anyone else', async () => {
+    const id = (await t.services.evidence.list(adminScope(), { agencyId: police, status: 'not-started' })).at(-1)!.id
+    await upload(agents.approver, id, PDF, 'approver-upload.pdf').expect(303)
+    const page = await agents.deputy.get(`/evidence/requirements/${id}`).expect(200)
+    expect(page.text).toContain('Test agency-lead (deputising for Test senior-approver, who uploaded this version)')
+    expect(page.text).toContain('Approve version 1')
+    const own = await agents.approver.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.approver.csrf, code: await code(people.approver) }).expect(403)
+    expect(own.text).toContain('You uploaded this version, so someone else must approve it. Your deputy, Test agency-lead, can approve it')
+    const other = await agents.contributor.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.contributor.csrf, code: await code(people.contributor) }).expect(403)
+    expect(other.text).toContain('Only Test agency-lead, deputising for Test senior-approver (who uploaded this version), can do this')
+    await agents.deputy.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.deputy.csrf, code: await code(people.deputy) }).expect(303)
+    const row = await t.handle.db.selectFrom('evidence_requirements').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ status: 'approved', approved_by: people.deputy.id })
+    const audit = await t.handle.db.selectFrom('audit_events').select(['action', 'actor_id']).where('entity_id', '=', id).where('action', '=', 'evidence.approve').execute()
+    expect(audit).toEqual([{ action: 'evidence.approve', actor_id: people.deputy.id }])
+  })
+
+  it('the deputy confirms a reason the senior approver gave', async () => {
+    const id = (await t.services.evidence.list(adminScope(), { agencyId: police, status: 'not-started' })).at(-1)!.id
+    await agents.approver.post(`/evidence/requirements/${id}/not-available`).type('form').send({ _csrf: agents.approver.csrf, rationale: 'Replaced by the joint protocol' }).expect(303)
+    const own = await agents.approver.post(`/evidence/requirements/${id}/confirm-not-available`).type('form').send({ _csrf: agents.approver.csrf, code: await code(people.approver) }).expect(403)
+    expect(own.text).toContain('You gave the reason, so someone else must confirm it. Your deputy, Test agency-lead, can confirm it')
+    await agents.deputy.post(`/evidence/requirements/${id}/confirm-not-available`).type('form').send({ _csrf: agents.deputy.csrf, code: await code(people.deputy) }).expect(303)
+    const row = await t.handle.db.selectFrom('evidence_requirements').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    expect(row.not_available_confirmed_by).toBe(people.deputy.id)
+  })
+})
+
 function adminScope() {
   return { partnershipId, personId: people.admin.id, name: 'x', roles: ['administrator' as const], agencyId: null }
 }
@@ -200,9 +237,25 @@ describe('not available, provided to inspectors, QA comments', () => {
       .execute()
     const future = await agents.contributor.post(`/evidence/requirements/${id}/provided`).type('form').send({ ...form, 'providedOn-year': '2099' }).expect(400)
     expect(future.text).toContain('The date provided must be today or in the past')
+    const early = await agents.contributor.post(`/evidence/requirements/${id}/provided`).type('form').send({ ...form, 'providedOn-day': '27', 'providedOn-month': '2' }).expect(400)
+    expect(early.text).toContain('The date provided must be on or after 2 March 2026, the day this inspection was notified')
     await agents.contributor.post(`/evidence/requirements/${id}/provided`).type('form').send(form).expect(303)
     const page = await agents.contributor.get(`/evidence/requirements/${id}`).expect(200)
     expect(page.text).toContain('2 March 2026 (recorded by')
+    const inspection = await t.handle.db.selectFrom('inspections').select('id').where('partnership_id', '=', partnershipId).executeTakeFirstOrThrow()
+    expect(await t.handle.db.selectFrom('evidence_requirements').select(['provided_on', 'provided_inspection_id']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+      provided_on: '2026-03-02',
+      provided_inspection_id: inspection.id,
+    })
+    // A new version has not been given to the inspectors: the record is cleared.
+    await upload(agents.contributor, id, Buffer.from('Revised after the inspectors asked\n'), 'revised.txt').expect(303)
+    const after = await agents.contributor.get(`/evidence/requirements/${id}`).expect(200)
+    expect(after.text).not.toContain('(recorded by')
+    expect(await t.handle.db.selectFrom('evidence_requirements').select(['provided_on', 'provided_by', 'provided_inspection_id']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+      provided_on: null,
+      provided_by: null,
+      provided_inspection_id: null,
+    })
   })
 
   it('lets another agency’s lead comment and the owning agency resolve', async () => {
@@ -246,6 +299,133 @@ describe('exports', () => {
       expect(createHash('sha256').update(entries.get(path)!).digest('hex')).toBe(sha)
     }
     await agents.contributor.get('/evidence/pack.zip').expect(403)
+  })
+})
+
+describe('approval is per version, and the pack carries the newest approved one', () => {
+  const V1 = Buffer.concat([PDF, Buffer.from('% version 1\n')])
+  let id: string
+  let title: string
+  beforeAll(async () => {
+    const r = (await t.services.evidence.list(adminScope(), { agencyId: police, status: 'not-started' })).at(-1)!
+    ;[id, title] = [r.id, r.title]
+    await upload(agents.contributor, id, V1, 'policy v1.pdf').expect(303)
+    await agents.approver.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.approver.csrf, code: await code(people.approver) }).expect(303)
+    await agents.coordinator.post(`/evidence/requirements/${id}/sign-off`).type('form').send({ _csrf: agents.coordinator.csrf }).expect(303)
+    await upload(agents.contributor, id, Buffer.from('Draft version 2\n'), 'policy v2.txt').expect(303)
+  })
+
+  it('the version history says which version was approved and signed off, and which is in the pack', async () => {
+    const page = await agents.contributor.get(`/evidence/requirements/${id}`).expect(200)
+    expect(page.text).toContain('Approval and sign-off')
+    const rows = page.text.split('<tr class="govuk-table__row">')
+    const v2 = rows.find((r) => r.includes('Version 2 (current)'))!
+    const v1 = rows.find((r) => r.includes('>Version 1<'))!
+    expect(v2).toContain('Not approved')
+    expect(v1).toMatch(/Approved by Test senior-approver on [^<]+\. Signed off by Test inspection-coordinator on [^<]+\. In the evidence pack/)
+    const versions = await t.handle.db.selectFrom('evidence_versions').select(['version', 'approved_by', 'signed_off_by']).where('requirement_id', '=', id).orderBy('version').execute()
+    expect(versions).toEqual([
+      { version: 1, approved_by: people.approver.id, signed_off_by: people.coordinator.id },
+      { version: 2, approved_by: null, signed_off_by: null },
+    ])
+  })
+
+  it('index.xlsx names its columns and says which version is in the pack; the file is that version, with its SHA-256 in SHA256SUMS', async () => {
+    const res = await agents.admin.get(`/evidence/pack.zip?agency=${police}`).buffer(true).parse(binary).expect(200)
+    const entries = await unzip(res.body as Buffer)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(entries.get('index.xlsx') as never)
+    const sheet = wb.getWorksheet('Index')!
+    const header = (sheet.getRow(1).values as unknown[]).slice(1)
+    expect(header).toEqual([
+      'Requirement',
+      'Agency',
+      'Status',
+      'Version in this pack',
+      'Status of that version',
+      'Latest version',
+      'File in this pack',
+      'Uploaded by',
+      'Uploaded',
+      'Approver',
+      'Approved',
+      'Signed off by',
+      'Signed off',
+      'Why not available',
+      'Review by',
+      'SHA-256',
+    ])
+    const col = (name: string) => header.indexOf(name) + 1
+    let found: ExcelJS.Row | undefined
+    sheet.eachRow((row, n) => {
+      if (n > 1 && row.getCell(col('Requirement')).value === title) found = row
+    })
+    expect(found).toBeDefined()
+    const cell = (name: string) => found!.getCell(col(name)).value
+    const sha = createHash('sha256').update(V1).digest('hex')
+    expect(cell('Agency')).toBe('Northshire Police')
+    expect(cell('Status')).toBe('Uploaded')
+    expect(cell('Version in this pack')).toBe(1)
+    expect(cell('Status of that version')).toBe('Signed off')
+    expect(cell('Latest version')).toBe(2)
+    expect(cell('Uploaded by')).toBe('Test contributor')
+    expect(cell('Approver')).toBe('Test senior-approver')
+    expect(cell('Signed off by')).toBe('Test inspection-coordinator')
+    for (const date of ['Uploaded', 'Approved', 'Signed off']) expect(cell(date)).toBeInstanceOf(Date)
+    expect(cell('SHA-256')).toBe(sha)
+    const path = String(cell('File in this pack'))
+    expect(path).toBe(`Northshire Police/${title} - policy v1.pdf`)
+    // The file in the agency folder is version 1, byte for byte, and SHA256SUMS lists it.
+    expect(entries.get(path)).toEqual(V1)
+    expect(entries.get('SHA256SUMS')!.toString('utf8').split('\n')).toContain(`${sha}  ${path}`)
+    // Nothing from version 2 is in the pack.
+    expect([...entries.keys()].some((n) => n.includes('policy v2'))).toBe(false)
+    // A requirement with nothing approved is still listed, with no file.
+    let gaps = 0
+    sheet.eachRow((row, n) => {
+      if (n > 1 && row.getCell(col('Status')).value === 'Not started') {
+        expect(row.getCell(col('File in this pack')).value).toBeNull()
+        gaps++
+      }
+    })
+    expect(gaps).toBeGreaterThan(0)
+  })
+})
+
+describe('readiness dashboard: status filter, and every figure is a link', () => {
+  const listCount = async (query: string) => Number(/: (\d+) requirements?\./.exec((await agents.admin.get(`/evidence/requirements?${query}`).expect(200)).text)![1])
+
+  it('links every percentage to the same list as its count, with text that makes sense on its own', async () => {
+    const dash = await agents.admin.get('/evidence').expect(200)
+    const percentages = dash.text.match(/\d+%/g) ?? []
+    const linked = dash.text.match(/<a class="govuk-link" href="[^"]+">\d+%<span class="govuk-visually-hidden"> of [^<]+<\/span><\/a>/g) ?? []
+    expect(percentages.length).toBeGreaterThan(10)
+    expect(linked.length).toBe(percentages.length)
+    expect(dash.text).toMatch(/href="\/evidence\/requirements\?status=uploaded">\d+%<span class="govuk-visually-hidden"> of requirements are uploaded<\/span>/)
+    expect(dash.text).toContain(`href="/evidence/requirements?agency=${police}&amp;status=signed-off">`)
+    expect(dash.text).toMatch(new RegExp(`href="/evidence/requirements\\?agency=${police}&amp;status=signed-off">\\d+%<span class="govuk-visually-hidden"> of Northshire Police requirements are signed off</span>`))
+    // "n of N (x%)": both N and x% are links.
+    expect(dash.text).toMatch(/ of <a class="govuk-link" href="\/evidence\/requirements">\d+<span class="govuk-visually-hidden"> requirements in all<\/span><\/a> \(<a class="govuk-link" href="\/evidence\/requirements\?ready=yes">\d+%/)
+  })
+
+  it('filters by status with a GOV.UK select, and each figure matches the list it opens', async () => {
+    const all = await agents.admin.get('/evidence').expect(200)
+    expect(all.text).toMatch(/<select class="govuk-select" id="status" name="status">/)
+    expect(all.text).toMatch(/<option value=""[^>]*>Any status<\/option>/)
+    const dash = await agents.admin.get('/evidence?status=uploaded').expect(200)
+    expect(dash.text).toContain('<option value="uploaded" selected>Uploaded</option>')
+    expect(dash.text).toContain('<title>Evidence readiness – Uploaded')
+    const total = Number(/href="\/evidence\/requirements\?status=uploaded">(\d+)<span class="govuk-visually-hidden"> uploaded requirements in all/.exec(dash.text)![1])
+    expect(total).toBeGreaterThan(0)
+    expect(total).toBe(await listCount('status=uploaded'))
+    const police1 = Number(new RegExp(`href="/evidence/requirements\\?agency=${police}&amp;status=uploaded">(\\d+)<`).exec(dash.text)![1])
+    expect(police1).toBe(await listCount(`agency=${police}&status=uploaded`))
+    // Only the chosen status is shown, and the other figures keep the filter.
+    expect(dash.text).not.toContain('status=not-started"')
+    expect(dash.text).toContain('href="/evidence/requirements?status=uploaded&amp;waiting=yes"')
+    expect(dash.text).toContain(`href="/evidence?agency=${police}&amp;status=uploaded"`)
+    // An unknown status is ignored rather than an error.
+    await agents.admin.get('/evidence?status=nonsense').expect(200)
   })
 })
 

@@ -98,7 +98,7 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
     const readiness = await evidence.readiness(req.scope!, { agencyId, status })
     // Every figure links to exactly the list it counts: the same agency and status filters.
     const query = (q: Record<string, string | undefined>) => new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]))).toString()
-    const link = (q: Record<string, string | undefined>) => `/evidence/requirements?${query(q)}`
+    const link = (q: Record<string, string | undefined>) => (query(q) ? `/evidence/requirements?${query(q)}` : '/evidence/requirements')
     // With a status chosen, only that status's row is shown: the others are zero by definition.
     const shownStatuses = status ? [status] : EVIDENCE_STATUSES
     const figureRows = (agency: string | undefined, f: typeof readiness.overall) => ({
