@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
 import { ILACS_LIST_RULES } from './ilacsListRules'
 import { normaliseHeader, slugify } from './normaliseText'
 import {
@@ -16,6 +17,46 @@ import {
 export type IlacsSpecVersion = 'ilacs-2023' | 'ilacs-2026'
 
 export const ILACS_SPEC_URL = new URL('../../../reference/annex-a/ilacs-annex-a-spec.yaml', import.meta.url)
+
+/** The product's own extra header spellings (not the inspectorate's spec), loaded alongside it. */
+export const EXTRA_HEADER_ALIASES_URL = new URL('../../../reference/annex-a/extra-header-aliases.yaml', import.meta.url)
+
+/** Column id → extra header spellings, normalised with normaliseHeader. */
+export type ExtraHeaderAliases = ReadonlyMap<string, readonly string[]>
+
+const extraAliasesFileSchema = z.object({ columns: z.record(z.string().regex(/^[a-z0-9_]+$/), z.array(z.string().min(1))) })
+
+/** Parses the extra header aliases file; throws a zod error describing what is wrong. */
+export function parseExtraHeaderAliases(yamlText: string): ExtraHeaderAliases {
+  const file = extraAliasesFileSchema.parse(parseYaml(yamlText))
+  return new Map(Object.entries(file.columns).map(([id, spellings]) => [id, [...new Set(spellings.map(normaliseHeader).filter((a) => a !== ''))]]))
+}
+
+let extraAliasesCache: ExtraHeaderAliases | null = null
+
+/** The extra header aliases shipped in reference/annex-a, read once per process. */
+export function loadExtraHeaderAliases(): ExtraHeaderAliases {
+  extraAliasesCache ??= parseExtraHeaderAliases(readFileSync(EXTRA_HEADER_ALIASES_URL, 'utf8'))
+  return extraAliasesCache
+}
+
+/**
+ * Adds the extra spellings to a list's columns by id. A spelling another column of the list already
+ * answers to (or that two columns would both take) is left out, so the spec's own names always win.
+ */
+function addExtraAliases(columns: ColumnSpec[], extra: ExtraHeaderAliases): void {
+  if (extra.size === 0) return
+  const owners = new Map<string, number>()
+  for (const c of columns) for (const a of c.aliases) owners.set(a, (owners.get(a) ?? 0) + 1)
+  const wanted = new Map<string, ColumnSpec[]>()
+  for (const c of columns) {
+    for (const a of extra.get(c.id) ?? []) {
+      if (owners.has(a)) continue
+      wanted.set(a, [...(wanted.get(a) ?? []), c])
+    }
+  }
+  for (const [alias, claimants] of wanted) if (claimants.length === 1) claimants[0]!.aliases.push(alias)
+}
 
 /** Parses and validates spec YAML text (ILACS or a theme file); throws a zod error describing what is wrong. */
 export function parseSpecFile(yamlText: string): AnnexASpecFile {
@@ -41,6 +82,7 @@ function buildList(
   codelists: Record<string, CodeList>,
   specVersion: string,
   renameGenderToSex: boolean,
+  extraAliases: ExtraHeaderAliases,
 ): ListSpec {
   const columns: ColumnSpec[] = raw.columns.map((c) => {
     const id = c.id ?? slugify(c.name)
@@ -66,6 +108,7 @@ function buildList(
       allowDecimal: c.allow_decimal ?? /^age/.test(id),
     }
   })
+  addExtraAliases(columns, extraAliases)
   const ids = new Set<string>()
   for (const c of columns) {
     if (ids.has(c.id)) throw new Error(`${key}: two columns share the id "${c.id}"`)
@@ -100,26 +143,30 @@ function toCodeLists(file: AnnexASpecFile): Record<string, CodeList> {
  * Builds the typed ILACS lists from spec YAML text. Period and date-order rules come from
  * ILACS_LIST_RULES unless the YAML supplies its own.
  */
-export function buildIlacsLibrary(yamlText: string, version: IlacsSpecVersion = 'ilacs-2023'): ListLibrary {
+export function buildIlacsLibrary(yamlText: string, version: IlacsSpecVersion = 'ilacs-2023', extraAliases: ExtraHeaderAliases = new Map()): ListLibrary {
   const file = parseSpecFile(yamlText)
   const codelists = toCodeLists(file)
   const lists = Object.entries(file.lists).map(([key, raw]) => {
     const rules = ILACS_LIST_RULES[key] ?? {}
-    return buildList(key, { ...rules, ...raw, period: raw.period ?? rules.period, date_order: raw.date_order ?? rules.date_order }, codelists, version, version === 'ilacs-2026')
+    return buildList(key, { ...rules, ...raw, period: raw.period ?? rules.period, date_order: raw.date_order ?? rules.date_order }, codelists, version, version === 'ilacs-2026', extraAliases)
   })
   return { specVersion: version, lists }
 }
 
-/** Loads the ILACS spec shipped in reference/annex-a (read from the repository, not from ../shared). */
+/**
+ * Loads the ILACS spec shipped in reference/annex-a (read from the repository, not from ../shared),
+ * with the product's extra header aliases.
+ */
 export function loadIlacsLibrary(version: IlacsSpecVersion = 'ilacs-2023'): ListLibrary {
-  return buildIlacsLibrary(readFileSync(ILACS_SPEC_URL, 'utf8'), version)
+  return buildIlacsLibrary(readFileSync(ILACS_SPEC_URL, 'utf8'), version, loadExtraHeaderAliases())
 }
 
 /**
  * Adds a framework's theme lists (same file format as the ILACS spec) to a base library.
  * Theme code lists may refer to the base spec's code lists by name. A theme list with the same key replaces the base list.
+ * Theme columns get the product's extra header aliases too, by column id.
  */
-export function buildListLibrary(baseSpec: ListLibrary, themeLists: Array<AnnexASpecFile | string>): ListLibrary {
+export function buildListLibrary(baseSpec: ListLibrary, themeLists: Array<AnnexASpecFile | string>, extraAliases: ExtraHeaderAliases = loadExtraHeaderAliases()): ListLibrary {
   const baseCodeLists: Record<string, CodeList> = {}
   for (const list of baseSpec.lists) for (const c of list.columns) if (c.codeList) baseCodeLists[c.codeList.name] = c.codeList
   const byKey = new Map(baseSpec.lists.map((l) => [l.key, l]))
@@ -127,7 +174,7 @@ export function buildListLibrary(baseSpec: ListLibrary, themeLists: Array<AnnexA
     const file = typeof theme === 'string' ? parseSpecFile(theme) : annexASpecFileSchema.parse(theme)
     const codelists = { ...baseCodeLists, ...toCodeLists(file) }
     for (const [key, raw] of Object.entries(file.lists)) {
-      byKey.set(key, buildList(key, raw, codelists, baseSpec.specVersion, baseSpec.specVersion === 'ilacs-2026'))
+      byKey.set(key, buildList(key, raw, codelists, baseSpec.specVersion, baseSpec.specVersion === 'ilacs-2026', extraAliases))
     }
   }
   return { specVersion: baseSpec.specVersion, lists: [...byKey.values()] }
