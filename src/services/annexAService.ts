@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,6 +11,7 @@ import type { Database } from '../db/schema'
 import {
   buildListLibrary,
   ilacsLibrary,
+  RULES,
   specVersionFor,
   validateInWorker,
   writeOfstedWorkbook,
@@ -43,10 +44,15 @@ export interface ValidationJob {
   list: string | null
   fileName: string
   startedAt: Date
+  /**
+   * Why the file was refused (it could not be read: a damaged zip, macros, a password…), or why the
+   * check failed. Kept in memory only: a refused file leaves no import row and no stored file.
+   */
+  refusal: string | null
 }
 
 export interface UploadInput {
-  file: { key: string; sha256: string; filename: string }
+  file: { key: string; sha256: string; filename: string; size?: number }
   notifiedOn: string
   inspectionId: string | null
 }
@@ -60,6 +66,9 @@ export interface MappingChoice {
 export type Validator = (filePath: string, options: ValidateOptions, onProgress: (p: ValidationProgress) => void) => Promise<AnnexAValidationResult>
 
 const RESULTS_KEPT = 4
+
+/** Shown when the check itself failed (not the file's fault); nothing from the file is kept. */
+export const CHECK_FAILED = 'The file could not be checked because something went wrong on our side. Nothing from it has been kept. Upload it again; if this happens again, contact your administrator.'
 const JOBS_KEPT_MS = 6 * 3_600_000
 
 /** Errors and queries across the whole file, file-level problems included. */
@@ -185,7 +194,7 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
 
   function newJob(partnershipId: string, fileName: string, importId: string | null): ValidationJob {
     forgetOldJobs()
-    const job: ValidationJob = { id: randomUUID(), partnershipId, importId, state: 'running', rowsRead: 0, list: null, fileName, startedAt: clock.now() }
+    const job: ValidationJob = { id: randomUUID(), partnershipId, importId, state: 'running', rowsRead: 0, list: null, fileName, startedAt: clock.now(), refusal: null }
     jobs.set(job.id, job)
     return job
   }
@@ -193,7 +202,9 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
   function run(job: ValidationJob, work: () => Promise<void>): void {
     // Off the request path: the page polls the job. A failure still ends the job, so no page waits forever.
     void work()
-      .catch(() => undefined)
+      .catch(() => {
+        if (!job.importId && !job.refusal) job.refusal = CHECK_FAILED
+      })
       .finally(() => {
         job.state = 'done'
       })
@@ -227,7 +238,11 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
     /** Refuses anyone who may not see child-level data (call before taking an upload). */
     checkAccess: (scope: Scope) => requireChildDataAccess(db, scope),
 
-    /** Records nothing yet: the import is recorded, with its counts, when validation finishes. */
+    /**
+     * Records nothing yet: the import is recorded, with its counts, when validation finishes. A file
+     * that cannot be read at all is refused: its stored copy is deleted, no import is recorded, the
+     * job keeps the reason, and the audit log records the attempt (hashes, size and rule; no contents).
+     */
     async startUpload(scope: Scope, input: UploadInput): Promise<ValidationJob> {
       await requireChildDataAccess(db, scope)
       const job = newJob(scope.partnershipId, input.file.filename, null)
@@ -239,6 +254,22 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
         } catch (error) {
           await files.delete(input.file.key)
           throw error
+        }
+        if (!result.readable) {
+          await files.delete(input.file.key)
+          const problem = result.problems[0]
+          job.refusal = problem?.message ?? 'This file could not be read. Save it again as an Excel workbook (.xlsx) or a CSV file and upload that.'
+          const rule = problem?.rule ?? 'file.unreadable'
+          await change(db, clock, actor, async () => ({
+            result: undefined,
+            audit: {
+              action: 'annex-a.refused',
+              entityType: 'annex-a-import',
+              summary: `Refused an Annex A file: ${RULES[rule].title}`,
+              details: { rule, size: input.file.size ?? null, sha256: input.file.sha256, fileNameSha256: createHash('sha256').update(input.file.filename).digest('hex') },
+            },
+          }))
+          return
         }
         const counts = countsOf(result)
         // File first, row second: if the row cannot be written, the stored file goes too.

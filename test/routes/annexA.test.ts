@@ -1,7 +1,11 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, createAgency, createPartnership, createPerson, csrfFrom, signIn, type Agent, type TestApp } from '../support/app'
+import { CORPUS } from '../fixtures/annex-a/buildBadFileCorpus'
 import { CLEAN_NOTIFIED, criminalExploitationRows, list6Rows, list7Rows, writeListCsv } from '../fixtures/annex-a/cleanLists'
 
 const SAMPLE = fileURLToPath(new URL('../fixtures/annex-a/Annex_A_2024_Jan.xlsx', import.meta.url))
@@ -347,23 +351,57 @@ describe('cross-list rules against the lists already accepted', () => {
   })
 })
 
-describe('cross-list rules against the lists already accepted', () => {
-  it('checks a List 7 uploaded on its own against the List 6 accepted from an earlier file', async () => {
-    const crossPartnership = await createPartnership(t, 'Crosslist SCP')
-    const coordinator = await signIn(t, await createPerson(t, crossPartnership, ['administrator']))
-    const six = await upload(coordinator, await writeListCsv('List_6.csv', list6Rows()), CLEAN_NOTIFIED)
-    expect(six.page.text).toContain('Accept this file')
-    await coordinator.post(`/annex-a/imports/${six.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason: '' }).expect(303)
+describe('a file that cannot be read', () => {
+  const storedKeys = async () => {
+    const keys: string[] = []
+    for await (const k of t.services.files.listKeys()) keys.push(k)
+    return keys.sort()
+  }
+  const imports = async () => (await t.handle.db.selectFrom('annex_a_imports').select('id').where('partnership_id', '=', partnershipId).execute()).length
 
-    // C1001 is on the accepted List 6; C9009 is not.
-    const [headers, c1001] = list7Rows() as [string[], string[]]
-    const seven = await upload(coordinator, await writeListCsv('List_7.csv', [headers, c1001, ['C9009', ...c1001.slice(1)]]), CLEAN_NOTIFIED)
-    expect(seven.page.text).toContain('Child protection child missing from children in need')
-    const problems = await coordinator.get(`/annex-a/imports/${seven.importId}/problems?rule=cp.missing-from-cin`).expect(200)
-    expect(problems.text).toContain('C9009')
-    expect(problems.text).toContain('not in the accepted List 6')
-    expect(problems.text).not.toContain('Child C1001 ')
-    const imp = await t.handle.db.selectFrom('annex_a_imports').select(['errors', 'queries']).where('id', '=', seven.importId).executeTakeFirstOrThrow()
-    expect(imp).toEqual({ errors: 0, queries: 1 })
+  it.each([
+    ['truncated zip', 'damaged'],
+    ['zip header then garbage', 'damaged'],
+    ['macro-enabled content type', 'macros'],
+    ['macro-enabled (vbaProject.bin)', 'macro'],
+    ['password-protected workbook', 'password'],
+    ['old xls format', 'excel 97–2003'],
+  ])('%s is refused with a specific message, and nothing is written or kept', async (name, words) => {
+    const c = CORPUS.find((x) => x.name === name)!
+    const path = await c.build(await mkdtemp(join(tmpdir(), 'annex-a-refused-')))
+    const [keysBefore, importsBefore, refusedBefore] = [await storedKeys(), await imports(), (await audit('annex-a.refused')).length]
+    const form = await laLead.get('/annex-a/upload').expect(200)
+    let req = laLead.post('/annex-a/upload').field('_csrf', csrfFrom(form.text))
+    for (const [k, v] of Object.entries(dateFields(CLEAN_NOTIFIED))) req = req.field(k, v)
+    const res = await req.attach('file', path)
+    let page: request.Response
+    if (res.status === 303) {
+      // Checked off the request path: the check ends by pointing back at itself, which then says why.
+      const checkUrl = res.headers.location!
+      let status = (await laLead.get(`${checkUrl}?format=json`).expect(200)).body as { done: boolean; next: string | null }
+      for (let i = 0; i < 300 && !status.done; i++) {
+        await new Promise((r) => setTimeout(r, 100))
+        status = (await laLead.get(`${checkUrl}?format=json`).expect(200)).body
+      }
+      expect(status.next).toBe(checkUrl)
+      page = await laLead.get(checkUrl).expect(422)
+      expect(page.text).toContain('The file could not be checked')
+      expect(page.text).toContain('href="/annex-a/upload"')
+      expect(await audit('annex-a.refused')).toHaveLength(refusedBefore + 1)
+      const event = (await audit('annex-a.refused')).at(-1)!
+      expect(event.details).toMatchObject({ rule: c.rule, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), fileNameSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+      expect(JSON.stringify(event)).not.toContain(c.fileName)
+    } else {
+      // Refused as it arrived (its first bytes say it is not a workbook): the upload form says why.
+      expect(res.status).toBe(400)
+      page = res
+    }
+    expect(page.text).toContain('<title>Error: ')
+    expect(page.text).toContain('govuk-error-summary')
+    const summary = /<div class="govuk-error-summary[\s\S]*?<\/ul>/.exec(page.text)![0]
+    expect(summary.toLowerCase()).toContain(words)
+    expect(page.text).not.toMatch(/\bat [\w.]+ \(|Something unexpected/)
+    expect(await imports()).toBe(importsBefore)
+    expect(await storedKeys()).toEqual(keysBefore)
   })
 })

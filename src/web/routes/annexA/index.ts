@@ -9,7 +9,7 @@ import { errorList } from '../../forms'
 import { parseUpload, UploadError, formatFileSize } from '../../uploads'
 import { csrfValid } from '../../multipartCsrf'
 import type { Routes } from '..'
-import { presentResult, presentUnmapped, problemsFor, STATUS_LABELS } from './presenters'
+import { annexAUploadMessage, presentResult, presentUnmapped, problemsFor, STATUS_LABELS } from './presenters'
 
 /** Annex A workbooks are large; this matches the app's default upload limit. */
 export const MAX_ANNEX_A_BYTES = 100 * 1024 * 1024
@@ -72,7 +72,7 @@ export function annexARoutes(routes: Routes, services: Services): void {
     } catch (error) {
       if (!(error instanceof UploadError)) throw error
       // A form that never reached us as multipart still had its CSRF token checked by the app.
-      return renderUpload(req, res, error.status, { file: error.message }, {})
+      return renderUpload(req, res, error.status, { file: annexAUploadMessage(error.code, error.message) }, {})
     }
     if (!csrfValid(req, upload.fields)) {
       if (upload.file) await services.files.delete(upload.file.key)
@@ -102,14 +102,21 @@ export function annexARoutes(routes: Routes, services: Services): void {
   routes.get('/annex-a/checks/:jobId', async (req, res) => {
     const job = await annexA.job(req.scope!, String(req.params.jobId))
     const done = job.state === 'done'
-    const next = done ? (job.importId ? `/annex-a/imports/${job.importId}` : '/annex-a') : null
+    const checkUrl = `/annex-a/checks/${job.id}`
+    // A refused file has no import to go to: this page then says why.
+    const refused = done && !job.importId && job.refusal ? job.refusal : null
+    const next = done ? (job.importId ? `/annex-a/imports/${job.importId}` : refused ? checkUrl : '/annex-a') : null
     if (text(req, 'format') === 'json') {
       res.setHeader('Cache-Control', 'no-store')
       return res.json({ done, rowsRead: job.rowsRead, list: job.list, next })
     }
+    if (refused) {
+      res.setHeader('Cache-Control', 'no-store')
+      return res.status(422).render('pages/annexA/refused.njk', { job, message: refused, errorList: [{ text: refused, href: '#upload-again' }] })
+    }
     if (next) return res.redirect(303, next)
     res.setHeader('Cache-Control', 'no-store')
-    res.render('pages/annexA/progress.njk', { job, checkUrl: `/annex-a/checks/${job.id}` })
+    res.render('pages/annexA/progress.njk', { job, checkUrl })
   })
 
   routes.get('/annex-a/imports/:importId', async (req, res) => {

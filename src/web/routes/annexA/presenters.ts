@@ -67,3 +67,40 @@ export function problemsFor(result: AnnexAValidationResult, rule: string, list: 
   const pages = Math.max(1, Math.ceil(all.length / PROBLEMS_PAGE_SIZE))
   return { problems: all.slice((page - 1) * PROBLEMS_PAGE_SIZE, page * PROBLEMS_PAGE_SIZE), total: all.length, pages }
 }
+
+/**
+ * The upload layer checks every file's first bytes against its name before anything is kept, and
+ * refuses a mismatch in words meant for any document. For Annex A, say what is wrong with the
+ * workbook and how to fix it, as the Annex A checks would (src/domain/annexA/sniffFileType.ts and
+ * zipPrecheck.ts). Anything else keeps the upload layer's own message.
+ */
+export function annexAUploadMessage(code: string, message: string): string {
+  if (code !== 'wrong-type') return message
+  const name = /‘([^’]+)’/.exec(message)?.[1] ?? 'The file'
+  const file = name === 'The file' ? name : `‘${name}’`
+  const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase()
+  switch (extension) {
+    case 'xlsm':
+    case 'xltm':
+    case 'xlam':
+      return `${file} is a macro-enabled workbook, which we do not open: in Excel choose File > Save As > Excel Workbook (.xlsx) and upload that copy.`
+    case 'xlsb':
+      return `${file} is an Excel binary workbook: in Excel choose File > Save As > Excel Workbook (.xlsx) and upload that copy.`
+    case 'xls':
+      return `${file} is an old-style Excel 97–2003 (.xls) file: open it in Excel and save it as an Excel Workbook (.xlsx), then upload that.`
+    case 'ods':
+      return `${file} is an OpenDocument spreadsheet (.ods): save it as an Excel Workbook (.xlsx) and upload that.`
+    case 'xlsx':
+      if (message.includes('older Microsoft Office')) {
+        return `${file} is password-protected (or saved in the old Excel 97–2003 format), so it cannot be read: open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password), save it as an Excel Workbook (.xlsx) and upload it again.`
+      }
+      if (message.includes('compressed (zip)') || message.includes('or it is damaged')) {
+        return `${file} is damaged or is not really an Excel workbook, so it cannot be read: open it in Excel and save it as a new Excel Workbook (.xlsx), or export it again from the case-management system, and upload that.`
+      }
+      return message.replace('Upload the original file, or save it as an Excel spreadsheet and upload that.', 'Save the Annex A lists as an Excel Workbook (.xlsx) and upload that.')
+    case 'csv':
+      return `${file} is not a plain-text CSV file: open it in Excel, choose File > Save As > CSV UTF-8 (Comma delimited) (.csv) and upload that, or upload the Excel Workbook (.xlsx) itself.`
+    default:
+      return `${file} is not an Excel workbook (.xlsx) or a CSV file. Save the Annex A lists as an Excel Workbook (.xlsx), or each list as a CSV file, and upload that.`
+  }
+}
