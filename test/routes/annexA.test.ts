@@ -351,6 +351,43 @@ describe('cross-list rules against the lists already accepted', () => {
   })
 })
 
+describe('accepting a file whose only findings are queries', () => {
+  it('needs a reason, then accepts the file and keeps, shows and audits the reason', async () => {
+    const other = await createPartnership(t, 'Queries SCP')
+    const coordinator = await signIn(t, await createPerson(t, other, ['inspection-coordinator']))
+    const six = await upload(coordinator, await writeListCsv('List_6.csv', list6Rows()), CLEAN_NOTIFIED)
+    await coordinator.post(`/annex-a/imports/${six.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason: '' }).expect(303)
+    // C9009 is on the List 7 but not the accepted List 6: a query, not an error.
+    const [headers, c1001] = list7Rows() as [string[], string[]]
+    const seven = await upload(coordinator, await writeListCsv('List_7.csv', [headers, c1001, ['C9009', ...c1001.slice(1)]]), CLEAN_NOTIFIED)
+    expect(seven.page.text).toContain('Accept this file')
+    const form = await coordinator.get(`/annex-a/imports/${seven.importId}/accept`).expect(200)
+    expect(form.text).toContain('Why can the 1 query be accepted?')
+
+    for (const reason of ['', '   ']) {
+      const refused = await coordinator.post(`/annex-a/imports/${seven.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason }).expect(400)
+      expect(refused.text).toContain('<title>Error: ')
+      const summary = /<div class="govuk-error-summary[\s\S]*?<\/ul>/.exec(refused.text)![0]
+      expect(summary).toContain('href="#reason"')
+      expect(summary).toContain('Explain why the 1 query can be accepted')
+      expect(refused.text).toMatch(/govuk-error-message[\s\S]*?Explain why the 1 query can be accepted/)
+    }
+    const rowsOfSeven = () => t.handle.db.selectFrom('annex_a_children').select('id').where('import_id', '=', seven.importId).execute()
+    expect(await rowsOfSeven()).toHaveLength(0)
+
+    const why = 'C9009 moved in from another authority; their child in need record follows on Monday.'
+    await coordinator.post(`/annex-a/imports/${seven.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason: `  ${why}  ` }).expect(303).expect('Location', '/annex-a')
+    expect(await rowsOfSeven()).toHaveLength(2)
+    const imp = await t.handle.db.selectFrom('annex_a_imports').select(['status', 'queries', 'queries_reason']).where('id', '=', seven.importId).executeTakeFirstOrThrow()
+    expect(imp).toEqual({ status: 'accepted', queries: 1, queries_reason: why })
+    const events = await t.handle.db.selectFrom('audit_events').selectAll().where('partnership_id', '=', other).where('action', '=', 'annex-a.accepted').orderBy('seq').execute()
+    expect(events.at(-1)).toMatchObject({ entity_id: seven.importId, details: { queries: 1, queriesReason: why } })
+    const findings = await coordinator.get(`/annex-a/imports/${seven.importId}`).expect(200)
+    expect(findings.text).toContain('Why the queries were accepted')
+    expect(findings.text).toContain(why)
+  })
+})
+
 describe('a file that cannot be read', () => {
   const storedKeys = async () => {
     const keys: string[] = []
