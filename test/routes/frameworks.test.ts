@@ -90,4 +90,43 @@ describe('frameworks', () => {
     expect(error).toBeInstanceOf(FrameworkLoadError)
     expect((error as Error).message).toMatch(/front-door\.json: selection\.children\.max: /)
   })
+
+  it('keeps an existing inspection on the framework version it began with after a revised framework is uploaded', async () => {
+    const coordinator = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
+    const start = async () =>
+      (
+        await coordinator
+          .post('/inspections/new')
+          .type('form')
+          .send({ _csrf: coordinator.csrf, frameworkId: 'front-door', 'notifiedOn-day': '2', 'notifiedOn-month': '3', 'notifiedOn-year': '2026', notifiedTime: '', practice: 'yes' })
+          .expect(303)
+      ).headers.location!
+    const childrenSelected = async (path: string) => {
+      const ics = (await coordinator.get(`${path}/calendar.ics`).expect(200)).text.replace(/\r\n[ \t]/g, '')
+      const block = ics.split('BEGIN:VEVENT').find((b) => b.includes('-children-selected@'))!
+      return { date: /DTSTART(?:;VALUE=DATE)?:(\d{8})/.exec(block)![1], summary: /SUMMARY:([^\r\n]+)/.exec(block)![1] }
+    }
+    const older = await start()
+    expect(await childrenSelected(older)).toEqual({ date: '20260305', summary: 'PRACTICE: Day 4: Inspectors select children' })
+
+    // A revision moves "children selected" from day 4 to day 3 and renames it.
+    const revised = JSON.parse(frontDoorJson) as { version: string; timeline: { milestones: { id: string; title: string; anchor: { kind: string; day?: number } }[] } }
+    revised.version = '2026-day-3'
+    const milestone = revised.timeline.milestones.find((m) => m.id === 'children-selected')!
+    milestone.anchor = { kind: 'day', day: 3 }
+    milestone.title = 'Inspectors select children (day 3)'
+    await expectStatus(upload(admin, 'front-door.json', JSON.stringify(revised)), 303)
+
+    // The old inspection's timeline is unchanged…
+    expect(await childrenSelected(older)).toEqual({ date: '20260305', summary: 'PRACTICE: Day 4: Inspectors select children' })
+    const olderPage = await coordinator.get(older).expect(200)
+    expect(olderPage.text).not.toContain('Inspectors select children (day 3)')
+    // …and a new inspection uses the new version.
+    const newer = await start()
+    expect(await childrenSelected(newer)).toEqual({ date: '20260304', summary: 'PRACTICE: Day 3: Inspectors select children (day 3)' })
+    const versions = await t.handle.db.selectFrom('inspections').select(['id', 'framework_version_id']).where('partnership_id', '=', partnershipId).execute()
+    const idOf = (path: string) => path.split('/').pop()
+    const versionOf = (path: string) => versions.find((v) => v.id === idOf(path))?.framework_version_id
+    expect(versionOf(older)).not.toBe(versionOf(newer))
+  })
 })
