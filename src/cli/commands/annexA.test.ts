@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeTempCsv } from '../../domain/annexA/testSupport'
 import { annexACommand } from './annexA'
@@ -36,6 +39,19 @@ describe('jtai annex-a validate', () => {
   })
   it('rejects a bad --notified date and a missing file', async () => {
     expect((await run(['validate', SAMPLE, '--notified', '2024-02-30'])).code).toBe(2)
-    expect((await run(['validate', '/no/such/file.xlsx'])).err).toContain('no readable file')
+    const missing = await run(['validate', '/no/such/file.xlsx'])
+    expect(missing.code).toBe(2)
+    expect(missing.out).toBe('')
+    expect(missing.err).toBe('There is no file at /no/such/file.xlsx: check the path and give the path of an .xlsx or .csv file.\n')
+  })
+  it('says a folder is a folder, not a file, in one sentence', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'annex-a-folder-'))
+    for (const args of [['validate', dir], ['validate', dir, '--json']]) {
+      const { code, out, err } = await run(args)
+      expect(code).toBe(2)
+      expect(out).toBe('')
+      expect(err).toBe(`${dir} is a folder, not a file: give the path of an .xlsx or .csv file.\n`)
+      expect(err).not.toContain('Something unexpected')
+    }
   })
 })

@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
 import { isIsoDate } from '../../domain/annexA/calendarDates'
 import type { AnnexAValidationResult } from '../../domain/annexA/resultModel'
 import { validateAnnexAFile } from '../../domain/annexA/validateAnnexAFile'
@@ -27,6 +28,27 @@ function toText(result: AnnexAValidationResult): string {
     if (result.problems.length > 20) lines.push(`  … and ${result.problems.length - 20} more (use --json for all).`)
   } else lines.push('', 'No problems found.')
   return `${lines.join('\n')}\n`
+}
+
+/** One sentence saying why `file` cannot be checked (missing, a folder, not readable), or null. */
+async function pathProblem(file: string): Promise<string | null> {
+  let info
+  try {
+    info = await stat(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return `There is no file at ${file}: check the path and give the path of an .xlsx or .csv file.`
+    if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be opened because you do not have permission to read it: copy it somewhere you can read, or ask for access.`
+    return `${file} cannot be opened: check the path and give the path of an .xlsx or .csv file.`
+  }
+  if (info.isDirectory()) return `${file} is a folder, not a file: give the path of an .xlsx or .csv file.`
+  if (!info.isFile()) return `${file} is not an ordinary file: give the path of an .xlsx or .csv file.`
+  try {
+    await access(file, constants.R_OK)
+  } catch {
+    return `${file} cannot be opened because you do not have permission to read it: copy it somewhere you can read, or ask for access.`
+  }
+  return null
 }
 
 async function validate(args: string[], io: CliIo): Promise<number> {
@@ -61,10 +83,9 @@ async function validate(args: string[], io: CliIo): Promise<number> {
     io.stderr(USAGE)
     return 2
   }
-  try {
-    await access(file)
-  } catch {
-    io.stderr(`There is no readable file at ${file}: check the path.\n`)
+  const problem = await pathProblem(file)
+  if (problem) {
+    io.stderr(`${problem}\n`)
     return 2
   }
   const result = await validateAnnexAFile(file, { notified })
