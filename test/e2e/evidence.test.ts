@@ -136,6 +136,36 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
     expect(names).toContain('SHA256SUMS')
     expect(names.some((n) => n.startsWith('Northshire Police/') && n.endsWith('Police self-evaluation.pdf'))).toBe(true)
   })
+
+  it('a new version waits for approval while the pack keeps the signed-off one; the dashboard filters by status', async () => {
+    const page = await signIn(people.contributor)
+    const requirement = new RequirementPage(page, requirementPath)
+    await requirement.open()
+    await page.setInputFiles('#file', { name: 'Police self-evaluation v2.txt', mimeType: 'text/plain', buffer: Buffer.from('Revised self-evaluation\n') })
+    await requirement.submit('Upload')
+    expect(await requirement.status()).toBe('Uploaded')
+    // The history says which version was approved and signed off, and which the pack carries.
+    const v1 = page.locator('.govuk-table__row', { hasText: 'Version 1' })
+    expect(await v1.innerText()).toMatch(/Approved by Priya Shah on .+\. Signed off by Alex Morgan on .+\. In the evidence pack/)
+    expect(await page.locator('.govuk-table__row', { hasText: 'Version 2 (current)' }).innerText()).toContain('Not approved')
+
+    // The status filter is a plain GET form; every figure, percentages included, opens its list.
+    await visit(page, '/evidence')
+    await page.getByLabel('Status').selectOption('uploaded')
+    await followAndCheck(page, () => page.getByRole('button', { name: 'Show' }).click())
+    expect(new URL(page.url()).searchParams.get('status')).toBe('uploaded')
+    await followAndCheck(page, () => page.getByRole('link', { name: /of requirements are uploaded/ }).first().click())
+    expect(await page.locator('main').innerText()).toContain('Uploaded: 1 requirement.')
+
+    const admin = await signIn(people.admin)
+    await visit(admin, '/evidence')
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('link', { name: 'Download the evidence pack (ZIP)' }).click()])
+    const path = join(dataDir, 'pack-2.zip')
+    await download.saveAs(path)
+    const names = await zipNames(readFileSync(path))
+    expect(names.some((n) => n.endsWith('Police self-evaluation.pdf'))).toBe(true)
+    expect(names.some((n) => n.includes('v2'))).toBe(false)
+  })
 })
 
 function zipNames(buffer: Buffer): Promise<string[]> {
