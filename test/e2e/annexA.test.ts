@@ -1,5 +1,9 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CORPUS } from '../fixtures/annex-a/buildBadFileCorpus'
 import { CLEAN_NOTIFIED, list6Rows, list7Rows, writeListCsv } from '../fixtures/annex-a/cleanLists'
 import { expectNoAxeViolations } from './support/axe'
 import { useBrowser } from './support/browser'
@@ -104,5 +108,23 @@ describe('Annex A: upload, map values, accept, child register and a child’s jo
     expect(await register.headingText()).toBe('Child C1001')
     const journey = await admin.locator('main table').innerText()
     expect(journey.indexOf('CIN Start Date')).toBeLessThan(journey.indexOf('Child Protection Plan Start Date'))
+  })
+  it('5. a damaged workbook is refused with a specific message and a way back to upload', async () => {
+    const damaged = await CORPUS.find((c) => c.name === 'truncated zip')!.build(await mkdtemp(join(tmpdir(), 'annex-a-e2e-')))
+    await visit(admin, '/annex-a/upload')
+    await admin.getByLabel('Annex A file').setInputFiles(damaged)
+    const [y, m, d] = CLEAN_NOTIFIED.split('-')
+    await admin.getByLabel('Day').fill(String(Number(d)))
+    await admin.getByLabel('Month').fill(String(Number(m)))
+    await admin.getByLabel('Year').fill(y!)
+    await admin.getByRole('button', { name: 'Upload and check' }).click()
+    // The check runs in the background; the progress page moves on to the refusal when it is done.
+    await admin.locator('.govuk-error-summary').waitFor({ timeout: 60_000 })
+    await admin.waitForLoadState('load')
+    await expectNoAxeViolations(admin)
+    expect(await admin.locator('h1').innerText()).toBe('The file could not be checked')
+    expect(await admin.locator('.govuk-error-summary').innerText()).toContain('The workbook is damaged')
+    await followAndCheck(admin, () => admin.getByRole('button', { name: 'Upload a file' }).click())
+    expect(new URL(admin.url()).pathname).toBe('/annex-a/upload')
   })
 })
