@@ -24,6 +24,8 @@ export interface AppOptions {
   sessionSecret: string
   sessionIdleMs: number
   sessionAbsoluteMs: number
+  /** How long before a session ends the warning appears; 2 minutes when omitted. */
+  sessionWarningMs?: number
   secureCookies: boolean
   baseUrl: string
   publicDir?: string
@@ -39,12 +41,23 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
   setUpNunjucks(app)
 
   app.use(requestLogger(logger))
+  // Our own icon (no GOV.UK crown), served from the source folder: nothing to build.
+  app.use('/assets/images', express.static(join(here, 'web', 'assets', 'images'), { maxAge: '1d', index: false, fallthrough: true }))
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/images/icon.svg'))
   app.use('/assets', express.static(options.publicDir ?? join(here, '..', 'public'), { maxAge: '1h', index: false, fallthrough: true }))
+  // A missing asset is not a page: a plain 404, with no session and no cookie.
+  app.use('/assets', (_req, res) => {
+    res.status(404).type('text/plain').send('Not found')
+  })
 
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }))
   app.use(express.json({ limit: '16kb' }))
 
-  const sessionStore = new DatabaseSessionStore(services.db, clock, options.sessionIdleMs)
+  // The cookie and the stored row outlive the idle limit by an hour: the auth middleware enforces
+  // the limits exactly, and a session it can still find lets it tell the person why they were
+  // signed out. Without the grace the row and cookie vanish first and the sign-in page says nothing.
+  const keepMs = options.sessionIdleMs + 60 * 60_000
+  const sessionStore = new DatabaseSessionStore(services.db, clock, keepMs)
   app.use(
     session({
       name: 'jtai.sid',
@@ -53,10 +66,10 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: options.sessionIdleMs },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: keepMs },
     }),
   )
-  app.use(setUpAuth(services, clock, { idleMs: options.sessionIdleMs, absoluteMs: options.sessionAbsoluteMs }))
+  app.use(setUpAuth(services, clock, { idleMs: options.sessionIdleMs, absoluteMs: options.sessionAbsoluteMs, warningMs: options.sessionWarningMs ?? 2 * 60_000 }))
 
   const { csrfSynchronisedProtection, generateToken, isRequestValid } = csrfSync({
     getTokenFromRequest: (req) => {
@@ -65,14 +78,26 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
     },
   })
   app.use(async (req, res, next) => {
-    res.locals.csrfToken = generateToken(req)
+    // The token, and so the session that keeps it, is made only when a page is rendered: /health,
+    // JSON answers and redirects create no session row and send no cookie. Every rendered page
+    // (every page with a form) still has its token.
+    Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => generateToken(req) })
     res.locals.scope = req.scope
     res.locals.currentPath = req.path
     res.locals.partnershipName = req.scope ? await services.partnerships.name(req.scope.partnershipId) : undefined
     res.locals.navigation = navigationFor(req.scope, req.path)
+    // A message kept for the next page is shown (and forgotten) only when a page is rendered, so a
+    // redirect on the way (to sign-in, say) does not swallow it.
     if (req.session.flash && req.method === 'GET') {
-      res.locals.flash = req.session.flash
-      delete req.session.flash
+      Object.defineProperty(res.locals, 'flash', {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          const flash = req.session.flash
+          delete req.session.flash
+          return flash
+        },
+      })
     }
     next()
   })

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     onPoolError: (error) => logger.error({ err: error }, 'database connection error'),
   })
-  const services = createServices({ db: database.db, clock: systemClock, files: new FsFileStore(join(config.dataDir, 'files')), maxUploadBytes: config.maxUploadBytes })
+  const services = createServices({ db: database.db, clock: systemClock, files: new FsFileStore(join(config.dataDir, 'files')), maxUploadBytes: config.maxUploadBytes, signInIpLimit: config.signInIpLimit })
   // Fail fast: a broken file in frameworks/ stops start-up with its file, path and problem.
   await services.frameworks.ready()
   const { app, sessionStore } = createApp({
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     sessionSecret: config.sessionSecret,
     sessionIdleMs: config.sessionIdleMs,
     sessionAbsoluteMs: config.sessionAbsoluteMs,
+    sessionWarningMs: config.sessionWarningMs,
     secureCookies: config.secureCookies,
     baseUrl: config.baseUrl,
   })

@@ -12,9 +12,17 @@ import { hashToken } from './tokens'
 import { change } from './transaction'
 import { isoToday } from './directoryService'
 
+/** Failed attempts allowed per email address (or person, for codes) in the window. */
 const MAX_FAILURES = 5
+/** Failed attempts allowed from one IP address in the window: an office may share one address. */
+export const DEFAULT_IP_LIMIT = 50
 const WINDOW_MS = 15 * 60_000
 const LOCK_MS = 15 * 60_000
+
+export interface AuthOptions {
+  /** SIGN_IN_IP_LIMIT: failures from one IP address in 15 minutes before it must wait (50 when omitted). */
+  ipLimit?: number
+}
 
 export type SignInResult =
   | { status: 'ok'; personId: string; next: 'code' | 'enrol' }
@@ -28,7 +36,8 @@ export function isActive(person: Pick<Person, 'disabled_at' | 'access_ends_on'>,
   return true
 }
 
-export function authService(db: Kysely<Database>, clock: Clock) {
+export function authService(db: Kysely<Database>, clock: Clock, options: AuthOptions = {}) {
+  const ipLimit = options.ipLimit ?? DEFAULT_IP_LIMIT
   const keyFor = (kind: string, value: string) => `${kind}:${createHash('sha256').update(value).digest('hex')}`
 
   async function throttled(keys: string[], now: Date): Promise<number | undefined> {
@@ -39,16 +48,14 @@ export function authService(db: Kysely<Database>, clock: Clock) {
     return undefined
   }
 
+  /** Counts a failure against each key, atomically; IP keys have their own, higher limit. */
   async function recordFailure(keys: string[], now: Date): Promise<void> {
     for (const key of keys) {
-      const t = await authRepo.getThrottle(db, key)
-      const fresh = !t || now.getTime() - t.window_started_at.getTime() > WINDOW_MS
-      const failures = fresh ? 1 : t.failures + 1
-      await authRepo.putThrottle(db, {
-        key,
-        failures,
-        windowStartedAt: fresh ? now : t.window_started_at,
-        lockedUntil: failures >= MAX_FAILURES ? new Date(now.getTime() + LOCK_MS) : null,
+      await authRepo.countFailure(db, key, {
+        now,
+        windowStart: new Date(now.getTime() - WINDOW_MS),
+        limit: key.startsWith('ip:') ? ipLimit : MAX_FAILURES,
+        lockUntil: new Date(now.getTime() + LOCK_MS),
       })
     }
   }
@@ -127,10 +134,22 @@ export function authService(db: Kysely<Database>, clock: Clock) {
       }))
     },
 
-    async recordSignOut(scope: Scope, reason: 'signed-out' | 'timed-out'): Promise<void> {
+    /** 'timed-out': idle too long; 'session-limit': signed in for the longest a session may last. */
+    async recordSignOut(scope: Scope, reason: 'signed-out' | 'timed-out' | 'session-limit'): Promise<void> {
+      const summary = {
+        'signed-out': 'signed out',
+        'timed-out': 'was signed out after a period of inactivity',
+        'session-limit': 'was signed out at the end of the longest time a session may last',
+      }[reason]
       await change(db, clock, { partnershipId: scope.partnershipId, personId: scope.personId, name: scope.name }, async () => ({
         result: undefined,
-        audit: { action: `session.${reason}`, entityType: 'person', entityId: scope.personId, summary: `${scope.name} ${reason === 'signed-out' ? 'signed out' : 'was signed out after a period of inactivity'}`, details: {} },
+        audit: {
+          action: reason === 'signed-out' ? 'session.signed-out' : 'session.timed-out',
+          entityType: 'person',
+          entityId: scope.personId,
+          summary: `${scope.name} ${summary}`,
+          details: reason === 'signed-out' ? {} : { reason: reason === 'timed-out' ? 'idle' : 'session-limit' },
+        },
       }))
     },
 

@@ -27,13 +27,15 @@ export interface ServiceDeps {
   files?: FileStore
   /** Largest evidence upload accepted, in bytes (MAX_UPLOAD_MB); 100 MB when omitted. */
   maxUploadBytes?: number
+  /** Failed sign-ins allowed from one IP address in 15 minutes (SIGN_IN_IP_LIMIT); 50 when omitted. */
+  signInIpLimit?: number
 }
 
 /** The composition root: every service, built from the database and the clock. */
-export function createServices({ db, clock, frameworksDirectory, files = new FsFileStore(join(tmpdir(), `jtai-files-${randomUUID()}`)), maxUploadBytes = 100 * 1024 * 1024 }: ServiceDeps) {
+export function createServices({ db, clock, frameworksDirectory, files = new FsFileStore(join(tmpdir(), `jtai-files-${randomUUID()}`)), maxUploadBytes = 100 * 1024 * 1024, signInIpLimit }: ServiceDeps) {
   const frameworks = frameworkService(db, clock, frameworksDirectory ? { directory: frameworksDirectory } : {})
   const calendar = calendarService(db, clock)
-  const auth = authService(db, clock)
+  const auth = authService(db, clock, signInIpLimit ? { ipLimit: signInIpLimit } : {})
   return {
     db,
     clock,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../schema'
 
 type Db = Kysely<Database>
@@ -41,12 +41,31 @@ export async function getThrottle(db: Db, key: string) {
   return db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst()
 }
 
-export async function putThrottle(db: Db, row: { key: string; failures: number; windowStartedAt: Date; lockedUntil: Date | null }): Promise<void> {
-  await db
+/**
+ * Counts one failed attempt against a key in a single statement, so attempts arriving together are
+ * all counted: a window older than `windowStart` starts again at 1, and reaching `limit` locks the
+ * key until `lockUntil`. Returns the count and the lock.
+ */
+export async function countFailure(
+  db: Db,
+  key: string,
+  a: { now: Date; windowStart: Date; limit: number; lockUntil: Date },
+): Promise<{ failures: number; lockedUntil: Date | null }> {
+  const fresh = sql<boolean>`sign_in_throttle.window_started_at <= ${a.windowStart}`
+  const next = sql<number>`(case when ${fresh} then 1 else sign_in_throttle.failures + 1 end)`
+  const row = await db
     .insertInto('sign_in_throttle')
-    .values({ key: row.key, failures: row.failures, window_started_at: row.windowStartedAt, locked_until: row.lockedUntil })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: row.failures, window_started_at: row.windowStartedAt, locked_until: row.lockedUntil }))
-    .execute()
+    .values({ key, failures: 1, window_started_at: a.now, locked_until: a.limit <= 1 ? a.lockUntil : null })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: next,
+        window_started_at: sql<Date>`(case when ${fresh} then ${a.now}::timestamptz else sign_in_throttle.window_started_at end)`,
+        locked_until: sql<Date | null>`(case when ${next} >= ${a.limit} then ${a.lockUntil}::timestamptz else sign_in_throttle.locked_until end)`,
+      }),
+    )
+    .returning(['failures', 'locked_until'])
+    .executeTakeFirstOrThrow()
+  return { failures: row.failures, lockedUntil: row.locked_until }
 }
 
 export async function clearThrottle(db: Db, key: string): Promise<void> {

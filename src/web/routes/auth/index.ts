@@ -6,6 +6,7 @@ import { formatSecret, totpQrCode } from '../../../services/totp'
 import { email, parseForm, parseFormWith, renderWithErrors, requiredText, optionalText, type FieldErrors } from '../../forms'
 import { passwordProblem } from '../../../services/passwords'
 import type { RouteOptions, Routes } from '..'
+import type { SessionTiming } from '../../middleware/auth'
 
 const PENDING_MS = 10 * 60_000
 
@@ -125,7 +126,12 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
 
   routes.post('/session/keep-alive', (req, res) => {
     // The auth middleware has already counted this request as activity.
-    if (req.accepts(['html', 'json']) === 'json') return res.json({ expiresAt: res.locals.sessionExpiresAt })
+    // Seconds from now, by the server's clock: the page counts down from these, so a wrong clock
+    // in the browser does not matter. 'limit' means the session ends at endsAtText whatever happens.
+    if (req.accepts(['html', 'json']) === 'json') {
+      const { secondsLeft, endsBecause, endsAtText, warningSeconds } = res.locals.sessionTiming as SessionTiming
+      return res.json({ secondsLeft, endsBecause, endsAtText, warningSeconds, canStaySignedIn: endsBecause === 'idle' })
+    }
     const back = typeof req.body?.returnTo === 'string' && req.body.returnTo.startsWith('/') && !req.body.returnTo.startsWith('//') ? req.body.returnTo : '/'
     res.redirect(303, back)
   })
