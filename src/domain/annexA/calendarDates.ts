@@ -84,6 +84,13 @@ export function ukDate(iso: string): string {
   return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
 }
 
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+
+/** 'YYYY-MM-DD' → "3 April 2024": a date nobody can read the wrong way round. */
+export function longUkDate(iso: string): string {
+  return `${Number(iso.slice(8, 10))} ${MONTH_NAMES[Number(iso.slice(5, 7)) - 1] ?? ''} ${iso.slice(0, 4)}`
+}
+
 const EXCEL_EPOCH_1900 = Date.UTC(1899, 11, 30)
 const EXCEL_EPOCH_1904 = Date.UTC(1904, 0, 1)
 const DAY_MS = 86_400_000

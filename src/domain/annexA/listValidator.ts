@@ -1,4 +1,4 @@
-import { ageInYears, minusMonths, ukDate } from './calendarDates'
+import { ageInYears, longUkDate, minusMonths, ukDate } from './calendarDates'
 import { CodeMatcher, type CodeLookup } from './codeMatcher'
 import type { HeaderMatch } from './matchHeaders'
 import { normaliseValue } from './normaliseText'
@@ -28,6 +28,13 @@ interface BoundColumn {
   /** d/m vs m/d evidence for the column, resolved when the list ends. */
   ambiguous: Array<{ row: NormalisedRow; value: string; iso: string }>
   monthFirst: { count: number; example: string; row: number } | null
+  /** Text dates that can only be day first (25/12/2023). */
+  dayFirst: number
+}
+
+/** The other reading of an ambiguous date: 2024-04-03 (read day first from 03/04/2024) → 2024-03-04. */
+function monthFirstReading(iso: string): string {
+  return `${iso.slice(0, 4)}-${iso.slice(8, 10)}-${iso.slice(5, 7)}`
 }
 
 /** Validates one list's rows as they stream past, producing normalised rows and problems. */
@@ -63,6 +70,7 @@ export class ListValidator {
         formulas: { count: 0, firstRow: 0 },
         ambiguous: [],
         monthFirst: null,
+        dayFirst: 0,
       }
       this.columns.push(bound)
       this.byId.set(spec.id, bound)
@@ -226,7 +234,10 @@ export class ListValidator {
       parsed = parseDateCell(cell, ctx.date1904, ctx.pivotYear)
       if (c.dateCache.size < CELL_CACHE_LIMIT) c.dateCache.set(cell, parsed)
     }
-    if (parsed.iso !== null && parsed.flags.length === 0) return parsed.iso
+    if (parsed.iso !== null) {
+      if (parsed.dayFirst) c.dayFirst++
+      if (parsed.flags.length === 0) return parsed.iso
+    }
     const raw = cellDisplay(cell)
     const base = { list: key, row: row.row, column: c.spec.label, value: raw }
     if (parsed.iso === null) {
@@ -235,7 +246,7 @@ export class ListValidator {
     }
     for (const flag of parsed.flags) {
       if (flag === 'two-digit-year') {
-        ctx.add('cell.date-two-digit-year', { ...base, message: `"${raw}" has a two-digit year, which we read as ${ukDate(parsed.iso)}: enter the full year (dd/mm/yyyy) to confirm.` }, row)
+        ctx.add('cell.date-two-digit-year', { ...base, message: `"${raw}" has a two-digit year, which we read as ${ukDate(parsed.iso)} (${longUkDate(parsed.iso)}): check the century (and the day and month) and enter the full year (dd/mm/yyyy) to confirm.` }, row)
       } else if (flag === 'month-first') {
         if (!c.monthFirst) c.monthFirst = { count: 0, example: raw, row: row.row }
         c.monthFirst.count++
@@ -365,9 +376,16 @@ export class ListValidator {
     }
   }
 
-  /** Column-level findings that need the whole list: formula summaries and day/month ambiguity. */
+  /**
+   * Column-level findings that need the whole list: formula summaries and day/month ambiguity.
+   * A date such as 03/04/2024 is read day first (the UK order) and queried unless that order is settled:
+   * by its own column (a day above 12, e.g. 25/12/2023, and no month-first date) or, when the column has
+   * neither, by the rest of the list (day-first dates and no month-first date anywhere in it).
+   */
   finish(): void {
     const { ctx, key } = this
+    const listMonthFirst = this.columns.find((c) => c.monthFirst)?.monthFirst ?? null
+    const listDayFirst = this.columns.some((c) => c.dayFirst > 0)
     for (const c of this.columns) {
       if (c.formulas.count > 0) {
         ctx.add('cell.formula', {
@@ -385,7 +403,21 @@ export class ListValidator {
             row: a.row.row,
             column: c.spec.label,
             value: a.value,
-            message: `"${a.value}" could be day/month or month/day, and this column also has month-first dates (e.g. "${c.monthFirst.example}" in row ${c.monthFirst.row}); we read it as ${ukDate(a.iso)}: check it and re-enter it as dd/mm/yyyy.`,
+            message: `"${a.value}" could be day/month or month/day, and this column also has month-first dates (e.g. "${c.monthFirst.example}" in row ${c.monthFirst.row}); we read it as ${ukDate(a.iso)} (${longUkDate(a.iso)}): check it and re-enter it as dd/mm/yyyy.`,
+          }, a.row)
+        }
+      } else if (c.ambiguous.length > 0 && c.dayFirst === 0 && !(listDayFirst && !listMonthFirst)) {
+        // Nothing in the column or the list settles the order, so reading it day first is a guess: ask.
+        const why = listMonthFirst
+          ? `this list has dates written both day first and month first (e.g. "${listMonthFirst.example}" in row ${listMonthFirst.row})`
+          : `no date in this list settles which (none is written with a day above 12, such as 25/12/2023)`
+        for (const a of c.ambiguous) {
+          ctx.add('cell.date-ambiguous', {
+            list: key,
+            row: a.row.row,
+            column: c.spec.label,
+            value: a.value,
+            message: `"${a.value}" could be day/month or month/day, and ${why}; we read it day first, as ${longUkDate(a.iso)}: check that against your system and correct it if it is really ${longUkDate(monthFirstReading(a.iso))}.`,
           }, a.row)
         }
       }

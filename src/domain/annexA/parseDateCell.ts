@@ -3,12 +3,14 @@ import type { RawCell } from './rawCell'
 
 /**
  * Why a date needs a person's eye even though we could read it:
- * 'day-month-ambiguous': both parts ≤ 12 (03/04/2024), a problem only if the column also has month-first dates;
+ * 'day-month-ambiguous': both parts ≤ 12 (03/04/2024), read day first; the list validator queries it unless the
+ * column (or, failing that, the rest of the list) shows the dates are written day first;
  * 'month-first': only readable as m/d/y (04/25/2024); 'two-digit-year': the century was assumed.
  */
 export type DateFlag = 'day-month-ambiguous' | 'month-first' | 'two-digit-year'
 
-export type ParsedDate = { iso: string; flags: DateFlag[] } | { iso: null; reason: string }
+/** `dayFirst`: written d/m/y with a day above 12 (25/12/2023), which shows the column's dates are day first. */
+export type ParsedDate = { iso: string; flags: DateFlag[]; dayFirst?: true } | { iso: null; reason: string }
 
 const DMY = /^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]m)?)?$/i
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
@@ -66,7 +68,8 @@ export function parseDateText(raw: string, date1904: boolean, pivotYear: number)
     const flags: DateFlag[] = twoDigit ? ['two-digit-year'] : []
     if (b > 12 && a <= 12) return plausible(isoFromParts(year, a, b), [...flags, 'month-first'], text)
     if (a <= 12 && b <= 12 && a !== b) flags.push('day-month-ambiguous')
-    return plausible(isoFromParts(year, b, a), flags, text)
+    const parsed = plausible(isoFromParts(year, b, a), flags, text)
+    return a > 12 && parsed.iso !== null ? { ...parsed, dayFirst: true } : parsed
   }
   m = ISO.exec(text) ?? YMD_SLASH.exec(text)
   if (m) return plausible(isoFromParts(Number(m[1]), Number(m[2]), Number(m[3])), [], text)

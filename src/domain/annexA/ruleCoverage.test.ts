@@ -11,7 +11,7 @@ import { validateAnnexAFile } from './validateAnnexAFile'
 
 const NOTIFIED = '2024-04-01'
 const L3 = ['Child Unique ID', 'Gender', 'Ethnicity', 'Date of Birth', 'Age of Child (Years)', 'Date of referral', 'Referral Source', 'Referral NFA?', 'Number of Referrals in Last 12 Months', 'Allocated Team', 'Allocated Worker']
-const L3_ROW = ['C1', 'a) Male', 'a) WBRI', '01/02/2015', '9', '10/03/2024', 'q) 6: Police', 'b) No', '0', 'Duty', 'Jo']
+const L3_ROW = ['C1', 'a) Male', 'a) WBRI', '13/02/2015', '9', '10/03/2024', 'q) 6: Police', 'b) No', '0', 'Duty', 'Jo']
 
 type Result = Awaited<ReturnType<typeof validateAnnexAFile>>
 const withRule = (r: Result, rule: string) => r.problems.filter((p) => p.rule === rule)
@@ -37,7 +37,7 @@ async function workbook(name: string, sheets: Record<string, unknown[][]>): Prom
 
 describe('malformed CSV', () => {
   it('names the spreadsheet row where an unclosed quotation mark starts', async () => {
-    const rows = `${L3.join(',')}\r\n${L3_ROW.join(',')}\r\nC2,"a) Male,a) WBRI,01/02/2015\r\n${L3_ROW.join(',')}\r\n${L3_ROW.join(',')}\r\n`
+    const rows = `${L3.join(',')}\r\n${L3_ROW.join(',')}\r\nC2,"a) Male,a) WBRI,13/02/2015\r\n${L3_ROW.join(',')}\r\n${L3_ROW.join(',')}\r\n`
     const path = join(await tempDir(), 'List 3.csv')
     await writeFile(path, rows)
     const r = await validateAnnexAFile(path, { notified: NOTIFIED })
@@ -157,5 +157,39 @@ describe('list periods', () => {
     const outside = withRule(r, 'period.outside')
     expect(outside.map((p) => p.row)).toEqual([2])
     expect(outside[0]?.message).toContain('12-month period for List 11')
+  })
+})
+
+describe('dates whose day and month could be either way round', () => {
+  const referral = (date: string, dob = '') => L3_ROW.map((v, i) => (i === 5 ? date : i === 3 ? dob : i === 4 ? '' : v))
+  it('queries a date when nothing in the column or the list settles the order, saying both readings', async () => {
+    const r = await validateAnnexAFile(await writeTempCsv('List 3.csv', [L3, referral('03/02/2024'), referral('05/03/2024')]), { notified: NOTIFIED })
+    const amb = withRule(r, 'cell.date-ambiguous')
+    expect(amb.map((p) => [p.row, p.column, p.value, p.severity])).toEqual([[2, 'Date of referral', '03/02/2024', 'query'], [3, 'Date of referral', '05/03/2024', 'query']])
+    expect(amb[0]?.message).toContain('no date in this list settles which')
+    expect(amb[0]?.message).toContain('we read it day first, as 3 February 2024')
+    expect(amb[0]?.message).toContain('if it is really 2 March 2024')
+    expect(r.rows[0]?.values.date_of_referral).toBe('2024-02-03')
+  })
+  it('is settled by a day above 12 in the same column', async () => {
+    const r = await validateAnnexAFile(await writeTempCsv('List 3.csv', [L3, referral('03/02/2024'), referral('25/03/2024')]), { notified: NOTIFIED })
+    expect(withRule(r, 'cell.date-ambiguous')).toEqual([])
+  })
+  it('is settled by the list’s other date columns when the column itself says nothing', async () => {
+    const r = await validateAnnexAFile(await writeTempCsv('List 3.csv', [L3, referral('03/02/2024', '13/02/2015')]), { notified: NOTIFIED })
+    expect(withRule(r, 'cell.date-ambiguous')).toEqual([])
+  })
+  it('is not settled when the list has dates written both ways', async () => {
+    const r = await validateAnnexAFile(await writeTempCsv('List 3.csv', [L3, referral('03/02/2024', '02/13/2015'), referral('05/03/2024', '13/02/2015')]), { notified: NOTIFIED })
+    const amb = withRule(r, 'cell.date-ambiguous')
+    expect(amb.map((p) => p.row)).toEqual([2, 3])
+    expect(amb[0]?.message).toContain('both day first and month first (e.g. "02/13/2015" in row 2)')
+  })
+  it('a two-digit year is always queried, with the date spelt out so day and month can be checked too', async () => {
+    const r = await validateAnnexAFile(await writeTempCsv('List 3.csv', [L3, referral('25/03/24', '13/02/2015')]), { notified: NOTIFIED })
+    const [p] = withRule(r, 'cell.date-two-digit-year')
+    expect(p).toMatchObject({ severity: 'query', row: 2, value: '25/03/24' })
+    expect(p?.message).toContain('25/03/2024 (25 March 2024)')
+    expect(withRule(r, 'cell.date-ambiguous')).toEqual([])
   })
 })

@@ -64,7 +64,7 @@ describe('value normalisation', () => {
 describe('dates', () => {
   it('reads the formats areas send', () => {
     expect(parseDateText('3/4/2024', false, 24)).toEqual({ iso: '2024-04-03', flags: ['day-month-ambiguous'] })
-    expect(parseDateText('25/12/2023', false, 24)).toEqual({ iso: '2023-12-25', flags: [] })
+    expect(parseDateText('25/12/2023', false, 24)).toEqual({ iso: '2023-12-25', flags: [], dayFirst: true })
     expect(parseDateText('2024-02-29', false, 24)).toEqual({ iso: '2024-02-29', flags: [] })
     expect(parseDateText('1 Sept 2023', false, 24)).toEqual({ iso: '2023-09-01', flags: [] })
     expect(parseDateText('05/06/98', false, 24)).toEqual({ iso: '1998-06-05', flags: ['two-digit-year', 'day-month-ambiguous'] })
