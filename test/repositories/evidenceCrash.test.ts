@@ -41,7 +41,7 @@ const script = fileURLToPath(new URL('../support/crashingUpload.ts', import.meta
 const SWEEP_GRACE_MS = 60 * 60_000
 const APPLICATION_NAME = 'jtai-crashing-upload'
 /** A child process opening PGlite on disk, then the test reopening it, is slow on a busy machine. */
-const TEST_TIMEOUT_MS = 180_000
+const TEST_TIMEOUT_MS = 300_000
 
 let frameworks: Framework[]
 beforeAll(async () => {
