@@ -13,6 +13,7 @@ import { evidenceService } from '../../src/services/evidenceService'
 import { fileReferences } from '../../src/services/fileReferences'
 import type { Scope } from '../../src/services/scope'
 import { FsFileStore } from '../../src/storage'
+import * as m006 from '../../src/db/migrations/006_evidence_approvals'
 import { testDatabases } from '../support/databases'
 
 let frameworks: Framework[]
@@ -217,4 +218,35 @@ describe.each(testDatabases())('file references on $name', (database) => {
       await h.close()
     }
   })
+})
+
+describe.each(testDatabases())('migration 006 on $name', (database) => {
+  it('carries an approval recorded before it onto the version, and a "provided" date onto its inspection', async () => {
+    const h = await database.open()
+    try {
+      const now = new Date('2026-03-05T10:00:00Z')
+      const pid = (await h.db.insertInto('partnerships').values({ name: 'm' }).returning('id').executeTakeFirstOrThrow()).id
+      const agency = await dir.insertAgency(h.db, pid, { name: 'm Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
+      const person = await dir.insertPerson(h.db, pid, { name: 'm approver', email: `m-${database.name}@example.org`, jobTitle: '', agencyId: agency.id, roles: ['senior-approver'], accessEndsOn: null }, now)
+      const inspection = (
+        await h.db
+          .insertInto('inspections')
+          .values({ partnership_id: pid, framework_id: 'x', framework: '{}', framework_version_id: null, notified_on: '2026-03-02', notified_time: null, practice: false, status: 'open', created_by: null, created_at: now, updated_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id
+      const requirementId = await repo.insertLocalRequirement(h.db, pid, { agencyId: agency.id, title: 'Old', description: '', reviewIntervalMonths: 12 }, person.id, now)
+      const v1 = await repo.insertVersion(h.db, pid, { requirementId, fileKey: `k-${database.name}`, filename: 'a.txt', mime: 'text/plain', size: 1, sha256: '0'.repeat(64), uploadedBy: person.id }, now)
+      await repo.updateRequirement(h.db, pid, requirementId, 'not-started', { status: 'signed-off', current_version_id: v1.id, approved_by: person.id, approved_at: now, signed_off_by: person.id, signed_off_at: now, provided_on: '2026-03-04', provided_by: person.id }, now)
+      // As the data stood before 006: take its columns away, then run it.
+      await m006.down(h.db as never)
+      await m006.up(h.db as never)
+      const version = await h.db.selectFrom('evidence_versions').select(['approved_by', 'approved_at', 'signed_off_by', 'signed_off_at']).where('id', '=', v1.id).executeTakeFirstOrThrow()
+      expect(version).toEqual({ approved_by: person.id, approved_at: now, signed_off_by: person.id, signed_off_at: now })
+      const row = await h.db.selectFrom('evidence_requirements').select('provided_inspection_id').where('id', '=', requirementId).executeTakeFirstOrThrow()
+      expect(row.provided_inspection_id).toBe(inspection)
+    } finally {
+      await h.close()
+    }
+  }, 120_000)
 })
