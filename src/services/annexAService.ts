@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Kysely } from 'kysely'
+import { acceptedChildren as loadAcceptedChildren } from '../db/repositories/annexAAcceptedChildren'
 import * as repo from '../db/repositories/annexARepository'
 import * as inspectionRepo from '../db/repositories/inspectionRepository'
 import type { Database } from '../db/schema'
@@ -181,8 +182,7 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
       const path = join(dir, 'upload')
       await pipeline(await files.open(fileKey), createWriteStream(path, { mode: 0o600 }))
       // The accepted lists' children too, so a List 7 uploaded alone is checked against the accepted List 6.
-      const { acceptedChildren: loadAccepted } = await import('../db/repositories/annexAAcceptedChildren')
-      const [remembered, library, acceptedChildren] = await Promise.all([repo.listMappings(db, scope.partnershipId), libraryOf(scope, notifiedOn, inspectionId), loadAccepted(db, scope.partnershipId)])
+      const [remembered, library, acceptedChildren] = await Promise.all([repo.listMappings(db, scope.partnershipId), libraryOf(scope, notifiedOn, inspectionId), loadAcceptedChildren(db, scope.partnershipId)])
       return await validator(path, { notified: notifiedOn, remembered, fileName, now: clock.now(), library, acceptedChildren }, (p) => {
         job.rowsRead = p.rowsRead
         job.list = p.list

@@ -24,12 +24,3 @@ export function actorOf(scope: Scope): Actor {
 export function hasRole(scope: Scope, ...roles: Role[]): boolean {
   return scope.roles.some((r) => roles.includes(r))
 }
-
-/**
- * Whether someone may see child-level data: administrators, the inspection coordinator, and leads
- * and contributors of the local authority's children's services. Need-to-know, so deny otherwise.
- */
-export function mayReadChildData(scope: Scope): boolean {
-  if (hasRole(scope, 'administrator', 'inspection-coordinator')) return true
-  return hasRole(scope, 'agency-lead', 'contributor') && scope.agencyType === 'la-childrens-services'
-}
