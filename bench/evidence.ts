@@ -152,6 +152,8 @@ async function main(): Promise<void> {
     let packBytes = 0
     await pipeline(res.body, new Writable({ write(chunk: Buffer, _e, done) { packBytes += chunk.length; done() } }))
     const packTime = seconds(packStart)
+    // Stored, not compressed: a pack much smaller than its documents means they were left out.
+    if (packBytes < 2 * size) throw new Error(`the pack held ${(packBytes / MB).toFixed(0)} MB, less than the ${((2 * size) / MB).toFixed(0)} MB of approved documents: they were not all in it`)
     const peak = await peakRssMb(child.pid!)
 
     const mbps = (bytes: number, s: number) => bytes / MB / s

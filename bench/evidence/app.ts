@@ -54,11 +54,18 @@ const server = app.listen(0, '127.0.0.1', () => {
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() !== 'approve') return
+  // Approval belongs to a version (the pack carries each document's newest approved version), and the
+  // requirement's status follows it.
+  const now = new Date()
   void db
-    .updateTable('evidence_requirements')
-    .set({ status: 'approved', approved_by: person.id, approved_at: new Date() })
-    .where('status', '=', 'uploaded')
-    .execute()
+    .transaction()
+    .execute(async (trx) => {
+      const uploaded = await trx.selectFrom('evidence_requirements').select(['id', 'current_version_id']).where('status', '=', 'uploaded').execute()
+      for (const r of uploaded) {
+        if (r.current_version_id) await trx.updateTable('evidence_versions').set({ approved_by: person.id, approved_at: now }).where('id', '=', r.current_version_id).execute()
+        await trx.updateTable('evidence_requirements').set({ status: 'approved', approved_by: person.id, approved_at: now }).where('id', '=', r.id).execute()
+      }
+    })
     .then(() => process.stdout.write('approved\n'))
 })
 process.stdin.on('end', () => {
