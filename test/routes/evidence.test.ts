@@ -1,11 +1,11 @@
 import ExcelJS from 'exceljs'
 import request from 'supertest'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import yauzl from 'yauzl'
 import { createHash } from 'node:crypto'
 import * as dir from '../../src/db/repositories/directoryRepository'
 import { currentTotp } from '../../src/services/totp'
-import { buildTestApp, createAgency, createPartnership, createPerson, csrfFrom, signIn, type Agent, type TestApp, type TestPerson } from '../support/app'
+import { unzipBuffer } from '../support/zip'
+import { buildTestApp, createAgency, createPartnership, createPerson, signIn, type Agent, type TestApp, type TestPerson } from '../support/app'
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n')
 const MAX = 64 * 1024
@@ -287,7 +287,7 @@ describe('exports', () => {
   it('evidence pack: a folder per agency with the approved version, index.xlsx and SHA256SUMS', async () => {
     const res = await agents.approver.get('/evidence/pack.zip').buffer(true).parse(binary).expect(200)
     expect(res.headers['content-type']).toBe('application/zip')
-    const entries = await unzip(res.body as Buffer)
+    const entries = await unzipBuffer(res.body as Buffer)
     const names = [...entries.keys()]
     expect(names.slice(0, 2)).toEqual(['index.xlsx', 'SHA256SUMS'])
     const docs = names.filter((n) => n.startsWith('Northshire Police/'))
@@ -332,7 +332,7 @@ describe('approval is per version, and the pack carries the newest approved one'
 
   it('index.xlsx names its columns and says which version is in the pack; the file is that version, with its SHA-256 in SHA256SUMS', async () => {
     const res = await agents.admin.get(`/evidence/pack.zip?agency=${police}`).buffer(true).parse(binary).expect(200)
-    const entries = await unzip(res.body as Buffer)
+    const entries = await unzipBuffer(res.body as Buffer)
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(entries.get('index.xlsx') as never)
     const sheet = wb.getWorksheet('Index')!
@@ -496,29 +496,3 @@ describe('review-by dates, readiness and filters', () => {
     expect(health0.text).toContain('Northshire ICB')
   })
 })
-
-function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err)
-      const out = new Map<string, Buffer>()
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e)
-          const chunks: Buffer[] = []
-          stream.on('data', (c: Buffer) => chunks.push(c))
-          stream.on('end', () => {
-            out.set(entry.fileName, Buffer.concat(chunks))
-            zip.readEntry()
-          })
-        })
-      })
-      zip.on('end', () => resolve(out))
-      zip.on('error', reject)
-      zip.readEntry()
-    })
-  })
-}
-
-// Keep the helper used: csrfFrom is handy when a page's token is needed.
-void csrfFrom
