@@ -202,14 +202,22 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
     }
   }
 
-  it('leaves no row, leaves the file as an orphan, and the sweeper removes it', { timeout: TEST_TIMEOUT_MS }, async () => {
+  /** A seeded database the child can share, with version 1 committed; an exclusive (PGlite) handle is closed for the child. */
+  async function prepare() {
     const shared = await sharedDatabase()
     const filesRoot = join(work!, 'files')
     const files = new FsFileStore(filesRoot)
-    let h = await shared.open()
-    if (shared.exclusive) handles.push(h)
-    const { scope, requirementId, committedKey } = await seed(h, files)
-    if (shared.exclusive) await h.close()
+    const handle = await shared.open()
+    if (shared.exclusive) handles.push(handle)
+    const seeded = await seed(handle, files)
+    if (shared.exclusive) await handle.close()
+    return { shared, handle, filesRoot, files, ...seeded }
+  }
+
+  it('leaves no row, leaves the file as an orphan, and the sweeper removes it', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const prepared = await prepare()
+    const { shared, filesRoot, files, scope, requirementId, committedKey } = prepared
+    let h = prepared.handle
 
     const upload = await uploadUntilCommit(shared, { filesRoot, scope, requirementId, content: 'version two, never committed', mode: 'crash' })
     expect(upload.version).toBe(2)
@@ -273,13 +281,9 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
   })
 
   it('control: the same child, allowed to commit, leaves a row the sweeper keeps', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const shared = await sharedDatabase()
-    const filesRoot = join(work!, 'files')
-    const files = new FsFileStore(filesRoot)
-    let h = await shared.open()
-    if (shared.exclusive) handles.push(h)
-    const { scope, requirementId, committedKey } = await seed(h, files)
-    if (shared.exclusive) await h.close()
+    const prepared = await prepare()
+    const { shared, filesRoot, files, scope, requirementId, committedKey } = prepared
+    let h = prepared.handle
 
     const upload = await uploadUntilCommit(shared, { filesRoot, scope, requirementId, content: 'version two, committed', mode: 'commit' })
     upload.child.go()
