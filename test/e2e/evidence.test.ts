@@ -8,10 +8,10 @@ import { openDatabase } from '../../src/db/database'
 import * as dir from '../../src/db/repositories/directoryRepository'
 import type { Role } from '../../src/domain/directory'
 import { hashPassword } from '../../src/services/passwords'
-import { newTotpSecret } from '../../src/services/totp'
 import { useBrowser } from './support/browser'
 import { CodePage, SignInPage } from './support/pages/auth'
 import { BasePage, followAndCheck, visit } from './support/pages/base'
+import { seedPerson } from './support/seed'
 import { startApp, type RunningApp } from './support/server'
 import { Authenticator } from './support/totp'
 
@@ -54,12 +54,8 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
     const police = await dir.insertAgency(db, pid, { name: 'Northshire Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
     const hash = await hashPassword(PASSWORD)
     const add = async (key: keyof typeof people, name: string, roles: Role[], agencyId: string | null) => {
-      const email = `${key}@northshire.example.org`
-      const person = await dir.insertPerson(db, pid, { name, email, jobTitle: 'Lead', agencyId, roles, accessEndsOn: null }, now)
-      await dir.setPassword(db, person.id, hash, now)
-      const secret = newTotpSecret()
-      await dir.setTotp(db, person.id, secret, true, now)
-      people[key] = { email, phone: new Authenticator(secret) }
+      const person = await seedPerson(db, pid, { name, email: `${key}@northshire.example.org`, roles, agencyId, passwordHash: hash }, now)
+      people[key] = person
       return person.id
     }
     await add('contributor', 'Sam Patel', ['contributor'], police.id)

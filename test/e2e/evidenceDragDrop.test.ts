@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/database'
 import * as dir from '../../src/db/repositories/directoryRepository'
 import { hashPassword } from '../../src/services/passwords'
-import { newTotpSecret } from '../../src/services/totp'
 import { expectNoAxeViolations } from './support/axe'
 import { useBrowser } from './support/browser'
 import { CodePage, SignInPage } from './support/pages/auth'
 import { BasePage, followAndCheck, visit } from './support/pages/base'
+import { seedPerson } from './support/seed'
 import { startApp, type RunningApp } from './support/server'
 import { Authenticator } from './support/totp'
 
@@ -103,11 +103,8 @@ describe('evidence: drag and drop a file onto the upload form', () => {
     const now = new Date()
     const { id: pid } = await db.insertInto('partnerships').values({ name: 'Dropshire Safeguarding Children Partnership' }).returning('id').executeTakeFirstOrThrow()
     const police = await dir.insertAgency(db, pid, { name: 'Dropshire Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
-    const person = await dir.insertPerson(db, pid, { name: 'Dana Okafor', email: contributor.email, jobTitle: 'Lead', agencyId: police.id, roles: ['contributor'], accessEndsOn: null }, now)
-    await dir.setPassword(db, person.id, await hashPassword(PASSWORD), now)
-    const secret = newTotpSecret()
-    await dir.setTotp(db, person.id, secret, true, now)
-    contributor.phone = new Authenticator(secret)
+    const person = await seedPerson(db, pid, { name: 'Dana Okafor', email: contributor.email, roles: ['contributor'], agencyId: police.id, passwordHash: await hashPassword(PASSWORD) }, now)
+    contributor.phone = person.phone
     await handle.close()
     app = await startApp({ dataDir })
   }, 120_000)
