@@ -330,7 +330,7 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
      * Marks a milestone or local task done, or not done again. Whoever holds its owner role may,
      * and so may the administrator and the inspection coordinator; doing it twice changes nothing.
      */
-    async setDone(scope: Scope, id: string, milestoneId: string, done: boolean): Promise<void> {
+    async setDone(scope: Scope, id: string, milestoneId: string, done: boolean): Promise<{ title: string }> {
       const current = await timeline(scope, id)
       const milestone = current.milestones.find((m) => m.id === milestoneId)
       if (!milestone) throw notFound('Milestone')
@@ -344,6 +344,7 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
           : []
         return { result: undefined, audit }
       })
+      return { title: milestone.title }
     },
 
     /** Removes a local task from this inspection (the local plan keeps its own copy). */

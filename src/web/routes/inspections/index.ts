@@ -286,9 +286,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     // Another partnership's ids are not found before the form is read.
     await inspections.get(req.scope!, id)
     const form = parseForm(doneSchema, req.body)
-    await inspections.setDone(req.scope!, id, milestoneId, form.done === 'yes')
-    const t = await inspections.timeline(req.scope!, id)
-    const title = t.milestones.find((m) => m.id === milestoneId)?.title ?? 'The task'
+    const { title } = await inspections.setDone(req.scope!, id, milestoneId, form.done === 'yes')
     req.session.flash = form.done === 'yes' ? `${title} is marked as done.` : `${title} is marked as not done.`
     const back = { 'my-tasks': `/inspections/${id}/my-tasks`, timeline: `/inspections/${id}`, milestone: `/inspections/${id}/milestones/${milestoneId}` }
     res.redirect(303, back[form.returnTo ?? 'timeline'])
