@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import * as repo from '../db/repositories/annexARepository'
 import type { Database } from '../db/schema'
 import type { ListLibrary, ListSpec } from '../domain/annexA'
+import { londonDateOf } from '../domain/calendar'
 import type { Clock } from '../domain/clock'
 import { requireChildDataAccess } from './annexAAccess'
 import { acceptedListsLibrary, themeListSource } from './annexAService'
@@ -33,10 +34,6 @@ export function byListNumber(a: string, b: string): number {
   return n(a) - n(b) || a.localeCompare(b)
 }
 
-function londonToday(clock: Clock): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now())
-}
-
 function ageOn(dob: string | null, on: string): number | null {
   if (!dob) return null
   const [y, m, d] = dob.split('-').map(Number) as [number, number, number]
@@ -54,7 +51,7 @@ export function childRegisterService(db: Kysely<Database>, clock: Clock, framewo
   /** ILACS plus the theme lists, so theme lists have their titles and dates on the register. */
   async function library(scope: Scope): Promise<ListLibrary> {
     const latest = (await repo.listImports(db, scope.partnershipId)).find((i) => i.status === 'accepted')
-    return acceptedListsLibrary(themes, scope, latest, londonToday(clock))
+    return acceptedListsLibrary(themes, scope, latest, londonDateOf(clock.now()))
   }
 
   return {
@@ -63,7 +60,7 @@ export function childRegisterService(db: Kysely<Database>, clock: Clock, framewo
     /** One page of the register; records the read (filters and counts, no child ids) in the audit log. */
     async list(scope: Scope, filter: repo.RegisterFilter, page: number) {
       await requireChildDataAccess(db, scope)
-      const today = londonToday(clock)
+      const today = londonDateOf(clock.now())
       const [{ rows, total }, facets, lib] = await Promise.all([
         repo.listRegister(db, scope.partnershipId, filter, today, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
         repo.registerFacets(db, scope.partnershipId),
@@ -122,7 +119,7 @@ export function childRegisterService(db: Kysely<Database>, clock: Clock, framewo
         rowId: row.id,
         childId: row.child_id,
         memberships: [...memberships.values()].sort((a, b) => byListNumber(a.list, b.list)),
-        facts: { dob, age: ageOn(dob, londonToday(clock)), sex: first('sex'), ethnicity: first('ethnicity'), disability: first('disability'), legalStatus: first('legal_status') },
+        facts: { dob, age: ageOn(dob, londonDateOf(clock.now())), sex: first('sex'), ethnicity: first('ethnicity'), disability: first('disability'), legalStatus: first('legal_status') },
         events,
         library: lib,
       }

@@ -1,4 +1,5 @@
 /** Calendar arithmetic on 'YYYY-MM-DD' strings; UTC throughout so the London clock change never shifts a date. */
+import { londonDateOf } from '../calendar/isoDate'
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/
 
@@ -56,7 +57,7 @@ export function isoFromUtcDate(date: Date): string | null {
 
 /** Today's calendar date in Europe/London. */
 export function londonToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return londonDateOf(now)
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, dayOfWeek, formatIsoDate, isIsoDate, toDayNumber, fromDayNumber } from './isoDate'
+import { addDays, dayOfWeek, formatIsoDate, isIsoDate, londonDateOf, toDayNumber, fromDayNumber } from './isoDate'
 
 describe('ISO calendar dates', () => {
   it('accepts only real dates', () => {
@@ -23,5 +23,12 @@ describe('ISO calendar dates', () => {
     expect(dayOfWeek('1969-12-31')).toBe(3)
     expect(formatIsoDate('2023-01-09')).toBe('Monday 9 January 2023')
     expect(formatIsoDate('2023-01-09', true)).toBe('Mon 9 Jan 2023')
+  })
+})
+
+describe('londonDateOf', () => {
+  it('gives the date on UK clocks: 23:30 UTC in summer is already the next day in London', () => {
+    expect(londonDateOf(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01')
+    expect(londonDateOf(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31')
   })
 })

@@ -87,3 +87,10 @@ export function formatIsoDate(date: IsoDate, short = false): string {
     ? `${weekday.slice(0, 3)} ${day} ${month.slice(0, 3)} ${yearOf(date)}`
     : `${weekday} ${day} ${month} ${yearOf(date)}`
 }
+
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+
+/** The calendar date on UK clocks at an instant ('YYYY-MM-DD'). */
+export function londonDateOf(at: Date): IsoDate {
+  return LONDON_DATE.format(at)
+}

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
-import { formatIsoDate } from '../../../domain/calendar'
+import { formatIsoDate, londonDateOf } from '../../../domain/calendar'
 import { ROLES, ROLE_LABELS } from '../../../domain/directory'
 import { buildIcsCalendar } from '../../../domain/ics'
 import { describeAnchor, milestonesToIcsEvents, type ComputedMilestone } from '../../../domain/timeline'
@@ -12,7 +12,7 @@ import { dateInputFields, dateInputValues, readDateInput } from '../../dateInput
 import { safeXlsxValue, sendXlsx, setDownloadHeaders } from '../../exports'
 import { bodyOf, errorList, optionalText, parseForm, requiredText } from '../../forms'
 import type { RouteOptions, Routes } from '..'
-import { byWeek, dayOfInspection, describeInspection, londonDate, myTasks, nextDeadline, presentMilestone } from './presenters'
+import { byWeek, dayOfInspection, describeInspection, myTasks, nextDeadline, presentMilestone } from './presenters'
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
 const timeField = (message: string) =>
@@ -138,7 +138,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       dayOf: dayOfInspection(t, n),
       today: formatIsoDate(n.date),
       canManage: canManage(req.scope!),
-      closed: t.inspection.status === 'closed' ? { by: t.inspection.closed_by_name ?? 'someone no longer listed', on: t.inspection.closed_at ? formatIsoDate(londonDate(t.inspection.closed_at)) : '' } : null,
+      closed: t.inspection.status === 'closed' ? { by: t.inspection.closed_by_name ?? 'someone no longer listed', on: t.inspection.closed_at ? formatIsoDate(londonDateOf(t.inspection.closed_at)) : '' } : null,
     })
   })
 

@@ -1,4 +1,4 @@
-import { addDays, dayOfWeek, formatIsoDate, type IsoDate } from '../../../domain/calendar'
+import { addDays, dayOfWeek, formatIsoDate, londonDateOf, type IsoDate } from '../../../domain/calendar'
 import { ROLE_LABELS, type Role } from '../../../domain/directory'
 import { dayNumberOf } from '../../../domain/timeline'
 import type { InspectionTimeline, TimelineMilestone } from '../../../services/inspectionService'
@@ -57,13 +57,8 @@ export function presentMilestone(m: TimelineMilestone, now: Now): MilestoneView 
     isToday: m.date === now.date,
     passed: hasPassed(m, now),
     done: m.completion !== null,
-    doneText: m.completion ? `Done by ${m.completion.by ?? 'someone no longer listed'} on ${formatIsoDate(londonDate(m.completion.at))}` : null,
+    doneText: m.completion ? `Done by ${m.completion.by ?? 'someone no longer listed'} on ${formatIsoDate(londonDateOf(m.completion.at))}` : null,
   }
-}
-
-/** The date on UK clocks at an instant. */
-export function londonDate(at: Date): IsoDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
 }
 
 function mondayOf(date: IsoDate): IsoDate {
