@@ -2,28 +2,19 @@ import { createRequire } from 'node:module'
 import type { Readable } from 'node:stream'
 import { isoFromEpochDays, plusDays } from './calendarDates'
 import { BLANK, type RawCell, type RawRow } from './rawCell'
+import { WorksheetXmlScanner } from './worksheetXmlScanner'
 
 /**
- * The rows of one worksheet straight from exceljs's own SAX parser (saxes), without exceljs's Row and Cell
- * objects: a 100,000-row workbook has well over a million cells, and building an exceljs Cell (with its style
- * and value wrapper) and then a RawCell for each was most of the reading cost. The result is cell for cell what
+ * The rows of one worksheet, tokenised by WorksheetXmlScanner (saxes, which exceljs uses, was most of the
+ * reading time), without exceljs's Row and Cell objects: a 100,000-row workbook has well over a million cells,
+ * and building an exceljs Cell (with its style and value wrapper) and then a RawCell for each was most of the
+ * rest. The result is cell for cell what
  * exceljs's WorksheetReader gives (same value rules, including its quirks, noted below), converted as toRawCell
  * would, and repeated values share one frozen RawCell.
  */
 
 const requireFromExceljs = createRequire(createRequire(import.meta.url).resolve('exceljs'))
 
-interface SaxesTag {
-  name: string
-  attributes: Record<string, string | undefined>
-}
-interface SaxesParserLike {
-  on(event: 'opentag' | 'closetag', handler: (tag: SaxesTag) => void): void
-  on(event: 'text', handler: (text: string) => void): void
-  on(event: 'error', handler: (error: Error) => void): void
-  write(chunk: string): unknown
-}
-const { SaxesParser } = requireFromExceljs('saxes') as { SaxesParser: new () => SaxesParserLike }
 const colCache = requireFromExceljs('./lib/utils/col-cache') as { decodeAddress(ref: unknown): { col: number } }
 const excelUtils = requireFromExceljs('./lib/utils/utils') as { isDateFmt(fmt: unknown): boolean; xmlDecode(text: string): string }
 
@@ -145,24 +136,19 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
   let formulaText = ''
   let valueText = ''
   let target = 0
-  let error: Error | null = null
   let done: RawRow[] = []
 
-  const parser = new SaxesParser()
-  parser.on('error', (e) => {
-    error = e
-  })
-  parser.on('opentag', (node) => {
-    switch (node.name) {
+  const open = (name: string, attributes: Record<string, string>): void => {
+    switch (name) {
       case 'sheetData':
         inRows = true
         break
       case 'row':
         if (inRows) {
-          rowNumber = Number.parseInt(node.attributes.r ?? '', 10)
+          rowNumber = Number.parseInt(attributes.r ?? '', 10)
           cells = []
           rowNumFmt = undefined
-          const s = node.attributes.s
+          const s = attributes.s
           if (s) {
             const style = styles.getStyleModel(Number.parseInt(s, 10))
             if (style) rowNumFmt = style.numFmt
@@ -172,9 +158,9 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
       case 'c':
         if (cells) {
           inCell = true
-          cellRef = node.attributes.r
-          cellStyle = Number.parseInt(node.attributes.s ?? '', 10)
-          cellType = node.attributes.t
+          cellRef = attributes.r
+          cellStyle = Number.parseInt(attributes.s ?? '', 10)
+          cellType = attributes.t
           hasFormula = false
           hasValue = false
           target = 0
@@ -199,13 +185,13 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
       default:
         break
     }
-  })
-  parser.on('text', (text) => {
-    if (target === 2) valueText += text
-    else if (target === 1) formulaText += text
-  })
-  parser.on('closetag', (node) => {
-    switch (node.name) {
+  }
+  const text = (chunk: string): void => {
+    if (target === 2) valueText += chunk
+    else if (target === 1) formulaText += chunk
+  }
+  const close = (name: string): void => {
+    switch (name) {
       case 'sheetData':
         inRows = false
         break
@@ -264,17 +250,18 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
       default:
         break
     }
-  })
+  }
 
+  const scanner = new WorksheetXmlScanner({ open, text, close })
   for await (const chunk of stream as AsyncIterable<string>) {
-    parser.write(chunk)
-    if (error) throw error
+    scanner.write(chunk)
     if (done.length > 0) {
       const batch = done
       done = []
       for (const row of batch) yield row
     }
   }
+  scanner.end()
 }
 
 const TRUE_CELL: RawCell = { kind: 'bool', value: true, formula: undefined }
