@@ -3,7 +3,7 @@ import { CodeMatcher, type CodeLookup } from './codeMatcher'
 import type { HeaderMatch } from './matchHeaders'
 import { normaliseValue } from './normaliseText'
 import { parseDateCell, type ParsedDate } from './parseDateCell'
-import { cellDisplay, type RawCell, type RawRow } from './rawCell'
+import { BLANK, cellDisplay, type RawCell, type RawRow } from './rawCell'
 import type { NormalisedRow, NormalisedValue } from './resultModel'
 import type { ColumnSpec, ListSpec } from './specSchema'
 import type { ValidationContext } from './validationContext'
@@ -45,7 +45,9 @@ export class ListValidator {
   rowsRead = 0
   private readonly columns: BoundColumn[]
   private readonly byId = new Map<string, BoundColumn>()
-  private readonly seen = new Map<string, number>()
+  /** Rows by a 53-bit hash of their cells as written: the first row with each hash, then any others. */
+  private readonly seen = new Map<number, number>()
+  private readonly seenAlso = new Map<number, number[]>()
   private readonly windowStart: string | null
 
   constructor(
@@ -343,15 +345,50 @@ export class ListValidator {
     }, row)
   }
 
+  /**
+   * Two 32-bit hashes (FNV-1a and a multiply-xorshift) of the row's cells as written, separated so that
+   * "ab","c" and "a","bc" differ, folded into one 53-bit number. Keeping a number per row instead of the
+   * row's text saves building and retaining 100,000 long strings in a big list.
+   */
+  private rowHash(raw: RawRow): number {
+    let h1 = 0x811c9dc5
+    let h2 = 0x9747b28c
+    for (const c of this.columns) {
+      const text = cellDisplay(raw.cells[c.position] ?? BLANK)
+      for (let i = 0; i <= text.length; i++) {
+        const ch = i < text.length ? text.charCodeAt(i) : 0x10000
+        h1 = Math.imul(h1 ^ ch, 16777619)
+        h2 = Math.imul(h2 ^ ch, 0x5bd1e995)
+        h2 ^= h2 >>> 15
+      }
+    }
+    return (h1 >>> 0) * 2 ** 21 + (h2 >>> 11)
+  }
+
+  /** Same values in every column; with equal hashes this rules out a hash collision. */
+  private sameValues(a: NormalisedRow, b: NormalisedRow): boolean {
+    for (const c of this.columns) if (a.values[c.spec.id] !== b.values[c.spec.id]) return false
+    return true
+  }
+
   private checkDuplicate(row: NormalisedRow, raw: RawRow): void {
-    let keyText = ''
-    for (const c of this.columns) keyText += `${cellDisplay(raw.cells[c.position] ?? { kind: 'blank' })}\u0001`
-    const first = this.seen.get(keyText)
+    const hash = this.rowHash(raw)
+    const first = this.seen.get(hash)
     if (first === undefined) {
-      this.seen.set(keyText, row.row)
+      this.seen.set(hash, row.row)
       return
     }
-    this.ctx.add('row.duplicate', { list: this.key, row: row.row, column: null, value: null, message: `This row is identical to row ${first}: delete one of them (or, if both are real, check what should differ).` }, row)
+    const candidates = [first, ...(this.seenAlso.get(hash) ?? [])]
+    const earlier = candidates.find((n) => {
+      const other = this.rowsByNumber.get(n)
+      return other !== undefined && this.sameValues(other, row)
+    })
+    if (earlier === undefined) {
+      // A collision between different rows (about one in a million workbooks): remember this one too.
+      this.seenAlso.set(hash, [...(this.seenAlso.get(hash) ?? []), row.row])
+      return
+    }
+    this.ctx.add('row.duplicate', { list: this.key, row: row.row, column: null, value: null, message: `This row is identical to row ${earlier}: delete one of them (or, if both are real, check what should differ).` }, row)
   }
 
   private checkChildIdentity(row: NormalisedRow, dob: string | null): void {
@@ -426,5 +463,6 @@ export class ListValidator {
       c.dateCache.clear()
     }
     this.seen.clear()
+    this.seenAlso.clear()
   }
 }

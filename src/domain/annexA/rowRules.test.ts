@@ -48,6 +48,19 @@ describe('row rules', () => {
     expect(r.problems[0]).toMatchObject({ rule: 'row.duplicate', row: 3 })
     expect(r.problems[0]?.message).toContain('row 2')
   })
+  it('row.duplicate: only rows written identically, each pointing at its first copy, among thousands', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ok(`C${i}`))
+    // Same meaning, different spelling ("Male" maps to "a) Male"): not identical as written. Spaces around a
+    // value are not part of it ("Jo " is "Jo"), so that row is a copy.
+    rows.push(ok('C5', { 1: 'Male' }), ok('C1234'), ok('C2999'), ok('C12', { 10: 'Jo ' }))
+    const r = await run('List 3.csv', [L3, ...rows])
+    const duplicates = r.problems.filter((p) => p.rule === 'row.duplicate')
+    expect(duplicates.map((p) => [p.row, p.message.match(/row (\d+)/)?.[1]])).toEqual([
+      [3003, '1236'],
+      [3004, '3001'],
+      [3005, '14'],
+    ])
+  })
   it('child.inconsistent-dob and -sex within a list', async () => {
     const r = await run('List 3.csv', [L3, ok('C1'), ok('C1', { 1: 'b) Female', 3: '02/02/2015', 5: '11/03/2024' })])
     expect(rules(r)).toEqual(expect.arrayContaining(['child.inconsistent-dob', 'child.inconsistent-sex']))
