@@ -37,4 +37,21 @@ describe('bench generator and validator agree', () => {
     expect(result.problemsByRule.reduce((n, r) => n + r.count, 0)).toBe(result.problems.length)
     for (const l of result.lists) expect(l.errors + l.queries).toBe(result.problems.filter((p) => p.list === l.list).length)
   })
+
+  it('reports how much of the workbook is read, rising to 100 only at the end', async () => {
+    const path = join(dir, 'progress.xlsx')
+    const written = await generateMessyWorkbook(path, ilacsLibrary('ilacs-2023'), 20_000)
+    const seen: Array<{ rowsRead: number; percent: number | null }> = []
+    await validateAnnexAFile(path, { notified: '2023-07-01' }, (p) => seen.push({ rowsRead: p.rowsRead, percent: p.percent }))
+    const percents = seen.map((p) => p.percent)
+    expect(seen.length).toBeGreaterThan(5)
+    expect(percents.every((p) => typeof p === 'number')).toBe(true)
+    expect(percents.slice(0, -1).every((p) => (p as number) < 100)).toBe(true)
+    expect(percents).toEqual([...percents].sort((a, b) => (a as number) - (b as number)))
+    expect(seen.at(-1)).toEqual({ rowsRead: written, percent: 100 })
+    // Halfway through the rows is roughly halfway through the file.
+    const middle = seen.find((p) => p.rowsRead >= written / 2)
+    expect(middle?.percent).toBeGreaterThan(30)
+    expect(middle?.percent).toBeLessThan(70)
+  }, 60_000)
 })

@@ -43,6 +43,8 @@ export interface ValidationJob {
   state: 'running' | 'done'
   rowsRead: number
   list: string | null
+  /** 0–100, how much of the file has been read; null until known. */
+  percent: number | null
   fileName: string
   startedAt: Date
   /**
@@ -186,6 +188,7 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
       return await validator(path, { notified: notifiedOn, remembered, fileName, now: clock.now(), library, acceptedChildren }, (p) => {
         job.rowsRead = p.rowsRead
         job.list = p.list
+        job.percent = p.percent
       })
     } finally {
       await rm(dir, { recursive: true, force: true })
@@ -194,7 +197,7 @@ export function annexAService(db: Kysely<Database>, clock: Clock, files: FileSto
 
   function newJob(partnershipId: string, fileName: string, importId: string | null): ValidationJob {
     forgetOldJobs()
-    const job: ValidationJob = { id: randomUUID(), partnershipId, importId, state: 'running', rowsRead: 0, list: null, fileName, startedAt: clock.now(), refusal: null }
+    const job: ValidationJob = { id: randomUUID(), partnershipId, importId, state: 'running', rowsRead: 0, list: null, percent: null, fileName, startedAt: clock.now(), refusal: null }
     jobs.set(job.id, job)
     return job
   }

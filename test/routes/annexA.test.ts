@@ -37,6 +37,8 @@ async function follow(agent: Agent, checkUrl: string): Promise<{ importId: strin
   expect(checkUrl).toMatch(/^\/annex-a\/checks\/[0-9a-f-]{36}$/)
   for (let i = 0; i < 300; i++) {
     const status = await agent.get(`${checkUrl}?format=json`).expect(200)
+    expect(status.body.status).toMatch(/^[\d,]+ rows? read so far/)
+    expect(status.body.percent === null || (status.body.percent >= 0 && status.body.percent <= 100)).toBe(true)
     if (status.body.done) {
       expect(status.body.next).toMatch(/^\/annex-a\/imports\//)
       const page = await agent.get(status.body.next).expect(200)

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse'
 import { decodeCsvText, detectDelimiter, type CsvEncoding } from './decodeCsvText'
 import { FileRefusal } from './fileRefusal'
 import { BLANK, type RawCell, type RawRow } from './rawCell'
-import type { SheetSource } from './sheetSource'
+import type { ReadProgress, SheetSource } from './sheetSource'
 
 const MAX_CSV_BYTES = 300 * 1024 * 1024
 
@@ -20,13 +20,16 @@ function toCell(text: string, cache: Map<string, RawCell>): RawCell {
   return cell
 }
 
-async function* csvRows(text: string, delimiter: string): AsyncGenerator<RawRow> {
+async function* csvRows(text: string, delimiter: string, progress: ReadProgress): AsyncGenerator<RawRow> {
   const parser = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: false })
   let row = 0
   const cache = new Map<string, RawCell>()
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       row++
+      // csv-parse has parsed the whole text by the time the first record is taken, so it knows how many there are.
+      progress.total = Math.max(parser.info.records, row)
+      progress.read = row
       yield { row, cells: record.map((text) => toCell(text, cache)) }
     }
   } catch (error) {
@@ -50,12 +53,12 @@ export function malformedMessage(error: unknown, rowsYielded: number): string {
 }
 
 /** Reads a CSV file holding one list; the file name (e.g. "List 3 referrals.csv") hints which list. */
-export async function readCsvFile(filePath: string, displayName: string): Promise<{ sheet: SheetSource; encoding: CsvEncoding }> {
+export async function readCsvFile(filePath: string, displayName: string, progress: ReadProgress = { read: 0, total: 0 }): Promise<{ sheet: SheetSource; encoding: CsvEncoding }> {
   const { size } = await stat(filePath)
   if (size > MAX_CSV_BYTES) {
     throw new FileRefusal('file.too-large', `The CSV file is larger than ${MAX_CSV_BYTES / 1024 ** 2} MB, far more than one Annex A list: check it is the right file.`)
   }
   const { text, encoding } = decodeCsvText(await readFile(filePath))
   if (text.trim() === '') throw new FileRefusal('file.empty', 'The CSV file has no content: export the list again and upload the new file.')
-  return { sheet: { name: basename(displayName).replace(/\.[^.]+$/, ''), rows: csvRows(text, detectDelimiter(text)) }, encoding }
+  return { sheet: { name: basename(displayName).replace(/\.[^.]+$/, ''), rows: csvRows(text, detectDelimiter(text), progress) }, encoding }
 }

@@ -5,7 +5,7 @@ import { isoFromUtcDate, plusDays } from './calendarDates'
 import { FileRefusal } from './fileRefusal'
 import { BLANK, type FormulaFlag, type RawCell, type RawRow } from './rawCell'
 import { xlsxSheetRows, type WorkbookParts } from './xlsxSheetRows'
-import type { SheetSource } from './sheetSource'
+import type { ReadProgress, SheetSource } from './sheetSource'
 import { openZip, type WorkbookFacts } from './zipPrecheck'
 
 /** Days between the 1900 and 1904 date systems, for workbooks whose 1904 flag exceljs does not recognise. */
@@ -60,9 +60,11 @@ export function toRawCell(value: unknown, shiftDays: number, formula?: FormulaFl
   return { kind: 'text', text: String(value), formula }
 }
 
-async function* sheetRows(stream: Readable, parts: WorkbookParts, shiftDays: number): AsyncGenerator<RawRow> {
+async function* sheetRows(stream: Readable, parts: WorkbookParts, shiftDays: number, progress: ReadProgress): AsyncGenerator<RawRow> {
   try {
-    yield* xlsxSheetRows(stream, parts, shiftDays, toRawCell)
+    yield* xlsxSheetRows(stream, parts, shiftDays, toRawCell, (chars) => {
+      progress.read += chars
+    })
   } catch {
     throw new FileRefusal('xlsx.unreadable', DAMAGED)
   }
@@ -93,10 +95,13 @@ function entryStream(zip: ZipFile, entry: Entry): Promise<Readable> {
 }
 
 /**
- * Streams an .xlsx workbook sheet by sheet (constant memory per row) with exceljs's SAX parsers over yauzl entries.
- * Must only be called after precheckWorkbookZip has accepted the file.
+ * Streams an .xlsx workbook sheet by sheet (constant memory per row): exceljs's parsers for the strings and
+ * styles, the worksheet scanner for the sheets, over yauzl entries. Must only be called after
+ * precheckWorkbookZip has accepted the file. `progress` counts the worksheet XML read (characters against
+ * bytes: close enough for a progress bar).
  */
-export async function* readXlsxSheets(filePath: string, facts: WorkbookFacts): AsyncGenerator<SheetSource> {
+export async function* readXlsxSheets(filePath: string, facts: WorkbookFacts, progress: ReadProgress = { read: 0, total: 0 }): AsyncGenerator<SheetSource> {
+  progress.total = facts.sheets.reduce((n, s) => n + s.bytes, 0)
   let zip: ZipFile
   try {
     zip = await openZip(filePath)
@@ -133,7 +138,7 @@ export async function* readXlsxSheets(filePath: string, facts: WorkbookFacts): A
       } catch {
         throw new FileRefusal('xlsx.unreadable', DAMAGED)
       }
-      yield { name: sheet.name, rows: sheetRows(stream, parsers as unknown as WorkbookParts, shiftDays) }
+      yield { name: sheet.name, rows: sheetRows(stream, parsers as unknown as WorkbookParts, shiftDays, progress) }
     }
   } finally {
     zip.close()

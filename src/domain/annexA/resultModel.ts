@@ -87,8 +87,10 @@ export interface AnnexAValidationResult {
   mappingMethods: Record<string, Partial<Record<MappingMethod, number>>>
 }
 
-/** Progress while validating: rows read so far and the list being read. */
+/** Progress while validating: rows read so far, the list being read and how much of the file is read. */
 export interface ValidationProgress {
   rowsRead: number
   list: string | null
+  /** 0–100, how much of the file's text has been read (an estimate: rows vary in length); null if unknown. */
+  percent: number | null
 }

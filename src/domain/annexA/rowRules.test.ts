@@ -109,3 +109,17 @@ describe('row rules', () => {
     expect(after.mappingMethods['List 3/gender']).toEqual({ remembered: 1 })
   })
 })
+
+describe('progress on a CSV', () => {
+  it('rises with the rows read and reaches 100 only at the end', async () => {
+    const seen: Array<{ rowsRead: number; percent: number | null }> = []
+    const rows = Array.from({ length: 6_000 }, (_, i) => ok(`C${i}`))
+    await validateAnnexAFile(await writeTempCsv('List 3.csv', [L3, ...rows]), { notified: '2024-04-01' }, (p) => seen.push({ rowsRead: p.rowsRead, percent: p.percent }))
+    expect(seen).toEqual([
+      { rowsRead: 2_000, percent: 33 },
+      { rowsRead: 4_000, percent: 66 },
+      { rowsRead: 6_000, percent: 99 },
+      { rowsRead: 6_000, percent: 100 },
+    ])
+  })
+})

@@ -6,6 +6,12 @@ export interface SheetSource {
   rows: AsyncIterable<RawRow>
 }
 
+/** How much of a file the readers have got through, for the progress page: characters of worksheet XML, or CSV records. */
+export interface ReadProgress {
+  read: number
+  total: number
+}
+
 export interface ReadInfo {
   format: 'xlsx' | 'csv'
   /** CSV only: the character encoding detected. */

@@ -12,7 +12,7 @@ import { readXlsxSheets } from './readXlsxFile'
 import type { AnnexAValidationResult, FileInfo, RuleSummary, ValidationProgress } from './resultModel'
 import { isRuleId, RULES, type RuleId } from './rules'
 import { sniffFileType } from './sniffFileType'
-import type { SheetSource } from './sheetSource'
+import type { ReadProgress, SheetSource } from './sheetSource'
 import { ilacsLibrary, specVersionFor } from './specCache'
 import type { ListLibrary } from './specSchema'
 import { loadSeed } from './synonymSeedStore'
@@ -92,8 +92,11 @@ export async function validateAnnexAFile(
   const file: FileInfo = { fileName, format: null, encoding: null, date1904: false, ignoredSheets: [] }
   const result = emptyResult(file, notified, library.specVersion)
   try {
+    const read: ReadProgress = { read: 0, total: 0 }
+    // Never 100 before the end: the cross-list checks and the summary still follow the last row.
+    const percent = (): number | null => (read.total > 0 ? Math.min(99, Math.floor((100 * read.read) / read.total)) : null)
     const ctx = new ValidationContext(notified, false, loadSeed().seed, normaliseRemembered(options.remembered), (rowsRead, list) => {
-      if (rowsRead % PROGRESS_EVERY === 0) onProgress({ rowsRead, list })
+      if (rowsRead % PROGRESS_EVERY === 0) onProgress({ rowsRead, list, percent: percent() })
     })
     const kind = await sniffFileType(filePath, fileName)
     let sheets: AsyncIterable<SheetSource>
@@ -105,9 +108,9 @@ export async function validateAnnexAFile(
       if (facts.date1904) {
         ctx.add('workbook.date1904', { list: null, row: null, column: null, value: null, message: 'The workbook uses the 1904 date system (older Mac Excel); we converted its dates to the usual calendar, but check a few against the original.' })
       }
-      sheets = readXlsxSheets(filePath, facts)
+      sheets = readXlsxSheets(filePath, facts, read)
     } else {
-      const csv = await readCsvFile(filePath, fileName)
+      const csv = await readCsvFile(filePath, fileName, read)
       file.format = 'csv'
       file.encoding = csv.encoding
       sheets = (async function* () {
@@ -130,7 +133,7 @@ export async function validateAnnexAFile(
       }
     }
     finaliseResult(result, ctx, validators, library)
-    onProgress({ rowsRead: ctx.rowsRead, list: null })
+    onProgress({ rowsRead: ctx.rowsRead, list: null, percent: 100 })
     return result
   } catch (thrown) {
     const error = asFileRefusal(thrown)

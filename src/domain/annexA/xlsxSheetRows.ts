@@ -70,7 +70,7 @@ function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
  * Streams one worksheet's rows. `parts` is the WorkbookReader after its rels, workbook, shared strings and styles
  * have been parsed; `shiftDays` corrects native dates in 1904 workbooks exceljs misreads.
  */
-export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shiftDays: number, toRawCell: ToRawCell): AsyncGenerator<RawRow> {
+export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shiftDays: number, toRawCell: ToRawCell, onChunk: (chars: number) => void = () => {}): AsyncGenerator<RawRow> {
   const { sharedStrings, styles } = parts
   const date1904 = Boolean(parts.properties?.model?.date1904)
   const dateOffsetDays = 25_569 - (date1904 ? 1462 : 0)
@@ -255,6 +255,7 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
   const scanner = new WorksheetXmlScanner({ open, text, close })
   for await (const chunk of stream as AsyncIterable<string>) {
     scanner.write(chunk)
+    onChunk(chunk.length)
     if (done.length > 0) {
       const batch = done
       done = []

@@ -16,8 +16,8 @@ export interface WorkbookFacts {
   date1904: boolean
   /** exceljs applies the 1904 offset itself only when the flag is written "1"; "true" needs our correction. */
   exceljsAppliesDate1904: boolean
-  /** Worksheets in workbook order: the tab name and the zip path of its XML. */
-  sheets: Array<{ name: string; path: string }>
+  /** Worksheets in workbook order: the tab name, the zip path of its XML and that XML's size in bytes. */
+  sheets: Array<{ name: string; path: string; bytes: number }>
 }
 
 const SMALL_ENTRY_LIMIT = 20 * 1024 * 1024
@@ -76,7 +76,7 @@ export async function precheckWorkbookZip(filePath: string, limits: ZipLimits = 
     const texts = new Map<string, string>()
     const wanted = new Set(['[content_types].xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'mimetype'])
     let hasVba = false
-    const entryNames = new Set<string>()
+    const entrySizes = new Map<string, number>()
     await new Promise<void>((resolve, reject) => {
       zip.on('error', () => reject(new FileRefusal('zip.broken', BROKEN)))
       zip.on('end', () => resolve())
@@ -98,7 +98,7 @@ export async function precheckWorkbookZip(filePath: string, limits: ZipLimits = 
             throw new FileRefusal('zip.bomb', 'The workbook is compressed to an implausible degree (a "zip bomb"), so we have not opened it: upload the Annex A workbook exported from your case management system.')
           }
           const name = entry.fileName.toLowerCase()
-          entryNames.add(name)
+          entrySizes.set(name, entry.uncompressedSize)
           if (name === 'xl/vbaproject.bin' || name.endsWith('/vbaproject.bin')) hasVba = true
           if (wanted.has(name)) texts.set(name, await readEntry(zip, entry))
           zip.readEntry()
@@ -132,7 +132,8 @@ export async function precheckWorkbookZip(filePath: string, limits: ZipLimits = 
     for (const sheet of workbookXml.match(/<(?:\w+:)?sheet\b[^>]*>/g) ?? []) {
       const name = attr(sheet, 'name')
       const path = targets.get(attr(sheet, 'r:id') ?? '')
-      if (name && path && entryNames.has(path.toLowerCase())) sheets.push({ name: decodeXml(name), path })
+      const bytes = path ? entrySizes.get(path.toLowerCase()) : undefined
+      if (name && path && bytes !== undefined) sheets.push({ name: decodeXml(name), path, bytes })
     }
     return { date1904, exceljsAppliesDate1904: flag === '1', sheets }
   } catch (error) {

@@ -9,7 +9,7 @@ import { errorList } from '../../forms'
 import { parseUpload, UploadError, formatFileSize } from '../../uploads'
 import { csrfValid } from '../../multipartCsrf'
 import type { Routes } from '..'
-import { annexAUploadMessage, presentResult, presentUnmapped, problemsFor, STATUS_LABELS } from './presenters'
+import { annexAUploadMessage, presentResult, presentUnmapped, problemsFor, progressSentence, STATUS_LABELS } from './presenters'
 
 /** Annex A workbooks are large; this matches the app's default upload limit. */
 export const MAX_ANNEX_A_BYTES = 100 * 1024 * 1024
@@ -108,7 +108,7 @@ export function annexARoutes(routes: Routes, services: Services): void {
     const next = done ? (job.importId ? `/annex-a/imports/${job.importId}` : refused ? checkUrl : '/annex-a') : null
     if (text(req, 'format') === 'json') {
       res.setHeader('Cache-Control', 'no-store')
-      return res.json({ done, rowsRead: job.rowsRead, list: job.list, next })
+      return res.json({ done, rowsRead: job.rowsRead, list: job.list, percent: job.percent, status: progressSentence(job), next })
     }
     if (refused) {
       res.setHeader('Cache-Control', 'no-store')
@@ -116,7 +116,7 @@ export function annexARoutes(routes: Routes, services: Services): void {
     }
     if (next) return res.redirect(303, next)
     res.setHeader('Cache-Control', 'no-store')
-    res.render('pages/annexA/progress.njk', { job, checkUrl })
+    res.render('pages/annexA/progress.njk', { job, checkUrl, status: progressSentence(job) })
   })
 
   routes.get('/annex-a/imports/:importId', async (req, res) => {

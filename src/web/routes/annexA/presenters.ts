@@ -1,10 +1,17 @@
 import type { AnnexAValidationResult, Problem, RuleSummary } from '../../../domain/annexA'
 import type { ImportRow } from '../../../db/repositories/annexARepository'
-import { countsOf } from '../../../services/annexAService'
+import { countsOf, type ValidationJob } from '../../../services/annexAService'
 
 export const STATUS_LABELS = { validated: 'Checked, not accepted', accepted: 'Accepted', superseded: 'Replaced by a later file' } as const
 
 /** The result page: per list, problems grouped by rule, and what the person can do next. */
+/** "12,000 rows read so far (about 40% of the file), now reading List 3." */
+export function progressSentence(job: Pick<ValidationJob, 'rowsRead' | 'percent' | 'list'>): string {
+  const rows = `${job.rowsRead.toLocaleString('en-GB')} ${job.rowsRead === 1 ? 'row' : 'rows'} read so far`
+  const share = job.percent === null ? '' : ` (about ${job.percent}% of the file)`
+  return `${rows}${share}${job.list ? `, now reading ${job.list}` : ''}.`
+}
+
 export function presentResult(imp: ImportRow, result: AnnexAValidationResult) {
   const counts = countsOf(result)
   const fileProblems = result.problems.filter((p) => p.list === null)
