@@ -119,7 +119,18 @@ describe('detectFileType refuses files whose content and name disagree', () => {
       ok: false,
       reason: 'unrecognised',
       message: 'The file ‘report.pdf’ is not a PDF, or it is damaged. Open it, save it again as a PDF and upload that.',
+      extension: 'pdf',
+      found: null,
     })
+  })
+
+  it.each([
+    [DOCX, 'audit.xlsx', 'docx'],
+    [zip('photos/one.jpg'), 'plan.docx', 'zip'],
+    [OLE, 'plan.docx', 'ole'],
+    [Buffer.from([1, 2, 0, 4, 5]), 'cases.csv', 'not-text'],
+  ] as [Buffer, string, string][])('says what %#: %s really is, for callers that word refusals their own way', (bytes, name, found) => {
+    expect(detectFileType(bytes, name)).toMatchObject({ ok: false, reason: 'mismatch', extension: name.split('.').pop(), found })
   })
 
   it('refuses a text file named .eml that is not an email', () => {

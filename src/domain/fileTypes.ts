@@ -58,9 +58,26 @@ export const ACCEPTED_TYPES_SENTENCE =
 
 export type FileTypeRefusal = 'empty' | 'program' | 'not-allowed' | 'mismatch' | 'unrecognised'
 
+/** What a refused file really is, when its bytes say: a type we know, a plain zip, an older Office file, or binary data. */
+export type FoundContent = FileType | 'zip' | 'ole' | 'not-text'
+
+const FOUND_LABELS: Record<Exclude<FoundContent, FileType>, string> = {
+  zip: 'a compressed (zip) file',
+  ole: 'an older Microsoft Office or Outlook file',
+  'not-text': 'not a text file',
+}
+
 export type FileTypeResult =
   | { ok: true; type: FileType; mime: string; extension: string }
-  | { ok: false; reason: FileTypeRefusal; message: string }
+  | {
+      ok: false
+      reason: FileTypeRefusal
+      message: string
+      /** The file name's extension (lower case), for callers that word refusals their own way. */
+      extension: string | null
+      /** For a mismatch, what the content really is. */
+      found: FoundContent | null
+    }
 
 const EXTENSION_TO_TYPE = new Map<string, FileType>(
   (Object.entries(FILE_TYPES) as [FileType, FileTypeInfo][]).flatMap(([type, info]) =>
@@ -75,6 +92,8 @@ const EXTENSION_TO_TYPE = new Map<string, FileType>(
  */
 export function detectFileType(firstBytes: Buffer, filename: string): FileTypeResult {
   const quoted = `‘${filename}’`
+  const extension = extensionOf(filename)
+  const refuse = (reason: FileTypeRefusal, message: string, found: FoundContent | null = null): FileTypeResult => ({ ok: false, reason, message, extension: extension ?? null, found })
   if (firstBytes.length === 0) {
     return refuse('empty', `The file ${quoted} is empty. Check you chose the right file.`)
   }
@@ -82,17 +101,17 @@ export function detectFileType(firstBytes: Buffer, filename: string): FileTypeRe
     return refuse('program', `The file ${quoted} is a program, not a document. ${ACCEPTED_TYPES_SENTENCE}`)
   }
 
-  const extension = extensionOf(filename)
   const claimed = extension === undefined ? undefined : EXTENSION_TO_TYPE.get(extension)
   if (extension === undefined || claimed === undefined) {
     return refuse('not-allowed', `The file ${quoted} is not a type you can upload. ${ACCEPTED_TYPES_SENTENCE}`)
   }
   const accept = (): FileTypeResult => ({ ok: true, type: claimed, mime: FILE_TYPES[claimed].mime, extension })
-  const mismatch = (actual: string): FileTypeResult =>
+  const mismatch = (found: FoundContent): FileTypeResult =>
     refuse(
       'mismatch',
-      `The file ${quoted} is ${actual}, but its name ends in .${extension}. ` +
+      `The file ${quoted} is ${foundLabel(found)}, but its name ends in .${extension}. ` +
         `Upload the original file, or save it as ${FILE_TYPES[claimed].label} and upload that.`,
+      found,
     )
 
   const sniffed = sniffBinary(firstBytes)
@@ -100,14 +119,14 @@ export function detectFileType(firstBytes: Buffer, filename: string): FileTypeRe
     case 'pdf':
     case 'png':
     case 'jpeg':
-      return sniffed === claimed ? accept() : mismatch(FILE_TYPES[sniffed].label)
+      return sniffed === claimed ? accept() : mismatch(sniffed)
     case 'zip':
       return checkZip(firstBytes, claimed, accept, mismatch)
     case 'ole':
-      return claimed === 'msg' ? accept() : mismatch('an older Microsoft Office or Outlook file')
+      return claimed === 'msg' ? accept() : mismatch('ole')
     case 'other-binary':
       return claimed === 'txt' || claimed === 'csv' || claimed === 'eml'
-        ? mismatch('not a text file')
+        ? mismatch('not-text')
         : refuse('unrecognised', `The file ${quoted} is not ${FILE_TYPES[claimed].label}, or it is damaged. ` +
             `Open it, save it again as ${FILE_TYPES[claimed].label} and upload that.`)
     case undefined:
@@ -119,15 +138,16 @@ export function detectFileType(firstBytes: Buffer, filename: string): FileTypeRe
     return refuse('unrecognised', `The file ${quoted} is not ${FILE_TYPES[claimed].label}, or it is damaged. ` +
       `Open it, save it again as ${FILE_TYPES[claimed].label} and upload that.`)
   }
-  if (!isTextLike(firstBytes)) return mismatch('not a text file')
+  if (!isTextLike(firstBytes)) return mismatch('not-text')
   if (claimed === 'eml' && !looksLikeEmail(firstBytes)) {
     return refuse('unrecognised', `The file ${quoted} is not an email. Save the email from your email program as an .eml or .msg file and upload that.`)
   }
   return accept()
 }
 
-function refuse(reason: FileTypeRefusal, message: string): FileTypeResult {
-  return { ok: false, reason, message }
+/** "a PDF", "a compressed (zip) file": what a refusal says the file really is. */
+export function foundLabel(found: FoundContent): string {
+  return found in FOUND_LABELS ? FOUND_LABELS[found as keyof typeof FOUND_LABELS] : FILE_TYPES[found as FileType].label
 }
 
 function extensionOf(filename: string): string | undefined {
@@ -211,14 +231,14 @@ function checkZip(
   bytes: Buffer,
   claimed: FileType,
   accept: () => FileTypeResult,
-  mismatch: (actual: string) => FileTypeResult,
+  mismatch: (found: FoundContent) => FileTypeResult,
 ): FileTypeResult {
   // OpenDocument puts an uncompressed "mimetype" entry first, so its content sits at byte 38.
   const odfMime =
     bytes.length >= 38 && bytes.readUInt16LE(26) === 8 && bytes.toString('latin1', 30, 38) === 'mimetype'
       ? (Object.entries(ODF_MIMETYPE) as [FileType, string][]).find(([, m]) => bytes.toString('latin1', 38, 38 + m.length) === m)
       : undefined
-  if (odfMime) return odfMime[0] === claimed ? accept() : mismatch(FILE_TYPES[odfMime[0]].label)
+  if (odfMime) return odfMime[0] === claimed ? accept() : mismatch(odfMime[0])
 
   const names = zipEntryNames(bytes)
   const ooxml = (Object.entries(OOXML_PREFIX) as [FileType, string][]).find(([, prefix]) =>
@@ -226,12 +246,12 @@ function checkZip(
   )
   const prefix = OOXML_PREFIX[claimed]
   if (prefix === undefined) {
-    return mismatch(ooxml ? FILE_TYPES[ooxml[0]].label : 'a compressed (zip) file')
+    return mismatch(ooxml ? ooxml[0] : 'zip')
   }
-  if (ooxml) return ooxml[0] === claimed ? accept() : mismatch(FILE_TYPES[ooxml[0]].label)
+  if (ooxml) return ooxml[0] === claimed ? accept() : mismatch(ooxml[0])
   // The part names may lie beyond the bytes we have; the package markers near the start are enough.
   const isPackage = names.some((n) => n === '[Content_Types].xml' || n.startsWith('_rels/') || n.startsWith('docProps/'))
-  return isPackage ? accept() : mismatch('a compressed (zip) file')
+  return isPackage ? accept() : mismatch('zip')
 }
 
 /** Windows Installer packages (.msi, .msp, .mst) are OLE files like .msg; their root CLSID gives them away. */

@@ -213,7 +213,7 @@ function receiveFile(
   }
   const checkType = (): boolean => {
     const result = detect()
-    if (!result.ok) stop(typeError(result, errors))
+    if (!result.ok) stop(typeError(result, filename, errors))
     return result.ok
   }
 
@@ -254,9 +254,9 @@ function receiveFile(
   )
 }
 
-function typeError(result: Extract<FileTypeResult, { ok: false }>, errors: Errors): UploadError {
+function typeError(result: Extract<FileTypeResult, { ok: false }>, filename: string, errors: Errors): UploadError {
   const code = result.reason === 'program' ? 'program' : result.reason === 'empty' ? 'empty' : 'wrong-type'
-  return new UploadError(code, 400, errors.fileField, result.message)
+  return new UploadError(code, 400, errors.fileField, result.message, { filename, extension: result.extension, reason: result.reason, found: result.found })
 }
 
 function toError(error: unknown): Error {

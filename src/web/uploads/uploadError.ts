@@ -1,3 +1,5 @@
+import type { FileTypeRefusal, FoundContent } from '../../domain/fileTypes'
+
 export type UploadErrorCode =
   | 'no-file'
   | 'empty'
@@ -23,6 +25,8 @@ export class UploadError extends Error {
     readonly status: 400 | 413,
     readonly field: string,
     message: string,
+    /** For a file whose content and name disagree: the facts, so a page can word the refusal its own way. */
+    readonly fileType?: { filename: string; extension: string | null; reason: FileTypeRefusal; found: FoundContent | null },
   ) {
     super(message)
   }

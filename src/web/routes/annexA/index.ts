@@ -72,7 +72,7 @@ export function annexARoutes(routes: Routes, services: Services): void {
     } catch (error) {
       if (!(error instanceof UploadError)) throw error
       // A form that never reached us as multipart still had its CSRF token checked by the app.
-      return renderUpload(req, res, error.status, { file: annexAUploadMessage(error.code, error.message) }, {})
+      return renderUpload(req, res, error.status, { file: annexAUploadMessage(error) }, {})
     }
     if (!csrfValid(req, upload.fields)) {
       if (upload.file) await services.files.delete(upload.file.key)

@@ -1,6 +1,8 @@
 import type { AnnexAValidationResult, Problem, RuleSummary } from '../../../domain/annexA'
 import type { ImportRow } from '../../../db/repositories/annexARepository'
+import { foundLabel } from '../../../domain/fileTypes'
 import { countsOf, type ValidationJob } from '../../../services/annexAService'
+import type { UploadError } from '../../uploads'
 
 export const STATUS_LABELS = { validated: 'Checked, not accepted', accepted: 'Accepted', superseded: 'Replaced by a later file' } as const
 
@@ -84,12 +86,11 @@ export function problemsFor(result: AnnexAValidationResult, rule: string, list: 
  * workbook and how to fix it, as the Annex A checks would (src/domain/annexA/sniffFileType.ts and
  * zipPrecheck.ts). Anything else keeps the upload layer's own message.
  */
-export function annexAUploadMessage(code: string, message: string): string {
-  if (code !== 'wrong-type') return message
-  const name = /‘([^’]+)’/.exec(message)?.[1] ?? 'The file'
-  const file = name === 'The file' ? name : `‘${name}’`
-  const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase()
-  switch (extension) {
+export function annexAUploadMessage(error: UploadError): string {
+  const facts = error.fileType
+  if (error.code !== 'wrong-type' || !facts) return error.message
+  const file = `‘${facts.filename}’`
+  switch (facts.extension) {
     case 'xlsm':
     case 'xltm':
     case 'xlam':
@@ -101,13 +102,13 @@ export function annexAUploadMessage(code: string, message: string): string {
     case 'ods':
       return `${file} is an OpenDocument spreadsheet (.ods): save it as an Excel Workbook (.xlsx) and upload that.`
     case 'xlsx':
-      if (message.includes('older Microsoft Office')) {
+      if (facts.found === 'ole') {
         return `${file} is password-protected (or saved in the old Excel 97–2003 format), so it cannot be read: open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password), save it as an Excel Workbook (.xlsx) and upload it again.`
       }
-      if (message.includes('compressed (zip)') || message.includes('or it is damaged')) {
+      if (facts.found === 'zip' || facts.reason === 'unrecognised' || !facts.found) {
         return `${file} is damaged or is not really an Excel workbook, so it cannot be read: open it in Excel and save it as a new Excel Workbook (.xlsx), or export it again from the case-management system, and upload that.`
       }
-      return message.replace('Upload the original file, or save it as an Excel spreadsheet and upload that.', 'Save the Annex A lists as an Excel Workbook (.xlsx) and upload that.')
+      return `The file ${file} is ${foundLabel(facts.found)}, but its name ends in .xlsx. Save the Annex A lists as an Excel Workbook (.xlsx) and upload that.`
     case 'csv':
       return `${file} is not a plain-text CSV file: open it in Excel, choose File > Save As > CSV UTF-8 (Comma delimited) (.csv) and upload that, or upload the Excel Workbook (.xlsx) itself.`
     default:
