@@ -221,6 +221,29 @@ describe('WorksheetXmlScanner gives the same events as saxes', () => {
     expect(sheets).toBeGreaterThan(0)
   })
 
+  it('passes on a very long text in pieces without cutting an entity or a CR LF in two', () => {
+    // Chunk boundaries fall inside "&amp;", "&#x1F600;" and "\r\n" somewhere in 3 MB of text.
+    const unit = 'Allocated team A&amp;B&#x1F600;\r\n'
+    const xml = `<worksheet><v>${unit.repeat(100_000)}</v></worksheet>`
+    const chunks: string[] = []
+    for (let i = 0; i < xml.length; i += 65_531) chunks.push(xml.slice(i, i + 65_531))
+    const texts: string[] = []
+    const scanner = new WorksheetXmlScanner({ open: () => {}, text: (t) => texts.push(t), close: () => {} })
+    for (const chunk of chunks) scanner.write(chunk)
+    scanner.end()
+    expect(texts.length).toBeGreaterThan(10)
+    expect(texts.join('')).toBe('Allocated team A&B😀\n'.repeat(100_000))
+  })
+
+  it('refuses a tag that never ends rather than holding it in memory', () => {
+    const scanner = new WorksheetXmlScanner({ open: () => {}, text: () => {}, close: () => {} })
+    scanner.write('<worksheet><c r="')
+    const chunk = 'A'.repeat(1024 * 1024)
+    expect(() => {
+      for (let i = 0; i < 5; i++) scanner.write(chunk)
+    }).toThrow(XmlSyntaxError)
+  })
+
   it.each([
     ['an unknown entity', '<a>&nbsp;</a>'],
     ['a bare ampersand', '<a>fish & chips</a>'],

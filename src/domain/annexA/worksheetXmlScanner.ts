@@ -78,6 +78,13 @@ function attributeValue(raw: string): string {
   return decodeEntities(spaced)
 }
 
+/** Text with no tag after it yet is passed on once this long, so a huge text is not re-scanned chunk after chunk. */
+const FLUSH_TEXT_AT = 64 * 1024
+/** The longest entity reference that can be held back at a chunk boundary ("&#x10FFFF;" is 10). */
+const MAX_ENTITY = 16
+/** A tag, comment, CDATA section or processing instruction this long without ending is refused (Excel cells hold 32,767 characters). */
+const MAX_MARKUP = 4 * 1024 * 1024
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13
 }
@@ -96,11 +103,14 @@ export class WorksheetXmlScanner {
     let pos = 0
     for (;;) {
       const lt = s.indexOf('<', pos)
-      // Text is held back until the next tag, so an entity is never cut in two.
-      if (lt === -1) break
+      if (lt === -1) {
+        pos = this.flushText(s, pos)
+        break
+      }
       if (lt > pos) this.emitText(s.slice(pos, lt))
       const next = this.markup(s, lt)
       if (next === -1) {
+        if (s.length - lt > MAX_MARKUP) throw new XmlSyntaxError('a tag, comment or CDATA section that does not end')
         pos = lt
         break
       }
@@ -117,6 +127,20 @@ export class WorksheetXmlScanner {
     }
     if (this.stack.length > 0) throw new XmlSyntaxError(`the XML ends before </${this.stack[this.stack.length - 1]}>`)
     if (!this.sawRoot) throw new XmlSyntaxError('the XML has no root element')
+  }
+
+  /**
+   * Text with no tag after it yet is normally held back until the next tag. A long one is passed on now,
+   * all but a cut entity reference or a final CR (whose LF may start the next chunk); the handler joins them.
+   */
+  private flushText(s: string, pos: number): number {
+    if (s.length - pos < FLUSH_TEXT_AT) return pos
+    let end = s.length
+    const amp = s.lastIndexOf('&')
+    if (amp >= pos && s.indexOf(';', amp) === -1 && end - amp <= MAX_ENTITY) end = amp
+    else if (s.charCodeAt(end - 1) === 13) end--
+    if (end > pos) this.emitText(s.slice(pos, end))
+    return end
   }
 
   private emitText(raw: string): void {
