@@ -8,9 +8,9 @@ import { WorksheetXmlScanner } from './worksheetXmlScanner'
  * The rows of one worksheet, tokenised by WorksheetXmlScanner (saxes, which exceljs uses, was most of the
  * reading time), without exceljs's Row and Cell objects: a 100,000-row workbook has well over a million cells,
  * and building an exceljs Cell (with its style and value wrapper) and then a RawCell for each was most of the
- * rest. The result is cell for cell what
- * exceljs's WorksheetReader gives (same value rules, including its quirks, noted below), converted as toRawCell
- * would, and repeated values share one frozen RawCell.
+ * rest. The result is cell for cell what exceljs's WorksheetReader gives (same value rules, including its
+ * quirks, noted below), converted as toRawCell would, and repeated values share one frozen RawCell. One
+ * difference: a value written as CDATA (Excel never does) is read, where exceljs drops it.
  */
 
 const requireFromExceljs = createRequire(createRequire(import.meta.url).resolve('exceljs'))
