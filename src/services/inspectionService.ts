@@ -54,6 +54,13 @@ export interface InspectionTimeline {
   calendar: WorkingDayCalendar
 }
 
+/** An open inspection whose milestones a calendar change moves, and their titles. */
+export interface CalendarChangeEffect {
+  inspection: repo.InspectionRow
+  frameworkTitle: string
+  moved: string[]
+}
+
 /** Where "now" is for deadlines: the date and time on UK clocks. */
 export function londonNow(clock: Clock): { date: string; time: string } {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(clock.now())
@@ -137,6 +144,38 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
     return inspection
   }
 
+  /** Every open inspection's timeline; one that cannot be worked out is left out. */
+  async function openTimelines(scope: Scope): Promise<InspectionTimeline[]> {
+    const open = (await repo.listInspections(db, scope.partnershipId)).filter((i) => i.status === 'open')
+    const out: InspectionTimeline[] = []
+    for (const inspection of open) {
+      try {
+        out.push(await build(scope, inspection))
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error
+      }
+    }
+    return out
+  }
+
+  /** Compares timelines worked out earlier with the same inspections now (or on `calendar`, a calendar not yet stored). */
+  async function movedMilestones(scope: Scope, before: InspectionTimeline[], calendar?: WorkingDayCalendar): Promise<CalendarChangeEffect[]> {
+    const effects: CalendarChangeEffect[] = []
+    for (const earlier of before) {
+      const inspection = await repo.findInspection(db, scope.partnershipId, earlier.inspection.id)
+      if (!inspection || inspection.status !== 'open') continue
+      try {
+        const after = await build(scope, inspection, db, calendar)
+        const was = new Map(earlier.milestones.map((m) => [m.id, m.date]))
+        const moved = after.milestones.filter((m) => was.get(m.id) !== m.date).map((m) => m.title)
+        if (moved.length) effects.push({ inspection, frameworkTitle: earlier.framework.title, moved })
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error
+      }
+    }
+    return effects
+  }
+
   async function build(scope: Scope, inspection: repo.InspectionRow, handle: Kysely<Database> = db, withCalendar?: WorkingDayCalendar): Promise<InspectionTimeline> {
     const framework = frameworkSchema.parse(inspection.framework)
     const [calendar, overrideRows, tasks, completionRows] = await Promise.all([
@@ -202,24 +241,18 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
      * What adding a closure day on `date` would move: for each open inspection, the milestones
      * whose date would change. Nothing is stored.
      */
-    async closureDayEffects(scope: Scope, date: string, title: string): Promise<{ inspection: repo.InspectionRow; frameworkTitle: string; moved: string[] }[]> {
-      const open = (await repo.listInspections(db, scope.partnershipId)).filter((i) => i.status === 'open')
-      if (!open.length) return []
+    async closureDayEffects(scope: Scope, date: string, title: string): Promise<CalendarChangeEffect[]> {
+      const before = await openTimelines(scope)
+      if (!before.length) return []
       const withClosure = await calendars.calendarFor(scope.partnershipId, db, [{ date, title }])
-      const effects = []
-      for (const inspection of open) {
-        try {
-          const before = await build(scope, inspection)
-          const after = await build(scope, inspection, db, withClosure)
-          const was = new Map(before.milestones.map((m) => [m.id, m.date]))
-          const moved = after.milestones.filter((m) => was.get(m.id) !== m.date).map((m) => m.title)
-          if (moved.length) effects.push({ inspection, frameworkTitle: before.framework.title, moved })
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error
-        }
-      }
-      return effects
+      return movedMilestones(scope, before, withClosure)
     },
+
+    /** The open inspections' timelines now, to compare with after a change to the calendar (see movedSince). */
+    openTimelines,
+
+    /** For each inspection in `before` that is still open, the milestones whose date has changed since. */
+    movedSince: (scope: Scope, before: InspectionTimeline[]): Promise<CalendarChangeEffect[]> => movedMilestones(scope, before),
 
     /**
      * Starts an inspection from the partnership's current version of the framework, copying the

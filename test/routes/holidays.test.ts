@@ -74,6 +74,12 @@ describe('bank holidays and closure days', () => {
     expect(page.text).toContain('Special bank holiday')
     expect(page.text).toContain('Loaded from gov.uk')
     expect(await childrenSelected(admin, inspectionPath)).toBe('20260306')
+    // The new holiday moves the open inspection's deadlines, and the page says which.
+    expect(page.text).toContain('Warning: this moves milestones of the practice inspection notified Monday 2 March 2026')
+    expect(page.text).toMatch(/Warning: this moves milestones[^<]*Children selected/i)
+    // Loading the same file again moves nothing, so there is no warning.
+    await expectStatus(importFile(admin, govUkFile([{ date: '2026-03-05', title: 'Special bank holiday' }])), 303)
+    expect((await admin.get('/holidays').expect(200)).text).not.toContain('Warning: this moves milestones')
     // Another partnership's calendar is untouched.
     expect(await t.handle.db.selectFrom('imported_holidays').select('date').where('partnership_id', '=', otherPartnershipId).execute()).toHaveLength(0)
   })

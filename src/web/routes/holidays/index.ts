@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { formatIsoDate } from '../../../domain/calendar'
 import type { Services } from '../../../services'
-import { londonNow } from '../../../services/inspectionService'
+import { londonNow, type CalendarChangeEffect } from '../../../services/inspectionService'
 import { ValidationError } from '../../../services/errors'
 import type { Scope } from '../../../services/scope'
 import { dateInputFields, readDateInput } from '../../dateInput'
@@ -13,6 +13,13 @@ import { readSmallUpload, SmallUploadError } from '../frameworks/readUpload'
 const MAX_HOLIDAYS_BYTES = 256 * 1024
 
 const closureSchema = z.strictObject({ title: requiredText('Enter what the closure day is for, like “Office closed”', 100), ...dateInputFields('date') })
+
+/** " Warning: this moves milestones of the inspection notified 2 March 2026 (Front door): Fieldwork starts, …." */
+function movedWarnings(effects: CalendarChangeEffect[]): string {
+  return effects
+    .map((e) => ` Warning: this moves milestones of the ${e.inspection.practice ? 'practice ' : ''}inspection notified ${formatIsoDate(e.inspection.notified_on)} (${e.frameworkTitle}): ${e.moved.slice(0, 8).join(', ')}${e.moved.length > 8 ? ` and ${e.moved.length - 8} more` : ''}.`)
+    .join('')
+}
 
 export function holidayRoutes(routes: Routes, services: Services): void {
   const { calendar } = services
@@ -54,8 +61,7 @@ export function holidayRoutes(routes: Routes, services: Services): void {
       // Warn (the closure is still added) when it moves an open inspection's deadlines.
       const effects = await services.inspections.closureDayEffects(req.scope!, date.value, form.title)
       await calendar.addClosureDay(req.scope!, date.value, form.title)
-      const moved = effects.map((e) => ` Warning: this moves milestones of the ${e.inspection.practice ? 'practice ' : ''}inspection notified ${formatIsoDate(e.inspection.notified_on)} (${e.frameworkTitle}): ${e.moved.slice(0, 8).join(', ')}${e.moved.length > 8 ? ` and ${e.moved.length - 8} more` : ''}.`)
-      req.session.flash = `${formatIsoDate(date.value)} is now a closure day. Deadlines counted in working days skip it.${moved.join('')}`
+      req.session.flash = `${formatIsoDate(date.value)} is now a closure day. Deadlines counted in working days skip it.${movedWarnings(effects)}`
       res.redirect(303, '/holidays')
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e
@@ -86,9 +92,12 @@ export function holidayRoutes(routes: Routes, services: Services): void {
     }
     if (!csrfValid(req, upload.fields)) return res.status(403).render('pages/errors/session-expired.njk')
     if (!upload.file) return fail(['Select the bank-holidays.json file you downloaded from gov.uk'])
+    // New or moved bank holidays can move an open inspection's deadlines: say which, as for closure days.
+    const before = await services.inspections.openTimelines(req.scope!)
     const result = await calendar.importHolidays(req.scope!, upload.file.text, upload.file.filename)
     if (!result.ok) return fail(result.problems.slice(0, 20))
-    req.session.flash = `${result.count} bank holidays loaded for ${result.years[0]} to ${result.years.at(-1)}. They replace the bundled dates for those years.`
+    const moved = movedWarnings(await services.inspections.movedSince(req.scope!, before))
+    req.session.flash = `${result.count} bank holidays loaded for ${result.years[0]} to ${result.years.at(-1)}. They replace the bundled dates for those years.${moved}`
     res.redirect(303, '/holidays')
   })
 }
