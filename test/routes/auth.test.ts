@@ -1,15 +1,25 @@
 import request from 'supertest'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { countFailure } from '../../src/db/repositories/authRepository'
 import { authService } from '../../src/services/authService'
 import { currentTotp } from '../../src/services/totp'
+import type { DatabaseHandle } from '../../src/db/database'
 import { buildTestApp, createPartnership, createPerson, csrfFrom, signIn, TEST_PASSWORD, type TestApp } from '../support/app'
+import { emptyTestDatabase, openTestPglite } from '../support/pglite'
 
+// Each test gets a new app (services, clock, file store) on an emptied database: first-run set-up needs
+// a database with no partnership in it. One PGlite for the file, emptied between tests, is much faster
+// than starting one per test.
+let handle: DatabaseHandle
 let t: TestApp
+beforeAll(async () => {
+  handle = await openTestPglite()
+}, 60_000)
 beforeEach(async () => {
-  t = await buildTestApp()
+  await emptyTestDatabase(handle)
+  t = await buildTestApp({ handle })
 })
-afterEach(async () => t.close())
+afterAll(async () => handle.close())
 
 describe('first-run set-up', () => {
   it('creates the partnership and first administrator, then enrols TOTP before signing in', async () => {

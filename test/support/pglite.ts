@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { openDatabase, type DatabaseHandle } from '../../src/db/database'
 
 let snapshot: Promise<Blob | File> | undefined
@@ -15,4 +16,15 @@ export async function openTestPglite(): Promise<DatabaseHandle> {
     return dump
   })()
   return openDatabase({ loadDataDir: await snapshot })
+}
+
+/**
+ * Empties every table the migrations made (they start empty), keeping the schema: a fresh database for the
+ * next test in about a hundredth of the time of starting another PGlite. TRUNCATE fires no row triggers, so
+ * the audit log's append-only trigger does not stand in the way.
+ */
+export async function emptyTestDatabase(handle: DatabaseHandle): Promise<void> {
+  const { rows } = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_migration%'`.execute(handle.db)
+  if (rows.length === 0) return
+  await sql`truncate table ${sql.join(rows.map((r) => sql.table(r.tablename)))} restart identity cascade`.execute(handle.db)
 }
