@@ -12,7 +12,8 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(30),
+  // Whole minutes in practice; tests use 0.5 so the browser test of the time-out waits less.
+  SESSION_IDLE_MINUTES: z.coerce.number().min(0.5).max(240).multipleOf(0.5).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24).default(12),
   // How long before the session ends the warning appears. Tests shorten it; people rarely need to.
   SESSION_WARNING_SECONDS: z.coerce.number().int().min(5).max(600).default(120),
@@ -56,6 +57,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Checked on the raw value too, so it is listed with every other problem rather than after them.
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     problems.push('SESSION_SECRET: required in production (at least 32 random characters, e.g. `openssl rand -hex 32`)')
+  }
+  if (parsed.success && parsed.data.SESSION_WARNING_SECONDS * 1000 >= parsed.data.SESSION_IDLE_MINUTES * 60_000) {
+    problems.push('SESSION_WARNING_SECONDS: must be shorter than SESSION_IDLE_MINUTES, or the warning would show as soon as a page loads')
   }
   if (!parsed.success || problems.length) throw new ConfigError(problems)
   const c = parsed.data

@@ -7,8 +7,8 @@ import { BasePage, visit } from './support/pages/base'
 import { startApp, type RunningApp } from './support/server'
 import { Authenticator } from './support/totp'
 
-// The session time-out warning in a real browser. The app runs with a one-minute idle time-out and
-// the warning 50 seconds before the end (SESSION_IDLE_MINUTES, SESSION_WARNING_SECONDS), so the
+// The session time-out warning in a real browser. The app runs with a 30-second idle time-out and
+// the warning 20 seconds before the end (SESSION_IDLE_MINUTES, SESSION_WARNING_SECONDS), so the
 // warning appears about 10 seconds after a page loads. The browser's clock is set two hours fast:
 // the warning counts down the seconds the server sent, so it must not care.
 
@@ -25,7 +25,7 @@ describe('session time-out warning', () => {
   let page: Page
 
   beforeAll(async () => {
-    app = await startApp({ env: { SESSION_IDLE_MINUTES: '1', SESSION_WARNING_SECONDS: '50' } })
+    app = await startApp({ env: { SESSION_IDLE_MINUTES: '0.5', SESSION_WARNING_SECONDS: '20' } })
   })
   afterAll(async () => {
     await app?.stop()
@@ -83,7 +83,7 @@ describe('session time-out warning', () => {
     const body = (await answer.json()) as { secondsLeft: number; endsBecause: string; canStaySignedIn: boolean }
     expect(body.endsBecause).toBe('idle')
     expect(body.canStaySignedIn).toBe(true)
-    expect(body.secondsLeft).toBeGreaterThan(55)
+    expect(body.secondsLeft).toBeGreaterThan(25)
     await dialog.waitFor({ state: 'hidden' })
     expect(await page.evaluate<string>('window.samePage')).toBe('yes')
     expect(new URL(page.url()).pathname).toBe('/')
@@ -94,19 +94,19 @@ describe('session time-out warning', () => {
     await dialog.waitFor({ state: 'hidden' })
     expect(await page.evaluate<string>('window.samePage')).toBe('yes')
 
-    // More than a minute after the page loaded, the person is still signed in.
+    // Well over the 30-second time-out after the page loaded, the person is still signed in.
     await page.waitForTimeout(20_000)
     await visit(page, '/')
     expect(new URL(page.url()).pathname).toBe('/')
     expect(await new HomePage(page).headingText()).not.toMatch(/Sign in/)
   }, 240_000)
 
-  it('3. with no answer, signs the person out and says it was for doing nothing for 1 minute', async () => {
+  it('3. with no answer, signs the person out and says it was for doing nothing for 30 seconds', async () => {
     await visit(page, '/')
     await page.waitForURL((url) => url.pathname === '/sign-in', { timeout: 120_000 })
     await page.waitForLoadState('load')
     const banner = await page.locator('.govuk-notification-banner').innerText()
-    expect(banner).toContain('You were signed out because you had not done anything for 1 minute')
+    expect(banner).toContain('You were signed out because you had not done anything for 30 seconds')
     await expectNoAxeViolations(page)
   }, 240_000)
 })

@@ -45,7 +45,7 @@ export function sessionTiming(now: number, signedInAt: number, limits: SessionLi
 
 /** '30 minutes', '12 hours', '1 minute'. */
 function duration(ms: number): string {
-  const [n, unit] = ms % 3_600_000 === 0 ? [ms / 3_600_000, 'hour'] : [Math.round(ms / 60_000), 'minute']
+  const [n, unit] = ms % 3_600_000 === 0 ? [ms / 3_600_000, 'hour'] : ms % 60_000 === 0 ? [ms / 60_000, 'minute'] : [Math.round(ms / 1000), 'second']
   return `${n} ${unit}${n === 1 ? '' : 's'}`
 }
 
