@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
+import * as calendarRepository from '../db/repositories/calendarRepository'
 import type { Database } from '../db/schema'
 import type { Clock } from '../domain/clock'
 import { FsFileStore, type FileStore } from '../storage'
@@ -57,6 +58,8 @@ export function createServices({ db, clock, frameworksDirectory, files = new FsF
     annexA: annexAService(db, clock, files),
     register: childRegisterService(db, clock),
     partnerships: {
+      /** Every partnership's id, oldest first. */
+      ids: () => calendarRepository.partnershipIds(db),
       async name(id: string): Promise<string | undefined> {
         const row = await db.selectFrom('partnerships').select('name').where('id', '=', id).executeTakeFirst()
         return row?.name

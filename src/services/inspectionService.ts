@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import * as repo from '../db/repositories/inspectionRepository'
 import type { Database } from '../db/schema'
 import type { Clock } from '../domain/clock'
-import type { WorkingDayCalendar } from '../domain/calendar'
+import { formatIsoDate, type WorkingDayCalendar } from '../domain/calendar'
 import type { Role } from '../domain/directory'
 import { frameworkSchema, type Framework } from '../domain/frameworks'
 import { computeTimeline, TimelineError, type ComputedMilestone, type MilestoneOverride, type MilestoneTemplate } from '../domain/timeline'
@@ -59,6 +59,12 @@ export interface CalendarChangeEffect {
   inspection: repo.InspectionRow
   frameworkTitle: string
   moved: string[]
+}
+
+/** "Warning: this moves milestones of the inspection notified Monday 2 March 2026 (Front door): Children selected, …." */
+export function movedMilestonesWarning(e: CalendarChangeEffect): string {
+  const titles = `${e.moved.slice(0, 8).join(', ')}${e.moved.length > 8 ? ` and ${e.moved.length - 8} more` : ''}`
+  return `Warning: this moves milestones of the ${e.inspection.practice ? 'practice ' : ''}inspection notified ${formatIsoDate(e.inspection.notified_on)} (${e.frameworkTitle}): ${titles}.`
 }
 
 /** Where "now" is for deadlines: the date and time on UK clocks. */
@@ -145,7 +151,7 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
   }
 
   /** Every open inspection's timeline; one that cannot be worked out is left out. */
-  async function openTimelines(scope: Scope): Promise<InspectionTimeline[]> {
+  async function openTimelines(scope: Pick<Scope, 'partnershipId'>): Promise<InspectionTimeline[]> {
     const open = (await repo.listInspections(db, scope.partnershipId)).filter((i) => i.status === 'open')
     const out: InspectionTimeline[] = []
     for (const inspection of open) {
@@ -159,7 +165,7 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
   }
 
   /** Compares timelines worked out earlier with the same inspections now (or on `calendar`, a calendar not yet stored). */
-  async function movedMilestones(scope: Scope, before: InspectionTimeline[], calendar?: WorkingDayCalendar): Promise<CalendarChangeEffect[]> {
+  async function movedMilestones(scope: Pick<Scope, 'partnershipId'>, before: InspectionTimeline[], calendar?: WorkingDayCalendar): Promise<CalendarChangeEffect[]> {
     const effects: CalendarChangeEffect[] = []
     for (const earlier of before) {
       const inspection = await repo.findInspection(db, scope.partnershipId, earlier.inspection.id)
@@ -176,7 +182,7 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
     return effects
   }
 
-  async function build(scope: Scope, inspection: repo.InspectionRow, handle: Kysely<Database> = db, withCalendar?: WorkingDayCalendar): Promise<InspectionTimeline> {
+  async function build(scope: Pick<Scope, 'partnershipId'>, inspection: repo.InspectionRow, handle: Kysely<Database> = db, withCalendar?: WorkingDayCalendar): Promise<InspectionTimeline> {
     const framework = frameworkSchema.parse(inspection.framework)
     const [calendar, overrideRows, tasks, completionRows] = await Promise.all([
       withCalendar ?? calendars.calendarFor(scope.partnershipId, handle),
@@ -252,7 +258,7 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
     openTimelines,
 
     /** For each inspection in `before` that is still open, the milestones whose date has changed since. */
-    movedSince: (scope: Scope, before: InspectionTimeline[]): Promise<CalendarChangeEffect[]> => movedMilestones(scope, before),
+    movedSince: (scope: Pick<Scope, 'partnershipId'>, before: InspectionTimeline[]): Promise<CalendarChangeEffect[]> => movedMilestones(scope, before),
 
     /**
      * Starts an inspection from the partnership's current version of the framework, copying the

@@ -95,6 +95,8 @@ describe('bank holidays and closure days', () => {
     expect(err.join('')).toBe('')
     expect(code).toBe(0)
     expect(out.join('')).toContain('for 2 partnerships')
+    // No milestone falls on the 4th or the 5th, so nothing moves and nothing is said.
+    expect(out.join('')).not.toContain('Warning')
     // The whole list is replaced: the 5th is a working day again, the 4th is not, so day 4 is still Friday 6 March.
     expect(await childrenSelected(admin, inspectionPath)).toBe('20260306')
     for (const p of [partnershipId, otherPartnershipId]) {
@@ -104,6 +106,27 @@ describe('bank holidays and closure days', () => {
     const bad = await command.run(['import', join(dir, 'missing.json')], { stdout: () => undefined, stderr: (s) => err.push(s) })
     expect(bad).toBe(2)
     expect(err.join('')).toContain('there is no such file')
+  })
+
+  it('the command line says which open inspections\u2019 milestones the new dates move, per partnership', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'holidays-'))
+    const run = async (extra: { date: string; title: string }[]) => {
+      const file = join(dir, 'bank-holidays.json')
+      await writeFile(file, govUkFile(extra))
+      const out: string[] = []
+      const command = createHolidaysCommand(async () => ({ services: t.services, close: async () => undefined }))
+      expect(await command.run(['import', file], { stdout: (s) => out.push(s), stderr: () => {} })).toBe(0)
+      return out.join('')
+    }
+    // The list is replaced: the 4th is a working day again and the 6th a holiday, so "Inspectors select
+    // children" (day 4) moves back from Friday 6 to Thursday 5 March.
+    const out = await run([{ date: '2026-03-06', title: 'Special bank holiday' }])
+    expect(out).toMatch(/\nAnytown SCP: Warning: this moves milestones of the practice inspection notified Monday 2 March 2026 \([^)]+\): [^\n]*Inspectors select children[^\n]*\.\n$/i)
+    expect(out).not.toContain('Elsewhere SCP')
+    expect(await childrenSelected(admin, inspectionPath)).toBe('20260305')
+    // Put the calendar back as the earlier test left it, for the tests that follow.
+    await run([{ date: '2026-03-04', title: 'Another special day' }])
+    expect(await childrenSelected(admin, inspectionPath)).toBe('20260306')
   })
 
   it('adds and removes a local closure day, which working days skip', async () => {

@@ -4,6 +4,7 @@ import { loadConfig } from '../../config'
 import { openDatabase } from '../../db/database'
 import { systemClock } from '../../domain/clock'
 import { createServices, type Services } from '../../services'
+import { movedMilestonesWarning } from '../../services/inspectionService'
 import type { CliCommand, CliIo } from '../types'
 
 const USAGE = 'Usage: npm run jtai -- holidays import <bank-holidays.json> [--partnership <id>]\n'
@@ -57,6 +58,9 @@ export function createHolidaysCommand(open: OpenServices = openFromConfig): CliC
       const { services, close } = await open()
       try {
         if (partnership && !(await services.partnerships.name(partnership).catch(() => undefined))) return fail(io, `There is no partnership with id ${partnership}.`)
+        // Each partnership's open timelines before, so the command can say which deadlines the new dates move.
+        const targets = partnership ? [partnership] : await services.partnerships.ids()
+        const before = new Map(await Promise.all(targets.map(async (id) => [id, await services.inspections.openTimelines({ partnershipId: id })] as const)))
         const result = await services.calendar.importHolidaysForPartnerships(text, basename(file), partnership ? [partnership] : undefined)
         if (!result.ok) {
           io.stderr(`${file} is not a gov.uk bank holidays list:\n${result.problems.map((p) => `  ${p}`).join('\n')}\n`)
@@ -67,6 +71,12 @@ export function createHolidaysCommand(open: OpenServices = openFromConfig): CliC
           return 1
         }
         io.stdout(`Loaded ${result.count} England and Wales bank holidays (${result.years[0]}–${result.years.at(-1)}) for ${result.partnerships} partnership${result.partnerships === 1 ? '' : 's'}. They replace the bundled dates for those years.\n`)
+        for (const [id, timelines] of before) {
+          const effects = await services.inspections.movedSince({ partnershipId: id }, timelines)
+          if (!effects.length) continue
+          const name = (await services.partnerships.name(id)) ?? id
+          for (const e of effects) io.stdout(`${name}: ${movedMilestonesWarning(e)}\n`)
+        }
         return 0
       } finally {
         await close()

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { formatIsoDate } from '../../../domain/calendar'
 import type { Services } from '../../../services'
-import { londonNow, type CalendarChangeEffect } from '../../../services/inspectionService'
+import { londonNow, movedMilestonesWarning, type CalendarChangeEffect } from '../../../services/inspectionService'
 import { ValidationError } from '../../../services/errors'
 import type { Scope } from '../../../services/scope'
 import { dateInputFields, readDateInput } from '../../dateInput'
@@ -14,11 +14,9 @@ const MAX_HOLIDAYS_BYTES = 256 * 1024
 
 const closureSchema = z.strictObject({ title: requiredText('Enter what the closure day is for, like “Office closed”', 100), ...dateInputFields('date') })
 
-/** " Warning: this moves milestones of the inspection notified 2 March 2026 (Front door): Fieldwork starts, …." */
+/** The warnings, each after a space, to follow the flash message's first sentence. */
 function movedWarnings(effects: CalendarChangeEffect[]): string {
-  return effects
-    .map((e) => ` Warning: this moves milestones of the ${e.inspection.practice ? 'practice ' : ''}inspection notified ${formatIsoDate(e.inspection.notified_on)} (${e.frameworkTitle}): ${e.moved.slice(0, 8).join(', ')}${e.moved.length > 8 ? ` and ${e.moved.length - 8} more` : ''}.`)
-    .join('')
+  return effects.map((e) => ` ${movedMilestonesWarning(e)}`).join('')
 }
 
 export function holidayRoutes(routes: Routes, services: Services): void {
