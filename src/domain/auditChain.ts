@@ -45,7 +45,8 @@ export function hashEvent(e: ChainedEvent): string {
   return createHash('sha256').update(content).digest('hex')
 }
 
-export type ChainCheck = { ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string }
+/** On success, `head` is the newest event's hash (null for an empty chain), for anchoring the chain outside the database. */
+export type ChainCheck = { ok: true; count: number; head: string | null } | { ok: false; count: number; brokenAt: number; reason: string }
 
 /**
  * Checks a chain one event at a time, in sequence order, so any length can be verified in flat
@@ -70,7 +71,7 @@ export class ChainVerifier {
   }
 
   result(): ChainCheck {
-    return this.failure ?? { ok: true, count: this.expectedSeq - 1 }
+    return this.failure ?? { ok: true, count: this.expectedSeq - 1, head: this.expectedSeq > 1 ? this.prev : null }
   }
 }
 

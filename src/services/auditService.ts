@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { ChainVerifier, type ChainCheck } from '../domain/auditChain'
-import { distinctAuditValues, listAuditEvents, readChain, toChained, type AuditFilter } from '../db/repositories/auditRepository'
+import { distinctAuditValues, eventHash, listAuditEvents, readChain, toChained, type AuditFilter } from '../db/repositories/auditRepository'
 import type { Database } from '../db/schema'
 import type { Scope } from './scope'
 
@@ -23,6 +23,9 @@ export function auditService(db: Kysely<Database>) {
       for (const p of partnerships) out.push({ partnershipId: p.id, name: p.name, result: await verify(p.id) })
       return out
     },
+
+    /** The stored hash of event `seq` in a partnership's chain (for checking an anchor), or undefined. */
+    eventHash: (partnershipId: string, seq: number): Promise<string | undefined> => eventHash(db, partnershipId, seq),
 
     async list(scope: Scope, filter: AuditFilter, page: { limit: number; offset: number }) {
       return listAuditEvents(db, scope.partnershipId, filter, page)

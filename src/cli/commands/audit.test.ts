@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/database'
+import { appendAuditEvent } from '../../db/repositories/auditRepository'
 import type { CliIo } from '../types'
 import { auditCommand } from './audit'
 import { demoCommand } from './demo'
@@ -40,6 +41,45 @@ describe('jtai demo and jtai audit verify', () => {
     expect(verify.out).toBe('OK 1 events\n')
   }, 120_000)
 
+  it('anchors each chain outside the database, and then notices the newest events being removed', async () => {
+    const anchorIo = capture()
+    expect(await auditCommand.run(['anchor'], anchorIo)).toBe(0)
+    const anchor = JSON.parse(anchorIo.out) as { createdAt: string; partnerships: Array<{ id: string; name: string; seq: number; hash: string }> }
+    expect(anchor.partnerships).toEqual([{ id: expect.any(String), name: expect.any(String), seq: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) }])
+    const file = join(dir, 'anchor.json')
+    writeFileSync(file, anchorIo.out)
+
+    // The chain grows after the anchor: still fine.
+    const h = await openDatabase({ dataDir: dir })
+    const pid = anchor.partnerships[0]!.id
+    for (let i = 0; i < 3; i++) await appendAuditEvent(h.db, { partnershipId: pid, personId: null, name: 'Test' }, { action: 'test.event', entityType: 'test', summary: `Event ${i}` }, new Date())
+    await h.close()
+    const grown = capture()
+    expect(await auditCommand.run(['verify', '--anchor', file], grown)).toBe(0)
+    expect(grown.out).toBe(`OK 4 events, and every event in the anchor taken ${anchor.createdAt} is still there\n`)
+
+    // An anchor from a longer chain: the chain alone looks whole, the anchor shows what was removed.
+    writeFileSync(file, JSON.stringify({ ...anchor, partnerships: [{ ...anchor.partnerships[0], seq: 6, hash: 'a'.repeat(64) }] }))
+    const plain = capture()
+    expect(await auditCommand.run(['verify'], plain)).toBe(0)
+    const short = capture()
+    expect(await auditCommand.run(['verify', '--anchor', file], short)).toBe(1)
+    expect(short.err).toContain('the chain ends at event 4, but the anchor taken')
+    expect(short.err).toContain('the newest 2 events have been removed')
+
+    // An anchored event whose hash differs: the chain was rewritten.
+    writeFileSync(file, JSON.stringify({ ...anchor, partnerships: [{ ...anchor.partnerships[0], hash: 'b'.repeat(64) }] }))
+    const rewritten = capture()
+    expect(await auditCommand.run(['verify', '--anchor', file], rewritten)).toBe(1)
+    expect(rewritten.err).toContain('event 1 is not the event the anchor taken')
+
+    // A file that is not an anchor.
+    writeFileSync(file, '{"hello": 1}')
+    const bad = capture()
+    expect(await auditCommand.run(['verify', '--anchor', file], bad)).toBe(2)
+    expect(bad.err).toContain('is not an anchor written by "audit anchor"')
+  }, 120_000)
+
   it('exits non-zero and names the first broken event', async () => {
     const h = await openDatabase({ dataDir: dir })
     await sql`alter table audit_events disable trigger audit_events_no_change`.execute(h.db)
@@ -54,5 +94,6 @@ describe('jtai demo and jtai audit verify', () => {
     const io = capture()
     expect(await auditCommand.run(['check'], io)).toBe(2)
     expect(io.err).toContain('npm run jtai -- audit verify')
+    expect(io.err).toContain('npm run jtai -- audit anchor')
   })
 })

@@ -75,6 +75,12 @@ export function toChained(row: AuditEventRow): ChainedEvent & { hash: string } {
 }
 
 /** Reads a partnership's chain in order, a page at a time so memory stays flat on long chains. */
+/** The stored hash of one event, or undefined if there is no such event. */
+export async function eventHash(db: Kysely<Database>, partnershipId: string, seq: number): Promise<string | undefined> {
+  const row = await db.selectFrom('audit_events').select('hash').where('partnership_id', '=', partnershipId).where('seq', '=', seq).executeTakeFirst()
+  return row?.hash
+}
+
 export async function* readChain(db: Kysely<Database>, partnershipId: string, pageSize = 1000): AsyncGenerator<AuditEventRow> {
   let after = 0
   for (;;) {
