@@ -19,7 +19,7 @@ type Anchor = z.infer<typeof anchorSchema>
 
 type Verified = { partnershipId: string; name: string; result: ChainCheck }
 
-/** Verifies every chain; prints the first break and returns false if there is one. */
+/** Prints the first broken chain and returns false, or returns true if every chain is whole. */
 function reportBreaks(results: Verified[], io: CliIo): boolean {
   for (const { name, result } of results) {
     if (!result.ok) {
@@ -41,7 +41,7 @@ async function checkAnchor(services: Services, anchor: Anchor, results: Verified
     }
     if (a.seq === 0) continue
     if (now.result.count < a.seq) {
-      io.stderr(`BROKEN ${a.name}: the chain ends at event ${now.result.count}, but ${taken} recorded event ${a.seq}: the newest ${a.seq - now.result.count} events have been removed\n`)
+      io.stderr(`BROKEN ${a.name}: the chain ends at event ${now.result.count}, but ${taken} recorded event ${a.seq}: ${a.seq - now.result.count === 1 ? 'the newest event has' : `the newest ${a.seq - now.result.count} events have`} been removed\n`)
       return false
     }
     if ((await services.audit.eventHash(a.id, a.seq)) !== a.hash) {
