@@ -433,30 +433,20 @@ export class ListValidator {
           message: `${c.formulas.count} cell${c.formulas.count === 1 ? '' : 's'} in ${c.spec.label} (first at row ${c.formulas.firstRow}) ${c.formulas.count === 1 ? 'is a formula' : 'are formulas'}: we used the values Excel last calculated; paste them as values before sending to Ofsted.`,
         })
       }
-      if (c.monthFirst && c.ambiguous.length > 0) {
-        for (const a of c.ambiguous) {
-          ctx.add('cell.date-ambiguous', {
-            list: key,
-            row: a.row.row,
-            column: c.spec.label,
-            value: a.value,
-            message: `"${a.value}" could be day/month or month/day, and this column also has month-first dates (e.g. "${c.monthFirst.example}" in row ${c.monthFirst.row}); we read it as ${ukDate(a.iso)} (${longUkDate(a.iso)}): check it and re-enter it as dd/mm/yyyy.`,
-          }, a.row)
-        }
-      } else if (c.ambiguous.length > 0 && c.dayFirst === 0 && !(listDayFirst && !listMonthFirst)) {
-        // Nothing in the column or the list settles the order, so reading it day first is a guess: ask.
+      // A column with month-first dates makes its ambiguous dates doubtful; otherwise they are only asked
+      // about when nothing in the column or the list settles the order (reading them day first is a guess).
+      const monthFirst = c.monthFirst
+      let message: ((a: { value: string; iso: string }) => string) | null = null
+      if (monthFirst) {
+        message = (a) => `"${a.value}" could be day/month or month/day, and this column also has month-first dates (e.g. "${monthFirst.example}" in row ${monthFirst.row}); we read it as ${ukDate(a.iso)} (${longUkDate(a.iso)}): check it and re-enter it as dd/mm/yyyy.`
+      } else if (c.dayFirst === 0 && !(listDayFirst && !listMonthFirst)) {
         const why = listMonthFirst
           ? `this list has dates written both day first and month first (e.g. "${listMonthFirst.example}" in row ${listMonthFirst.row})`
           : `no date in this list settles which (none is written with a day above 12, such as 25/12/2023)`
-        for (const a of c.ambiguous) {
-          ctx.add('cell.date-ambiguous', {
-            list: key,
-            row: a.row.row,
-            column: c.spec.label,
-            value: a.value,
-            message: `"${a.value}" could be day/month or month/day, and ${why}; we read it day first, as ${longUkDate(a.iso)}: check that against your system and correct it if it is really ${longUkDate(monthFirstReading(a.iso))}.`,
-          }, a.row)
-        }
+        message = (a) => `"${a.value}" could be day/month or month/day, and ${why}; we read it day first, as ${longUkDate(a.iso)}: check that against your system and correct it if it is really ${longUkDate(monthFirstReading(a.iso))}.`
+      }
+      if (message) {
+        for (const a of c.ambiguous) ctx.add('cell.date-ambiguous', { list: key, row: a.row.row, column: c.spec.label, value: a.value, message: message(a) }, a.row)
       }
       c.ambiguous = []
       c.cellCache.clear()
