@@ -168,8 +168,7 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
   async function movedMilestones(scope: Pick<Scope, 'partnershipId'>, before: InspectionTimeline[], calendar?: WorkingDayCalendar): Promise<CalendarChangeEffect[]> {
     const effects: CalendarChangeEffect[] = []
     for (const earlier of before) {
-      const inspection = await repo.findInspection(db, scope.partnershipId, earlier.inspection.id)
-      if (!inspection || inspection.status !== 'open') continue
+      const inspection = earlier.inspection
       try {
         const after = await build(scope, inspection, db, calendar)
         const was = new Map(earlier.milestones.map((m) => [m.id, m.date]))
@@ -257,7 +256,7 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
     /** The open inspections' timelines now, to compare with after a change to the calendar (see movedSince). */
     openTimelines,
 
-    /** For each inspection in `before` that is still open, the milestones whose date has changed since. */
+    /** For each inspection in `before`, the milestones whose date has changed since. */
     movedSince: (scope: Pick<Scope, 'partnershipId'>, before: InspectionTimeline[]): Promise<CalendarChangeEffect[]> => movedMilestones(scope, before),
 
     /**
