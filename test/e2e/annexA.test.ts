@@ -7,10 +7,9 @@ import { CORPUS } from '../fixtures/annex-a/buildBadFileCorpus'
 import { CLEAN_NOTIFIED, list6Rows, list7Rows, writeListCsv } from '../fixtures/annex-a/cleanLists'
 import { expectNoAxeViolations } from './support/axe'
 import { useBrowser } from './support/browser'
-import { EnrolPage, SetupPage } from './support/pages/auth'
+import { setUpFirstAdministrator } from './support/pages/auth'
 import { followAndCheck, PageAt, visit } from './support/pages/base'
 import { startApp, type RunningApp } from './support/server'
-import { Authenticator } from './support/totp'
 
 // Day 1 of an inspection, told over four tests sharing one app and the administrator's browser:
 // upload a List 6 with a case-management spelling → map it → accept → a List 7 → the child register
@@ -50,13 +49,7 @@ describe('Annex A: upload, map values, accept, child register and a child’s jo
 
   it('1. uploads a List 6 and sees its findings: one value the partnership has to map', async () => {
     admin = await browser.sharedPage({ baseURL: app.baseUrl })
-    const setup = new SetupPage(admin, new URL(await app.setupLink()).pathname)
-    await setup.open()
-    await setup.fillForm({ partnershipName: 'Northshire Safeguarding Children Partnership', name: ADMIN.name, email: ADMIN.email, password: ADMIN.password })
-    await setup.create()
-    const enrol = new EnrolPage(admin)
-    const phone = new Authenticator(await enrol.secret())
-    await enrol.enterCode(await phone.code())
+    await setUpFirstAdministrator(admin, await app.setupLink(), { partnershipName: 'Northshire Safeguarding Children Partnership', ...ADMIN })
 
     const annexA = new PageAt(admin, '/annex-a')
     await annexA.navigateTo('Annex A')

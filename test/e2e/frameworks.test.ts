@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundledBankHolidays } from '../../src/domain/calendar'
 import { bundledFrameworksDirectory } from '../../src/domain/frameworks'
 import { useBrowser } from './support/browser'
-import { EnrolPage, SetupPage } from './support/pages/auth'
+import { setUpFirstAdministrator } from './support/pages/auth'
 import { BasePage, visit } from './support/pages/base'
 import { startApp, type RunningApp } from './support/server'
-import { Authenticator } from './support/totp'
 
 // Frameworks, working days, the local plan and a practice inspection through the real pages: an
 // administrator uploads a broken framework file (error summary) and a good revised one, loads
@@ -46,13 +45,7 @@ describe('frameworks, working days, the local plan and a practice inspection', (
 
   it('1. sets up, then browses the frameworks and the upload page', async () => {
     admin = await browser.sharedPage({ baseURL: app.baseUrl })
-    const setup = new SetupPage(admin, new URL(await app.setupLink()).pathname)
-    await setup.open()
-    await setup.fillForm({ partnershipName: 'Eastshire Safeguarding Children Partnership', name: ADMIN.name, email: ADMIN.email, password: ADMIN.password })
-    await setup.create()
-    const enrol = new EnrolPage(admin)
-    const phone = new Authenticator(await enrol.secret())
-    await enrol.enterCode(await phone.code())
+    await setUpFirstAdministrator(admin, await app.setupLink(), { partnershipName: 'Eastshire Safeguarding Children Partnership', ...ADMIN })
 
     const list = await new AnyPage(admin, '/frameworks').open()
     expect(await list.headingText()).toBe('Frameworks')

@@ -2,10 +2,9 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectNoAxeViolations } from './support/axe'
 import { useBrowser } from './support/browser'
-import { EnrolPage, SetupPage } from './support/pages/auth'
+import { setUpFirstAdministrator } from './support/pages/auth'
 import { BasePage, visit } from './support/pages/base'
 import { startApp, type RunningApp } from './support/server'
-import { Authenticator } from './support/totp'
 
 // The session time-out warning in a real browser. The app runs with a 30-second idle time-out and
 // the warning 20 seconds before the end (SESSION_IDLE_MINUTES, SESSION_WARNING_SECONDS), so the
@@ -34,13 +33,7 @@ describe('session time-out warning', () => {
   it('1. sets up the partnership and signs in; every asset the page links to answers 200', async () => {
     page = await browser.sharedPage({ baseURL: app.baseUrl })
     await page.context().addInitScript('{ const realNow = Date.now.bind(Date); Date.now = () => realNow() + 2 * 3600000 }')
-    const setup = new SetupPage(page, new URL(await app.setupLink()).pathname)
-    await setup.open()
-    await setup.fillForm({ partnershipName: 'Eastshire Safeguarding Children Partnership', name: ADMIN.name, email: ADMIN.email, password: ADMIN.password })
-    await setup.create()
-    const enrol = new EnrolPage(page)
-    const phone = new Authenticator(await enrol.secret())
-    await enrol.enterCode(await phone.code())
+    await setUpFirstAdministrator(page, await app.setupLink(), { partnershipName: 'Eastshire Safeguarding Children Partnership', ...ADMIN })
     expect(new URL(page.url()).pathname).toBe('/')
 
     const links = await page.locator('link[href], script[src], img[src]').evaluateAll((els) =>

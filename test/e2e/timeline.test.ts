@@ -1,10 +1,9 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useBrowser } from './support/browser'
-import { EnrolPage, SetupPage } from './support/pages/auth'
+import { setUpFirstAdministrator } from './support/pages/auth'
 import { BasePage, followAndCheck, visit } from './support/pages/base'
 import { startApp, type RunningApp } from './support/server'
-import { Authenticator } from './support/totp'
 
 // The inspection timeline through the real pages, on the real clock: an administrator starts an
 // inspection notified on Monday 1 March 2027, moves the end of fieldwork, adds a local task,
@@ -51,13 +50,7 @@ describe('inspection timeline: create, override a date, add a local task, downlo
 
   it('1. sets up and starts an inspection; a weekend notification date is refused', async () => {
     admin = await browser.sharedPage({ baseURL: app.baseUrl })
-    const setup = new SetupPage(admin, new URL(await app.setupLink()).pathname)
-    await setup.open()
-    await setup.fillForm({ partnershipName: 'Westshire Safeguarding Children Partnership', name: ADMIN.name, email: ADMIN.email, password: ADMIN.password })
-    await setup.create()
-    const enrol = new EnrolPage(admin)
-    const phone = new Authenticator(await enrol.secret())
-    await enrol.enterCode(await phone.code())
+    await setUpFirstAdministrator(admin, await app.setupLink(), { partnershipName: 'Westshire Safeguarding Children Partnership', ...ADMIN })
 
     const list = new InspectionsPage(admin)
     await list.navigateTo('Inspections')
