@@ -11,7 +11,7 @@ import { hashPassword } from '../../src/services/passwords'
 import { useBrowser } from './support/browser'
 import { CodePage, SignInPage } from './support/pages/auth'
 import { BasePage, followAndCheck, visit } from './support/pages/base'
-import { seedPerson } from './support/seed'
+import { seedPartnershipWithPolice, seedPerson } from './support/seed'
 import { startApp, type RunningApp } from './support/server'
 import { Authenticator } from './support/totp'
 
@@ -50,18 +50,17 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
     const handle = await openDatabase({ dataDir })
     const db = handle.db
     const now = new Date()
-    const { id: pid } = await db.insertInto('partnerships').values({ name: 'Northshire Safeguarding Children Partnership' }).returning('id').executeTakeFirstOrThrow()
-    const police = await dir.insertAgency(db, pid, { name: 'Northshire Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
+    const { partnershipId: pid, policeId } = await seedPartnershipWithPolice(db, 'Northshire', now)
     const hash = await hashPassword(PASSWORD)
     const add = async (key: keyof typeof people, name: string, roles: Role[], agencyId: string | null) => {
       const person = await seedPerson(db, pid, { name, email: `${key}@northshire.example.org`, roles, agencyId, passwordHash: hash }, now)
       people[key] = person
       return person.id
     }
-    await add('contributor', 'Sam Patel', ['contributor'], police.id)
-    const approverId = await add('approver', 'Priya Shah', ['senior-approver'], police.id)
+    await add('contributor', 'Sam Patel', ['contributor'], policeId)
+    const approverId = await add('approver', 'Priya Shah', ['senior-approver'], policeId)
     await add('admin', 'Alex Morgan', ['administrator'], null)
-    await dir.updateAgency(db, pid, police.id, { name: police.name, type: 'police', isStatutory: true, seniorApproverId: approverId }, now)
+    await dir.updateAgency(db, pid, policeId, { name: 'Northshire Police', type: 'police', isStatutory: true, seniorApproverId: approverId }, now)
     await handle.close()
     app = await startApp({ dataDir })
   }, 120_000)

@@ -5,13 +5,12 @@ import { join } from 'node:path'
 import type { JSHandle, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/database'
-import * as dir from '../../src/db/repositories/directoryRepository'
 import { hashPassword } from '../../src/services/passwords'
 import { expectNoAxeViolations } from './support/axe'
 import { useBrowser } from './support/browser'
 import { CodePage, SignInPage } from './support/pages/auth'
 import { BasePage, followAndCheck, visit } from './support/pages/base'
-import { seedPerson } from './support/seed'
+import { seedPartnershipWithPolice, seedPerson } from './support/seed'
 import { startApp, type RunningApp } from './support/server'
 import { Authenticator } from './support/totp'
 
@@ -101,9 +100,8 @@ describe('evidence: drag and drop a file onto the upload form', () => {
     const handle = await openDatabase({ dataDir })
     const db = handle.db
     const now = new Date()
-    const { id: pid } = await db.insertInto('partnerships').values({ name: 'Dropshire Safeguarding Children Partnership' }).returning('id').executeTakeFirstOrThrow()
-    const police = await dir.insertAgency(db, pid, { name: 'Dropshire Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
-    const person = await seedPerson(db, pid, { name: 'Dana Okafor', email: contributor.email, roles: ['contributor'], agencyId: police.id, passwordHash: await hashPassword(PASSWORD) }, now)
+    const { partnershipId: pid, policeId } = await seedPartnershipWithPolice(db, 'Dropshire', now)
+    const person = await seedPerson(db, pid, { name: 'Dana Okafor', email: contributor.email, roles: ['contributor'], agencyId: policeId, passwordHash: await hashPassword(PASSWORD) }, now)
     contributor.phone = person.phone
     await handle.close()
     app = await startApp({ dataDir })

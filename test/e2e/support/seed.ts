@@ -5,6 +5,13 @@ import type { Role } from '../../../src/domain/directory'
 import { newTotpSecret } from '../../../src/services/totp'
 import { Authenticator } from './totp'
 
+/** A partnership with its police force, written straight into the database: "Northshire" gives Northshire Police. */
+export async function seedPartnershipWithPolice(db: Kysely<Database>, area: string, now: Date): Promise<{ partnershipId: string; policeId: string }> {
+  const { id: partnershipId } = await db.insertInto('partnerships').values({ name: `${area} Safeguarding Children Partnership` }).returning('id').executeTakeFirstOrThrow()
+  const police = await dir.insertAgency(db, partnershipId, { name: `${area} Police`, type: 'police', isStatutory: true, seniorApproverId: null }, now)
+  return { partnershipId, policeId: police.id }
+}
+
 /** Someone an e2e test signs in as: their email and the authenticator app holding their TOTP secret. */
 export interface SeededPerson {
   id: string
