@@ -73,6 +73,18 @@ describe('jtai demo and jtai audit verify', () => {
     expect(await auditCommand.run(['verify', '--anchor', file], rewritten)).toBe(1)
     expect(rewritten.err).toContain('event 1 is not the event the anchor taken')
 
+    // A partnership the anchor knows that the database no longer has.
+    writeFileSync(file, JSON.stringify({ ...anchor, partnerships: [{ ...anchor.partnerships[0], id: 'gone' }] }))
+    const gone = capture()
+    expect(await auditCommand.run(['verify', '--anchor', file], gone)).toBe(1)
+    expect(gone.err).toContain('is in the anchor taken')
+    expect(gone.err).toContain('Treat this as a security incident')
+
+    // No such file.
+    const missing = capture()
+    expect(await auditCommand.run(['verify', '--anchor', join(dir, 'nowhere.json')], missing)).toBe(2)
+    expect(missing.err).toContain('there is no such file')
+
     // A file that is not an anchor.
     writeFileSync(file, '{"hello": 1}')
     const bad = capture()

@@ -33,19 +33,20 @@ function reportBreaks(results: Verified[], io: CliIo): boolean {
 /** Checks that every anchored event is still there, with the same hash; prints the first that is not. */
 async function checkAnchor(services: Services, anchor: Anchor, results: Verified[], io: CliIo): Promise<boolean> {
   const taken = `the anchor taken ${anchor.createdAt}`
+  const act = ' Treat this as a security incident: keep the database as it is and compare it with a backup from before then.'
   for (const a of anchor.partnerships) {
     const now = results.find((r) => r.partnershipId === a.id)
     if (!now) {
-      io.stderr(`BROKEN ${a.name}: the partnership is in ${taken} but no longer in the database\n`)
+      io.stderr(`BROKEN ${a.name}: the partnership is in ${taken} but no longer in the database.${act}\n`)
       return false
     }
     if (a.seq === 0) continue
     if (now.result.count < a.seq) {
-      io.stderr(`BROKEN ${a.name}: the chain ends at event ${now.result.count}, but ${taken} recorded event ${a.seq}: ${a.seq - now.result.count === 1 ? 'the newest event has' : `the newest ${a.seq - now.result.count} events have`} been removed\n`)
+      io.stderr(`BROKEN ${a.name}: the chain ends at event ${now.result.count}, but ${taken} recorded event ${a.seq}: ${a.seq - now.result.count === 1 ? 'the newest event has' : `the newest ${a.seq - now.result.count} events have`} been removed.${act}\n`)
       return false
     }
     if ((await services.audit.eventHash(a.id, a.seq)) !== a.hash) {
-      io.stderr(`BROKEN ${a.name}: event ${a.seq} is not the event ${taken} recorded: the chain has been rewritten from there or earlier\n`)
+      io.stderr(`BROKEN ${a.name}: event ${a.seq} is not the event ${taken} recorded: the chain has been rewritten from there or earlier.${act}\n`)
       return false
     }
   }
