@@ -9,8 +9,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
-import { ilacsLibrary } from '../src/domain/annexA/specCache'
-import { validateAnnexAFile } from '../src/domain/annexA/validateAnnexAFile'
+import { ilacsLibrary } from '../src/features/annexA/files/specCache'
+import { validateAnnexAFile } from '../src/features/annexA/files/validateAnnexAFile'
 import { generateMessyWorkbook } from './annexA/generateMessyWorkbook'
 
 const ROWS = Number(process.env.ANNEX_A_BENCH_ROWS ?? 100_000)

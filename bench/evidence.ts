@@ -21,7 +21,7 @@ import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
-import { currentTotp } from '../src/services/totp'
+import { currentTotp } from '../src/features/auth/totp'
 import { startPostgres } from '../test/support/postgres'
 
 const MB = 1024 * 1024

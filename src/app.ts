@@ -6,12 +6,12 @@ import { csrfSync } from 'csrf-sync'
 import type { Clock } from './domain/clock'
 import type { Logger } from './logger'
 import type { Services } from './services'
-import { AppError, ValidationError } from './services/errors'
+import { AppError, ValidationError } from './shared/errors'
 import { setUpAuth } from './web/middleware/auth'
 import { setUpSecurity } from './web/middleware/security'
 import { DatabaseSessionStore } from './web/middleware/sessionStore'
 import { setUpNunjucks } from './web/nunjucksSetup'
-import { registerRoutes } from './web/routes'
+import { registerRoutes } from './web/registerRoutes'
 import { navigationFor } from './web/navigation'
 import { isMultipartRoute } from './web/policy'
 
@@ -112,7 +112,7 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
   registerRoutes(app, services, { baseUrl: options.baseUrl, clock })
 
   app.use((_req, res) => {
-    res.status(404).render('pages/errors/not-found.njk')
+    res.status(404).render('errors/not-found.njk')
   })
   app.use(errorHandler(logger))
   return { app, sessionStore }
@@ -126,21 +126,21 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const code = (error as { code?: string }).code
     if (code === 'EBADCSRFTOKEN' || (error as { message?: string }).message === 'invalid csrf token') {
-      return res.status(403).render('pages/errors/session-expired.njk')
+      return res.status(403).render('errors/session-expired.njk')
     }
     const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode
     if (error instanceof AppError && !(error instanceof ValidationError)) {
-      if (error.status === 404) return res.status(404).render('pages/errors/not-found.njk')
-      if (error.status === 403) return res.status(403).render('pages/errors/forbidden.njk', { message: error.message })
-      return res.status(error.status).render('pages/errors/problem.njk', { message: error.message })
+      if (error.status === 404) return res.status(404).render('errors/not-found.njk')
+      if (error.status === 403) return res.status(403).render('errors/forbidden.njk', { message: error.message })
+      return res.status(error.status).render('errors/problem.njk', { message: error.message })
     }
-    if (error instanceof ValidationError) return res.status(400).render('pages/errors/problem.njk', { message: error.message })
-    if (status === 413) return res.status(413).render('pages/errors/problem.njk', { message: 'What you sent is too large. Go back and send less.' })
+    if (error instanceof ValidationError) return res.status(400).render('errors/problem.njk', { message: error.message })
+    if (status === 413) return res.status(413).render('errors/problem.njk', { message: 'What you sent is too large. Go back and send less.' })
     if (status === 400 && (error as { type?: string }).type?.startsWith('entity.')) {
-      return res.status(400).render('pages/errors/problem.njk', { message: 'What you sent could not be read. Go back and try again.' })
+      return res.status(400).render('errors/problem.njk', { message: 'What you sent could not be read. Go back and try again.' })
     }
     logger.error({ err: error, method: req.method, route: req.route?.path }, 'unhandled error')
-    res.status(500).render('pages/errors/server-error.njk')
+    res.status(500).render('errors/server-error.njk')
   }
 }
 

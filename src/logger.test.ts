@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestPglite } from '../test/support/pglite'
 import type { DatabaseHandle } from './db/database'
-import * as repo from './db/repositories/directoryRepository'
+import * as repo from './features/directory/repository'
 import { createLogger } from './logger'
 
 /** A logger writing JSON lines into memory, as production writes them to stdout. */

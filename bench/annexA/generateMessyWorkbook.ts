@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { loadSeed } from '../../src/domain/annexA/synonymSeedStore'
+import { loadSeed } from '../../src/features/annexA/files/synonymSeedStore'
 import type { ListLibrary } from '../../src/domain/annexA/specSchema'
 
 /** Rows per list roughly in proportion to a mid-sized authority's Annex A (contacts and referrals dominate). */

@@ -8,12 +8,12 @@
 import { createInterface } from 'node:readline'
 import { createApp } from '../../src/app'
 import { openDatabase } from '../../src/db/database'
-import * as dir from '../../src/db/repositories/directoryRepository'
+import * as dir from '../../src/features/directory/repository'
 import { systemClock } from '../../src/domain/clock'
 import { createLogger } from '../../src/logger'
 import { createServices } from '../../src/services'
-import { hashPassword } from '../../src/services/passwords'
-import { newTotpSecret } from '../../src/services/totp'
+import { hashPassword } from '../../src/features/auth/passwords'
+import { newTotpSecret } from '../../src/features/auth/totp'
 import { FsFileStore } from '../../src/storage'
 
 const filesRoot = process.argv[2]

@@ -1,4 +1,4 @@
-import type { Scope } from '../services/scope'
+import type { Scope } from '../shared/scope'
 
 declare global {
   namespace Express {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
-import { ValidationError } from '../services/errors'
+import { ValidationError } from '../shared/errors'
 
 export type FieldErrors = Record<string, string>
 

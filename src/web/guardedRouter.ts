@@ -41,7 +41,7 @@ function authorise(access: Access): RequestHandler {
       if (req.method === 'GET') req.session.returnTo = req.originalUrl
       return res.redirect(303, '/sign-in')
     }
-    res.status(403).render('pages/errors/forbidden.njk')
+    res.status(403).render('errors/forbidden.njk')
   }
 }
 

@@ -1,6 +1,6 @@
 import { allows, policy, type RouteKey } from './policy'
-import { mayReadChildData } from '../services/annexAAccess'
-import type { Scope } from '../services/scope'
+import { mayReadChildData } from '../features/annexA/access'
+import type { Scope } from '../shared/scope'
 
 interface NavItem {
   text: string

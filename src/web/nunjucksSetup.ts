@@ -26,7 +26,7 @@ export function formatDateTime(value: Date | string | null | undefined): string 
 }
 
 export function setUpNunjucks(app: Express): nunjucks.Environment {
-  const env = nunjucks.configure([join(here, 'views'), govukDist], {
+  const env = nunjucks.configure([join(here, 'views'), join(here, '..', 'features'), govukDist], {
     autoescape: true,
     express: app,
     noCache: process.env.NODE_ENV === 'development',

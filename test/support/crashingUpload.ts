@@ -23,7 +23,7 @@ import { InsertQueryNode, type KyselyPlugin, type PluginTransformQueryArgs, type
 import { openDatabase } from '../../src/db/database'
 import { systemClock } from '../../src/domain/clock'
 import { createServices } from '../../src/services'
-import type { Scope } from '../../src/services/scope'
+import type { Scope } from '../../src/shared/scope'
 import { FsFileStore } from '../../src/storage'
 
 export interface CrashingUploadArgs {

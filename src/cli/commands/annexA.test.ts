@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { writeTempCsv } from '../../domain/annexA/testSupport'
+import { writeTempCsv } from '../../../test/support/annexA'
 import { annexACommand } from './annexA'
 
 const SAMPLE = new URL('../../../test/fixtures/annex-a/Annex_A_2024_Jan.xlsx', import.meta.url).pathname

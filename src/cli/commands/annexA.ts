@@ -2,7 +2,7 @@ import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { isIsoDate } from '../../domain/annexA/calendarDates'
 import type { AnnexAValidationResult } from '../../domain/annexA/resultModel'
-import { validateAnnexAFile } from '../../domain/annexA/validateAnnexAFile'
+import { validateAnnexAFile } from '../../features/annexA/files/validateAnnexAFile'
 import type { CliCommand, CliIo } from '../types'
 
 const USAGE = 'Usage: npm run jtai -- annex-a validate <file> [--notified YYYY-MM-DD] [--json]\n'

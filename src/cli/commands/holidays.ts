@@ -4,7 +4,7 @@ import { loadConfig } from '../../config'
 import { openDatabase } from '../../db/database'
 import { systemClock } from '../../domain/clock'
 import { createServices, type Services } from '../../services'
-import { movedMilestonesWarning } from '../../services/inspectionService'
+import { movedMilestonesWarning } from '../../features/inspections/service'
 import type { CliCommand, CliIo } from '../types'
 
 const USAGE = 'Usage: npm run jtai -- holidays import <bank-holidays.json> [--partnership <id>]\n'

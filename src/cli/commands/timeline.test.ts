@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { WorkingDayCalendar } from '../../domain/calendar/workingDayCalendar'
-import { bundledFrameworksDirectory } from '../../domain/frameworks/load'
+import { bundledFrameworksDirectory } from '../../features/frameworks/loadDirectory'
 import { createTimelineCommand, timelineCommand } from './timeline'
 
 async function run(args: string[], command = timelineCommand) {

@@ -1,7 +1,7 @@
 import { formatIsoDate, isIsoDate } from '../../domain/calendar/isoDate'
 import { WorkingDayCalendar } from '../../domain/calendar/workingDayCalendar'
 import { ROLE_LABELS } from '../../domain/directory'
-import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from '../../domain/frameworks/load'
+import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from '../../features/frameworks/loadDirectory'
 import { formatFrameworkProblem } from '../../domain/frameworks/parse'
 import { computeTimeline, TimelineError, type ComputedMilestone } from '../../domain/timeline/compute'
 import type { CliCommand, CliIo } from '../types'

@@ -1,16 +1,10 @@
-/** Annex A: the API the importer, pages and CLI use. */
+/** Annex A rules and types: pure, no I/O. Reading and writing files is in src/features/annexA/files. */
 export { annexASpecFileSchema, rawListSchema, rawColumnSchema, type AnnexASpecFile, type ColumnSpec, type CodeList, type ListLibrary, type ListSpec, type PeriodRule } from './specSchema'
-export { buildIlacsLibrary, buildListLibrary, loadIlacsLibrary, parseSpecFile, type IlacsSpecVersion } from './loadSpec'
-export { ilacsLibrary, specVersionFor } from './specCache'
+export { buildIlacsLibrary, buildListLibrary, parseSpecFile, type IlacsSpecVersion } from './loadSpec'
 export { buildSynonymSeed, type SynonymSeed, type SynonymSeedStats } from './synonymSeed'
-export { loadSeed } from './synonymSeedStore'
 export { CodeMatcher, type CodeLookup, type MappingMethod } from './codeMatcher'
 export { normaliseValue, normaliseHeader } from './normaliseText'
-export { validateAnnexAFile, type ValidateOptions } from './validateAnnexAFile'
 export type { AcceptedChild } from './crossListChecks'
-export { validateInWorker } from './validateInWorker'
-export { writeProblemReport } from './writeProblemReport'
-export { writeOfstedWorkbook } from './writeOfstedWorkbook'
 export { safeCellText } from './safeCellText'
 export { RULES, type RuleId, type Severity } from './rules'
 export type * from './resultModel'

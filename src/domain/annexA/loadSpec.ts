@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { ILACS_LIST_RULES } from './ilacsListRules'
@@ -16,11 +15,6 @@ import {
 /** ILACS Annex A versions: 2023 uses "Gender"; from 2026 the column is "Sex" (same codes, same column id). */
 export type IlacsSpecVersion = 'ilacs-2023' | 'ilacs-2026'
 
-export const ILACS_SPEC_URL = new URL('../../../reference/annex-a/ilacs-annex-a-spec.yaml', import.meta.url)
-
-/** The product's own extra header spellings (not the inspectorate's spec), loaded alongside it. */
-export const EXTRA_HEADER_ALIASES_URL = new URL('../../../reference/annex-a/extra-header-aliases.yaml', import.meta.url)
-
 /** Column id → extra header spellings, normalised with normaliseHeader. */
 export type ExtraHeaderAliases = ReadonlyMap<string, readonly string[]>
 
@@ -30,14 +24,6 @@ const extraAliasesFileSchema = z.object({ columns: z.record(z.string().regex(/^[
 export function parseExtraHeaderAliases(yamlText: string): ExtraHeaderAliases {
   const file = extraAliasesFileSchema.parse(parseYaml(yamlText))
   return new Map(Object.entries(file.columns).map(([id, spellings]) => [id, [...new Set(spellings.map(normaliseHeader).filter((a) => a !== ''))]]))
-}
-
-let extraAliasesCache: ExtraHeaderAliases | null = null
-
-/** The extra header aliases shipped in reference/annex-a, read once per process. */
-export function loadExtraHeaderAliases(): ExtraHeaderAliases {
-  extraAliasesCache ??= parseExtraHeaderAliases(readFileSync(EXTRA_HEADER_ALIASES_URL, 'utf8'))
-  return extraAliasesCache
 }
 
 /**
@@ -154,19 +140,11 @@ export function buildIlacsLibrary(yamlText: string, version: IlacsSpecVersion = 
 }
 
 /**
- * Loads the ILACS spec shipped in reference/annex-a (read from the repository, not from ../shared),
- * with the product's extra header aliases.
- */
-export function loadIlacsLibrary(version: IlacsSpecVersion = 'ilacs-2023'): ListLibrary {
-  return buildIlacsLibrary(readFileSync(ILACS_SPEC_URL, 'utf8'), version, loadExtraHeaderAliases())
-}
-
-/**
  * Adds a framework's theme lists (same file format as the ILACS spec) to a base library.
  * Theme code lists may refer to the base spec's code lists by name. A theme list with the same key replaces the base list.
  * Theme columns get the product's extra header aliases too, by column id.
  */
-export function buildListLibrary(baseSpec: ListLibrary, themeLists: Array<AnnexASpecFile | string>, extraAliases: ExtraHeaderAliases = loadExtraHeaderAliases()): ListLibrary {
+export function buildListLibrary(baseSpec: ListLibrary, themeLists: Array<AnnexASpecFile | string>, extraAliases: ExtraHeaderAliases): ListLibrary {
   const baseCodeLists: Record<string, CodeList> = {}
   for (const list of baseSpec.lists) for (const c of list.columns) if (c.codeList) baseCodeLists[c.codeList.name] = c.codeList
   const byKey = new Map(baseSpec.lists.map((l) => [l.key, l]))

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { CodeMatcher } from './codeMatcher'
 import { normaliseHeader, normaliseValue } from './normaliseText'
 import type { ListLibrary } from './specSchema'
-
-export const LIIA_SYNONYMS_URL = new URL('../../../reference/annex-a/liia-value-synonyms.yml', import.meta.url)
 
 /** Normalised spelling → Ofsted code, per column id. */
 export type SynonymSeed = Map<string, Map<string, string>>
@@ -106,14 +103,4 @@ export function buildSynonymSeed(synonymsYaml: string, library: ListLibrary): { 
     seed.set(columnId, clean)
   }
   return { seed, stats }
-}
-
-let cached: { seed: SynonymSeed; stats: SynonymSeedStats; version: string } | null = null
-
-/** The seed from reference/annex-a/liia-value-synonyms.yml, built once per process for a spec version. */
-export function loadSynonymSeed(library: ListLibrary): { seed: SynonymSeed; stats: SynonymSeedStats } {
-  if (cached && cached.version === library.specVersion) return cached
-  const built = buildSynonymSeed(readFileSync(LIIA_SYNONYMS_URL, 'utf8'), library)
-  cached = { ...built, version: library.specVersion }
-  return built
 }

@@ -1,3 +1,2 @@
 export { frameworkSchema, type Framework, type CriteriaGroup, type Criterion, type RequiredDocument, type CaseRecordRequest, type InspectionTeamMember } from './schema'
 export { parseFramework, formatFrameworkProblem, type FrameworkProblem, type FrameworkParseResult } from './parse'
-export { loadFrameworksFromDirectory, bundledFrameworksDirectory, type FrameworkDirectory } from './load'

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { WorkingDayCalendar } from '../calendar/workingDayCalendar'
 import { AGENCY_TYPES } from '../directory'
 import { computeTimeline } from '../timeline/compute'
-import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from './load'
+import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from '../../features/frameworks/loadDirectory'
 import { formatFrameworkProblem, parseFramework } from './parse'
 
 const frontDoorText = await readFile(join(bundledFrameworksDirectory(), 'front-door.json'), 'utf8')

@@ -4,7 +4,7 @@ import { fromDayNumber, toDayNumber } from '../calendar/isoDate'
 import { WorkingDayCalendar } from '../calendar/workingDayCalendar'
 import { computeTimeline, describeAnchor, TimelineError, type ComputedMilestone } from './compute'
 import type { MilestoneTemplate } from './template'
-import { frontDoorTimeline } from './testTemplate'
+import { frontDoorTimeline } from '../../../test/support/timelineTemplate'
 
 const template = frontDoorTimeline()
 const calendar = WorkingDayCalendar.bundled()

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { WorkingDayCalendar } from '../calendar/workingDayCalendar'
 import { buildIcsCalendar } from '../ics'
 import { computeTimeline } from './compute'
-import { frontDoorTimeline } from './testTemplate'
+import { frontDoorTimeline } from '../../../test/support/timelineTemplate'
 import { milestonesToIcsEvents } from './toIcsEvents'
 
 describe('milestonesToIcsEvents', () => {

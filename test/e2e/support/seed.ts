@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
-import * as dir from '../../../src/db/repositories/directoryRepository'
+import * as dir from '../../../src/features/directory/repository'
 import type { Database } from '../../../src/db/schema'
 import type { Role } from '../../../src/domain/directory'
-import { newTotpSecret } from '../../../src/services/totp'
+import { newTotpSecret } from '../../../src/features/auth/totp'
 import { Authenticator } from './totp'
 
 /** A partnership with its police force, written straight into the database: "Northshire" gives Northshire Police. */

@@ -1,4 +1,4 @@
-import { currentTotp } from '../../../src/services/totp'
+import { currentTotp } from '../../../src/features/auth/totp'
 
 /** The app's TOTP time step (src/services/totp.ts). */
 export const TOTP_STEP_MS = 30_000

@@ -1,0 +1,491 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import type { Kysely } from 'kysely'
+import { acceptedChildren as loadAcceptedChildren } from './acceptedChildren'
+import * as repo from './repository'
+import * as inspectionRepo from '../inspections/repository'
+import type { Database } from '../../db/schema'
+import {
+  buildListLibrary,
+  RULES,
+  type AnnexASpecFile,
+  type AnnexAValidationResult,
+  type ListLibrary,
+  type ListSpec,
+  type NormalisedRow,
+  type Problem,
+  type ValidationProgress,
+} from '../../domain/annexA'
+import { ilacsLibrary, loadExtraHeaderAliases, specVersionFor, validateInWorker, writeOfstedWorkbook, writeProblemReport, type ValidateOptions } from './files'
+import type { Clock } from '../../domain/clock'
+import { frameworkSchema } from '../../domain/frameworks'
+import type { FileStore } from '../../storage/fileStore'
+import { requireChildDataAccess } from './access'
+import { AppError, notFound, ValidationError } from '../../shared/errors'
+import { frameworkService, type FrameworkService } from '../frameworks/service'
+import { actorOf, type Actor, type Scope } from '../../shared/scope'
+import { change } from '../../shared/change'
+
+export interface ValidationJob {
+  id: string
+  partnershipId: string
+  /** Set once the file's import is recorded (straight away for a re-validation). */
+  importId: string | null
+  state: 'running' | 'done'
+  rowsRead: number
+  list: string | null
+  /** 0–100, how much of the file has been read; null until known. */
+  percent: number | null
+  fileName: string
+  startedAt: Date
+  /**
+   * Why the file was refused (it could not be read: a damaged zip, macros, a password…), or why the
+   * check failed. Kept in memory only: a refused file leaves no import row and no stored file.
+   */
+  refusal: string | null
+}
+
+export interface UploadInput {
+  file: { key: string; sha256: string; filename: string; size?: number }
+  notifiedOn: string
+  inspectionId: string | null
+}
+
+export interface MappingChoice {
+  columnId: string
+  spelling: string
+  code: string
+}
+
+export type Validator = (filePath: string, options: ValidateOptions, onProgress: (p: ValidationProgress) => void) => Promise<AnnexAValidationResult>
+
+const RESULTS_KEPT = 4
+
+/** Shown when the check itself failed (not the file's fault); nothing from the file is kept. */
+export const CHECK_FAILED = 'The file could not be checked because something went wrong on our side. Nothing from it has been kept. Upload it again; if this happens again, contact your administrator.'
+const JOBS_KEPT_MS = 6 * 3_600_000
+
+/** Errors and queries across the whole file, file-level problems included. */
+export function countsOf(result: AnnexAValidationResult): { rowsRead: number; errors: number; queries: number } {
+  let errors = 0
+  let queries = 0
+  for (const p of result.problems) {
+    if (p.severity === 'error') errors++
+    else queries++
+  }
+  return { rowsRead: result.lists.reduce((n, l) => n + l.rowsRead, 0), errors, queries }
+}
+
+/** The ILACS list library a notification date calls for (no theme lists). */
+export function libraryFor(notifiedOn: string): ListLibrary {
+  return ilacsLibrary(specVersionFor(notifiedOn))
+}
+
+/**
+ * ILACS plus theme lists (each framework's `annexAThemeLists`). A theme file that cannot be built
+ * (e.g. it names a code list that does not exist) is left out rather than stopping every import;
+ * the rest of the library still works.
+ */
+export function libraryWithThemes(notifiedOn: string, themeFiles: AnnexASpecFile[]): ListLibrary {
+  let library = libraryFor(notifiedOn)
+  for (const file of themeFiles) {
+    try {
+      library = buildListLibrary(library, [file], loadExtraHeaderAliases())
+    } catch {
+      // Left out: the framework's own validation reports what it can; the ILACS lists still validate.
+    }
+  }
+  return library
+}
+
+/** Where theme lists come from: the partnership's frameworks, or one inspection's framework snapshot. */
+export interface ThemeListSource {
+  (scope: Scope, inspectionId: string | null): Promise<AnnexASpecFile[]>
+}
+
+/**
+ * The library for lists already accepted (the register, the Ofsted workbook): ILACS, the theme lists
+ * of every framework the partnership has, and those of the latest accepted import's inspection snapshot.
+ */
+export async function acceptedListsLibrary(themes: ThemeListSource, scope: Scope, latest: { notified_on: string; inspection_id: string | null } | undefined, today: string): Promise<ListLibrary> {
+  const [all, snapshot] = await Promise.all([themes(scope, null), latest?.inspection_id ? themes(scope, latest.inspection_id) : Promise.resolve([])])
+  return libraryWithThemes(latest?.notified_on ?? today, [...all, ...snapshot])
+}
+
+/** Framework services built for services that were not handed one, per database (bundled frameworks/). */
+const defaultFrameworks = new WeakMap<Kysely<Database>, FrameworkService>()
+
+/**
+ * Theme lists for a partnership. For an import tied to an inspection, the theme lists of the
+ * framework snapshot that inspection began with (so a later upload does not change it); otherwise
+ * those of every framework the partnership has (bundled or uploaded).
+ */
+export function themeListSource(db: Kysely<Database>, clock: Clock, frameworks?: Pick<FrameworkService, 'list'>): ThemeListSource {
+  const service = (): Pick<FrameworkService, 'list'> => {
+    if (frameworks) return frameworks
+    let built = defaultFrameworks.get(db)
+    if (!built) {
+      built = frameworkService(db, clock)
+      defaultFrameworks.set(db, built)
+    }
+    return built
+  }
+  return async (scope, inspectionId) => {
+    if (inspectionId) {
+      const inspection = await inspectionRepo.findInspection(db, scope.partnershipId, inspectionId)
+      if (inspection) {
+        const snapshot = frameworkSchema.safeParse(inspection.framework)
+        return snapshot.success ? (snapshot.data.annexAThemeLists ?? []) : []
+      }
+    }
+    return (await service().list(scope)).flatMap((f) => f.framework.annexAThemeLists ?? [])
+  }
+}
+
+/**
+ * Annex A imports: validation runs in a worker thread off the request path, with progress kept in
+ * memory by job id; results are kept in memory for the few most recent imports (a result missing
+ * after a restart is simply validated again from the stored file). Nothing reaches the child
+ * register until a person accepts a file with no errors left, in one transaction.
+ */
+export function annexAService(db: Kysely<Database>, clock: Clock, files: FileStore, validator: Validator = validateInWorker, frameworks?: Pick<FrameworkService, 'list'>) {
+  const themeLists = themeListSource(db, clock, frameworks)
+  /** ILACS for the notification date plus the theme lists in force for this import. */
+  async function libraryOf(scope: Scope, notifiedOn: string, inspectionId: string | null): Promise<ListLibrary> {
+    return libraryWithThemes(notifiedOn, await themeLists(scope, inspectionId))
+  }
+  const jobs = new Map<string, ValidationJob>()
+  const results = new Map<string, AnnexAValidationResult>()
+
+  function keepResult(importId: string, result: AnnexAValidationResult): void {
+    results.delete(importId)
+    results.set(importId, result)
+    while (results.size > RESULTS_KEPT) results.delete(results.keys().next().value!)
+  }
+
+  function forgetOldJobs(): void {
+    const cutoff = clock.now().getTime() - JOBS_KEPT_MS
+    for (const [id, job] of jobs) if (job.state === 'done' && job.startedAt.getTime() < cutoff) jobs.delete(id)
+  }
+
+  /** Copies the stored file to a private temporary path the worker can read, and validates it. */
+  async function validateStored(scope: Scope, fileKey: string, fileName: string, notifiedOn: string, inspectionId: string | null, job: ValidationJob): Promise<AnnexAValidationResult> {
+    const dir = await mkdtemp(join(tmpdir(), 'jtai-annex-a-'))
+    try {
+      const path = join(dir, 'upload')
+      await pipeline(await files.open(fileKey), createWriteStream(path, { mode: 0o600 }))
+      // The accepted lists' children too, so a List 7 uploaded alone is checked against the accepted List 6.
+      const [remembered, library, acceptedChildren] = await Promise.all([repo.listMappings(db, scope.partnershipId), libraryOf(scope, notifiedOn, inspectionId), loadAcceptedChildren(db, scope.partnershipId)])
+      return await validator(path, { notified: notifiedOn, remembered, fileName, now: clock.now(), library, acceptedChildren }, (p) => {
+        job.rowsRead = p.rowsRead
+        job.list = p.list
+        job.percent = p.percent
+      })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  function newJob(partnershipId: string, fileName: string, importId: string | null): ValidationJob {
+    forgetOldJobs()
+    const job: ValidationJob = { id: randomUUID(), partnershipId, importId, state: 'running', rowsRead: 0, list: null, percent: null, fileName, startedAt: clock.now(), refusal: null }
+    jobs.set(job.id, job)
+    return job
+  }
+
+  function run(job: ValidationJob, work: () => Promise<void>): void {
+    // Off the request path: the page polls the job. A failure still ends the job, so no page waits forever.
+    void work()
+      .catch(() => {
+        if (!job.importId && !job.refusal) job.refusal = CHECK_FAILED
+      })
+      .finally(() => {
+        job.state = 'done'
+      })
+  }
+
+  async function requireImport(scope: Scope, importId: string) {
+    const row = await repo.findImport(db, scope.partnershipId, importId)
+    if (!row) throw notFound('Import')
+    return row
+  }
+
+  /** Writes a read of child-level data to the audit log, in its own transaction like any change. */
+  async function recordRead(scope: Scope, event: { action: string; entityType: string; entityId: string; summary: string; details: Record<string, unknown> }): Promise<void> {
+    await change(db, clock, actorOf(scope), async () => ({ result: undefined, audit: event }))
+  }
+
+  /** Starts validating the stored file again (after mapping values, or after a restart). */
+  async function revalidate(scope: Scope, importId: string): Promise<ValidationJob> {
+    await requireChildDataAccess(db, scope)
+    const imp = await requireImport(scope, importId)
+    const job = newJob(scope.partnershipId, imp.file_name, imp.id)
+    run(job, async () => {
+      const result = await validateStored(scope, imp.file_key, imp.file_name, imp.notified_on, imp.inspection_id, job)
+      keepResult(imp.id, result)
+      await repo.updateImportCounts(db, scope.partnershipId, imp.id, countsOf(result))
+    })
+    return job
+  }
+
+  return {
+    /** Refuses anyone who may not see child-level data (call before taking an upload). */
+    checkAccess: (scope: Scope) => requireChildDataAccess(db, scope),
+
+    /**
+     * Records nothing yet: the import is recorded, with its counts, when validation finishes. A file
+     * that cannot be read at all is refused: its stored copy is deleted, no import is recorded, the
+     * job keeps the reason, and the audit log records the attempt (hashes, size and rule; no contents).
+     */
+    async startUpload(scope: Scope, input: UploadInput): Promise<ValidationJob> {
+      await requireChildDataAccess(db, scope)
+      const job = newJob(scope.partnershipId, input.file.filename, null)
+      const actor: Actor = actorOf(scope)
+      run(job, async () => {
+        let result: AnnexAValidationResult
+        try {
+          result = await validateStored(scope, input.file.key, input.file.filename, input.notifiedOn, input.inspectionId, job)
+        } catch (error) {
+          await files.delete(input.file.key)
+          throw error
+        }
+        if (!result.readable) {
+          await files.delete(input.file.key)
+          const problem = result.problems[0]
+          job.refusal = problem?.message ?? 'This file could not be read. Save it again as an Excel workbook (.xlsx) or a CSV file and upload that.'
+          const rule = problem?.rule ?? 'file.unreadable'
+          await change(db, clock, actor, async () => ({
+            result: undefined,
+            audit: {
+              action: 'annex-a.refused',
+              entityType: 'annex-a-import',
+              summary: `Refused an Annex A file: ${RULES[rule].title}`,
+              details: { rule, size: input.file.size ?? null, sha256: input.file.sha256, fileNameSha256: createHash('sha256').update(input.file.filename).digest('hex') },
+            },
+          }))
+          return
+        }
+        const counts = countsOf(result)
+        // File first, row second: if the row cannot be written, the stored file goes too.
+        const imp = await change(db, clock, actor, async (trx, now) => {
+          const row = await repo.insertImport(
+            trx,
+            scope.partnershipId,
+            { inspectionId: input.inspectionId, notifiedOn: input.notifiedOn, fileName: input.file.filename, fileKey: input.file.key, sha256: input.file.sha256, specVersion: result.specVersion || libraryFor(input.notifiedOn).specVersion, ...counts, uploadedBy: scope.personId },
+            now,
+          )
+          return {
+            result: row,
+            audit: { action: 'annex-a.validated', entityType: 'annex-a-import', entityId: row.id, summary: `Checked Annex A file ${input.file.filename}`, details: { ...counts, lists: result.lists.map((l) => l.list), sha256: input.file.sha256 } },
+          }
+        }).catch(async (error: unknown) => {
+          await files.delete(input.file.key)
+          throw error
+        })
+        keepResult(imp.id, result)
+        job.importId = imp.id
+      })
+      return job
+    },
+
+    revalidate,
+
+    async job(scope: Scope, jobId: string): Promise<ValidationJob> {
+      await requireChildDataAccess(db, scope)
+      const job = jobs.get(jobId)
+      if (!job || job.partnershipId !== scope.partnershipId) throw notFound('Check')
+      return job
+    },
+
+    /** The import and its latest findings; `result` is null when they must be worked out again. */
+    async result(scope: Scope, importId: string): Promise<{ import: repo.ImportRow; result: AnnexAValidationResult | null }> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      return { import: imp, result: results.get(imp.id) ?? null }
+    },
+
+    async history(scope: Scope) {
+      await requireChildDataAccess(db, scope)
+      const [imports, lists] = await Promise.all([repo.listImports(db, scope.partnershipId), repo.listsOfImports(db, scope.partnershipId)])
+      return { imports, lists }
+    },
+
+    /**
+     * Remembers what each chosen spelling means for its column, for this and every later file,
+     * then starts validating the file again. Only values the latest check asked about are taken.
+     */
+    async mapValues(scope: Scope, importId: string, choices: MappingChoice[]): Promise<ValidationJob> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      const result = results.get(imp.id)
+      if (!result) throw new AppError(409, 'The findings for this file need working out again. Go back to the file and check it again.')
+      const allowed = new Map(result.unmapped.map((u) => [`${u.columnId}|${u.normalised}`, u]))
+      const accepted: repo.MappingInput[] = []
+      for (const c of choices) {
+        const group = allowed.get(`${c.columnId}|${c.spelling}`)
+        if (!group || !group.codes.includes(c.code)) continue
+        if (!accepted.some((a) => a.columnId === c.columnId && a.spelling === c.spelling)) accepted.push({ columnId: c.columnId, spelling: c.spelling, code: c.code })
+      }
+      if (!accepted.length) throw new ValidationError({ form: 'Choose a code for at least one value' })
+      await change(db, clock, actorOf(scope), async (trx, now) => {
+        await repo.upsertMappings(trx, scope.partnershipId, accepted, scope.personId, now)
+        return {
+          result: undefined,
+          audit: { action: 'annex-a.values-mapped', entityType: 'annex-a-import', entityId: imp.id, summary: `Mapped ${accepted.length} ${accepted.length === 1 ? 'value' : 'values'} to Ofsted codes`, details: { mappings: accepted.map((a) => ({ column: a.columnId, code: a.code })) } },
+        }
+      })
+      return revalidate(scope, imp.id)
+    },
+
+    /**
+     * Writes the file's rows to the child register, all or nothing, in one transaction with its
+     * audit event, and only when no errors remain. Queries may be accepted with a reason. Each list
+     * in the file replaces the partnership's previous version of that list, which is kept as history.
+     */
+    async accept(scope: Scope, importId: string, reason: string): Promise<{ rows: number; lists: string[]; superseded: string[] }> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      if (imp.status !== 'validated') throw new AppError(409, 'This file has already been accepted.')
+      const result = results.get(imp.id)
+      if (!result) throw new AppError(409, 'The findings for this file need working out again. Go back to the file and check it again.')
+      const counts = countsOf(result)
+      if (!result.readable || counts.errors > 0) {
+        throw new ValidationError({ form: `This file still has ${counts.errors} ${counts.errors === 1 ? 'error' : 'errors'}. Correct ${counts.errors === 1 ? 'it' : 'them'} in the file, or map the values, and check it again before accepting` })
+      }
+      if (!result.lists.length) throw new ValidationError({ form: 'This file holds no Annex A lists, so there is nothing to accept' })
+      const why = reason.trim()
+      if (counts.queries > 0 && !why) throw new ValidationError({ reason: `Explain why the ${counts.queries} ${counts.queries === 1 ? 'query' : 'queries'} can be accepted` })
+      const library = await libraryOf(scope, imp.notified_on, imp.inspection_id)
+      const lists = result.lists.map((l) => ({ list: l.list, title: l.title, rowsRead: l.rowsRead, errors: l.errors, queries: l.queries }))
+      const superseded = await change(db, clock, actorOf(scope), async (trx, now) => {
+        const replaced = await repo.acceptImport(trx, scope.partnershipId, imp.id, { lists, rows: childRows(result.rows, library), acceptedBy: scope.personId, queriesReason: counts.queries > 0 ? why : null }, now)
+        return {
+          result: replaced,
+          audit: {
+            action: 'annex-a.accepted',
+            entityType: 'annex-a-import',
+            entityId: imp.id,
+            summary: `Accepted Annex A file ${imp.file_name} (${counts.rowsRead} rows)`,
+            details: { lists: lists.map((l) => l.list), rows: result.rows.length, queries: counts.queries, queriesReason: counts.queries > 0 ? why : null, superseded: replaced },
+          },
+        }
+      })
+      return { rows: result.rows.length, lists: lists.map((l) => l.list), superseded }
+    },
+
+    /**
+     * One row of a checked file with its problems, by the spreadsheet's own row number, against the
+     * import's whole library (ILACS and its theme lists). Records the read; null when the file has
+     * no such row (or its findings need working out again).
+     */
+    async row(scope: Scope, importId: string, list: string | undefined, rowNumber: number): Promise<{ import: repo.ImportRow; spec: ListSpec; row: NormalisedRow | undefined; problems: Problem[] } | null> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      const result = results.get(imp.id)
+      if (!result || !list) return null
+      const row = result.rows.find((r) => r.list === list && r.row === rowNumber)
+      const problems = result.problems.filter((p) => p.list === list && p.row === rowNumber)
+      const spec = (await libraryOf(scope, imp.notified_on, imp.inspection_id)).lists.find((l) => l.key === list)
+      if (!spec || (!row && !problems.length)) return null
+      await recordRead(scope, { action: 'annex-a.row-viewed', entityType: 'annex-a-import', entityId: imp.id, summary: `Viewed ${list} row ${rowNumber} of Annex A file ${imp.file_name}`, details: { list, row: rowNumber, problems: problems.length } })
+      return { import: imp, spec, row, problems }
+    },
+
+    /** Records that a page of one rule's problems (cell values included) was shown. */
+    async problemsViewed(scope: Scope, importId: string, shown: { rule: string; list: string | undefined; page: number; problems: number; total: number }): Promise<void> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      await recordRead(scope, {
+        action: 'annex-a.problems-viewed',
+        entityType: 'annex-a-import',
+        entityId: imp.id,
+        summary: `Viewed ${shown.problems} of ${shown.total} problems (${shown.rule}) in Annex A file ${imp.file_name}`,
+        details: { rule: shown.rule, list: shown.list ?? null, page: shown.page, shown: shown.problems, total: shown.total },
+      })
+    },
+
+    /** Writes the findings as an .xlsx into a temporary folder, recording the download; the caller streams it and calls cleanup. */
+    async problemReport(scope: Scope, importId: string): Promise<{ path: string; fileName: string; cleanup: () => Promise<void> } | null> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      const result = results.get(imp.id)
+      if (!result) return null
+      const dir = await mkdtemp(join(tmpdir(), 'jtai-report-'))
+      const path = join(dir, 'report.xlsx')
+      try {
+        await writeProblemReport(result, path)
+        const counts = countsOf(result)
+        await recordRead(scope, { action: 'annex-a.problems-downloaded', entityType: 'annex-a-import', entityId: imp.id, summary: `Downloaded the problem report for Annex A file ${imp.file_name}`, details: { errors: counts.errors, queries: counts.queries } })
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true })
+        throw error
+      }
+      return { path, fileName: `Annex A problems – ${imp.file_name.replace(/\.[^.]+$/, '')}.xlsx`, cleanup: () => rm(dir, { recursive: true, force: true }) }
+    },
+
+    /** The current version of every list as an Ofsted-ready workbook, recorded in the audit log. */
+    async ofstedWorkbook(scope: Scope): Promise<{ path: string; fileName: string; cleanup: () => Promise<void> }> {
+      await requireChildDataAccess(db, scope)
+      const current = await repo.currentLists(db, scope.partnershipId)
+      if (!current.length) throw new AppError(404, 'No Annex A lists have been accepted yet')
+      const latest = (await repo.listImports(db, scope.partnershipId)).find((i) => i.status === 'accepted')
+      const library = await acceptedListsLibrary(themeLists, scope, latest, isoDay(clock.now()))
+      const rows: NormalisedRow[] = []
+      for await (const r of repo.currentRows(db, scope.partnershipId)) rows.push({ list: r.list, row: r.row, childId: r.child_id, values: r.values, errors: 0, queries: 0 })
+      const dir = await mkdtemp(join(tmpdir(), 'jtai-export-'))
+      const path = join(dir, 'annex-a.xlsx')
+      try {
+        await writeOfstedWorkbook(rows, library, path)
+        await change(db, clock, actorOf(scope), async () => ({
+          result: undefined,
+          audit: { action: 'annex-a.exported', entityType: 'annex-a', summary: `Downloaded the Ofsted Annex A workbook (${rows.length} rows)`, details: { lists: current.map((l) => l.list).sort(), rows: rows.length } },
+        }))
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true })
+        throw error
+      }
+      return { path, fileName: `Annex A ${isoDay(clock.now())}.xlsx`, cleanup: () => rm(dir, { recursive: true, force: true }) }
+    },
+
+    /** For the file store's sweep: which keys an import still refers to. */
+    referencedFileKeys: (keys: string[]) => repo.referencedFileKeys(db, keys),
+  }
+}
+
+/** Key columns the register filters on, by the spec's stable column ids. */
+const KEY_COLUMNS = { dob: 'date_of_birth', sex: 'gender', ethnicity: 'ethnicity', disability: 'does_the_child_have_a_disability', legalStatus: 'child_s_legal_status' } as const
+
+function* childRows(rows: NormalisedRow[], library: ListLibrary): Generator<repo.ChildRowInput> {
+  const specs = new Map(library.lists.map((l) => [l.key, l]))
+  for (const r of rows) {
+    const spec = specs.get(r.list)
+    const text = (id: string) => {
+      const v = r.values[id]
+      return v === null || v === undefined ? null : String(v)
+    }
+    const eventColumn = spec?.columns.find((c) => c.type === 'date' && c.id !== KEY_COLUMNS.dob && r.values[c.id])
+    yield {
+      list: r.list,
+      theme: spec ? spec.number === null : false,
+      row: r.row,
+      childId: r.childId,
+      dob: text(KEY_COLUMNS.dob),
+      sex: text(KEY_COLUMNS.sex),
+      ethnicity: text(KEY_COLUMNS.ethnicity),
+      disability: text(KEY_COLUMNS.disability),
+      legalStatus: text(KEY_COLUMNS.legalStatus),
+      eventDate: eventColumn ? text(eventColumn.id) : null,
+      values: r.values,
+    }
+  }
+}
+
+function isoDay(date: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date)
+}
+
+export type AnnexAService = ReturnType<typeof annexAService>

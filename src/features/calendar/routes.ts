@@ -1,0 +1,101 @@
+import { z } from 'zod'
+import { formatIsoDate } from '../../domain/calendar'
+import type { Services } from '../../services'
+import { londonNow, movedMilestonesWarning, type CalendarChangeEffect } from '../inspections/service'
+import { ValidationError } from '../../shared/errors'
+import type { Scope } from '../../shared/scope'
+import { dateInputFields, readDateInput } from '../../web/dateInput'
+import { bodyOf, errorList, parseForm, requiredText } from '../../web/forms'
+import type { Routes } from '../../web/registerRoutes'
+import { csrfValid } from '../../web/multipartCsrf'
+import { readSmallUpload, SmallUploadError } from '../frameworks/readUpload'
+
+const MAX_HOLIDAYS_BYTES = 256 * 1024
+
+const closureSchema = z.strictObject({ title: requiredText('Enter what the closure day is for, like “Office closed”', 100), ...dateInputFields('date') })
+
+/** The warnings, each after a space, to follow the flash message's first sentence. */
+function movedWarnings(effects: CalendarChangeEffect[]): string {
+  return effects.map((e) => ` ${movedMilestonesWarning(e)}`).join('')
+}
+
+export function holidayRoutes(routes: Routes, services: Services): void {
+  const { calendar } = services
+
+  async function pageModel(scope: Scope) {
+    const cal = await calendar.calendarFor(scope.partnershipId)
+    const year = Number(londonNow(services.clock).date.slice(0, 4))
+    const importedYears = new Set(cal.importedYears())
+    const years = [year, year + 1].map((y) => ({
+      year: y,
+      source: importedYears.has(y) ? 'Loaded from gov.uk' : 'Bundled with JTAI Ready',
+      holidays: cal.bankHolidays(y).map((h) => ({ date: formatIsoDate(h.date), title: h.title })),
+    }))
+    const imported = await calendar.importedHolidays(scope)
+    const closures = (await calendar.closureDays(scope)).map((c) => ({ iso: c.date, date: formatIsoDate(c.date), title: c.title, by: c.created_by_name }))
+    const lastImport = imported.reduce<Date | null>((latest, h) => (!latest || h.imported_at > latest ? h.imported_at : latest), null)
+    return { years, closures, importedCount: imported.length, importedRange: imported.length ? `${imported[0]!.date.slice(0, 4)} to ${imported.at(-1)!.date.slice(0, 4)}` : null, lastImport: lastImport?.toISOString().slice(0, 10) }
+  }
+
+  routes.get('/holidays', async (req, res) => {
+    res.render('calendar/views/index.njk', { ...(await pageModel(req.scope!)), values: {} })
+  })
+
+  routes.post('/holidays/closures', async (req, res) => {
+    try {
+      // Every problem at once: the schema's and the date input's.
+      const problems: Record<string, string> = {}
+      let form: z.output<typeof closureSchema> | undefined
+      try {
+        form = parseForm(closureSchema, req.body)
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e
+        Object.assign(problems, e.errors)
+      }
+      const date = readDateInput(bodyOf(req), 'date', 'The closure date')
+      if ('error' in date) problems.date = date.error
+      else if (!date.value) problems.date = 'Enter the closure date'
+      if (!form || !('value' in date) || !date.value || Object.keys(problems).length) throw new ValidationError(problems)
+      // Warn (the closure is still added) when it moves an open inspection's deadlines.
+      const effects = await services.inspections.closureDayEffects(req.scope!, date.value, form.title)
+      await calendar.addClosureDay(req.scope!, date.value, form.title)
+      req.session.flash = `${formatIsoDate(date.value)} is now a closure day. Deadlines counted in working days skip it.${movedWarnings(effects)}`
+      res.redirect(303, '/holidays')
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e
+      res.status(400).render('calendar/views/index.njk', { ...(await pageModel(req.scope!)), values: req.body, errors: e.errors, errorList: errorList(e.errors, ['date', 'title']) })
+    }
+  })
+
+  routes.post('/holidays/closures/:closureDate/remove', async (req, res) => {
+    const date = String(req.params.closureDate)
+    if (!(await calendar.removeClosureDay(req.scope!, date))) return res.status(404).render('errors/not-found.njk')
+    req.session.flash = `${formatIsoDate(date)} is no longer a closure day.`
+    res.redirect(303, '/holidays')
+  })
+
+  routes.get('/holidays/import', (_req, res) => {
+    res.render('calendar/views/import.njk', {})
+  })
+
+  routes.post('/holidays/import', async (req, res) => {
+    const fail = (messages: string[], status = 400) =>
+      res.status(status).render('calendar/views/import.njk', { errors: { file: messages[0] }, errorList: messages.map((text) => ({ text, href: '#file' })) })
+    let upload
+    try {
+      upload = await readSmallUpload(req, MAX_HOLIDAYS_BYTES)
+    } catch (e) {
+      if (e instanceof SmallUploadError) return fail([e.message], 413)
+      throw e
+    }
+    if (!csrfValid(req, upload.fields)) return res.status(403).render('errors/session-expired.njk')
+    if (!upload.file) return fail(['Select the bank-holidays.json file you downloaded from gov.uk'])
+    // New or moved bank holidays can move an open inspection's deadlines: say which, as for closure days.
+    const before = await services.inspections.openTimelines(req.scope!)
+    const result = await calendar.importHolidays(req.scope!, upload.file.text, upload.file.filename)
+    if (!result.ok) return fail(result.problems.slice(0, 20))
+    const moved = movedWarnings(await services.inspections.movedSince(req.scope!, before))
+    req.session.flash = `${result.count} bank holidays loaded for ${result.years[0]} to ${result.years.at(-1)}. They replace the bundled dates for those years.${moved}`
+    res.redirect(303, '/holidays')
+  })
+}

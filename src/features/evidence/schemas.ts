@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import { EVIDENCE_STATUSES } from '../../domain/evidenceStatus'
+import { dateInputFields } from '../../web/dateInput'
+import { requiredText } from '../../web/forms'
+
+export const localRequirementSchema = z.strictObject({
+  agencyId: z.string({ error: 'Select the agency that provides this document' }).min(1, 'Select the agency that provides this document'),
+  title: requiredText('Enter the document’s title', 200),
+  description: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').trim())
+    .pipe(z.string().max(2000, 'Enter 2000 characters or fewer')),
+  reviewIntervalMonths: z
+    .string({ error: 'Enter how often the document is reviewed, in months' })
+    .trim()
+    .min(1, 'Enter how often the document is reviewed, in months')
+    .regex(/^\d+$/, 'How often it is reviewed must be a whole number of months, like 12')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'How often it is reviewed must be between 1 and 60 months').max(60, 'How often it is reviewed must be between 1 and 60 months')),
+})
+
+export const codeSchema = z.strictObject({
+  code: z
+    .string({ error: 'Enter the 6-digit code from your authenticator app' })
+    .transform((s) => s.replace(/\s+/g, ''))
+    .pipe(z.string().min(1, 'Enter the 6-digit code from your authenticator app').regex(/^\d{6}$/, 'The code must be 6 digits')),
+})
+
+export const rationaleSchema = z.strictObject({
+  rationale: requiredText('Enter why the document is not available', 2000),
+})
+
+export const commentSchema = z.strictObject({
+  body: requiredText('Enter your comment', 2000),
+})
+
+export const providedSchema = z.strictObject(dateInputFields('providedOn'))
+
+export const emptySchema = z.strictObject({})
+
+/** The list's filters, from the query string; anything unexpected is ignored. */
+export const listFilterSchema = z.object({
+  agency: z.string().optional().catch(undefined),
+  status: z.enum(EVIDENCE_STATUSES).optional().catch(undefined),
+  stale: z.literal('yes').optional().catch(undefined),
+  waiting: z.literal('yes').optional().catch(undefined),
+  ready: z.literal('yes').optional().catch(undefined),
+})
