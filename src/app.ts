@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url'
 import express, { type ErrorRequestHandler, type Express } from 'express'
 import session from 'express-session'
 import { csrfSync } from 'csrf-sync'
+import type { Kysely } from 'kysely'
+import type { Database } from './db/schema'
 import type { Clock } from './domain/clock'
 import type { Logger } from './logger'
 import type { Services } from './services'
@@ -11,7 +13,7 @@ import { setUpAuth } from './web/middleware/auth'
 import { setUpSecurity } from './web/middleware/security'
 import { DatabaseSessionStore } from './web/middleware/sessionStore'
 import { setUpNunjucks } from './web/nunjucksSetup'
-import { registerRoutes } from './web/registerRoutes'
+import { registerRoutes } from './web/routes'
 import { navigationFor } from './web/navigation'
 import { isMultipartRoute } from './web/policy'
 
@@ -19,6 +21,8 @@ const here = dirname(fileURLToPath(import.meta.url))
 
 export interface AppOptions {
   services: Services
+  /** The database, for the session store. */
+  db: Kysely<Database>
   clock: Clock
   logger: Logger
   sessionSecret: string
@@ -28,6 +32,8 @@ export interface AppOptions {
   sessionWarningMs?: number
   secureCookies: boolean
   baseUrl: string
+  /** The largest upload accepted, in bytes (MAX_UPLOAD_MB). */
+  maxUploadBytes: number
   publicDir?: string
 }
 
@@ -57,7 +63,7 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
   // the limits exactly, and a session it can still find lets it tell the person why they were
   // signed out. Without the grace the row and cookie vanish first and the sign-in page says nothing.
   const keepMs = options.sessionIdleMs + 60 * 60_000
-  const sessionStore = new DatabaseSessionStore(services.db, clock, keepMs)
+  const sessionStore = new DatabaseSessionStore(options.db, clock, keepMs)
   app.use(
     session({
       name: 'jtai.sid',
@@ -84,7 +90,7 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
     Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => generateToken(req) })
     res.locals.scope = req.scope
     res.locals.currentPath = req.path
-    res.locals.partnershipName = req.scope ? await services.partnerships.name(req.scope.partnershipId) : undefined
+    res.locals.partnershipName = req.scope ? await services.directory.partnershipName(req.scope.partnershipId) : undefined
     res.locals.navigation = navigationFor(req.scope, req.path)
     // A message kept for the next page is shown (and forgotten) only when a page is rendered, so a
     // redirect on the way (to sign-in, say) does not swallow it.
@@ -109,7 +115,7 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
     csrfSynchronisedProtection(req, res, next)
   })
 
-  registerRoutes(app, services, { baseUrl: options.baseUrl, clock })
+  registerRoutes(app, services, { baseUrl: options.baseUrl, clock, maxUploadBytes: options.maxUploadBytes })
 
   app.use((_req, res) => {
     res.status(404).render('errors/not-found.njk')

@@ -5,6 +5,9 @@ import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/database'
 import { systemClock } from './domain/clock'
 import { createLogger } from './logger'
+import { features } from './features'
+import { fileReferences } from './features/fileReferences'
+import { bundledFrameworksDirectory } from './features/frameworks/loadDirectory'
 import { createServices } from './services'
 import { FsFileStore, startSweeper } from './storage'
 
@@ -27,11 +30,18 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     onPoolError: (error) => logger.error({ err: error }, 'database connection error'),
   })
-  const services = createServices({ db: database.db, clock: systemClock, files: new FsFileStore(join(config.dataDir, 'files')), maxUploadBytes: config.maxUploadBytes, signInIpLimit: config.signInIpLimit })
+  const services = createServices({
+    db: database.db,
+    clock: systemClock,
+    files: new FsFileStore(join(config.dataDir, 'files')),
+    frameworksDirectory: bundledFrameworksDirectory(),
+    signInIpLimit: config.signInIpLimit,
+  })
   // Fail fast: a broken file in frameworks/ stops start-up with its file, path and problem.
   await services.frameworks.ready()
   const { app, sessionStore } = createApp({
     services,
+    db: database.db,
     clock: systemClock,
     logger,
     sessionSecret: config.sessionSecret,
@@ -40,6 +50,7 @@ async function main(): Promise<void> {
     sessionWarningMs: config.sessionWarningMs,
     secureCookies: config.secureCookies,
     baseUrl: config.baseUrl,
+    maxUploadBytes: config.maxUploadBytes,
   })
 
   const server = app.listen(config.port, config.host, () => {
@@ -54,12 +65,13 @@ async function main(): Promise<void> {
   // Files stored by uploads whose row never committed (a crash, a failed transaction) are removed at
   // start-up and then hourly. Only files older than an hour are considered, so an upload between
   // "file stored" and "row committed" is never touched.
-  const sweepOptions = { olderThanMs: 60 * 60_000, isReferenced: services.isFileReferenced }
+  const isFileReferenced = fileReferences(database.db, features)
+  const sweepOptions = { olderThanMs: 60 * 60_000, isReferenced: isFileReferenced }
   void services.files.sweep(sweepOptions).then(
     (report) => logger.info({ ...report }, 'start-up file sweep'),
     (e: unknown) => logger.error({ err: e }, 'start-up file sweep failed'),
   )
-  const stopSweeper = startSweeper(services.files, services.isFileReferenced, { intervalMs: 60 * 60_000, olderThanMs: sweepOptions.olderThanMs, logger })
+  const stopSweeper = startSweeper(services.files, isFileReferenced, { intervalMs: 60 * 60_000, olderThanMs: sweepOptions.olderThanMs, logger })
 
   const prune = setInterval(() => void sessionStore.prune().catch((e: unknown) => logger.warn({ err: e }, 'session prune failed')), 15 * 60_000)
   prune.unref()

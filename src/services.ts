@@ -1,74 +1,53 @@
-import { randomUUID } from 'node:crypto'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import * as calendarRepository from './features/calendar/repository'
 import type { Database } from './db/schema'
 import type { Clock } from './domain/clock'
-import { FsFileStore, type FileStore } from './storage'
-import { annexAService } from './features/annexA/service'
-import { auditService } from './features/audit/service'
-import { authService } from './features/auth/service'
-import { calendarService } from './features/calendar/service'
-import { childRegisterService } from './features/register/service'
-import { demoService } from './features/demo/service'
-import { directoryService } from './features/directory/service'
-import { evidenceService } from './features/evidence/service'
-import { fileReferences } from './features/fileReferences'
-import { frameworkService } from './features/frameworks/service'
-import { inspectionService } from './features/inspections/service'
-import { setupService } from './features/auth/setupService'
+import { checkDatabase } from './db/database'
+import { createAnnexAService } from './features/annexA'
+import { validateInWorker } from './features/annexA/files'
+import { createAuditService } from './features/audit'
+import { createAuthService, createSetupService } from './features/auth'
+import { createCalendarService } from './features/calendar'
+import { createDemoService } from './features/demo'
+import { createDirectoryService } from './features/directory'
+import { createEvidenceService } from './features/evidence'
+import { createFrameworkService } from './features/frameworks'
+import { createInspectionService } from './features/inspections'
+import { createChildRegisterService } from './features/register'
+import type { FileStore } from './storage'
 
+/** What every service is built from. Nothing is optional: main.ts, the CLI and tests each say what they use. */
 export interface ServiceDeps {
   db: Kysely<Database>
   clock: Clock
-  /** The bundled frameworks folder; the repository's frameworks/ when omitted. */
-  frameworksDirectory?: string
-  /** Where uploaded files live (DATA_DIR/files in the app); a fresh temporary folder when omitted (tests). */
-  files?: FileStore
-  /** Largest evidence upload accepted, in bytes (MAX_UPLOAD_MB); 100 MB when omitted. */
-  maxUploadBytes?: number
-  /** Failed sign-ins allowed from one IP address in 15 minutes (SIGN_IN_IP_LIMIT); 50 when omitted. */
-  signInIpLimit?: number
+  /** Where uploaded files live (DATA_DIR/files in the app; a test's own temporary folder). */
+  files: FileStore
+  /** The bundled frameworks folder (the repository's frameworks/, from bundledFrameworksDirectory()). */
+  frameworksDirectory: string
+  /** Failed sign-ins allowed from one IP address in 15 minutes (SIGN_IN_IP_LIMIT). */
+  signInIpLimit: number
 }
 
-/** The composition root: every service, built from the database and the clock. */
-export function createServices({ db, clock, frameworksDirectory, files = new FsFileStore(join(tmpdir(), `jtai-files-${randomUUID()}`)), maxUploadBytes = 100 * 1024 * 1024, signInIpLimit }: ServiceDeps) {
-  const frameworks = frameworkService(db, clock, frameworksDirectory ? { directory: frameworksDirectory } : {})
-  const calendar = calendarService(db, clock)
-  const auth = authService(db, clock, signInIpLimit ? { ipLimit: signInIpLimit } : {})
+/** The composition root: each service built once, from explicit dependencies, in dependency order. */
+export function createServices({ db, clock, files, frameworksDirectory, signInIpLimit }: ServiceDeps) {
+  const auth = createAuthService({ db, clock, signInIpLimit })
+  const frameworks = createFrameworkService({ db, clock, directory: frameworksDirectory })
+  const calendar = createCalendarService({ db, clock })
   return {
-    db,
     clock,
-    audit: auditService(db),
+    files,
     auth,
-    demo: demoService(db, clock),
-    directory: directoryService(db, clock),
-    setup: setupService(db, clock),
+    setup: createSetupService({ db, clock }),
+    demo: createDemoService({ db, clock }),
+    audit: createAuditService({ db }),
+    directory: createDirectoryService({ db, clock }),
     frameworks,
     calendar,
-    inspections: inspectionService(db, clock, frameworks, calendar),
-    files,
-    /** For the file store's sweep: every table that keeps a file key is asked. */
-    isFileReferenced: fileReferences(db),
-    evidence: {
-      ...evidenceService({ db, clock, files, frameworks: async (scope) => (await frameworks.list(scope)).map((f) => f.framework), checkCode: auth.checkCode }),
-      maxUploadBytes,
-    },
-    annexA: annexAService(db, clock, files),
-    register: childRegisterService(db, clock),
-    partnerships: {
-      /** Every partnership's id, oldest first. */
-      ids: () => calendarRepository.partnershipIds(db),
-      async name(id: string): Promise<string | undefined> {
-        const row = await db.selectFrom('partnerships').select('name').where('id', '=', id).executeTakeFirst()
-        return row?.name
-      },
-    },
-    async health(): Promise<boolean> {
-      await db.selectNoFrom((eb) => eb.lit(1).as('ok')).execute()
-      return true
-    },
+    inspections: createInspectionService({ db, clock, frameworks, calendar }),
+    evidence: createEvidenceService({ db, clock, files, frameworks: async (scope) => (await frameworks.list(scope)).map((f) => f.framework), checkCode: auth.checkCode }),
+    annexA: createAnnexAService({ db, clock, files, frameworks, validator: validateInWorker }),
+    register: createChildRegisterService({ db, clock, frameworks }),
+    /** For /health: the database answers. */
+    health: () => checkDatabase(db),
   }
 }
 

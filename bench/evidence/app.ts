@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/db/database'
 import * as dir from '../../src/features/directory/repository'
 import { systemClock } from '../../src/domain/clock'
 import { createLogger } from '../../src/logger'
+import { bundledFrameworksDirectory } from '../../src/features/frameworks/loadDirectory'
 import { createServices } from '../../src/services'
 import { hashPassword } from '../../src/features/auth/passwords'
 import { newTotpSecret } from '../../src/features/auth/totp'
@@ -24,7 +25,7 @@ if (!filesRoot || !maxUploadBytes) throw new Error('usage: app.ts <files folder>
 const handle = await openDatabase({ databaseUrl })
 const db = handle.db
 const now = new Date()
-const services = createServices({ db, clock: systemClock, files: new FsFileStore(filesRoot), maxUploadBytes })
+const services = createServices({ db, clock: systemClock, files: new FsFileStore(filesRoot), frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: 50 })
 const { id: partnershipId } = await db.insertInto('partnerships').values({ name: 'Bench partnership' }).returning('id').executeTakeFirstOrThrow()
 const agency = await dir.insertAgency(db, partnershipId, { name: 'Bench Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
 const password = 'bench password bench password'
@@ -38,7 +39,9 @@ const requirementIds = (await services.evidence.list(scope)).map((r) => r.id)
 
 const { app } = createApp({
   services,
+  db,
   clock: systemClock,
+  maxUploadBytes,
   logger: createLogger('warn'),
   sessionSecret: 'bench-secret-bench-secret-bench-secret',
   sessionIdleMs: 60 * 60_000,

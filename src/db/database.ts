@@ -62,6 +62,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 }
 
 /** Runs every pending migration; a failure is thrown with the migration's name. */
+/** Whether the database answers a trivial query (for /health); throws when it does not. */
+export async function checkDatabase(db: Kysely<Database>): Promise<true> {
+  await db.selectNoFrom((eb) => eb.lit(1).as('ok')).execute()
+  return true
+}
+
 export async function migrate(db: Kysely<Database>): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider })
   const { error, results } = await migrator.migrateToLatest()

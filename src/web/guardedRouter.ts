@@ -1,36 +1,71 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 import type { Role } from '../domain/directory'
-import { allows, type Access } from './policy'
+import type { Scope } from '../shared/scope'
+import { allows, type Access, type PolicyFragment } from './access'
 
-export type Handler = (req: Request, res: Response, next: NextFunction) => unknown
+/** The names of a path's parameters: `'/a/:x/b/:y'` → `'x' | 'y'`. */
+export type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never
+
+/** What a handler is given besides the request and response. */
+export interface RouteContext<P extends string> {
+  /** The signed-in person's scope. Only for routes the policy keeps from signed-out people. */
+  readonly scope: Scope
+  /** The person's scope on a public route, when they are signed in. */
+  readonly signedIn: Scope | undefined
+  /** The path's parameters, by name, as text. */
+  readonly params: { readonly [K in ParamNames<P>]: string }
+  readonly next: NextFunction
+}
+
+export type Handler<P extends string = string> = (req: Request, res: Response, ctx: RouteContext<P>) => unknown
 
 /**
  * An Express router that refuses to register a route the policy table does not name, and puts the
  * policy check in front of every handler. `assertComplete` fails when the table names a route
- * nobody registered, so the table and the app cannot drift apart.
+ * nobody registered, so the table and the app cannot drift apart. The table is the capabilities'
+ * fragments merged; a route two capabilities both claim stops start-up.
  */
-export function guardedRouter(table: Record<string, Access>) {
+export function guardedRouter(fragments: Readonly<Record<string, PolicyFragment>>) {
+  const table = mergePolicies(fragments)
   const router = Router()
   const registered = new Set<string>()
 
-  function add(method: 'get' | 'post', path: string, handlers: Handler[]) {
+  function add<P extends string>(method: 'get' | 'post', path: P, handlers: Handler<P>[]) {
     const key = `${method.toUpperCase()} ${path}`
     const access = table[key]
-    if (access === undefined) throw new Error(`Route ${key} has no entry in the policy table (src/web/policy.ts). Add one before starting the app.`)
+    if (access === undefined) throw new Error(`Route ${key} has no entry in the policy table (its capability's policy.ts). Add one before starting the app.`)
     if (registered.has(key)) throw new Error(`Route ${key} is registered twice`)
     registered.add(key)
-    router[method](path, authorise(access), ...(handlers.map(wrap)))
+    router[method](path, authorise(access), ...handlers.map(wrap))
   }
 
   return {
     router,
-    get: (path: string, ...handlers: Handler[]) => add('get', path, handlers),
-    post: (path: string, ...handlers: Handler[]) => add('post', path, handlers),
+    get: <P extends string>(path: P, ...handlers: Handler<P>[]) => add('get', path, handlers),
+    post: <P extends string>(path: P, ...handlers: Handler<P>[]) => add('post', path, handlers),
     assertComplete() {
       const missing = Object.keys(table).filter((k) => !registered.has(k))
       if (missing.length) throw new Error(`The policy table names routes that do not exist: ${missing.join(', ')}`)
     },
   }
+}
+
+/** The one route-by-role table, from each capability's fragment; a key in two fragments is refused. */
+export function mergePolicies(fragments: Readonly<Record<string, PolicyFragment>>): Record<string, Access> {
+  const table: Record<string, Access> = {}
+  const owner: Record<string, string> = {}
+  for (const [name, fragment] of Object.entries(fragments)) {
+    for (const [key, access] of Object.entries(fragment)) {
+      if (key in table) throw new Error(`Route ${key} is in the policies of both ${owner[key]} and ${name}`)
+      table[key] = access
+      owner[key] = name
+    }
+  }
+  return table
 }
 
 function authorise(access: Access): RequestHandler {
@@ -45,7 +80,18 @@ function authorise(access: Access): RequestHandler {
   }
 }
 
-/** Express 5 passes rejected promises to the error handler; this also types the handlers. */
-function wrap(handler: Handler): RequestHandler {
-  return (req, res, next) => handler(req, res, next) as void
+/** Gives the handler its context; Express 5 passes rejected promises to the error handler. */
+function wrap<P extends string>(handler: Handler<P>): RequestHandler {
+  return (req, res, next) => {
+    const ctx: RouteContext<P> = {
+      get scope(): Scope {
+        if (!req.scope) throw new Error(`${req.method} ${req.route?.path as string} used the scope of a signed-out request: give it a signed-in policy entry`)
+        return req.scope
+      },
+      signedIn: req.scope,
+      params: req.params as RouteContext<P>['params'],
+      next,
+    }
+    return handler(req, res, ctx) as void
+  }
 }

@@ -1,4 +1,5 @@
-import { allows, policy, type RouteKey } from './policy'
+import { allows } from './access'
+import { policy, type RouteKey } from './policy'
 import { mayReadChildData } from '../features/annexA/access'
 import type { Scope } from '../shared/scope'
 

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Express } from 'express'
 import request from 'supertest'
 import { createApp } from '../../src/app'
@@ -7,12 +10,15 @@ import * as repo from '../../src/features/directory/repository'
 import { FakeClock } from '../../src/domain/clock'
 import type { Role } from '../../src/domain/directory'
 import { createLogger } from '../../src/logger'
+import { bundledFrameworksDirectory } from '../../src/features/frameworks/loadDirectory'
 import { createServices, type Services } from '../../src/services'
-import type { FileStore } from '../../src/storage'
+import { FsFileStore, type FileStore } from '../../src/storage'
 import { hashPassword } from '../../src/features/auth/passwords'
 import { currentTotp, newTotpSecret } from '../../src/features/auth/totp'
 
 export const TEST_PASSWORD = 'correct horse battery staple'
+/** SIGN_IN_IP_LIMIT's default. */
+export const TEST_SIGN_IN_IP_LIMIT = 50
 
 export interface TestApp {
   app: Express
@@ -26,11 +32,14 @@ export interface TestApp {
 export async function buildTestApp(options: { handle?: DatabaseHandle; now?: string; files?: FileStore; maxUploadBytes?: number } = {}): Promise<TestApp> {
   const handle = options.handle ?? (await openTestPglite())
   const clock = new FakeClock(options.now ?? '2026-03-02T09:00:00Z')
-  // A fresh temporary file store unless the test brings its own (see createServices).
-  const services = createServices({ db: handle.db, clock, ...(options.files ? { files: options.files } : {}), ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}) })
+  // A fresh temporary file store unless the test brings its own.
+  const files = options.files ?? new FsFileStore(join(tmpdir(), `jtai-test-files-${randomUUID()}`))
+  const services = createServices({ db: handle.db, clock, files, frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: TEST_SIGN_IN_IP_LIMIT })
   const { app } = createApp({
     services,
+    db: handle.db,
     clock,
+    maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     logger: createLogger(process.env.TEST_LOG ?? 'silent'),
     sessionSecret: 'test-secret-test-secret-test-secret-123',
     sessionIdleMs: 30 * 60_000,

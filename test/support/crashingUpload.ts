@@ -22,6 +22,7 @@ import { Readable } from 'node:stream'
 import { InsertQueryNode, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryId, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely'
 import { openDatabase } from '../../src/db/database'
 import { systemClock } from '../../src/domain/clock'
+import { bundledFrameworksDirectory } from '../../src/features/frameworks/loadDirectory'
 import { createServices } from '../../src/services'
 import type { Scope } from '../../src/shared/scope'
 import { FsFileStore } from '../../src/storage'
@@ -86,7 +87,7 @@ class CrashBeforeCommit implements KyselyPlugin {
 const handle = await openDatabase(args.databaseUrl ? { databaseUrl: args.databaseUrl } : { dataDir: args.dataDir })
 say('opened')
 const files = new FsFileStore(args.filesRoot)
-const services = createServices({ db: handle.db.withPlugin(new CrashBeforeCommit()), clock: systemClock, files })
+const services = createServices({ db: handle.db.withPlugin(new CrashBeforeCommit()), clock: systemClock, files, frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: 50 })
 
 const stored = await files.put(Readable.from([Buffer.from(args.content, 'utf8')]), { maxBytes: 1024 * 1024 })
 say(`stored ${stored.key} ${stored.size} ${stored.sha256}`)

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { loadConfig } from '../../config'
-import { openDatabase } from '../../db/database'
-import { systemClock } from '../../domain/clock'
-import { createServices, type Services } from '../../services'
+import type { Services } from '../../services'
+import { openServicesFromConfig } from '../openServices'
 import { movedMilestonesWarning } from '../../features/inspections/service'
 import type { CliCommand, CliIo } from '../types'
 
@@ -12,12 +10,7 @@ const USAGE = 'Usage: npm run jtai -- holidays import <bank-holidays.json> [--pa
 /** Opens the app's database and services; tests pass their own. */
 export type OpenServices = () => Promise<{ services: Services; close(): Promise<void> }>
 
-const openFromConfig: OpenServices = async () => {
-  // The command needs no session secret; a placeholder keeps the config check for everything else.
-  const config = loadConfig({ ...process.env, SESSION_SECRET: process.env.SESSION_SECRET ?? 'x'.repeat(32) })
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
-  return { services: createServices({ db: handle.db, clock: systemClock }), close: () => handle.close() }
-}
+const openFromConfig: OpenServices = openServicesFromConfig
 
 /**
  * `holidays import <file>`: loads gov.uk's bank-holidays.json (England and Wales) into the same
@@ -57,9 +50,9 @@ export function createHolidaysCommand(open: OpenServices = openFromConfig): CliC
       }
       const { services, close } = await open()
       try {
-        if (partnership && !(await services.partnerships.name(partnership).catch(() => undefined))) return fail(io, `There is no partnership with id ${partnership}.`)
+        if (partnership && !(await services.directory.partnershipName(partnership).catch(() => undefined))) return fail(io, `There is no partnership with id ${partnership}.`)
         // Each partnership's open timelines before, so the command can say which deadlines the new dates move.
-        const targets = partnership ? [partnership] : await services.partnerships.ids()
+        const targets = partnership ? [partnership] : await services.directory.partnershipIds()
         const before = new Map(await Promise.all(targets.map(async (id) => [id, await services.inspections.openTimelines({ partnershipId: id })] as const)))
         const result = await services.calendar.importHolidaysForPartnerships(text, basename(file), partnership ? [partnership] : undefined)
         if (!result.ok) {
@@ -74,7 +67,7 @@ export function createHolidaysCommand(open: OpenServices = openFromConfig): CliC
         for (const [id, timelines] of before) {
           const effects = await services.inspections.movedSince({ partnershipId: id }, timelines)
           if (!effects.length) continue
-          const name = (await services.partnerships.name(id)) ?? id
+          const name = (await services.directory.partnershipName(id)) ?? id
           for (const e of effects) io.stdout(`${name}: ${movedMilestonesWarning(e)}\n`)
         }
         return 0

@@ -8,11 +8,10 @@ import { sendDownload, XLSX_MIME } from '../../web/exports'
 import { errorList } from '../../web/forms'
 import { parseUpload, UploadError, formatFileSize } from '../../web/uploads'
 import { csrfValid } from '../../web/multipartCsrf'
-import type { Routes } from '../../web/registerRoutes'
+import type { RouteOptions, Routes } from '../../web/routes'
 import { annexAUploadMessage, presentResult, presentUnmapped, problemsFor, progressSentence, STATUS_LABELS } from './presenters'
 
 /** Annex A workbooks are large; this matches the app's default upload limit. */
-export const MAX_ANNEX_A_BYTES = 100 * 1024 * 1024
 const ACCEPTED = ['xlsx', 'csv']
 
 const text = (req: Request, key: string): string | undefined => {
@@ -20,7 +19,7 @@ const text = (req: Request, key: string): string | undefined => {
   return typeof v === 'string' && v ? v : undefined
 }
 
-export function annexARoutes(routes: Routes, services: Services): void {
+export function annexARoutes(routes: Routes, services: Services, options: RouteOptions): void {
   const { annexA } = services
 
   async function defaultInspection(req: Request) {
@@ -33,7 +32,7 @@ export function annexARoutes(routes: Routes, services: Services): void {
     res.status(status).render('annexA/views/upload.njk', {
       values: values ?? dateInputValues('notified', inspection?.notified_on ?? null),
       inspection,
-      maxSize: formatFileSize(MAX_ANNEX_A_BYTES),
+      maxSize: formatFileSize(options.maxUploadBytes),
       errors,
       errorList: errors ? errorList(errors, ['file', 'notified']) : undefined,
     })
@@ -68,7 +67,7 @@ export function annexARoutes(routes: Routes, services: Services): void {
     await annexA.checkAccess(req.scope!)
     let upload
     try {
-      upload = await parseUpload(req, { store: services.files, maxFileBytes: MAX_ANNEX_A_BYTES, maxFields: 10 })
+      upload = await parseUpload(req, { store: services.files, maxFileBytes: options.maxUploadBytes, maxFields: 10 })
     } catch (error) {
       if (!(error instanceof UploadError)) throw error
       // A form that never reached us as multipart still had its CSRF token checked by the app.

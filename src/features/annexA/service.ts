@@ -26,7 +26,7 @@ import { frameworkSchema } from '../../domain/frameworks'
 import type { FileStore } from '../../storage/fileStore'
 import { requireChildDataAccess } from './access'
 import { AppError, notFound, ValidationError } from '../../shared/errors'
-import { frameworkService, type FrameworkService } from '../frameworks/service'
+import type { FrameworkService } from '../frameworks/service'
 import { actorOf, type Actor, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
 
@@ -116,24 +116,12 @@ export async function acceptedListsLibrary(themes: ThemeListSource, scope: Scope
   return libraryWithThemes(latest?.notified_on ?? today, [...all, ...snapshot])
 }
 
-/** Framework services built for services that were not handed one, per database (bundled frameworks/). */
-const defaultFrameworks = new WeakMap<Kysely<Database>, FrameworkService>()
-
 /**
  * Theme lists for a partnership. For an import tied to an inspection, the theme lists of the
  * framework snapshot that inspection began with (so a later upload does not change it); otherwise
  * those of every framework the partnership has (bundled or uploaded).
  */
-export function themeListSource(db: Kysely<Database>, clock: Clock, frameworks?: Pick<FrameworkService, 'list'>): ThemeListSource {
-  const service = (): Pick<FrameworkService, 'list'> => {
-    if (frameworks) return frameworks
-    let built = defaultFrameworks.get(db)
-    if (!built) {
-      built = frameworkService(db, clock)
-      defaultFrameworks.set(db, built)
-    }
-    return built
-  }
+export function themeListSource(db: Kysely<Database>, frameworks: Pick<FrameworkService, 'list'>): ThemeListSource {
   return async (scope, inspectionId) => {
     if (inspectionId) {
       const inspection = await inspectionRepo.findInspection(db, scope.partnershipId, inspectionId)
@@ -142,7 +130,7 @@ export function themeListSource(db: Kysely<Database>, clock: Clock, frameworks?:
         return snapshot.success ? (snapshot.data.annexAThemeLists ?? []) : []
       }
     }
-    return (await service().list(scope)).flatMap((f) => f.framework.annexAThemeLists ?? [])
+    return (await frameworks.list(scope)).flatMap((f) => f.framework.annexAThemeLists ?? [])
   }
 }
 
@@ -152,8 +140,18 @@ export function themeListSource(db: Kysely<Database>, clock: Clock, frameworks?:
  * after a restart is simply validated again from the stored file). Nothing reaches the child
  * register until a person accepts a file with no errors left, in one transaction.
  */
-export function annexAService(db: Kysely<Database>, clock: Clock, files: FileStore, validator: Validator = validateInWorker, frameworks?: Pick<FrameworkService, 'list'>) {
-  const themeLists = themeListSource(db, clock, frameworks)
+export interface AnnexAServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+  files: FileStore
+  /** The partnership's frameworks: their Annex A theme lists are checked with ILACS's. */
+  frameworks: Pick<FrameworkService, 'list'>
+  /** Checks a file off the request path: validateInWorker in the app. */
+  validator: Validator
+}
+
+export function createAnnexAService({ db, clock, files, frameworks, validator }: AnnexAServiceDeps) {
+  const themeLists = themeListSource(db, frameworks)
   /** ILACS for the notification date plus the theme lists in force for this import. */
   async function libraryOf(scope: Scope, notifiedOn: string, inspectionId: string | null): Promise<ListLibrary> {
     return libraryWithThemes(notifiedOn, await themeLists(scope, inspectionId))
@@ -488,4 +486,4 @@ function isoDay(date: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date)
 }
 
-export type AnnexAService = ReturnType<typeof annexAService>
+export type AnnexAService = ReturnType<typeof createAnnexAService>

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../db/database'
 import { appendAuditEvent } from '../../db/auditLog'
 import { FakeClock } from '../../domain/clock'
-import { auditService } from './service'
+import { createAuditService } from './service'
 import { testDatabases } from '../../../test/support/databases'
 
 describe.each(testDatabases())('audit trail on $name', (database) => {
@@ -30,15 +30,15 @@ describe.each(testDatabases())('audit trail on $name', (database) => {
     const rows = await h.db.selectFrom('audit_events').select(['seq', 'prev_hash', 'hash']).where('partnership_id', '=', partnershipId).orderBy('seq').execute()
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5])
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash)
-    const five = await auditService(h.db).verify(partnershipId)
+    const five = await createAuditService({ db: h.db }).verify(partnershipId)
     expect(five).toMatchObject({ ok: true, count: 5 })
     // The head is the newest event's hash, as stored.
-    expect(five.ok && five.head).toBe(await auditService(h.db).eventHash(partnershipId, 5))
+    expect(five.ok && five.head).toBe(await createAuditService({ db: h.db }).eventHash(partnershipId, 5))
   })
 
   it('takes distinct sequence numbers under concurrent writers', async () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => append(partnershipId, 100 + i)))
-    expect(await auditService(h.db).verify(partnershipId)).toMatchObject({ ok: true, count: 15 })
+    expect(await createAuditService({ db: h.db }).verify(partnershipId)).toMatchObject({ ok: true, count: 15 })
   })
 
   it('refuses updates and deletes', async () => {
@@ -50,9 +50,9 @@ describe.each(testDatabases())('audit trail on $name', (database) => {
     await sql`alter table audit_events disable trigger audit_events_no_change`.execute(h.db)
     await h.db.updateTable('audit_events').set({ summary: 'Quietly changed' }).where('partnership_id', '=', partnershipId).where('seq', '=', 3).execute()
     await sql`alter table audit_events enable trigger audit_events_no_change`.execute(h.db)
-    const result = await auditService(h.db).verify(partnershipId)
+    const result = await createAuditService({ db: h.db }).verify(partnershipId)
     expect(result).toMatchObject({ ok: false, brokenAt: 3, count: 2 })
-    const all = await auditService(h.db).verifyAll()
+    const all = await createAuditService({ db: h.db }).verifyAll()
     expect(all.find((r) => r.partnershipId === otherId)?.result).toMatchObject({ ok: true, count: 1 })
   })
 })

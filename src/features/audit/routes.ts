@@ -1,5 +1,5 @@
 import type { Services } from '../../services'
-import type { Routes } from '../../web/registerRoutes'
+import type { Routes } from '../../web/routes'
 
 const PAGE_SIZE = 50
 

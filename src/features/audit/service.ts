@@ -4,7 +4,11 @@ import { distinctAuditValues, eventHash, listAuditEvents, readChain, toChained, 
 import type { Database } from '../../db/schema'
 import type { Scope } from '../../shared/scope'
 
-export function auditService(db: Kysely<Database>) {
+export interface AuditServiceDeps {
+  db: Kysely<Database>
+}
+
+export function createAuditService({ db }: AuditServiceDeps) {
   async function verify(partnershipId: string): Promise<ChainCheck> {
     const verifier = new ChainVerifier()
     for await (const row of readChain(db, partnershipId)) {
@@ -37,4 +41,4 @@ export function auditService(db: Kysely<Database>) {
   }
 }
 
-export type AuditService = ReturnType<typeof auditService>
+export type AuditService = ReturnType<typeof createAuditService>

@@ -1,7 +1,7 @@
 import request from 'supertest'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { countFailure } from './repository'
-import { authService } from './service'
+import { createAuthService } from './service'
 import { currentTotp } from './totp'
 import type { DatabaseHandle } from '../../db/database'
 import { buildTestApp, createPartnership, createPerson, csrfFrom, signIn, TEST_PASSWORD, type TestApp } from '../../../test/support/app'
@@ -98,7 +98,7 @@ describe('sign-in', () => {
   })
 
   it('locks an IP address at its own limit, and counts failures atomically', async () => {
-    const auth = authService(t.handle.db, t.clock, { ipLimit: 8 })
+    const auth = createAuthService({ db: t.handle.db, clock: t.clock, signInIpLimit: 8 })
     const ip = '198.51.100.9'
     for (let i = 0; i < 7; i++) expect((await auth.checkPassword(`someone-${i}@example.org`, 'wrong password here', ip)).status).toBe('invalid')
     expect((await auth.checkPassword('another@example.org', 'wrong password here', ip)).status).toBe('invalid')

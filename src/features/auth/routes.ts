@@ -5,7 +5,7 @@ import { ValidationError } from '../../shared/errors'
 import { formatSecret, totpQrCode } from './totp'
 import { email, parseForm, parseFormWith, renderWithErrors, requiredText, optionalText, type FieldErrors } from '../../web/forms'
 import { passwordProblem } from './passwords'
-import type { RouteOptions, Routes } from '../../web/registerRoutes'
+import type { RouteOptions, Routes } from '../../web/routes'
 import type { SessionTiming } from '../../web/middleware/auth'
 
 const PENDING_MS = 10 * 60_000

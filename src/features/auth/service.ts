@@ -19,9 +19,11 @@ export const DEFAULT_IP_LIMIT = 50
 const WINDOW_MS = 15 * 60_000
 const LOCK_MS = 15 * 60_000
 
-export interface AuthOptions {
-  /** SIGN_IN_IP_LIMIT: failures from one IP address in 15 minutes before it must wait (50 when omitted). */
-  ipLimit?: number
+export interface AuthServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+  /** SIGN_IN_IP_LIMIT: failures from one IP address in 15 minutes before it must wait. */
+  signInIpLimit: number
 }
 
 export type SignInResult =
@@ -36,8 +38,7 @@ export function isActive(person: Pick<Person, 'disabled_at' | 'access_ends_on'>,
   return true
 }
 
-export function authService(db: Kysely<Database>, clock: Clock, options: AuthOptions = {}) {
-  const ipLimit = options.ipLimit ?? DEFAULT_IP_LIMIT
+export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthServiceDeps) {
   const keyFor = (kind: string, value: string) => `${kind}:${createHash('sha256').update(value).digest('hex')}`
 
   async function throttled(keys: string[], now: Date): Promise<number | undefined> {
@@ -187,4 +188,4 @@ export function authService(db: Kysely<Database>, clock: Clock, options: AuthOpt
   }
 }
 
-export type AuthService = ReturnType<typeof authService>
+export type AuthService = ReturnType<typeof createAuthService>

@@ -19,7 +19,12 @@ export interface SetupInput {
   confirm: string
 }
 
-export function setupService(db: Kysely<Database>, clock: Clock) {
+export interface SetupServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+}
+
+export function createSetupService({ db, clock }: SetupServiceDeps) {
   return {
     async needsSetup(): Promise<boolean> {
       return (await repo.countPeople(db)) === 0
@@ -72,4 +77,4 @@ export function setupService(db: Kysely<Database>, clock: Clock) {
   }
 }
 
-export type SetupService = ReturnType<typeof setupService>
+export type SetupService = ReturnType<typeof createSetupService>

@@ -45,6 +45,3 @@ export async function deleteClosureDay(db: Db, partnershipId: string, date: stri
 }
 
 /** Every partnership's id, for the command line's import (which has no signed-in partnership). */
-export async function partnershipIds(db: Db): Promise<string[]> {
-  return (await db.selectFrom('partnerships').select('id').orderBy('created_at').execute()).map((r) => r.id)
-}

@@ -6,7 +6,7 @@ import { ValidationError } from '../../shared/errors'
 import type { Scope } from '../../shared/scope'
 import { dateInputFields, readDateInput } from '../../web/dateInput'
 import { bodyOf, errorList, parseForm, requiredText } from '../../web/forms'
-import type { Routes } from '../../web/registerRoutes'
+import type { Routes } from '../../web/routes'
 import { csrfValid } from '../../web/multipartCsrf'
 import { readSmallUpload, SmallUploadError } from '../frameworks/readUpload'
 

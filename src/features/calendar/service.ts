@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { appendAuditEvent } from '../../db/auditLog'
 import * as repo from './repository'
+import { partnershipIds } from '../directory/repository'
 import type { Database } from '../../db/schema'
 import type { Clock } from '../../domain/clock'
 import { isIsoDate, parseGovUkBankHolidays, WorkingDayCalendar, type ClosureDay, type Holiday } from '../../domain/calendar'
@@ -21,7 +22,12 @@ export type ImportResult = { ok: true; count: number; years: number[] } | { ok: 
  * The command line, which has no signed-in partnership, imports into every partnership (or the one
  * it is told) and records it in each one's audit trail.
  */
-export function calendarService(db: Kysely<Database>, clock: Clock) {
+export interface CalendarServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+}
+
+export function createCalendarService({ db, clock }: CalendarServiceDeps) {
   /** The partnership's calendar; `extraClosures` adds closure days not stored yet (to see what adding one would move). */
   async function calendarFor(partnershipId: string, handle: Kysely<Database> = db, extraClosures: readonly ClosureDay[] = []): Promise<WorkingDayCalendar> {
     const [importedHolidays, closures] = await Promise.all([repo.importedHolidays(handle, partnershipId), repo.closureDays(handle, partnershipId)])
@@ -56,11 +62,11 @@ export function calendarService(db: Kysely<Database>, clock: Clock) {
      * The command line's import: into the given partnerships (every one when omitted), all in one
      * transaction, with an audit event in each partnership's trail.
      */
-    async importHolidaysForPartnerships(text: string, sourceName: string, partnershipIds?: string[]): Promise<ImportResult & { partnerships?: number }> {
+    async importHolidaysForPartnerships(text: string, sourceName: string, only?: string[]): Promise<ImportResult & { partnerships?: number }> {
       const parsed = parseGovUkBankHolidays(text)
       if (!parsed.ok) return parsed
       const years = summarise(parsed.holidays)
-      const ids = partnershipIds ?? (await repo.partnershipIds(db))
+      const ids = only ?? (await partnershipIds(db))
       const now = clock.now()
       await db.transaction().execute(async (trx) => {
         for (const partnershipId of ids) {
@@ -99,4 +105,4 @@ export function calendarService(db: Kysely<Database>, clock: Clock) {
   }
 }
 
-export type CalendarService = ReturnType<typeof calendarService>
+export type CalendarService = ReturnType<typeof createCalendarService>

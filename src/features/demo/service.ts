@@ -66,7 +66,12 @@ export interface DemoCredential {
   totpSecret: string
 }
 
-export function demoService(db: Kysely<Database>, clock: Clock) {
+export interface DemoServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+}
+
+export function createDemoService({ db, clock }: DemoServiceDeps) {
   return {
     /**
      * Loads the fictional Anytown partnership, or refreshes its demo credentials if it is already

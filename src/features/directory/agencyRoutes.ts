@@ -4,7 +4,7 @@ import type { Services } from '../../services'
 import { ValidationError } from '../../shared/errors'
 import type { Scope } from '../../shared/scope'
 import { parseForm, renderWithErrors, requiredText } from '../../web/forms'
-import type { Routes } from '../../web/registerRoutes'
+import type { Routes } from '../../web/routes'
 
 const agencySchema = z.strictObject({
   name: requiredText('Enter the agency’s name', 120),

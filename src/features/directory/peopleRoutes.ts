@@ -5,7 +5,7 @@ import { ValidationError } from '../../shared/errors'
 import type { Scope } from '../../shared/scope'
 import { dateInputFields, dateInputValues, readDateInput } from '../../web/dateInput'
 import { checkboxes, email, optionalText, parseForm, parseFormWith, renderWithErrors, requiredText, type FieldErrors } from '../../web/forms'
-import type { RouteOptions, Routes } from '../../web/registerRoutes'
+import type { RouteOptions, Routes } from '../../web/routes'
 
 const personSchema = z.strictObject({
   name: requiredText('Enter the person’s full name', 120),

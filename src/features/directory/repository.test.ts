@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../db/database'
 import * as repo from './repository'
 import { FakeClock } from '../../domain/clock'
-import { directoryService } from './service'
-import { demoService } from '../demo/service'
-import { auditService } from '../audit/service'
+import { createDirectoryService } from './service'
+import { createDemoService } from '../demo/service'
+import { createAuditService } from '../audit/service'
 import type { Scope } from '../../shared/scope'
 import { testDatabases } from '../../../test/support/databases'
 
@@ -27,7 +27,7 @@ describe.each(testDatabases())('directory on $name', (database) => {
   afterAll(async () => h.close())
 
   it('scopes every read to the caller’s partnership', async () => {
-    const svc = directoryService(h.db, clock)
+    const svc = createDirectoryService({ db: h.db, clock })
     const agency = await svc.createAgency(a, { name: 'A Police', type: 'police', isStatutory: true, seniorApproverId: null })
     expect((await svc.listAgencies(a)).map((x) => x.name)).toEqual(['A Police'])
     expect(await svc.listAgencies(b)).toEqual([])
@@ -37,7 +37,7 @@ describe.each(testDatabases())('directory on $name', (database) => {
   })
 
   it('returns roles and calendar dates in the same shape on both databases', async () => {
-    const svc = directoryService(h.db, clock)
+    const svc = createDirectoryService({ db: h.db, clock })
     const person = await svc.createPerson(a, { name: 'Ina', email: 'ina@example.org', jobTitle: '', agencyId: null, roles: ['inspector'], accessEndsOn: '2026-03-20' })
     const found = await svc.getPerson(a, person.id)
     expect(found.roles).toEqual(['inspector'])
@@ -45,14 +45,14 @@ describe.each(testDatabases())('directory on $name', (database) => {
   })
 
   it('writes nothing when a change fails validation', async () => {
-    const svc = directoryService(h.db, clock)
+    const svc = createDirectoryService({ db: h.db, clock })
     const before = await h.db.selectFrom('audit_events').select('seq').execute()
     await expect(svc.createAgency(a, { name: 'a police', type: 'police', isStatutory: true, seniorApproverId: null })).rejects.toMatchObject({ status: 400 })
     expect(await h.db.selectFrom('audit_events').select('seq').execute()).toHaveLength(before.length)
   })
 
   it('loads the demo partnership with every agency type and role, and refreshes it idempotently', async () => {
-    const demo = demoService(h.db, clock)
+    const demo = createDemoService({ db: h.db, clock })
     const first = await demo.load()
     expect(first.created).toBe(true)
     const second = await demo.load()
@@ -63,6 +63,6 @@ describe.each(testDatabases())('directory on $name', (database) => {
     const pid = (await h.db.selectFrom('partnerships').select('id').where('name', '=', 'Anytown Safeguarding Children Partnership').executeTakeFirstOrThrow()).id
     const types = await h.db.selectFrom('agencies').select('type').where('partnership_id', '=', pid).execute()
     expect(new Set(types.map((t) => t.type)).size).toBe(9)
-    expect(await auditService(h.db).verify(pid)).toMatchObject({ ok: true, count: 2 })
+    expect(await createAuditService({ db: h.db }).verify(pid)).toMatchObject({ ok: true, count: 2 })
   })
 })

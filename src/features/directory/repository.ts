@@ -185,6 +185,15 @@ export async function claimTotpStep(db: Db, personId: string, step: number): Pro
   return Number(result.numUpdatedRows) === 1
 }
 
+/** Every partnership's id, oldest first. */
+export async function partnershipIds(db: Db): Promise<string[]> {
+  return (await db.selectFrom('partnerships').select('id').orderBy('created_at').execute()).map((r) => r.id)
+}
+
+export async function partnershipName(db: Db, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('partnerships').select('name').where('id', '=', id).executeTakeFirst())?.name
+}
+
 export async function countPeople(db: Db): Promise<number> {
   const row = await db.selectFrom('people').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
   return row.n

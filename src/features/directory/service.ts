@@ -27,7 +27,12 @@ export interface PersonInput {
 
 const RESET_LINK_HOURS = 72
 
-export function directoryService(db: Kysely<Database>, clock: Clock) {
+export interface DirectoryServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+}
+
+export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
   async function requireAgency(scope: Scope, id: string) {
     const agency = await repo.findAgency(db, scope.partnershipId, id)
     if (!agency) throw notFound('Agency')
@@ -204,6 +209,11 @@ export function directoryService(db: Kysely<Database>, clock: Clock) {
       })
       return token
     },
+
+    /** Every partnership's id, oldest first (for commands that act on each). */
+    partnershipIds: () => repo.partnershipIds(db),
+    /** A partnership's name (shown in the header), or undefined when there is none with that id. */
+    partnershipName: (id: string) => repo.partnershipName(db, id),
   }
 }
 
@@ -212,4 +222,4 @@ export function isoToday(clock: Clock): string {
 }
 
 export const labels = { agencyType: AGENCY_TYPE_LABELS, role: ROLE_LABELS }
-export type DirectoryService = ReturnType<typeof directoryService>
+export type DirectoryService = ReturnType<typeof createDirectoryService>

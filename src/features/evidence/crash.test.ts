@@ -29,7 +29,8 @@ import * as repo from './repository'
 import { systemClock } from '../../domain/clock'
 import { type Framework } from '../../domain/frameworks'
 import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from '../frameworks/loadDirectory'
-import { evidenceService } from './service'
+import { createEvidenceService } from './service'
+import { features } from '..'
 import { fileReferences } from '../fileReferences'
 import type { Scope } from '../../shared/scope'
 import { FileNotFoundError, FsFileStore, startSweeper } from '../../storage'
@@ -162,7 +163,7 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
     const agency = await dir.insertAgency(h.db, partnershipId, { name: 'Crashford Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
     const person = await dir.insertPerson(h.db, partnershipId, { name: 'Casey Contributor', email: `casey-${randomUUID()}@example.org`, jobTitle: '', agencyId: agency.id, roles: ['contributor'], accessEndsOn: null }, now)
     const scope: Scope = { partnershipId, personId: person.id, name: person.name, roles: ['contributor'], agencyId: agency.id }
-    const service = evidenceService({ db: h.db, clock: systemClock, files, frameworks: async () => frameworks, checkCode: async () => 'ok' })
+    const service = createEvidenceService({ db: h.db, clock: systemClock, files, frameworks: async () => frameworks, checkCode: async () => 'ok' })
     const [requirement] = await service.list(scope)
     if (!requirement) throw new Error('the bundled frameworks ask the police for no documents')
     const first = await files.put(Readable.from([Buffer.from('version one, committed')]), { maxBytes: 1024 })
@@ -252,7 +253,7 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
     expect(uploads.map((e) => e.summary)).toEqual([expect.stringContaining('version 1 ')])
 
     // The file is still on disk, and nothing references it: an orphan.
-    const isReferenced = fileReferences(h.db)
+    const isReferenced = fileReferences(h.db, features)
     expect(await storedKeys(files)).toContain(upload.key)
     expect(await isReferenced([upload.key, committedKey])).toEqual(new Set([committedKey]))
     expect(await readdir(join(filesRoot, 'tmp'))).toEqual([])
@@ -300,7 +301,7 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
       [expect.any(String), 1, committedKey, expect.any(String)],
     ])
     for (const key of [upload.key, committedKey]) await age(filesRoot, key, 2 * SWEEP_GRACE_MS)
-    const report = await files.sweep({ isReferenced: fileReferences(h.db), olderThanMs: SWEEP_GRACE_MS })
+    const report = await files.sweep({ isReferenced: fileReferences(h.db, features), olderThanMs: SWEEP_GRACE_MS })
     expect(report).toEqual({ tempFilesRemoved: 0, orphansRemoved: 0, filesChecked: 2 })
     expect(await storedKeys(files)).toEqual([committedKey, upload.key].sort())
   })

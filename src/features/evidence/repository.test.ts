@@ -10,7 +10,8 @@ import * as repo from './repository'
 import { FakeClock } from '../../domain/clock'
 import { type Framework } from '../../domain/frameworks'
 import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from '../frameworks/loadDirectory'
-import { evidenceService } from './service'
+import { createEvidenceService } from './service'
+import { features } from '..'
 import { fileReferences } from '../fileReferences'
 import type { Scope } from '../../shared/scope'
 import { FsFileStore } from '../../storage'
@@ -31,7 +32,7 @@ describe.each(testDatabases())('evidence on $name', (database) => {
   let b: Scope
   let policeA: string
 
-  const service = () => evidenceService({ db: h.db, clock, files, frameworks: async () => frameworks, checkCode: async () => 'ok' })
+  const service = () => createEvidenceService({ db: h.db, clock, files, frameworks: async () => frameworks, checkCode: async () => 'ok' })
   const stored = async (text: string) => ({ ...(await files.put(Readable.from([Buffer.from(text)]), { maxBytes: 1024 })), filename: 'a.txt', mime: 'text/plain' })
   const keys = async () => {
     const all: string[] = []
@@ -120,7 +121,7 @@ describe.each(testDatabases())('evidence on $name', (database) => {
       const orphan = await stored('orphan')
       const kept = await stored('kept')
       await service().addVersion(a, r!.id, kept)
-      const isReferenced = fileReferences(h.db)
+      const isReferenced = fileReferences(h.db, features)
       // A young orphan might be an upload in progress: left alone.
       expect((await files.sweep({ isReferenced, olderThanMs: 60_000 })).orphansRemoved).toBe(0)
       const old = new Date(Date.now() - 2 * 60_000)
@@ -213,7 +214,7 @@ describe.each(testDatabases())('file references on $name', (database) => {
         .insertInto('annex_a_imports')
         .values({ partnership_id: pid, inspection_id: null, notified_on: '2026-03-02', file_name: 'a.xlsx', file_key: annexKey, sha256: '0'.repeat(64), spec_version: 'x', status: 'validated', rows_read: 0, errors: 0, queries: 0, uploaded_by: null })
         .execute()
-      const found = await fileReferences(h.db)([annexKey, '00000000-0000-4000-8000-0000000000bb'])
+      const found = await fileReferences(h.db, features)([annexKey, '00000000-0000-4000-8000-0000000000bb'])
       expect([...found]).toEqual([annexKey])
     } finally {
       await h.close()

@@ -8,7 +8,7 @@ import { readDateInput } from '../../web/dateInput'
 import { bodyOf, errorList, parseForm } from '../../web/forms'
 import { sendDownload } from '../../web/exports'
 import { formatFileSize, parseUpload, UploadError } from '../../web/uploads'
-import type { Routes } from '../../web/registerRoutes'
+import type { RouteOptions, Routes } from '../../web/routes'
 import { sendChecklist, sendEvidencePack } from './exports'
 import { describeSize, formatDateTime, formatIso, requirementSummary, statusTag } from './presenters'
 import { csrfValid } from '../../web/multipartCsrf'
@@ -35,7 +35,7 @@ function versionApproval(v: VersionRow): string {
   return v.signed_off_at ? `${approved}. Signed off by ${v.signed_off_by_name ?? 'unknown'} on ${formatDateTime(v.signed_off_at)}` : approved
 }
 
-export function evidenceRoutes(routes: Routes, services: Services): void {
+export function evidenceRoutes(routes: Routes, services: Services, options: RouteOptions): void {
   const { evidence } = services
 
   async function renderDetail(req: Request, res: Response, id: string, extra: { status?: number; errors?: Record<string, string>; values?: Record<string, unknown> } = {}) {
@@ -67,7 +67,7 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
       can: Object.fromEntries([...can].map((a) => [a, true])),
       accept: ACCEPTED_EXTENSIONS,
       acceptedTypes: ACCEPTED_TYPES_SENTENCE,
-      maxSize: formatFileSize(evidence.maxUploadBytes),
+      maxSize: formatFileSize(options.maxUploadBytes),
       values: extra.values ?? {},
       errors,
       errorList: errorList(errors),
@@ -199,7 +199,7 @@ export function evidenceRoutes(routes: Routes, services: Services): void {
     }
     let upload
     try {
-      upload = await parseUpload(req, { store: services.files, maxFileBytes: evidence.maxUploadBytes, maxFields: 5, fieldSizeLimit: 1024, strictFilenames: true })
+      upload = await parseUpload(req, { store: services.files, maxFileBytes: options.maxUploadBytes, maxFields: 5, fieldSizeLimit: 1024, strictFilenames: true })
     } catch (error) {
       if (error instanceof UploadError) return renderDetail(req, res, id, { status: error.status, errors: { file: error.message } })
       throw error

@@ -37,7 +37,7 @@ export interface LocalRequirementInput {
   reviewIntervalMonths: number
 }
 
-export interface EvidenceDeps {
+export interface EvidenceServiceDeps {
   db: Kysely<Database>
   clock: Clock
   files: FileStore
@@ -77,7 +77,7 @@ const refused = (reason: string, conflict = false) => new AppError(conflict ? 40
  * document's type) plus local ones; files are stored first and the version row committed second,
  * and a failed commit deletes the file again (the sweep removes anything a crash leaves behind).
  */
-export function evidenceService(deps: EvidenceDeps) {
+export function createEvidenceService(deps: EvidenceServiceDeps) {
   const { db, clock, files } = deps
 
   /** Document id → the framework titles that ask for it (same id, same document across frameworks). */
@@ -393,6 +393,6 @@ function isoDate(d: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
 }
 
-export type EvidenceService = ReturnType<typeof evidenceService>
+export type EvidenceService = ReturnType<typeof createEvidenceService>
 export type { EvidenceStatus }
 export type { VersionRow } from './repository'

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundledFrameworksDirectory } from './loadDirectory'
-import { FrameworkLoadError, frameworkService } from './service'
+import { FrameworkLoadError, createFrameworkService } from './service'
 import { buildTestApp, createPartnership, createPerson, csrfFrom, signIn, type Agent, type TestApp } from '../../../test/support/app'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -85,7 +85,7 @@ describe('frameworks', () => {
   it('fails fast at start-up on a broken bundled file, naming the file, path and problem', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'frameworks-'))
     await writeFile(join(dir, 'front-door.json'), JSON.stringify({ ...JSON.parse(frontDoorJson), selection: { children: { min: 20, max: 'thirty' }, audited: { min: 5, max: 7 } } }))
-    const service = frameworkService(t.handle.db, t.clock, { directory: dir })
+    const service = createFrameworkService({ db: t.handle.db, clock: t.clock, directory: dir })
     const error = await service.ready().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(FrameworkLoadError)
     expect((error as Error).message).toMatch(/front-door\.json: selection\.children\.max: /)

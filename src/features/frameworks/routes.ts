@@ -3,7 +3,7 @@ import { AGENCY_TYPE_LABELS, ROLE_LABELS } from '../../domain/directory'
 import { describeAnchor } from '../../domain/timeline'
 import type { Services } from '../../services'
 import type { EffectiveFramework } from './service'
-import type { Routes } from '../../web/registerRoutes'
+import type { Routes } from '../../web/routes'
 import { csrfValid } from '../../web/multipartCsrf'
 import { readSmallUpload, SmallUploadError } from './readUpload'
 

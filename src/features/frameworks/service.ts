@@ -28,9 +28,11 @@ export class FrameworkLoadError extends Error {
   }
 }
 
-export interface FrameworkServiceOptions {
-  /** The folder of bundled framework files; the repository's frameworks/ when omitted. */
-  directory?: string
+export interface FrameworkServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+  /** The folder of bundled framework files (the repository's frameworks/, or a test's own). */
+  directory: string
 }
 
 /**
@@ -39,8 +41,8 @@ export interface FrameworkServiceOptions {
  * the file, the path inside it and the problem. Partnerships can upload new or revised frameworks;
  * each upload is validated exactly as the bundled files are and stored as a new version.
  */
-export function frameworkService(db: Kysely<Database>, clock: Clock, options: FrameworkServiceOptions = {}) {
-  const loading = loadFrameworksFromDirectory(options.directory ?? bundledFrameworksDirectory()).then(({ frameworks, errors }) => {
+export function createFrameworkService({ db, clock, directory }: FrameworkServiceDeps) {
+  const loading = loadFrameworksFromDirectory(directory).then(({ frameworks, errors }) => {
     if (errors.length) throw new FrameworkLoadError(errors)
     return frameworks
   })
@@ -111,4 +113,4 @@ export function frameworkService(db: Kysely<Database>, clock: Clock, options: Fr
   }
 }
 
-export type FrameworkService = ReturnType<typeof frameworkService>
+export type FrameworkService = ReturnType<typeof createFrameworkService>

@@ -2,7 +2,7 @@ import type { Services } from '../../services'
 import { londonNow } from '../inspections/service'
 import type { Scope } from '../../shared/scope'
 import { dayOfInspection, describeInspection, myTasks, nextDeadline } from '../inspections/presenters'
-import type { Routes } from '../../web/registerRoutes'
+import type { Routes } from '../../web/routes'
 
 /** What the home page says about the current inspection: its day, the next deadline and what is due. */
 async function inspectionSummary(services: Services, scope: Scope) {

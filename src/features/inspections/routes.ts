@@ -11,7 +11,7 @@ import { hasRole, type Scope } from '../../shared/scope'
 import { dateInputFields, dateInputValues, readDateInput } from '../../web/dateInput'
 import { safeXlsxValue, sendXlsx, setDownloadHeaders } from '../../web/exports'
 import { bodyOf, errorList, optionalText, parseForm, requiredText } from '../../web/forms'
-import type { RouteOptions, Routes } from '../../web/registerRoutes'
+import type { RouteOptions, Routes } from '../../web/routes'
 import { byWeek, dayOfInspection, describeInspection, myTasks, nextDeadline, presentMilestone } from './presenters'
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/

@@ -143,7 +143,14 @@ export function placeablePlanTasks(framework: Pick<Framework, 'timeline'>, plan:
  * so a later upload never moves its dates; its milestones are computed on every read from that
  * snapshot, the partnership's working-day calendar, its overrides and its local tasks.
  */
-export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks: FrameworkService, calendars: CalendarService) {
+export interface InspectionServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+  frameworks: FrameworkService
+  calendar: CalendarService
+}
+
+export function createInspectionService({ db, clock, frameworks, calendar: calendars }: InspectionServiceDeps) {
   async function requireInspection(scope: Scope, id: string): Promise<repo.InspectionRow> {
     const inspection = await repo.findInspection(db, scope.partnershipId, id)
     if (!inspection) throw notFound('Inspection')
@@ -425,4 +432,4 @@ export function inspectionService(db: Kysely<Database>, clock: Clock, frameworks
   }
 }
 
-export type InspectionService = ReturnType<typeof inspectionService>
+export type InspectionService = ReturnType<typeof createInspectionService>

@@ -1,7 +1,7 @@
 import type { Request } from 'express'
 import { AGE_BANDS, type AgeBand, type RegisterFilter } from '../annexA/repository'
 import type { Services } from '../../services'
-import type { Routes } from '../../web/registerRoutes'
+import type { Routes } from '../../web/routes'
 import { codeLabel, presentChild } from './presenters'
 
 export const AGE_BAND_LABELS: Record<AgeBand, string> = { 'under-5': 'Under 5', '5-9': '5 to 9', '10-15': '10 to 15', '16-17': '16 to 17', '18-plus': '18 and over', unknown: 'Date of birth not given' }

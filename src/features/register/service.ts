@@ -46,8 +46,14 @@ function ageOn(dob: string | null, on: string): number | null {
  * Each view of a child is written to the audit log as a read, with the opaque row id, never the
  * child's own id.
  */
-export function childRegisterService(db: Kysely<Database>, clock: Clock, frameworks?: Pick<FrameworkService, 'list'>) {
-  const themes = themeListSource(db, clock, frameworks)
+export interface ChildRegisterServiceDeps {
+  db: Kysely<Database>
+  clock: Clock
+  frameworks: Pick<FrameworkService, 'list'>
+}
+
+export function createChildRegisterService({ db, clock, frameworks }: ChildRegisterServiceDeps) {
+  const themes = themeListSource(db, frameworks)
   /** ILACS plus the theme lists, so theme lists have their titles and dates on the register. */
   async function library(scope: Scope): Promise<ListLibrary> {
     const latest = (await repo.listImports(db, scope.partnershipId)).find((i) => i.status === 'accepted')
@@ -127,4 +133,4 @@ export function childRegisterService(db: Kysely<Database>, clock: Clock, framewo
   }
 }
 
-export type ChildRegisterService = ReturnType<typeof childRegisterService>
+export type ChildRegisterService = ReturnType<typeof createChildRegisterService>
