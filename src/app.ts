@@ -8,7 +8,7 @@ import type { Database } from './db/schema'
 import type { Clock } from './domain/clock'
 import type { Logger } from './logger'
 import type { Services } from './services'
-import { AppError, ValidationError } from './shared/errors'
+import { AppError, ForbiddenError, NotFoundError, statusOf } from './shared/errors'
 import { setUpAuth } from './web/middleware/auth'
 import { setUpSecurity } from './web/middleware/security'
 import { DatabaseSessionStore } from './web/middleware/sessionStore'
@@ -135,12 +135,10 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       return res.status(403).render('errors/session-expired.njk')
     }
     const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode
-    if (error instanceof AppError && !(error instanceof ValidationError)) {
-      if (error.status === 404) return res.status(404).render('errors/not-found.njk')
-      if (error.status === 403) return res.status(403).render('errors/forbidden.njk', { message: error.message })
-      return res.status(error.status).render('errors/problem.njk', { message: error.message })
+    if (error instanceof AppError) {
+      const view = error instanceof NotFoundError ? 'errors/not-found.njk' : error instanceof ForbiddenError ? 'errors/forbidden.njk' : 'errors/problem.njk'
+      return res.status(statusOf(error)).render(view, { message: error.message })
     }
-    if (error instanceof ValidationError) return res.status(400).render('errors/problem.njk', { message: error.message })
     if (status === 413) return res.status(413).render('errors/problem.njk', { message: 'What you sent is too large. Go back and send less.' })
     if (status === 400 && (error as { type?: string }).type?.startsWith('entity.')) {
       return res.status(400).render('errors/problem.njk', { message: 'What you sent could not be read. Go back and try again.' })

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express'
 import { z } from 'zod'
 import { ValidationError } from '../shared/errors'
+import type { Handler, RouteContext } from './guardedRouter'
 
 export type FieldErrors = Record<string, string>
 
@@ -61,6 +62,42 @@ export function parseFormWith<S extends z.ZodType>(schema: S, body: unknown, ext
   for (const [k, v] of Object.entries(extra((body ?? {}) as Record<string, unknown>))) errors[k] ??= v
   if (Object.keys(errors).length || parsed === undefined) throw new ValidationError(errors)
   return parsed
+}
+
+/**
+ * A form post, written once: the body is parsed with the route's zod schema (plus any further
+ * checks on the raw body, so a person sees every problem in one round); on success the work is
+ * done and the person is sent on (POST–redirect–GET); on a problem, from the schema or a
+ * ValidationError thrown by the work, the page is shown again with status 400, the values as sent,
+ * the GOV.UK error summary and inline messages.
+ */
+export interface FormSpec<S extends z.ZodType, P extends string> {
+  /** The page the form is on. */
+  view: string
+  schema: S
+  /** The fields in page order, for the error summary. */
+  order?: string[]
+  /** Where a field's summary link goes when its first input has another id (`date` → `date-day`). */
+  anchors?: Record<string, string>
+  /** Further checks on the raw body, reported with the schema's problems. */
+  check?: (raw: Record<string, unknown>, ctx: RouteContext<P>) => FieldErrors
+  /** What else the page needs when it is shown again (choices, the record being edited…). */
+  context?: (req: Request, ctx: RouteContext<P>) => Promise<Record<string, unknown>> | Record<string, unknown>
+  /** Does the work and returns where to go next; a ValidationError it throws shows the page again. */
+  onValid: (form: z.output<S>, req: Request, ctx: RouteContext<P>) => Promise<string> | string
+}
+
+export function formHandler<S extends z.ZodType, P extends string>(spec: FormSpec<S, P>): Handler<P> {
+  return async (req, res, ctx) => {
+    try {
+      const form = spec.check ? parseFormWith(spec.schema, req.body, (raw) => spec.check!(raw, ctx)) : parseForm(spec.schema, req.body)
+      res.redirect(303, await spec.onValid(form, req, ctx))
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      const context = spec.context ? await spec.context(req, ctx) : {}
+      renderWithErrors(res, spec.view, error, { values: bodyOf(req), ...context }, spec.order, spec.anchors)
+    }
+  }
 }
 
 /** Renders a form page again with status 400, its values, the error summary and inline messages. */

@@ -1,7 +1,9 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 import type { Role } from '../domain/directory'
 import type { Scope } from '../shared/scope'
+import type { z } from 'zod'
 import { allows, type Access, type PolicyFragment } from './access'
+import { formHandler, type FormSpec } from './forms'
 
 /** The names of a path's parameters: `'/a/:x/b/:y'` → `'x' | 'y'`. */
 export type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
@@ -47,6 +49,8 @@ export function guardedRouter(fragments: Readonly<Record<string, PolicyFragment>
     router,
     get: <P extends string>(path: P, ...handlers: Handler<P>[]) => add('get', path, handlers),
     post: <P extends string>(path: P, ...handlers: Handler<P>[]) => add('post', path, handlers),
+    /** A form post: parse with the schema, do the work and redirect, or show the page again (see FormSpec). */
+    form: <P extends string, S extends z.ZodType>(path: P, spec: FormSpec<S, P>) => add('post', path, [formHandler(spec)]),
     assertComplete() {
       const missing = Object.keys(table).filter((k) => !registered.has(k))
       if (missing.length) throw new Error(`The policy table names routes that do not exist: ${missing.join(', ')}`)

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import { findAgency } from '../directory/repository'
 import type { Database } from '../../db/schema'
-import { forbidden } from '../../shared/errors'
+import { ForbiddenError } from '../../shared/errors'
 import { hasRole, type Scope } from '../../shared/scope'
 
 export const CHILD_DATA_REFUSED = 'Only administrators, the inspection coordinator and the local authority children’s services’ leads can see child-level Annex A data.'
@@ -18,7 +18,7 @@ export async function requireChildDataAccess(db: Kysely<Database>, scope: Scope)
     const agency = await findAgency(db, scope.partnershipId, scope.agencyId)
     if (agency?.type === 'la-childrens-services') return
   }
-  throw forbidden(CHILD_DATA_REFUSED)
+  throw new ForbiddenError(CHILD_DATA_REFUSED)
 }
 
 /**

@@ -25,7 +25,7 @@ import type { Clock } from '../../domain/clock'
 import { frameworkSchema } from '../../domain/frameworks'
 import type { FileStore } from '../../storage/fileStore'
 import { requireChildDataAccess } from './access'
-import { AppError, notFound, ValidationError } from '../../shared/errors'
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors'
 import type { FrameworkService } from '../frameworks/service'
 import { actorOf, type Actor, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
@@ -208,7 +208,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
 
   async function requireImport(scope: Scope, importId: string) {
     const row = await repo.findImport(db, scope.partnershipId, importId)
-    if (!row) throw notFound('Import')
+    if (!row) throw new NotFoundError('Import')
     return row
   }
 
@@ -295,7 +295,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
     async job(scope: Scope, jobId: string): Promise<ValidationJob> {
       await requireChildDataAccess(db, scope)
       const job = jobs.get(jobId)
-      if (!job || job.partnershipId !== scope.partnershipId) throw notFound('Check')
+      if (!job || job.partnershipId !== scope.partnershipId) throw new NotFoundError('Check')
       return job
     },
 
@@ -320,7 +320,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
       const result = results.get(imp.id)
-      if (!result) throw new AppError(409, 'The findings for this file need working out again. Go back to the file and check it again.')
+      if (!result) throw new ConflictError('The findings for this file need working out again. Go back to the file and check it again.')
       const allowed = new Map(result.unmapped.map((u) => [`${u.columnId}|${u.normalised}`, u]))
       const accepted: repo.MappingInput[] = []
       for (const c of choices) {
@@ -347,9 +347,9 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
     async accept(scope: Scope, importId: string, reason: string): Promise<{ rows: number; lists: string[]; superseded: string[] }> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
-      if (imp.status !== 'validated') throw new AppError(409, 'This file has already been accepted.')
+      if (imp.status !== 'validated') throw new ConflictError('This file has already been accepted.')
       const result = results.get(imp.id)
-      if (!result) throw new AppError(409, 'The findings for this file need working out again. Go back to the file and check it again.')
+      if (!result) throw new ConflictError('The findings for this file need working out again. Go back to the file and check it again.')
       const counts = countsOf(result)
       if (!result.readable || counts.errors > 0) {
         throw new ValidationError({ form: `This file still has ${counts.errors} ${counts.errors === 1 ? 'error' : 'errors'}. Correct ${counts.errors === 1 ? 'it' : 'them'} in the file, or map the values, and check it again before accepting` })
@@ -429,7 +429,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
     async ofstedWorkbook(scope: Scope): Promise<{ path: string; fileName: string; cleanup: () => Promise<void> }> {
       await requireChildDataAccess(db, scope)
       const current = await repo.currentLists(db, scope.partnershipId)
-      if (!current.length) throw new AppError(404, 'No Annex A lists have been accepted yet')
+      if (!current.length) throw new NotFoundError('Accepted Annex A lists')
       const latest = (await repo.listImports(db, scope.partnershipId)).find((i) => i.status === 'accepted')
       const library = await acceptedListsLibrary(themeLists, scope, latest, isoDay(clock.now()))
       const rows: NormalisedRow[] = []

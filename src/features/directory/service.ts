@@ -4,7 +4,7 @@ import { deleteSessionsOf, insertToken, revokeTokens } from '../auth/repository'
 import type { Database } from '../../db/schema'
 import { AGENCY_TYPE_LABELS, ROLE_LABELS, STATUTORY_BY_DEFAULT, type AgencyType, type Role } from '../../domain/directory'
 import type { Clock } from '../../domain/clock'
-import { notFound, ValidationError } from '../../shared/errors'
+import { NotFoundError, ValidationError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
 import { newToken } from '../auth/tokens'
 import { change } from '../../shared/change'
@@ -35,12 +35,12 @@ export interface DirectoryServiceDeps {
 export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
   async function requireAgency(scope: Scope, id: string) {
     const agency = await repo.findAgency(db, scope.partnershipId, id)
-    if (!agency) throw notFound('Agency')
+    if (!agency) throw new NotFoundError('Agency')
     return agency
   }
   async function requirePerson(scope: Scope, id: string) {
     const person = await repo.findPerson(db, scope.partnershipId, id)
-    if (!person) throw notFound('Person')
+    if (!person) throw new NotFoundError('Person')
     return person
   }
 

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express'
 import { ACCEPTED_EXTENSIONS, ACCEPTED_TYPES_SENTENCE } from '../../domain/fileTypes'
 import { currentApprover, EVIDENCE_STATUS_LABELS, EVIDENCE_STATUSES, type EvidenceStatus, type RequirementFacts } from '../../domain/evidenceStatus'
 import type { Services } from '../../services'
-import { AppError, ValidationError } from '../../shared/errors'
+import { ConflictError, ForbiddenError, statusOf, ValidationError } from '../../shared/errors'
 import type { VersionRow } from './service'
 import { readDateInput } from '../../web/dateInput'
 import { bodyOf, errorList, parseForm } from '../../web/forms'
@@ -83,8 +83,8 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
       res.redirect(303, `/evidence/requirements/${id}`)
     } catch (error) {
       if (error instanceof ValidationError) return renderDetail(req, res, id, { status: 400, errors: error.errors, values: bodyOf(req) })
-      if (error instanceof AppError && (error.status === 403 || error.status === 409)) {
-        return renderDetail(req, res, id, { status: error.status, errors: { [field]: error.message } })
+      if (error instanceof ForbiddenError || error instanceof ConflictError) {
+        return renderDetail(req, res, id, { status: statusOf(error), errors: { [field]: error.message } })
       }
       throw error
     }
@@ -194,7 +194,7 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
     try {
       await evidence.assertCanUpload(req.scope!, id)
     } catch (error) {
-      if (error instanceof AppError && error.status === 403) return renderDetail(req, res, id, { status: 403, errors: { file: error.message } })
+      if (error instanceof ForbiddenError) return renderDetail(req, res, id, { status: statusOf(error), errors: { file: error.message } })
       throw error
     }
     let upload

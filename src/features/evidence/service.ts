@@ -20,7 +20,7 @@ import {
 import type { Framework } from '../../domain/frameworks'
 import type { FileStore, StoredFile } from '../../storage'
 import { isoToday } from '../directory/service'
-import { AppError, notFound, ValidationError } from '../../shared/errors'
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
 
@@ -70,7 +70,7 @@ export interface RequirementListFilter extends repo.RequirementFilter {
 }
 
 /** Raised when the person may not take an action now (403), or not in this state (409); the message says why. */
-const refused = (reason: string, conflict = false) => new AppError(conflict ? 409 : 403, reason)
+const refused = (reason: string, conflict = false): AppError => (conflict ? new ConflictError(reason) : new ForbiddenError(reason))
 
 /**
  * The documentary evidence library. Requirements come from the frameworks (one per agency of the
@@ -138,7 +138,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 
   async function requireRequirement(scope: Scope, id: string, trx: Kysely<Database> = db): Promise<repo.RequirementRow> {
     const row = await repo.findRequirement(trx, scope.partnershipId, id)
-    if (!row) throw notFound('Evidence requirement')
+    if (!row) throw new NotFoundError('Evidence requirement')
     return row
   }
 
@@ -358,7 +358,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 
     async resolveComment(scope: Scope, id: string, commentId: string): Promise<void> {
       const comment = await repo.findComment(db, scope.partnershipId, id, commentId)
-      if (!comment) throw notFound('Comment')
+      if (!comment) throw new NotFoundError('Comment')
       await transition(scope, id, 'resolve-comment', async (trx, row, now) => {
         if (!(await repo.resolveComment(trx, scope.partnershipId, commentId, scope.personId, now))) throw refused('This comment has already been resolved', true)
         return { summary: `Resolved a comment on ${row.title} (${row.agency_name})`, details: { commentId } }
@@ -369,7 +369,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     async openVersion(scope: Scope, id: string, versionId: string): Promise<{ version: repo.VersionRow; stream: Readable }> {
       await requireRequirement(scope, id)
       const version = await repo.findVersion(db, scope.partnershipId, id, versionId)
-      if (!version) throw notFound('Document version')
+      if (!version) throw new NotFoundError('Document version')
       return { version, stream: await files.open(version.file_key) }
     },
 

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema'
 import type { Clock } from '../../domain/clock'
 import { formatFrameworkProblem, frameworkSchema, parseFramework, type Framework, type FrameworkProblem } from '../../domain/frameworks'
 import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from './loadDirectory'
-import { notFound } from '../../shared/errors'
+import { NotFoundError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
 
@@ -71,7 +71,7 @@ export function createFrameworkService({ db, clock, directory }: FrameworkServic
 
   async function get(scope: Scope, id: string): Promise<EffectiveFramework> {
     const found = (await list(scope)).find((f) => f.framework.id === id)
-    if (!found) throw notFound('Framework')
+    if (!found) throw new NotFoundError('Framework')
     return found
   }
 

@@ -5,7 +5,7 @@ import { ROLES, ROLE_LABELS } from '../../domain/directory'
 import { buildIcsCalendar } from '../../domain/ics'
 import { describeAnchor, milestonesToIcsEvents, type ComputedMilestone } from '../../domain/timeline'
 import type { Services } from '../../services'
-import { AppError, ValidationError } from '../../shared/errors'
+import { ConflictError, statusOf, ValidationError } from '../../shared/errors'
 import { londonNow, type InspectionTimeline, type SkippedPlanTask } from './service'
 import { hasRole, type Scope } from '../../shared/scope'
 import { dateInputFields, dateInputValues, readDateInput } from '../../web/dateInput'
@@ -297,9 +297,9 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     try {
       await inspections.removeLocalTask(req.scope!, id, String(req.params.taskId))
     } catch (e) {
-      if (!(e instanceof AppError) || e.status !== 409) throw e
+      if (!(e instanceof ConflictError)) throw e
       const errors = { remove: e.message }
-      return milestonePage(req, res, { errors, errorList: errorList(errors, ['remove'], { remove: 'remove-task' }) }, 409)
+      return milestonePage(req, res, { errors, errorList: errorList(errors, ['remove'], { remove: 'remove-task' }) }, statusOf(e))
     }
     req.session.flash = 'The local task has been removed from this inspection. Your local plan is unchanged.'
     res.redirect(303, `/inspections/${id}`)

@@ -7,7 +7,7 @@ import type { Role } from '../../domain/directory'
 import { frameworkSchema, type Framework } from '../../domain/frameworks'
 import { computeTimeline, TimelineError, type ComputedMilestone, type MilestoneOverride, type MilestoneTemplate } from '../../domain/timeline'
 import type { CalendarService } from '../calendar/service'
-import { AppError, forbidden, notFound, ValidationError } from '../../shared/errors'
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors'
 import type { FrameworkService } from '../frameworks/service'
 import { actorOf, hasRole, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
@@ -153,7 +153,7 @@ export interface InspectionServiceDeps {
 export function createInspectionService({ db, clock, frameworks, calendar: calendars }: InspectionServiceDeps) {
   async function requireInspection(scope: Scope, id: string): Promise<repo.InspectionRow> {
     const inspection = await repo.findInspection(db, scope.partnershipId, id)
-    if (!inspection) throw notFound('Inspection')
+    if (!inspection) throw new NotFoundError('Inspection')
     return inspection
   }
 
@@ -209,7 +209,7 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       computed = computeTimeline(framework.timeline, notification, calendar, overrides, localTasks, existing)
       plain = overrideRows.length ? computeTimeline(framework.timeline, notification, calendar, {}, localTasks, existing) : computed
     } catch (error) {
-      if (error instanceof TimelineError) throw new AppError(409, `The timeline cannot be worked out: ${error.message} Check the partnership’s closure days and bank holidays.`)
+      if (error instanceof TimelineError) throw new ConflictError(`The timeline cannot be worked out: ${error.message} Check the partnership’s closure days and bank holidays.`)
       throw error
     }
     const plainDate = new Map(plain.map((m) => [m.id, m.date]))
@@ -313,7 +313,7 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     async overrideMilestone(scope: Scope, id: string, milestoneId: string, input: OverrideInput): Promise<TimelineMilestone> {
       const current = await timeline(scope, id)
       const before = current.milestones.find((m) => m.id === milestoneId)
-      if (!before) throw notFound('Milestone')
+      if (!before) throw new NotFoundError('Milestone')
       if (!input.reason.trim()) throw new ValidationError({ reason: 'Enter the reason for the change' })
       return change(db, clock, actorOf(scope), async (trx, now) => {
         await repo.upsertOverride(trx, scope.partnershipId, id, { milestoneId, date: input.date, time: input.time, reason: input.reason, by: scope.personId }, now)
@@ -337,7 +337,7 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     async resetMilestone(scope: Scope, id: string, milestoneId: string): Promise<void> {
       const current = await timeline(scope, id)
       const milestone = current.milestones.find((m) => m.id === milestoneId)
-      if (!milestone) throw notFound('Milestone')
+      if (!milestone) throw new NotFoundError('Milestone')
       if (!milestone.override) return
       await change(db, clock, actorOf(scope), async (trx) => {
         await repo.deleteOverride(trx, scope.partnershipId, id, milestoneId)
@@ -378,8 +378,8 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     async setDone(scope: Scope, id: string, milestoneId: string, done: boolean): Promise<{ title: string }> {
       const current = await timeline(scope, id)
       const milestone = current.milestones.find((m) => m.id === milestoneId)
-      if (!milestone) throw notFound('Milestone')
-      if (!mayComplete(scope, milestone)) throw forbidden(`Only the owner of “${milestone.title}” or the inspection coordinator can mark it done`)
+      if (!milestone) throw new NotFoundError('Milestone')
+      if (!mayComplete(scope, milestone)) throw new ForbiddenError(`Only the owner of “${milestone.title}” or the inspection coordinator can mark it done`)
       await change(db, clock, actorOf(scope), async (trx, now) => {
         const changed = done
           ? await repo.insertCompletion(trx, scope.partnershipId, id, milestoneId, scope.personId, now)
@@ -396,9 +396,9 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     async removeLocalTask(scope: Scope, id: string, taskId: string): Promise<void> {
       const current = await timeline(scope, id)
       const task = current.milestones.find((m) => m.id === taskId && m.source === 'local')
-      if (!task) throw notFound('Task')
+      if (!task) throw new NotFoundError('Task')
       const counted = (await repo.localTasksOf(db, scope.partnershipId, id)).filter((r) => r.anchor_milestone === taskId).map((r) => r.title)
-      if (counted.length) throw new AppError(409, `Remove ${counted.map((t) => `“${t}”`).join(', ')} first: ${counted.length === 1 ? 'it is' : 'they are'} counted from this task`)
+      if (counted.length) throw new ConflictError(`Remove ${counted.map((t) => `“${t}”`).join(', ')} first: ${counted.length === 1 ? 'it is' : 'they are'} counted from this task`)
       await change(db, clock, actorOf(scope), async (trx) => {
         await repo.deleteLocalTask(trx, scope.partnershipId, id, taskId)
         return { result: undefined, audit: { action: 'local-task.removed', entityType: 'inspection', entityId: id, summary: `Removed local task ${task.title}`, details: { taskId, date: task.date } } }
@@ -423,7 +423,7 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
 
     async removePlanTask(scope: Scope, planTaskId: string): Promise<void> {
       const task = await repo.findPlanTask(db, scope.partnershipId, planTaskId)
-      if (!task) throw notFound('Task')
+      if (!task) throw new NotFoundError('Task')
       await change(db, clock, actorOf(scope), async (trx) => {
         await repo.deletePlanTask(trx, scope.partnershipId, planTaskId)
         return { result: undefined, audit: { action: 'local-plan.task-removed', entityType: 'local-plan', entityId: task.task_id, summary: `Removed ${task.title} from the local plan`, details: { taskId: task.task_id } } }

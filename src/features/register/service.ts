@@ -7,7 +7,7 @@ import type { Clock } from '../../domain/clock'
 import { requireChildDataAccess } from '../annexA/access'
 import { acceptedListsLibrary, themeListSource } from '../annexA/service'
 import type { FrameworkService } from '../frameworks/service'
-import { notFound } from '../../shared/errors'
+import { NotFoundError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
 
@@ -96,7 +96,7 @@ export function createChildRegisterService({ db, clock, frameworks }: ChildRegis
     async view(scope: Scope, rowId: string): Promise<ChildView & { library: ListLibrary }> {
       await requireChildDataAccess(db, scope)
       const row = await repo.findCurrentChildRow(db, scope.partnershipId, rowId)
-      if (!row?.child_id) throw notFound('Child')
+      if (!row?.child_id) throw new NotFoundError('Child')
       const rows = await repo.currentRowsOfChild(db, scope.partnershipId, row.child_id)
       const lib = await library(scope)
       const specs = new Map<string, ListSpec>(lib.lists.map((l) => [l.key, l]))
