@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import { GENESIS_HASH, hashEvent, type ChainedEvent } from '../domain/auditChain'
 import type { Actor } from '../shared/scope'
 import type { AuditEventRow, Database } from './schema'
-import { isUuid } from '../features/directory/repository'
+import { isUuid } from '../shared/ids'
 
 export interface AuditInput {
   action: string

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { AnnexAImportsTable, AnnexAImportListsTable, Database } from '../../db/schema'
-import { isUuid } from '../directory/repository'
+import { isUuid } from '../../shared/ids'
 
 type Db = Kysely<Database>
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { AgencyType, Role } from '../../domain/directory'
 import type { Agency, Database, Person } from '../../db/schema'
+import { isUuid } from '../../shared/ids'
 
 type Db = Kysely<Database>
 
@@ -203,8 +204,3 @@ function normaliseRoles<T extends { roles: Role[] | null }>(row: T): T & { roles
   return { ...row, roles: row.roles ?? [] }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** Ids come from URLs; a malformed one is "not found", never a database error. */
-export function isUuid(id: string): boolean {
-  return UUID.test(id)
-}

@@ -1,13 +1,12 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { AgencyType } from '../../domain/directory'
 import type { Database, EvidenceCommentsTable, EvidenceRequirementsTable, EvidenceStatus } from '../../db/schema'
+import { isUuid } from '../../shared/ids'
 
 type Db = Kysely<Database>
 
 // Every function takes the partnership id first: an id from another partnership is simply not found.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const isUuid = (id: string): boolean => UUID.test(id)
 
 export type RequirementRow = Selectable<EvidenceRequirementsTable> & {
   agency_name: string

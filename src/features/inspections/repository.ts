@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Role } from '../../domain/directory'
 import type { Database, InspectionsTable, LocalPlanTasksTable } from '../../db/schema'
-import { isUuid } from '../directory/repository'
+import { isUuid } from '../../shared/ids'
 
 type Db = Kysely<Database>
 
