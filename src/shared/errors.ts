@@ -8,6 +8,11 @@ export abstract class AppError extends Error {
     super(message)
     this.name = new.target.name
   }
+
+  /** Its HTTP status, from {@link statusOf}. */
+  get status(): number {
+    return statusOf(this)
+  }
 }
 
 /** What was asked for does not exist, or is outside the person's partnership or scope. */

@@ -1,5 +1,4 @@
 /** Calendar arithmetic on 'YYYY-MM-DD' strings; UTC throughout so the London clock change never shifts a date. */
-import { londonDateOf } from '../calendar/isoDate'
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/
 
@@ -55,10 +54,6 @@ export function isoFromUtcDate(date: Date): string | null {
   return isoFromParts(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())
 }
 
-/** Today's calendar date in Europe/London. */
-export function londonToday(now: Date): string {
-  return londonDateOf(now)
-}
 
 /**
  * Subtracts whole months, clamping to the month's end (31 Aug minus 6 months is 28/29 Feb),

@@ -90,7 +90,33 @@ export function formatIsoDate(date: IsoDate, short = false): string {
 
 const LONDON_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
 
-/** The calendar date on UK clocks at an instant ('YYYY-MM-DD'). */
+/** The calendar date on UK clocks at an instant ('YYYY-MM-DD'): "today" is `londonDateOf(clock.now())`. */
 export function londonDateOf(at: Date): IsoDate {
   return LONDON_DATE.format(at)
+}
+
+const LONDON_DATE_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+
+/** Where "now" is for deadlines: the date and the time ('HH:MM') on UK clocks at an instant. */
+export function londonNow(at: Date): { date: IsoDate; time: string } {
+  const parts = LONDON_DATE_TIME.formatToParts(at)
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00'
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}` }
+}
+
+const PAGE_DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' })
+const PAGE_DATE_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true })
+
+/** "4 March 2026": an instant's date on UK clocks, or a 'YYYY-MM-DD' calendar date as it is. */
+export function formatDate(value: Date | IsoDate | null | undefined): string {
+  if (!value) return ''
+  return PAGE_DATE.format(typeof value === 'string' ? new Date(`${value.slice(0, 10)}T12:00:00Z`) : value)
+}
+
+/** "4 March 2026, 9:30am" on UK clocks. */
+export function formatDateTime(value: Date | string | null | undefined): string {
+  if (!value) return ''
+  return PAGE_DATE_TIME.format(new Date(value))
+    .replace(' at ', ', ')
+    .replace(/\s?(am|pm)$/i, (m) => m.trim().toLowerCase())
 }

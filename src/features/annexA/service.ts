@@ -29,6 +29,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../shared/erro
 import type { FrameworkService } from '../frameworks/service'
 import { actorOf, type Actor, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
+import { londonDateOf } from '../../domain/calendar'
 
 export interface ValidationJob {
   id: string
@@ -431,7 +432,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
       const current = await repo.currentLists(db, scope.partnershipId)
       if (!current.length) throw new NotFoundError('Accepted Annex A lists')
       const latest = (await repo.listImports(db, scope.partnershipId)).find((i) => i.status === 'accepted')
-      const library = await acceptedListsLibrary(themeLists, scope, latest, isoDay(clock.now()))
+      const library = await acceptedListsLibrary(themeLists, scope, latest, londonDateOf(clock.now()))
       const rows: NormalisedRow[] = []
       for await (const r of repo.currentRows(db, scope.partnershipId)) rows.push({ list: r.list, row: r.row, childId: r.child_id, values: r.values, errors: 0, queries: 0 })
       const dir = await mkdtemp(join(tmpdir(), 'jtai-export-'))
@@ -446,7 +447,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
         await rm(dir, { recursive: true, force: true })
         throw error
       }
-      return { path, fileName: `Annex A ${isoDay(clock.now())}.xlsx`, cleanup: () => rm(dir, { recursive: true, force: true }) }
+      return { path, fileName: `Annex A ${londonDateOf(clock.now())}.xlsx`, cleanup: () => rm(dir, { recursive: true, force: true }) }
     },
 
     /** For the file store's sweep: which keys an import still refers to. */
@@ -482,8 +483,5 @@ function* childRows(rows: NormalisedRow[], library: ListLibrary): Generator<repo
   }
 }
 
-function isoDay(date: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date)
-}
 
 export type AnnexAService = ReturnType<typeof createAnnexAService>

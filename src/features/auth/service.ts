@@ -10,7 +10,7 @@ import type { Scope } from '../../shared/scope'
 import { checkTotp, newTotpSecret } from './totp'
 import { hashToken } from './tokens'
 import { change } from '../../shared/change'
-import { isoToday } from '../directory/service'
+import { londonDateOf } from '../../domain/calendar'
 
 /** Failed attempts allowed per email address (or person, for codes) in the window. */
 const MAX_FAILURES = 5
@@ -63,7 +63,7 @@ export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthSer
 
   async function activePerson(personId: string): Promise<Person | undefined> {
     const person = await repo.findPersonById(db, personId)
-    return person && isActive(person, isoToday(clock)) ? person : undefined
+    return person && isActive(person, londonDateOf(clock.now())) ? person : undefined
   }
 
   return {
@@ -79,7 +79,7 @@ export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthSer
       const ok = await verifyPassword(person?.password_hash ?? null, password)
       const lockedMinutes = await throttled(keys, now)
       if (lockedMinutes) return { status: 'throttled', minutes: lockedMinutes }
-      if (!ok || !person || !isActive(person, isoToday(clock))) {
+      if (!ok || !person || !isActive(person, londonDateOf(clock.now()))) {
         await recordFailure(keys, now)
         return { status: 'invalid' }
       }

@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
 import { newToken } from '../auth/tokens'
 import { change } from '../../shared/change'
+import { londonDateOf } from '../../domain/calendar'
 
 export interface AgencyInput {
   name: string
@@ -72,7 +73,7 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
     if (input.roles.includes('inspector')) {
       if (input.roles.length > 1) throw new ValidationError({ roles: 'An inspector cannot have any other role. Untick the other roles' })
       if (!input.accessEndsOn) throw new ValidationError({ accessEndsOn: 'Enter the date the inspector’s access ends' })
-      if (input.accessEndsOn < isoToday(clock)) throw new ValidationError({ accessEndsOn: 'The date access ends must be today or in the future' })
+      if (input.accessEndsOn < londonDateOf(clock.now())) throw new ValidationError({ accessEndsOn: 'The date access ends must be today or in the future' })
     }
     if (!input.roles.includes('inspector') && !input.agencyId && !input.roles.includes('administrator')) {
       throw new ValidationError({ agencyId: 'Select the agency this person works for' })
@@ -217,9 +218,6 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
   }
 }
 
-export function isoToday(clock: Clock): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now())
-}
 
 export const labels = { agencyType: AGENCY_TYPE_LABELS, role: ROLE_LABELS }
 export type DirectoryService = ReturnType<typeof createDirectoryService>

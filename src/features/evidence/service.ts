@@ -19,10 +19,10 @@ import {
 } from '../../domain/evidenceStatus'
 import type { Framework } from '../../domain/frameworks'
 import type { FileStore, StoredFile } from '../../storage'
-import { isoToday } from '../directory/service'
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
+import { formatDate, londonDateOf } from '../../domain/calendar'
 
 /** The file as parseUpload hands it over: already in the store, type checked, name sanitised. */
 export interface UploadedEvidence extends StoredFile {
@@ -109,7 +109,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 
   function present(row: repo.RequirementRow, themes: Map<string, string[]>, today: string, currentInspectionId: string | null): Requirement {
     const providedNow = row.provided_on !== null && currentInspectionId !== null && row.provided_inspection_id === currentInspectionId
-    const uploadedOn = row.uploaded_at ? isoDate(row.uploaded_at) : null
+    const uploadedOn = row.uploaded_at ? londonDateOf(row.uploaded_at) : null
     const reviewBy = uploadedOn ? reviewByDate(uploadedOn, row.review_interval_months) : null
     const confirmed = row.not_available_confirmed_at !== null
     return {
@@ -130,7 +130,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 
   async function list(scope: Scope, filter: RequirementListFilter = {}): Promise<Requirement[]> {
     const themes = await sync(scope)
-    const today = isoToday(clock)
+    const today = londonDateOf(clock.now())
     const inspectionId = await currentInspectionId(scope)
     const rows = (await repo.listRequirements(db, scope.partnershipId, filter)).map((r) => present(r, themes, today, inspectionId))
     return rows.filter((r) => (!filter.stale || r.stale) && (!filter.waiting || r.waiting) && (!filter.ready || r.ready))
@@ -214,7 +214,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       const row = await requireRequirement(scope, id)
       const facts = await factsOf(db, scope, row)
       const [versions, comments, inspectionId] = await Promise.all([repo.listVersions(db, scope.partnershipId, id), repo.listComments(db, scope.partnershipId, id), currentInspectionId(scope)])
-      return { requirement: present(row, themes, isoToday(clock), inspectionId), versions, comments, facts, can: allowedActions(actorFor(scope), facts) }
+      return { requirement: present(row, themes, londonDateOf(clock.now()), inspectionId), versions, comments, facts, can: allowedActions(actorFor(scope), facts) }
     },
 
     /**
@@ -332,14 +332,14 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     },
 
     async recordProvided(scope: Scope, id: string, providedOn: string): Promise<void> {
-      const today = isoToday(clock)
-      if (providedOn > today) throw new ValidationError({ providedOn: `The date provided must be today or in the past: ${longDate(today)} or earlier` })
+      const today = londonDateOf(clock.now())
+      if (providedOn > today) throw new ValidationError({ providedOn: `The date provided must be today or in the past: ${formatDate(today)} or earlier` })
       await transition(scope, id, 'record-provided', async (trx, row, now) => {
         // The rule has just checked an inspection is open; the record belongs to that inspection.
         const inspection = await repo.currentInspection(trx, scope.partnershipId)
         if (!inspection) throw refused('You can record this once an inspection has started', true)
         if (providedOn < inspection.notified_on) {
-          throw new ValidationError({ providedOn: `The date provided must be on or after ${longDate(inspection.notified_on)}, the day this inspection was notified` })
+          throw new ValidationError({ providedOn: `The date provided must be on or after ${formatDate(inspection.notified_on)}, the day this inspection was notified` })
         }
         await repo.updateRequirement(trx, scope.partnershipId, id, row.status, { provided_on: providedOn, provided_by: scope.personId, provided_inspection_id: inspection.id }, now)
         return {
@@ -382,16 +382,6 @@ function toItem(r: Requirement) {
   return { agencyId: r.agency_id, status: r.status, stale: r.stale, waiting: r.waiting, ready: r.ready }
 }
 
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
-
-/** 'YYYY-MM-DD' → '2 March 2026', for messages. */
-function longDate(iso: string): string {
-  return LONG_DATE.format(new Date(`${iso}T12:00:00Z`))
-}
-
-function isoDate(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
-}
 
 export type EvidenceService = ReturnType<typeof createEvidenceService>
 export type { EvidenceStatus }

@@ -1,5 +1,6 @@
 import { basename } from 'node:path'
-import { isIsoDate, londonToday } from '../../../domain/annexA/calendarDates'
+import { isIsoDate } from '../../../domain/annexA/calendarDates'
+import { londonDateOf } from '../../../domain/calendar'
 import { acceptedOutsideFile, checkChildrenAgainstAccepted, checkCpChildrenInCin, type AcceptedChild } from '../../../domain/annexA/crossListChecks'
 import { FileRefusal } from '../../../domain/annexA/fileRefusal'
 import { ListValidator } from '../../../domain/annexA/listValidator'
@@ -87,7 +88,7 @@ export async function validateAnnexAFile(
   onProgress: (progress: ValidationProgress) => void = () => {},
 ): Promise<AnnexAValidationResult> {
   const fileName = options.fileName ?? basename(filePath)
-  const notified = options.notified && isIsoDate(options.notified) ? options.notified : londonToday(options.now ?? new Date())
+  const notified = options.notified && isIsoDate(options.notified) ? options.notified : londonDateOf(options.now ?? new Date())
   const library = options.library ?? ilacsLibrary(options.specVersion ?? specVersionFor(notified))
   const file: FileInfo = { fileName, format: null, encoding: null, date1904: false, ignoredSheets: [] }
   const result = emptyResult(file, notified, library.specVersion)
