@@ -323,8 +323,6 @@ export interface Database {
 }
 
 export type Agency = Selectable<AgenciesTable>
-export type NewAgency = Insertable<AgenciesTable>
-export type AgencyUpdate = Updateable<AgenciesTable>
 export type Person = Selectable<PeopleTable>
 export type AuditEventRow = Selectable<AuditEventsTable>
 export type Partnership = Selectable<PartnershipsTable>

@@ -74,10 +74,3 @@ export class ChainVerifier {
     return this.failure ?? { ok: true, count: this.expectedSeq - 1, head: this.expectedSeq > 1 ? this.prev : null }
   }
 }
-
-/** Verifies a whole chain held in memory. */
-export function verifyChain(events: Iterable<ChainedEvent & { hash: string }>): ChainCheck {
-  const v = new ChainVerifier()
-  for (const e of events) if (!v.push(e)) break
-  return v.result()
-}

@@ -100,11 +100,6 @@ export function isoFromExcelSerial(serial: number, date1904: boolean): string | 
   return isoFromEpochDays((date1904 ? EXCEL_EPOCH_1904 : EXCEL_EPOCH_1900) / DAY_MS + Math.floor(serial))
 }
 
-/** Days between two 'YYYY-MM-DD' dates (b − a). */
-export function daysBetween(a: string, b: string): number {
-  return (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS
-}
-
 /** The date `days` after `iso`. */
 export function plusDays(iso: string, days: number): string {
   return isoFromUtcDate(new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS)) ?? iso

@@ -64,11 +64,6 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES
 
-/** A rule's severity. */
-export function severityOf(rule: RuleId): Severity {
-  return RULES[rule].severity
-}
-
 /** Narrows a string to a RuleId (FileRefusal carries its rule as a string). */
 export function isRuleId(value: string): value is RuleId {
   return Object.hasOwn(RULES, value)

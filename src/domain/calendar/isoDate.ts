@@ -67,11 +67,6 @@ export function yearOf(date: IsoDate): number {
   return Number(date.slice(0, 4))
 }
 
-/** Negative, zero or positive like a sort comparator; ISO strings sort as text. */
-export function compareIsoDates(a: IsoDate, b: IsoDate): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const
 const MONTHS = [
   'January', 'February', 'March', 'April', 'May', 'June',
