@@ -1,6 +1,6 @@
 import { currentTotp } from '../../../src/features/auth/totp'
 
-/** The app's TOTP time step (src/services/totp.ts). */
+/** The app's TOTP time step (src/features/auth/totp.ts). */
 export const TOTP_STEP_MS = 30_000
 
 /** The 30-second step a moment falls in. */

@@ -1,7 +1,7 @@
 /**
  * Regenerates liia-synonym-seed.json from reference/annex-a/liia-value-synonyms.yml.
  * Parsing that YAML takes seconds, too slow for every validation worker, so the seed is committed as JSON
- * and a test checks it still matches. Run: npx tsx src/domain/annexA/generateSynonymSeed.ts
+ * and a test checks it still matches. Run: npx tsx src/features/annexA/files/generateSynonymSeed.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { buildSynonymSeed } from '../../../domain/annexA/synonymSeed'
