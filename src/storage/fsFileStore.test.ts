@@ -174,7 +174,7 @@ describe('FsFileStore.sweep', () => {
 })
 
 describe('crash safety', () => {
-  const fixture = fileURLToPath(new URL('./crashWriter.fixture.ts', import.meta.url))
+  const fixture = fileURLToPath(new URL('../../test/support/crashWriter.ts', import.meta.url))
 
   it('a writer killed mid-write leaves no stored file, only a temp file that sweep removes', async () => {
     // `node --import tsx` rather than `npx tsx`: npx and the tsx CLI each add a parent process,

@@ -2,7 +2,7 @@ import express from 'express'
 import request from 'supertest'
 import { describe, expect, it } from 'vitest'
 import { csvCell, sendCsv, toCsv } from './csv'
-import { binary } from './testSupport'
+import { binary } from '../../../test/support/exports'
 
 describe('csvCell', () => {
   it.each([

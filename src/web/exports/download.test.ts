@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FileNotFoundError } from '../../storage/fileStore'
 import { FsFileStore } from '../../storage/fsFileStore'
 import { sendDownload } from './download'
-import { binary } from './testSupport'
+import { binary } from '../../../test/support/exports'
 
 let root: string
 let store: FsFileStore

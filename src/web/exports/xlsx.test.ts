@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs'
 import express from 'express'
 import request from 'supertest'
 import { describe, expect, it } from 'vitest'
-import { binary } from './testSupport'
+import { binary } from '../../../test/support/exports'
 import { safeXlsxValue, sendXlsx, XLSX_MIME } from './xlsx'
 
 const arrayBuffer = (b: Buffer): ArrayBuffer => new Uint8Array(b).buffer

@@ -7,7 +7,7 @@ import request from 'supertest'
 import { afterEach, describe, expect, it } from 'vitest'
 import yauzl from 'yauzl'
 import { ClientClosedError } from './clientGone'
-import { binary } from './testSupport'
+import { binary } from '../../../test/support/exports'
 import { streamZip, type ZipEntry } from './zip'
 
 /** Every entry of a zip, name → contents. */

@@ -3,7 +3,7 @@
  * and announces "writing" on stdout, so the test can SIGKILL it mid-write.
  */
 import { Readable } from 'node:stream'
-import { FsFileStore } from './fsFileStore'
+import { FsFileStore } from '../../src/storage/fsFileStore'
 
 const root = process.argv[2]
 if (!root) throw new Error('usage: crashWriter.fixture.ts <root>')
