@@ -3,6 +3,7 @@
 #   1. system packages (Debian chromium + postgresql)      scripts/install-test-deps.sh
 #   2. npm ci, only when node_modules is missing or package-lock.json changed since the last one
 #   3. typecheck                                            tsc --noEmit
+#      lint: ESLint, Prettier --check and knip              npm run lint
 #   4. unit tests on the default Node (20.19+)              vitest run --project unit
 #   5. unit tests again on Node 22                          scripts/node22.sh (pinned 22.x LTS)
 #   6. end-to-end tests on the default Node                 vitest run --project e2e
@@ -99,6 +100,7 @@ step "npm ci" npm_install
 
 # --- 3. typecheck ----------------------------------------------------------------------------------
 step "typecheck" node node_modules/typescript/bin/tsc --noEmit
+step "lint" npm run --silent lint
 
 default_node="$(command -v node)"
 default_version="$(node --version)"
