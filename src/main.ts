@@ -9,7 +9,7 @@ import { features } from './features'
 import { fileReferences } from './features/fileReferences'
 import { bundledFrameworksDirectory } from './features/frameworks/loadDirectory'
 import { createServices } from './services'
-import { FsFileStore, startSweeper } from './storage'
+import { FsFileStore, ScratchSpace, startSweeper } from './storage'
 
 /** Entry point: configuration → database → services → web server. */
 async function main(): Promise<void> {
@@ -30,15 +30,26 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     onPoolError: (error) => logger.error({ err: error }, 'database connection error'),
   })
+  const scratch = new ScratchSpace(join(config.dataDir, 'scratch'))
   const services = createServices({
     db: database.db,
     clock: systemClock,
     files: new FsFileStore(join(config.dataDir, 'files')),
+    scratch,
     frameworksDirectory: bundledFrameworksDirectory(),
     signInIpLimit: config.signInIpLimit,
   })
   // Fail fast: a broken file in frameworks/ stops start-up with its file, path and problem.
   await services.frameworks.ready()
+
+  // What a previous process left behind (it was killed mid-check or mid-upload) goes before this one
+  // takes any work: working copies in the scratch space, half-written uploads, and stored files no
+  // row points at. Later, the hourly sweep only looks at files older than an hour, so an upload
+  // between "file stored" and "row committed" is never touched. (One process per data directory.)
+  const isFileReferenced = fileReferences(database.db, features)
+  const leftovers = await scratch.clearLeftovers()
+  const startupSweep = await services.files.sweep({ olderThanMs: 0, isReferenced: isFileReferenced })
+  logger.info({ scratchEntriesRemoved: leftovers, ...startupSweep }, 'start-up clean-up')
   const { app, sessionStore } = createApp({
     services,
     db: database.db,
@@ -62,16 +73,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nNobody has set up JTAI Ready yet. Open this one-time link to create your partnership and the first administrator:\n\n  ${config.baseUrl}/setup/${token}\n\nThe link works once and expires in 24 hours.\n\n`)
   }
 
-  // Files stored by uploads whose row never committed (a crash, a failed transaction) are removed at
-  // start-up and then hourly. Only files older than an hour are considered, so an upload between
-  // "file stored" and "row committed" is never touched.
-  const isFileReferenced = fileReferences(database.db, features)
-  const sweepOptions = { olderThanMs: 60 * 60_000, isReferenced: isFileReferenced }
-  void services.files.sweep(sweepOptions).then(
-    (report) => logger.info({ ...report }, 'start-up file sweep'),
-    (e: unknown) => logger.error({ err: e }, 'start-up file sweep failed'),
-  )
-  const stopSweeper = startSweeper(services.files, isFileReferenced, { intervalMs: 60 * 60_000, olderThanMs: sweepOptions.olderThanMs, logger })
+  const stopSweeper = startSweeper(services.files, isFileReferenced, { intervalMs: 60 * 60_000, olderThanMs: 60 * 60_000, logger })
 
   const prune = setInterval(() => void sessionStore.prune().catch((e: unknown) => logger.warn({ err: e }, 'session prune failed')), 15 * 60_000)
   prune.unref()

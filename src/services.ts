@@ -13,7 +13,7 @@ import { createEvidenceService } from './features/evidence'
 import { createFrameworkService } from './features/frameworks'
 import { createInspectionService } from './features/inspections'
 import { createChildRegisterService } from './features/register'
-import type { FileStore } from './storage'
+import type { FileStore, ScratchSpace } from './storage'
 
 /** What every service is built from. Nothing is optional: main.ts, the CLI and tests each say what they use. */
 export interface ServiceDeps {
@@ -21,6 +21,8 @@ export interface ServiceDeps {
   clock: Clock
   /** Where uploaded files live (DATA_DIR/files in the app; a test's own temporary folder). */
   files: FileStore
+  /** Working files of one piece of work (DATA_DIR/scratch in the app), cleared at start-up. */
+  scratch: ScratchSpace
   /** The bundled frameworks folder (the repository's frameworks/, from bundledFrameworksDirectory()). */
   frameworksDirectory: string
   /** Failed sign-ins allowed from one IP address in 15 minutes (SIGN_IN_IP_LIMIT). */
@@ -28,7 +30,7 @@ export interface ServiceDeps {
 }
 
 /** The composition root: each service built once, from explicit dependencies, in dependency order. */
-export function createServices({ db, clock, files, frameworksDirectory, signInIpLimit }: ServiceDeps) {
+export function createServices({ db, clock, files, scratch, frameworksDirectory, signInIpLimit }: ServiceDeps) {
   const auth = createAuthService({ db, clock, signInIpLimit })
   const frameworks = createFrameworkService({ db, clock, directory: frameworksDirectory })
   const calendar = createCalendarService({ db, clock })
@@ -44,7 +46,7 @@ export function createServices({ db, clock, files, frameworksDirectory, signInIp
     calendar,
     inspections: createInspectionService({ db, clock, frameworks, calendar }),
     evidence: createEvidenceService({ db, clock, files, frameworks: async (scope) => (await frameworks.list(scope)).map((f) => f.framework), checkCode: auth.checkCode }),
-    annexA: createAnnexAService({ db, clock, files, frameworks, validator: validateInWorker }),
+    annexA: createAnnexAService({ db, clock, files, frameworks, validator: validateInWorker, scratch }),
     register: createChildRegisterService({ db, clock, frameworks }),
     /** For /health: the database answers. */
     health: () => checkDatabase(db),

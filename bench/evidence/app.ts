@@ -5,6 +5,7 @@
  * port and the sign-in details; on "approve" from stdin marks every uploaded requirement approved
  * (the bench measures the upload and pack routes, not the approval form).
  */
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { createApp } from '../../src/app'
 import { openDatabase } from '../../src/db/database'
@@ -15,7 +16,7 @@ import { bundledFrameworksDirectory } from '../../src/features/frameworks/loadDi
 import { createServices } from '../../src/services'
 import { hashPassword } from '../../src/features/auth/passwords'
 import { newTotpSecret } from '../../src/features/auth/totp'
-import { FsFileStore } from '../../src/storage'
+import { FsFileStore, ScratchSpace } from '../../src/storage'
 
 const filesRoot = process.argv[2]
 const maxUploadBytes = Number(process.argv[3])
@@ -25,7 +26,7 @@ if (!filesRoot || !maxUploadBytes) throw new Error('usage: app.ts <files folder>
 const handle = await openDatabase({ databaseUrl })
 const db = handle.db
 const now = new Date()
-const services = createServices({ db, clock: systemClock, files: new FsFileStore(filesRoot), frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: 50 })
+const services = createServices({ db, clock: systemClock, files: new FsFileStore(filesRoot), scratch: new ScratchSpace(join(filesRoot, '..', 'scratch')), frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: 50 })
 const { id: partnershipId } = await db.insertInto('partnerships').values({ name: 'Bench partnership' }).returning('id').executeTakeFirstOrThrow()
 const agency = await dir.insertAgency(db, partnershipId, { name: 'Bench Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
 const password = 'bench password bench password'

@@ -4,7 +4,7 @@ import { openDatabase } from '../db/database'
 import { systemClock } from '../domain/clock'
 import { bundledFrameworksDirectory } from '../features/frameworks/loadDirectory'
 import { createServices, type Services } from '../services'
-import { FsFileStore } from '../storage'
+import { FsFileStore, ScratchSpace } from '../storage'
 
 /**
  * Opens the same database and file store the web app uses (DATA_DIR or DATABASE_URL) and builds the
@@ -18,6 +18,7 @@ export async function openServicesFromConfig(): Promise<{ services: Services; cl
     db: handle.db,
     clock: systemClock,
     files: new FsFileStore(join(config.dataDir, 'files')),
+    scratch: new ScratchSpace(join(config.dataDir, 'scratch')),
     frameworksDirectory: bundledFrameworksDirectory(),
     signInIpLimit: config.signInIpLimit,
   })

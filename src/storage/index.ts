@@ -10,4 +10,5 @@ export {
   type SweepReport,
 } from './fileStore'
 export { FsFileStore, isFileKey } from './fsFileStore'
+export { ScratchSpace } from './scratch'
 export { startSweeper, type SweeperLogger, type SweeperOptions } from './sweeper'

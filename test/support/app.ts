@@ -12,7 +12,7 @@ import type { Role } from '../../src/domain/directory'
 import { createLogger } from '../../src/logger'
 import { bundledFrameworksDirectory } from '../../src/features/frameworks/loadDirectory'
 import { createServices, type Services } from '../../src/services'
-import { FsFileStore, type FileStore } from '../../src/storage'
+import { FsFileStore, ScratchSpace, type FileStore } from '../../src/storage'
 import { hashPassword } from '../../src/features/auth/passwords'
 import { currentTotp, newTotpSecret } from '../../src/features/auth/totp'
 
@@ -29,12 +29,13 @@ export interface TestApp {
 }
 
 /** The real app on an in-memory database (or the one given) and a fake clock: no mocks. */
-export async function buildTestApp(options: { handle?: DatabaseHandle; now?: string; files?: FileStore; maxUploadBytes?: number } = {}): Promise<TestApp> {
+export async function buildTestApp(options: { handle?: DatabaseHandle; now?: string; files?: FileStore; scratch?: ScratchSpace; maxUploadBytes?: number } = {}): Promise<TestApp> {
   const handle = options.handle ?? (await openTestPglite())
   const clock = new FakeClock(options.now ?? '2026-03-02T09:00:00Z')
   // A fresh temporary file store unless the test brings its own.
-  const files = options.files ?? new FsFileStore(join(tmpdir(), `jtai-test-files-${randomUUID()}`))
-  const services = createServices({ db: handle.db, clock, files, frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: TEST_SIGN_IN_IP_LIMIT })
+  const work = join(tmpdir(), `jtai-test-${randomUUID()}`)
+  const files = options.files ?? new FsFileStore(join(work, 'files'))
+  const services = createServices({ db: handle.db, clock, files, scratch: options.scratch ?? new ScratchSpace(join(work, 'scratch')), frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: TEST_SIGN_IN_IP_LIMIT })
   const { app } = createApp({
     services,
     db: handle.db,

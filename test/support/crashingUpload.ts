@@ -16,6 +16,7 @@
  * The hook is a Kysely plugin on the database handed to the real services (createServices →
  * evidence.addVersion), so the real transaction, repository and audit code run unchanged.
  */
+import { join } from 'node:path'
 import { writeSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
@@ -25,7 +26,7 @@ import { systemClock } from '../../src/domain/clock'
 import { bundledFrameworksDirectory } from '../../src/features/frameworks/loadDirectory'
 import { createServices } from '../../src/services'
 import type { Scope } from '../../src/shared/scope'
-import { FsFileStore } from '../../src/storage'
+import { FsFileStore, ScratchSpace } from '../../src/storage'
 
 export interface CrashingUploadArgs {
   /** postgres://… for PostgreSQL; otherwise `dataDir` is the embedded database's directory. */
@@ -87,7 +88,7 @@ class CrashBeforeCommit implements KyselyPlugin {
 const handle = await openDatabase(args.databaseUrl ? { databaseUrl: args.databaseUrl } : { dataDir: args.dataDir })
 say('opened')
 const files = new FsFileStore(args.filesRoot)
-const services = createServices({ db: handle.db.withPlugin(new CrashBeforeCommit()), clock: systemClock, files, frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: 50 })
+const services = createServices({ db: handle.db.withPlugin(new CrashBeforeCommit()), clock: systemClock, files, scratch: new ScratchSpace(join(args.filesRoot, '..', 'scratch')), frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: 50 })
 
 const stored = await files.put(Readable.from([Buffer.from(args.content, 'utf8')]), { maxBytes: 1024 * 1024 })
 say(`stored ${stored.key} ${stored.size} ${stored.sha256}`)

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Kysely } from 'kysely'
@@ -24,6 +22,7 @@ import { ilacsLibrary, loadExtraHeaderAliases, specVersionFor, validateInWorker,
 import type { Clock } from '../../domain/clock'
 import { frameworkSchema } from '../../domain/frameworks'
 import type { FileStore } from '../../storage/fileStore'
+import type { ScratchSpace } from '../../storage/scratch'
 import { requireChildDataAccess } from './access'
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors'
 import type { FrameworkService } from '../frameworks/service'
@@ -149,9 +148,11 @@ export interface AnnexAServiceDeps {
   frameworks: Pick<FrameworkService, 'list'>
   /** Checks a file off the request path: validateInWorker in the app. */
   validator: Validator
+  /** Where the worker's copy of an upload and the workbooks being written live (under DATA_DIR). */
+  scratch: ScratchSpace
 }
 
-export function createAnnexAService({ db, clock, files, frameworks, validator }: AnnexAServiceDeps) {
+export function createAnnexAService({ db, clock, files, frameworks, validator, scratch }: AnnexAServiceDeps) {
   const themeLists = themeListSource(db, frameworks)
   /** ILACS for the notification date plus the theme lists in force for this import. */
   async function libraryOf(scope: Scope, notifiedOn: string, inspectionId: string | null): Promise<ListLibrary> {
@@ -173,9 +174,9 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
 
   /** Copies the stored file to a private temporary path the worker can read, and validates it. */
   async function validateStored(scope: Scope, fileKey: string, fileName: string, notifiedOn: string, inspectionId: string | null, job: ValidationJob): Promise<AnnexAValidationResult> {
-    const dir = await mkdtemp(join(tmpdir(), 'jtai-annex-a-'))
+    const dir = await scratch.folder('annex-a-check')
     try {
-      const path = join(dir, 'upload')
+      const path = join(dir.path, 'upload')
       await pipeline(await files.open(fileKey), createWriteStream(path, { mode: 0o600 }))
       // The accepted lists' children too, so a List 7 uploaded alone is checked against the accepted List 6.
       const [remembered, library, acceptedChildren] = await Promise.all([repo.listMappings(db, scope.partnershipId), libraryOf(scope, notifiedOn, inspectionId), loadAcceptedChildren(db, scope.partnershipId)])
@@ -185,7 +186,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
         job.percent = p.percent
       })
     } finally {
-      await rm(dir, { recursive: true, force: true })
+      await dir.remove()
     }
   }
 
@@ -413,17 +414,17 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
       const imp = await requireImport(scope, importId)
       const result = results.get(imp.id)
       if (!result) return null
-      const dir = await mkdtemp(join(tmpdir(), 'jtai-report-'))
-      const path = join(dir, 'report.xlsx')
+      const dir = await scratch.folder('annex-a-report')
+      const path = join(dir.path, 'report.xlsx')
       try {
         await writeProblemReport(result, path)
         const counts = countsOf(result)
         await recordRead(scope, { action: 'annex-a.problems-downloaded', entityType: 'annex-a-import', entityId: imp.id, summary: `Downloaded the problem report for Annex A file ${imp.file_name}`, details: { errors: counts.errors, queries: counts.queries } })
       } catch (error) {
-        await rm(dir, { recursive: true, force: true })
+        await dir.remove()
         throw error
       }
-      return { path, fileName: `Annex A problems – ${imp.file_name.replace(/\.[^.]+$/, '')}.xlsx`, cleanup: () => rm(dir, { recursive: true, force: true }) }
+      return { path, fileName: `Annex A problems – ${imp.file_name.replace(/\.[^.]+$/, '')}.xlsx`, cleanup: dir.remove }
     },
 
     /** The current version of every list as an Ofsted-ready workbook, recorded in the audit log. */
@@ -435,8 +436,8 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
       const library = await acceptedListsLibrary(themeLists, scope, latest, londonDateOf(clock.now()))
       const rows: NormalisedRow[] = []
       for await (const r of repo.currentRows(db, scope.partnershipId)) rows.push({ list: r.list, row: r.row, childId: r.child_id, values: r.values, errors: 0, queries: 0 })
-      const dir = await mkdtemp(join(tmpdir(), 'jtai-export-'))
-      const path = join(dir, 'annex-a.xlsx')
+      const dir = await scratch.folder('annex-a-export')
+      const path = join(dir.path, 'annex-a.xlsx')
       try {
         await writeOfstedWorkbook(rows, library, path)
         await change(db, clock, actorOf(scope), async () => ({
@@ -444,10 +445,10 @@ export function createAnnexAService({ db, clock, files, frameworks, validator }:
           audit: { action: 'annex-a.exported', entityType: 'annex-a', summary: `Downloaded the Ofsted Annex A workbook (${rows.length} rows)`, details: { lists: current.map((l) => l.list).sort(), rows: rows.length } },
         }))
       } catch (error) {
-        await rm(dir, { recursive: true, force: true })
+        await dir.remove()
         throw error
       }
-      return { path, fileName: `Annex A ${londonDateOf(clock.now())}.xlsx`, cleanup: () => rm(dir, { recursive: true, force: true }) }
+      return { path, fileName: `Annex A ${londonDateOf(clock.now())}.xlsx`, cleanup: dir.remove }
     },
 
     /** For the file store's sweep: which keys an import still refers to. */
