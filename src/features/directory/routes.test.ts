@@ -99,6 +99,15 @@ describe('people', () => {
     expect(res.text).toContain('Someone already uses this email address')
   })
 
+  it('refuses an address another partnership uses without saying that someone there has it', async () => {
+    const other = await createPartnership(t, 'Another partnership')
+    const stranger = await createPerson(t, other, ['contributor'])
+    const res = await admin.post('/people/new').type('form').send({ _csrf: admin.csrf, name: 'Copy', email: stranger.email, agencyId, roles: 'contributor' }).expect(400)
+    expect(res.text).toContain('This email address cannot be used')
+    expect(res.text).not.toContain('already uses')
+    expect(await t.handle.db.selectFrom('people').select('id').where('email', '=', stranger.email).execute()).toHaveLength(1)
+  })
+
   it('marks a principal unavailable with a named deputy', async () => {
     const principal = await createPerson(t, partnershipId, ['agency-lead'], { agencyId })
     const deputy = await createPerson(t, partnershipId, ['agency-lead'], { agencyId })

@@ -65,7 +65,16 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
 
   async function checkPerson(trx: Kysely<Database>, scope: Scope, input: PersonInput, id?: string): Promise<void> {
     const clash = await repo.findPersonByEmail(trx, input.email)
-    if (clash && clash.id !== id) throw new ValidationError({ email: 'Someone already uses this email address. Enter a different email address' })
+    if (clash && clash.id !== id) {
+      // Addresses are unique across partnerships (sign-in starts from one), but an administrator is
+      // told who has it only within their own partnership: nothing about another partnership's people.
+      throw new ValidationError({
+        email:
+          clash.partnership_id === scope.partnershipId
+            ? `Someone already uses this email address: ${clash.name}. Enter a different email address`
+            : 'This email address cannot be used. Check it is the person’s own work address, or enter a different one',
+      })
+    }
     if (input.agencyId && !(await repo.findAgency(trx, scope.partnershipId, input.agencyId))) {
       throw new ValidationError({ agencyId: 'Select an agency from the list' })
     }
