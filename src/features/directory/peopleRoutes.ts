@@ -1,29 +1,32 @@
-import { z } from 'zod'
-import { ROLES, ROLE_LABELS, type Role } from '../../domain/directory'
+import type { Request } from 'express'
+import type { z } from 'zod'
+import { ROLES, ROLE_LABELS } from '../../domain/directory'
 import type { Services } from '../../services'
 import { ValidationError } from '../../shared/errors'
 import type { Scope } from '../../shared/scope'
-import { dateInputFields, dateInputValues, readDateInput } from '../../web/dateInput'
-import { checkboxes, email, optionalText, parseForm, parseFormWith, renderWithErrors, requiredText, type FieldErrors } from '../../web/forms'
+import { dateInputValues } from '../../web/dateInput'
+import { bodyOf, parseForm, renderWithErrors } from '../../web/forms'
 import type { RouteOptions, Routes } from '../../web/routes'
+import { personRows } from './presenters'
+import {
+  AVAILABILITY_FIELDS,
+  DISABLE_FIELDS,
+  PERSON_ANCHORS,
+  PERSON_FIELDS,
+  accessEndsOnProblem,
+  availabilitySchema,
+  disableSchema,
+  emptySchema,
+  personSchema,
+  readAccessEndsOn,
+  resetSchema,
+} from './schemas'
 
-const personSchema = z.strictObject({
-  name: requiredText('Enter the person’s full name', 120),
-  email: email(),
-  jobTitle: optionalText(120),
-  agencyId: z.string().optional().transform((s) => (s ? s : null)),
-  roles: checkboxes(ROLES, 'Select roles from the list'),
-  ...dateInputFields('accessEndsOn'),
-})
-const availabilitySchema = z.strictObject({
-  unavailable: z.enum(['yes', 'no'], { error: 'Select whether this person is available' }),
-  deputyId: z.string().optional().transform((s) => (s ? s : null)),
-})
-const confirmSchema = z.strictObject({ confirm: z.enum(['yes'], { error: 'Confirm that you want to do this' }).optional() })
-const resetSchema = z.strictObject({ resetTotp: z.enum(['yes']).optional() })
+const FORM = 'directory/views/person-form.njk'
+const AVAILABILITY = 'directory/views/availability.njk'
+const DISABLE = 'directory/views/disable.njk'
+const RESET = 'directory/views/reset.njk'
 
-const ORDER = ['name', 'email', 'jobTitle', 'agencyId', 'roles', 'accessEndsOn']
-const ANCHORS = { accessEndsOn: 'accessEndsOn-day' }
 const roleItems = ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] }))
 
 export function peopleRoutes(routes: Routes, services: Services, options: RouteOptions): void {
@@ -37,134 +40,140 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
     }
   }
 
-  function readPerson(body: unknown) {
-    const form = parseFormWith(personSchema, body, (raw): FieldErrors => {
-      const date = readDateInput(raw, 'accessEndsOn', 'The date access ends')
-      return 'error' in date ? { accessEndsOn: date.error } : {}
-    })
-    const accessEndsOn = readDateInput(form, 'accessEndsOn', 'The date access ends') as { value: string | null }
-    return { name: form.name, email: form.email, jobTitle: form.jobTitle, agencyId: form.agencyId, roles: form.roles as Role[], accessEndsOn: accessEndsOn.value }
+  async function deputyItems(scope: Scope, personId: string) {
+    const people = await directory.listPeople(scope)
+    return [{ value: '', text: 'Choose a deputy' }, ...people.filter((p) => p.id !== personId).map((p) => ({ value: p.id, text: `${p.name}${p.agency_name ? ` (${p.agency_name})` : ''}` }))]
   }
 
-  routes.get('/people', async (req, res) => {
-    const scope = req.scope!
+  const personForm = {
+    view: FORM,
+    schema: personSchema,
+    order: PERSON_FIELDS,
+    anchors: PERSON_ANCHORS,
+    check: accessEndsOnProblem,
+  }
+  const personInput = (form: z.output<typeof personSchema>) => ({ name: form.name, email: form.email, jobTitle: form.jobTitle, agencyId: form.agencyId, roles: form.roles, accessEndsOn: readAccessEndsOn(form) })
+
+  routes.get('/people', async (req, res, { scope }) => {
     const agencyId = typeof req.query.agency === 'string' && req.query.agency ? req.query.agency : undefined
     const role = ROLES.find((r) => r === req.query.role)
     const [people, agencies] = await Promise.all([directory.listPeople(scope, { agencyId, role, includeDisabled: req.query.show === 'all' }), directory.listAgencies(scope)])
     res.render('directory/views/people.njk', { people, agencyItems: [{ value: '', text: 'All agencies' }, ...agencies.map((a) => ({ value: a.id, text: a.name }))], roleLabels: ROLE_LABELS, roleItems, filter: { agency: agencyId ?? '', role: role ?? '', show: req.query.show === 'all' ? 'all' : '' } })
   })
 
-  routes.get('/people/new', async (req, res) => {
+  routes.get('/people/new', async (req, res, { scope }) => {
     const agency = typeof req.query.agency === 'string' ? req.query.agency : ''
-    res.render('directory/views/person-form.njk', { values: { agencyId: agency, roles: [] }, ...(await formContext(req.scope!)) })
+    res.render(FORM, { values: { agencyId: agency, roles: [] }, ...(await formContext(scope)) })
   })
 
-  routes.post('/people/new', async (req, res) => {
-    try {
-      const person = await directory.createPerson(req.scope!, readPerson(req.body))
+  routes.form('/people/new', {
+    ...personForm,
+    context: async (req, { scope }) => ({ values: withRoles(req), ...(await formContext(scope)) }),
+    async onValid(form, req, { scope }) {
+      const person = await directory.createPerson(scope, personInput(form))
       req.session.flash = `${person.name} has been added. Give them a sign-in link so they can set a password.`
-      res.redirect(303, `/people/${person.id}`)
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e
-      renderWithErrors(res, 'directory/views/person-form.njk', e, { values: withRoles(req.body), ...(await formContext(req.scope!)) }, ORDER, ANCHORS)
-    }
+      return `/people/${person.id}`
+    },
   })
 
-  routes.get('/people/:personId', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
-    res.render('directory/views/person.njk', { person, roleLabels: ROLE_LABELS })
+  routes.get('/people/:personId', async (_req, res, { scope, params }) => {
+    const person = await directory.getPerson(scope, params.personId)
+    res.render('directory/views/person.njk', { person, rows: personRows(person, scope) })
   })
 
-  routes.get('/people/:personId/edit', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
-    res.render('directory/views/person-form.njk', {
+  routes.get('/people/:personId/edit', async (_req, res, { scope, params }) => {
+    const person = await directory.getPerson(scope, params.personId)
+    res.render(FORM, {
       person,
       values: { name: person.name, email: person.email, jobTitle: person.job_title, agencyId: person.agency_id ?? '', roles: person.roles, ...dateInputValues('accessEndsOn', person.access_ends_on) },
-      ...(await formContext(req.scope!)),
+      ...(await formContext(scope)),
     })
   })
 
-  routes.post('/people/:personId/edit', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
-    try {
-      await directory.updatePerson(req.scope!, person.id, readPerson(req.body))
+  routes.form('/people/:personId/edit', {
+    ...personForm,
+    async context(req, { scope, params }) {
+      const person = await directory.getPerson(scope, params.personId)
+      return { person, values: withRoles(req), ...(await formContext(scope)) }
+    },
+    async onValid(form, req, { scope, params }) {
+      const person = await directory.getPerson(scope, params.personId)
+      await directory.updatePerson(scope, person.id, personInput(form))
       req.session.flash = 'The changes have been saved.'
-      res.redirect(303, `/people/${person.id}`)
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e
-      renderWithErrors(res, 'directory/views/person-form.njk', e, { person, values: withRoles(req.body), ...(await formContext(req.scope!)) }, ORDER, ANCHORS)
-    }
+      return `/people/${person.id}`
+    },
   })
 
-  async function deputyItems(scope: Scope, personId: string) {
-    const people = await directory.listPeople(scope)
-    return [{ value: '', text: 'Choose a deputy' }, ...people.filter((p) => p.id !== personId).map((p) => ({ value: p.id, text: `${p.name}${p.agency_name ? ` (${p.agency_name})` : ''}` }))]
-  }
-
-  routes.get('/people/:personId/availability', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
-    res.render('directory/views/availability.njk', { person, values: { unavailable: person.unavailable ? 'yes' : 'no', deputyId: person.deputy_id ?? '' }, deputyItems: await deputyItems(req.scope!, person.id) })
+  routes.get('/people/:personId/availability', async (_req, res, { scope, params }) => {
+    const person = await directory.getPerson(scope, params.personId)
+    res.render(AVAILABILITY, { person, values: { unavailable: person.unavailable ? 'yes' : 'no', deputyId: person.deputy_id ?? '' }, deputyItems: await deputyItems(scope, person.id) })
   })
 
-  routes.post('/people/:personId/availability', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
-    try {
-      const form = parseForm(availabilitySchema, req.body)
-      await directory.setAvailability(req.scope!, person.id, form.unavailable === 'yes', form.deputyId)
+  routes.form('/people/:personId/availability', {
+    view: AVAILABILITY,
+    schema: availabilitySchema,
+    order: AVAILABILITY_FIELDS,
+    async context(_req, { scope, params }) {
+      const person = await directory.getPerson(scope, params.personId)
+      return { person, deputyItems: await deputyItems(scope, person.id) }
+    },
+    async onValid(form, req, { scope, params }) {
+      const person = await directory.getPerson(scope, params.personId)
+      await directory.setAvailability(scope, person.id, form.unavailable === 'yes', form.deputyId)
       req.session.flash = form.unavailable === 'yes' ? `${person.name} is marked unavailable. Their deputy acts for them.` : `${person.name} is marked available.`
-      res.redirect(303, `/people/${person.id}`)
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e
-      renderWithErrors(res, 'directory/views/availability.njk', e, { person, values: req.body, deputyItems: await deputyItems(req.scope!, person.id) }, ['unavailable', 'deputyId'])
-    }
+      return `/people/${person.id}`
+    },
   })
 
-  routes.get('/people/:personId/disable', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
-    res.render('directory/views/disable.njk', { person })
+  routes.get('/people/:personId/disable', async (_req, res, { scope, params }) => {
+    const person = await directory.getPerson(scope, params.personId)
+    res.render(DISABLE, { person })
   })
 
-  routes.post('/people/:personId/disable', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
-    try {
-      const form = parseForm(confirmSchema, req.body)
+  routes.form('/people/:personId/disable', {
+    view: DISABLE,
+    schema: disableSchema,
+    order: DISABLE_FIELDS,
+    context: async (_req, { scope, params }) => ({ person: await directory.getPerson(scope, params.personId) }),
+    async onValid(form, req, { scope, params }) {
+      const person = await directory.getPerson(scope, params.personId)
       if (!form.confirm) throw new ValidationError({ confirm: `Confirm that you want to disable ${person.name}` })
-      await directory.setDisabled(req.scope!, person.id, true)
+      await directory.setDisabled(scope, person.id, true)
       req.session.flash = `${person.name} has been disabled and signed out everywhere.`
-      res.redirect(303, `/people/${person.id}`)
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e
-      renderWithErrors(res, 'directory/views/disable.njk', e, { person }, ['confirm'])
-    }
+      return `/people/${person.id}`
+    },
   })
 
-  routes.post('/people/:personId/enable', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
-    parseForm(z.strictObject({}), req.body)
-    await directory.setDisabled(req.scope!, person.id, false)
+  // A button, not a form to fill in: nothing to show again.
+  routes.post('/people/:personId/enable', async (req, res, { scope, params }) => {
+    const person = await directory.getPerson(scope, params.personId)
+    parseForm(emptySchema, req.body)
+    await directory.setDisabled(scope, person.id, false)
     req.session.flash = `${person.name} can sign in again.`
     res.redirect(303, `/people/${person.id}`)
   })
 
-  routes.get('/people/:personId/reset', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
-    res.render('directory/views/reset.njk', { person })
+  routes.get('/people/:personId/reset', async (_req, res, { scope, params }) => {
+    const person = await directory.getPerson(scope, params.personId)
+    res.render(RESET, { person })
   })
 
-  routes.post('/people/:personId/reset', async (req, res) => {
-    const person = await directory.getPerson(req.scope!, String(req.params.personId))
+  // Not routes.form: on success it shows the link, once, on a page that is not stored, rather than redirecting.
+  routes.post('/people/:personId/reset', async (req, res, { scope, params }) => {
+    const person = await directory.getPerson(scope, params.personId)
     try {
       const form = parseForm(resetSchema, req.body)
-      const token = await directory.issuePasswordReset(req.scope!, person.id, form.resetTotp === 'yes')
+      const token = await directory.issuePasswordReset(scope, person.id, form.resetTotp === 'yes')
       res.set('Cache-Control', 'no-store').render('directory/views/reset-link.njk', { person, link: `${options.baseUrl}/password/${token}` })
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e
-      renderWithErrors(res, 'directory/views/reset.njk', e, { person }, ['confirm'])
+      renderWithErrors(res, RESET, e, { person }, ['confirm'])
     }
   })
 }
 
-function withRoles(body: unknown): Record<string, unknown> {
-  const b = (body ?? {}) as Record<string, unknown>
+/** The body as sent, with the role checkboxes always a list (one ticked box arrives as text). */
+function withRoles(req: Request): Record<string, unknown> {
+  const b = bodyOf(req)
   return { ...b, roles: b.roles === undefined ? [] : Array.isArray(b.roles) ? b.roles : [b.roles] }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { AGENCY_TYPES } from '../../domain/directory'
-import { requiredText } from '../../web/forms'
+import { AGENCY_TYPES, ROLES } from '../../domain/directory'
+import { dateInputFields, readDateInput } from '../../web/dateInput'
+import { checkboxes, email, optionalText, requiredText, type FieldErrors } from '../../web/forms'
 
 export const agencySchema = z.strictObject({
   name: requiredText('Enter the agency’s name', 120),
@@ -13,3 +14,52 @@ export const agencySchema = z.strictObject({
 })
 /** The agency form's fields in page order, for the error summary. */
 export const AGENCY_FIELDS = ['name', 'type', 'isStatutory', 'seniorApproverId']
+
+export const personSchema = z.strictObject({
+  name: requiredText('Enter the person’s full name', 120),
+  email: email(),
+  jobTitle: optionalText(120),
+  agencyId: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s : null)),
+  roles: checkboxes(ROLES, 'Select roles from the list'),
+  ...dateInputFields('accessEndsOn'),
+})
+/** The person form's fields in page order, for the error summary. */
+export const PERSON_FIELDS = ['name', 'email', 'jobTitle', 'agencyId', 'roles', 'accessEndsOn']
+/** The date input's first field is its day. */
+export const PERSON_ANCHORS = { accessEndsOn: 'accessEndsOn-day' }
+
+const ACCESS_ENDS_LABEL = 'The date access ends'
+
+/** The person form's date input, which may be left empty: its problem, checked with the schema's. */
+export function accessEndsOnProblem(raw: Record<string, unknown>): FieldErrors {
+  const date = readDateInput(raw, 'accessEndsOn', ACCESS_ENDS_LABEL)
+  return 'error' in date ? { accessEndsOn: date.error } : {}
+}
+
+/** The date access ends, 'YYYY-MM-DD' or null, from a form {@link accessEndsOnProblem} has passed. */
+export function readAccessEndsOn(form: Record<string, unknown>): string | null {
+  const date = readDateInput(form, 'accessEndsOn', ACCESS_ENDS_LABEL)
+  return 'value' in date ? date.value : null
+}
+
+export const availabilitySchema = z.strictObject({
+  unavailable: z.enum(['yes', 'no'], { error: 'Select whether this person is available' }),
+  deputyId: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s : null)),
+})
+/** The availability form's fields in page order, for the error summary. */
+export const AVAILABILITY_FIELDS = ['unavailable', 'deputyId']
+
+/** Disabling an account: the box must be ticked (the message names the person, so it is checked after parsing). */
+export const disableSchema = z.strictObject({ confirm: z.enum(['yes'], { error: 'Confirm that you want to do this' }).optional() })
+export const DISABLE_FIELDS = ['confirm']
+
+export const resetSchema = z.strictObject({ resetTotp: z.enum(['yes']).optional() })
+
+/** A button with no fields (enabling an account). */
+export const emptySchema = z.strictObject({})
