@@ -1,34 +1,32 @@
 import type { Request } from 'express'
-import { z } from 'zod'
 import type { Services } from '../../services'
 import { ValidationError } from '../../shared/errors'
-import { formatSecret, totpQrCode } from './totp'
-import { email, parseForm, parseFormWith, renderWithErrors, requiredText, optionalText, type FieldErrors } from '../../web/forms'
-import { passwordProblem } from './passwords'
-import type { RouteOptions, Routes } from '../../web/routes'
+import { bodyOf, parseForm, parseFormWith, renderWithErrors } from '../../web/forms'
 import type { SessionTiming } from '../../web/middleware/auth'
+import type { RouteOptions, Routes } from '../../web/routes'
+import { codeSchema, PASSWORD_FIELDS, passwordSchema, SETUP_FIELDS, setupPasswordProblems, setupSchema, signInSchema } from './schemas'
+import { formatSecret, totpQrCode } from './totp'
 
 const PENDING_MS = 10 * 60_000
 
-const signInSchema = z.strictObject({
-  email: z.string().optional().transform((s) => (s ?? '').trim()),
-  password: z.string().optional().transform((s) => s ?? ''),
-})
-const codeSchema = z.strictObject({ code: z.string().optional().transform((s) => (s ?? '').replace(/\s+/g, '')) })
-const passwordSchema = z.strictObject({ password: z.string().optional().default(''), confirm: z.string().optional().default('') })
-const setupSchema = z.strictObject({
-  partnershipName: requiredText('Enter the name of your safeguarding children partnership'),
-  name: requiredText('Enter your full name'),
-  email: email(),
-  jobTitle: optionalText(),
-  password: z.string().optional().default(''),
-  confirm: z.string().optional().default(''),
-})
+const SIGN_IN = 'auth/views/sign-in.njk'
+const CODE = 'auth/views/code.njk'
+const ENROL = 'auth/views/enrol.njk'
+const SETUP = 'auth/views/setup.njk'
+const SETUP_USED = 'auth/views/setup-used.njk'
+const PASSWORD = 'auth/views/password.njk'
+const LINK_EXPIRED = 'auth/views/link-expired.njk'
 
 function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())))
 }
 
+/**
+ * The form posts here are plain handlers rather than routes.form: each starts a new session
+ * (regenerate) once the person has shown who they are, answers before reading the form when the step
+ * cannot be used (no sign-in in progress: a redirect; a spent link: its own page with status 404), and
+ * the sign-in steps' refusals are answers about the person's credentials, not problems with fields.
+ */
 export function authRoutes(routes: Routes, services: Services, options: RouteOptions): void {
   const { auth, setup } = services
   const now = () => options.clock.now().getTime()
@@ -47,9 +45,9 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
     return returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/'
   }
 
-  routes.get('/sign-in', (req, res) => {
-    if (req.scope) return res.redirect(303, '/')
-    res.render('auth/views/sign-in.njk')
+  routes.get('/sign-in', (_req, res, { signedIn }) => {
+    if (signedIn) return res.redirect(303, '/')
+    res.render(SIGN_IN)
   })
 
   routes.post('/sign-in', async (req, res) => {
@@ -60,7 +58,7 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
         result.status === 'throttled'
           ? `There have been too many attempts to sign in. Wait ${result.minutes} minutes and try again`
           : 'Enter a correct email address and password'
-      return renderWithErrors(res, 'auth/views/sign-in.njk', new ValidationError({ email: message }), { values: { email: form.email } })
+      return renderWithErrors(res, SIGN_IN, new ValidationError({ email: message }), { values: { email: form.email } })
     }
     const returnTo = req.session.returnTo
     await regenerate(req)
@@ -71,7 +69,7 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
 
   routes.get('/sign-in/code', (req, res) => {
     if (!pendingOf(req, 'code')) return res.redirect(303, '/sign-in')
-    res.render('auth/views/code.njk')
+    res.render(CODE)
   })
 
   routes.post('/sign-in/code', async (req, res) => {
@@ -79,12 +77,12 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
     if (!pending) return res.redirect(303, '/sign-in')
     const { code } = parseForm(codeSchema, req.body)
     if (!/^\d{6}$/.test(code)) {
-      return renderWithErrors(res, 'auth/views/code.njk', new ValidationError({ code: 'Enter the 6-digit code from your authenticator app' }), {})
+      return renderWithErrors(res, CODE, new ValidationError({ code: 'Enter the 6-digit code from your authenticator app' }), {})
     }
     const outcome = await auth.checkCode(pending.personId, code, req.ip ?? 'unknown')
     if (outcome !== 'ok') {
       const message = outcome === 'throttled' ? 'There have been too many attempts. Wait 15 minutes and try again' : 'The code is not correct or has already been used. Enter the current 6-digit code from your authenticator app'
-      return renderWithErrors(res, 'auth/views/code.njk', new ValidationError({ code: message }), {})
+      return renderWithErrors(res, CODE, new ValidationError({ code: message }), {})
     }
     res.redirect(303, await finishSignIn(req, pending.personId))
   })
@@ -100,7 +98,7 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
     const pending = pendingOf(req, 'enrol')
     const view = pending && (await enrolmentView(pending.personId))
     if (!view) return res.redirect(303, '/sign-in')
-    res.render('auth/views/enrol.njk', view)
+    res.render(ENROL, view)
   })
 
   routes.post('/sign-in/set-up-authenticator', async (req, res) => {
@@ -110,13 +108,14 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
     if (!/^\d{6}$/.test(code) || !(await auth.completeEnrolment(pending.personId, code))) {
       const view = await enrolmentView(pending.personId)
       if (!view) return res.redirect(303, '/sign-in')
-      return renderWithErrors(res, 'auth/views/enrol.njk', new ValidationError({ code: 'Enter the 6-digit code your authenticator app shows for JTAI Ready' }), view)
+      return renderWithErrors(res, ENROL, new ValidationError({ code: 'Enter the 6-digit code your authenticator app shows for JTAI Ready' }), view)
     }
     res.redirect(303, await finishSignIn(req, pending.personId))
   })
 
-  routes.post('/sign-out', async (req, res) => {
-    await auth.recordSignOut(req.scope!, 'signed-out')
+  // A button, not a form to fill in.
+  routes.post('/sign-out', async (req, res, { scope }) => {
+    await auth.recordSignOut(scope, 'signed-out')
     await new Promise<void>((resolve, reject) => req.session.destroy((e) => (e ? reject(e) : resolve())))
     res.clearCookie('jtai.sid')
     res.redirect(303, '/signed-out')
@@ -132,56 +131,50 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
       const { secondsLeft, endsBecause, endsAtText, warningSeconds } = res.locals.sessionTiming as SessionTiming
       return res.json({ secondsLeft, endsBecause, endsAtText, warningSeconds, canStaySignedIn: endsBecause === 'idle' })
     }
-    const back = typeof req.body?.returnTo === 'string' && req.body.returnTo.startsWith('/') && !req.body.returnTo.startsWith('//') ? req.body.returnTo : '/'
+    const returnTo = bodyOf(req).returnTo
+    const back = typeof returnTo === 'string' && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/'
     res.redirect(303, back)
   })
 
-  routes.get('/setup/:token', async (req, res) => {
-    if (!(await setup.isLiveSetupToken(String(req.params.token)))) return res.status(404).render('auth/views/setup-used.njk')
-    res.render('auth/views/setup.njk', { values: {} })
+  routes.get('/setup/:token', async (_req, res, { params }) => {
+    if (!(await setup.isLiveSetupToken(params.token))) return res.status(404).render(SETUP_USED)
+    res.render(SETUP, { values: {} })
   })
 
-  routes.post('/setup/:token', async (req, res) => {
-    const token = String(req.params.token)
-    if (!(await setup.isLiveSetupToken(token))) return res.status(404).render('auth/views/setup-used.njk')
-    const order = ['partnershipName', 'name', 'email', 'jobTitle', 'password', 'confirm']
+  routes.post('/setup/:token', async (req, res, { params }) => {
+    if (!(await setup.isLiveSetupToken(params.token))) return res.status(404).render(SETUP_USED)
     try {
-      const form = parseFormWith(setupSchema, req.body, (raw): FieldErrors => {
-        const password = typeof raw.password === 'string' ? raw.password : ''
-        const problem = passwordProblem(password)
-        if (problem) return { password: problem }
-        return password === raw.confirm ? {} : { confirm: 'The passwords do not match. Enter the same password twice' }
-      })
-      const personId = await setup.completeSetup(token, form)
+      const form = parseFormWith(setupSchema, req.body, setupPasswordProblems)
+      const personId = await setup.completeSetup(params.token, form)
       await regenerate(req)
       req.session.pending = { personId, next: 'enrol', at: now() }
       res.redirect(303, '/sign-in/set-up-authenticator')
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e
-      const { password: _p, confirm: _c, ...values } = (req.body ?? {}) as Record<string, unknown>
-      renderWithErrors(res, 'auth/views/setup.njk', e, { values }, order)
+      // The passwords are never sent back.
+      const { password: _p, confirm: _c, ...values } = bodyOf(req)
+      renderWithErrors(res, SETUP, e, { values }, SETUP_FIELDS)
     }
   })
 
-  routes.get('/password/:token', async (req, res) => {
-    const person = await auth.personForResetToken(String(req.params.token))
-    if (!person) return res.status(404).render('auth/views/link-expired.njk')
-    res.render('auth/views/password.njk', { personName: person.name })
+  routes.get('/password/:token', async (_req, res, { params }) => {
+    const person = await auth.personForResetToken(params.token)
+    if (!person) return res.status(404).render(LINK_EXPIRED)
+    res.render(PASSWORD, { personName: person.name })
   })
 
-  routes.post('/password/:token', async (req, res) => {
-    const token = String(req.params.token)
-    const person = await auth.personForResetToken(token)
-    if (!person) return res.status(404).render('auth/views/link-expired.njk')
+  routes.post('/password/:token', async (req, res, { params }) => {
+    const person = await auth.personForResetToken(params.token)
+    if (!person) return res.status(404).render(LINK_EXPIRED)
     try {
       const form = parseForm(passwordSchema, req.body)
-      await auth.resetPassword(token, form.password, form.confirm)
+      await auth.resetPassword(params.token, form.password, form.confirm)
       await regenerate(req)
       req.session.flash = 'Your password has been set. Sign in with your new password.'
       res.redirect(303, '/sign-in')
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e
-      renderWithErrors(res, 'auth/views/password.njk', e, { personName: person.name }, ['password', 'confirm'])
+      renderWithErrors(res, PASSWORD, e, { personName: person.name }, PASSWORD_FIELDS)
     }
   })
 }
