@@ -1,18 +1,16 @@
-import { z } from 'zod'
 import { formatIsoDate } from '../../domain/calendar'
 import type { Services } from '../../services'
 import { londonNow, movedMilestonesWarning, type CalendarChangeEffect } from '../inspections/service'
-import { ValidationError } from '../../shared/errors'
+import { NotFoundError, ValidationError } from '../../shared/errors'
 import type { Scope } from '../../shared/scope'
-import { dateInputFields, readDateInput } from '../../web/dateInput'
-import { bodyOf, errorList, parseForm, requiredText } from '../../web/forms'
 import type { Routes } from '../../web/routes'
 import { csrfValid } from '../../web/multipartCsrf'
 import { readSmallUpload, SmallUploadError } from '../frameworks/readUpload'
+import { CLOSURE_FIELDS, closureDateProblem, closureSchema, readClosureDate } from './schemas'
 
 const MAX_HOLIDAYS_BYTES = 256 * 1024
 
-const closureSchema = z.strictObject({ title: requiredText('Enter what the closure day is for, like “Office closed”', 100), ...dateInputFields('date') })
+const INDEX = 'calendar/views/index.njk'
 
 /** The warnings, each after a space, to follow the flash message's first sentence. */
 function movedWarnings(effects: CalendarChangeEffect[]): string {
@@ -37,40 +35,31 @@ export function holidayRoutes(routes: Routes, services: Services): void {
     return { years, closures, importedCount: imported.length, importedRange: imported.length ? `${imported[0]!.date.slice(0, 4)} to ${imported.at(-1)!.date.slice(0, 4)}` : null, lastImport: lastImport?.toISOString().slice(0, 10) }
   }
 
-  routes.get('/holidays', async (req, res) => {
-    res.render('calendar/views/index.njk', { ...(await pageModel(req.scope!)), values: {} })
+  routes.get('/holidays', async (_req, res, { scope }) => {
+    res.render(INDEX, { ...(await pageModel(scope)), values: {} })
   })
 
-  routes.post('/holidays/closures', async (req, res) => {
-    try {
-      // Every problem at once: the schema's and the date input's.
-      const problems: Record<string, string> = {}
-      let form: z.output<typeof closureSchema> | undefined
-      try {
-        form = parseForm(closureSchema, req.body)
-      } catch (e) {
-        if (!(e instanceof ValidationError)) throw e
-        Object.assign(problems, e.errors)
-      }
-      const date = readDateInput(bodyOf(req), 'date', 'The closure date')
-      if ('error' in date) problems.date = date.error
-      else if (!date.value) problems.date = 'Enter the closure date'
-      if (!form || !('value' in date) || !date.value || Object.keys(problems).length) throw new ValidationError(problems)
+  routes.form('/holidays/closures', {
+    view: INDEX,
+    schema: closureSchema,
+    order: CLOSURE_FIELDS,
+    check: closureDateProblem,
+    context: (_req, { scope }) => pageModel(scope),
+    async onValid(form, req, { scope }) {
+      const date = readClosureDate(form)
+      if ('error' in date) throw new ValidationError({ date: date.error })
       // Warn (the closure is still added) when it moves an open inspection's deadlines.
-      const effects = await services.inspections.closureDayEffects(req.scope!, date.value, form.title)
-      await calendar.addClosureDay(req.scope!, date.value, form.title)
+      const effects = await services.inspections.closureDayEffects(scope, date.value, form.title)
+      await calendar.addClosureDay(scope, date.value, form.title)
       req.session.flash = `${formatIsoDate(date.value)} is now a closure day. Deadlines counted in working days skip it.${movedWarnings(effects)}`
-      res.redirect(303, '/holidays')
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e
-      res.status(400).render('calendar/views/index.njk', { ...(await pageModel(req.scope!)), values: req.body, errors: e.errors, errorList: errorList(e.errors, ['date', 'title']) })
-    }
+      return '/holidays'
+    },
   })
 
-  routes.post('/holidays/closures/:closureDate/remove', async (req, res) => {
-    const date = String(req.params.closureDate)
-    if (!(await calendar.removeClosureDay(req.scope!, date))) return res.status(404).render('errors/not-found.njk')
-    req.session.flash = `${formatIsoDate(date)} is no longer a closure day.`
+  // A button, not a form to fill in.
+  routes.post('/holidays/closures/:closureDate/remove', async (req, res, { scope, params }) => {
+    if (!(await calendar.removeClosureDay(scope, params.closureDate))) throw new NotFoundError('Closure day')
+    req.session.flash = `${formatIsoDate(params.closureDate)} is no longer a closure day.`
     res.redirect(303, '/holidays')
   })
 
@@ -78,7 +67,8 @@ export function holidayRoutes(routes: Routes, services: Services): void {
     res.render('calendar/views/import.njk', {})
   })
 
-  routes.post('/holidays/import', async (req, res) => {
+  // Not routes.form: the file comes as multipart/form-data, and a file too large is refused with status 413.
+  routes.post('/holidays/import', async (req, res, { scope }) => {
     const fail = (messages: string[], status = 400) =>
       res.status(status).render('calendar/views/import.njk', { errors: { file: messages[0] }, errorList: messages.map((text) => ({ text, href: '#file' })) })
     let upload
@@ -91,10 +81,10 @@ export function holidayRoutes(routes: Routes, services: Services): void {
     if (!csrfValid(req, upload.fields)) return res.status(403).render('errors/session-expired.njk')
     if (!upload.file) return fail(['Select the bank-holidays.json file you downloaded from gov.uk'])
     // New or moved bank holidays can move an open inspection's deadlines: say which, as for closure days.
-    const before = await services.inspections.openTimelines(req.scope!)
-    const result = await calendar.importHolidays(req.scope!, upload.file.text, upload.file.filename)
+    const before = await services.inspections.openTimelines(scope)
+    const result = await calendar.importHolidays(scope, upload.file.text, upload.file.filename)
     if (!result.ok) return fail(result.problems.slice(0, 20))
-    const moved = movedWarnings(await services.inspections.movedSince(req.scope!, before))
+    const moved = movedWarnings(await services.inspections.movedSince(scope, before))
     req.session.flash = `${result.count} bank holidays loaded for ${result.years[0]} to ${result.years.at(-1)}. They replace the bundled dates for those years.${moved}`
     res.redirect(303, '/holidays')
   })
