@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EVIDENCE_STATUSES } from '../../domain/evidenceStatus'
-import { dateInputFields } from '../../web/dateInput'
+import { dateInputFields, readDateInput } from '../../web/dateInput'
 import { requiredText } from '../../web/forms'
 
 export const localRequirementSchema = z.strictObject({
@@ -19,6 +19,8 @@ export const localRequirementSchema = z.strictObject({
     .transform(Number)
     .pipe(z.number().int().min(1, 'How often it is reviewed must be between 1 and 60 months').max(60, 'How often it is reviewed must be between 1 and 60 months')),
 })
+/** The local requirement form's fields in page order, for the error summary. */
+export const LOCAL_REQUIREMENT_FIELDS = ['agencyId', 'title', 'description', 'reviewIntervalMonths']
 
 export const codeSchema = z.strictObject({
   code: z
@@ -36,6 +38,13 @@ export const commentSchema = z.strictObject({
 })
 
 export const providedSchema = z.strictObject(dateInputFields('providedOn'))
+
+/** The date the document was given to the inspectors, which must be given: 'YYYY-MM-DD', or the message to show. */
+export function readProvidedOn(form: Record<string, unknown>): { value: string } | { error: string } {
+  const date = readDateInput(form, 'providedOn', 'The date provided')
+  if ('error' in date) return date
+  return date.value ? { value: date.value } : { error: 'Enter the date you provided the document to inspectors' }
+}
 
 export const emptySchema = z.strictObject({})
 
