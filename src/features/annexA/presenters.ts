@@ -1,4 +1,5 @@
 import type { AnnexAValidationResult, Problem, RuleSummary } from '../../domain/annexA'
+import { formatDate, formatDateTime } from '../../domain/calendar'
 import type { ImportRow } from './repository'
 import { foundLabel } from '../../domain/fileTypes'
 import { countsOf, type ValidationJob } from './service'
@@ -35,6 +36,19 @@ export function presentResult(imp: ImportRow, result: AnnexAValidationResult) {
     unmappedCount: new Set(result.unmapped.map((u) => `${u.columnId}|${u.normalised}`)).size,
     canAccept: imp.status === 'validated' && result.readable && counts.errors === 0 && result.lists.length > 0,
   }
+}
+
+/** The findings page's summary list: the file's notification date and counts, and its acceptance once accepted. */
+export function resultRows(r: ReturnType<typeof presentResult>): { key: { text: string }; value: { text: string } }[] {
+  const rows = [
+    { key: { text: 'Notification date' }, value: { text: formatDate(r.notifiedOn) } },
+    { key: { text: 'Rows read' }, value: { text: String(r.counts.rowsRead) } },
+    { key: { text: 'Errors' }, value: { text: String(r.counts.errors) } },
+    { key: { text: 'Queries' }, value: { text: String(r.counts.queries) } },
+  ]
+  if (r.acceptedAt) rows.push({ key: { text: 'Accepted' }, value: { text: `${formatDateTime(r.acceptedAt)}${r.acceptedBy ? ` by ${r.acceptedBy}` : ''}` } })
+  if (r.queriesReason) rows.push({ key: { text: 'Why the queries were accepted' }, value: { text: r.queriesReason } })
+  return rows
 }
 
 export interface UnmappedChoice {

@@ -2,14 +2,16 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { Request, Response } from 'express'
 import type { Services } from '../../services'
-import { ValidationError } from '../../shared/errors'
-import { dateInputValues, readDateInput } from '../../web/dateInput'
+import { ConflictError, NotFoundError } from '../../shared/errors'
+import type { Scope } from '../../shared/scope'
+import { dateInputValues } from '../../web/dateInput'
 import { sendDownload, XLSX_MIME } from '../../web/exports'
 import { errorList } from '../../web/forms'
 import { parseUpload, UploadError, formatFileSize } from '../../web/uploads'
 import { csrfValid } from '../../web/multipartCsrf'
 import type { RouteOptions, Routes } from '../../web/routes'
-import { annexAUploadMessage, presentResult, presentUnmapped, problemsFor, progressSentence, STATUS_LABELS } from './presenters'
+import { annexAUploadMessage, presentResult, presentUnmapped, problemsFor, progressSentence, resultRows, STATUS_LABELS } from './presenters'
+import { ACCEPT_ANCHORS, ACCEPT_FIELDS, acceptSchema, MAP_ANCHORS, mapSchema, readNotified, UPLOAD_FIELDS } from './schemas'
 
 /** Annex A workbooks are large; this matches the app's default upload limit. */
 const ACCEPTED = ['xlsx', 'csv']
@@ -19,37 +21,46 @@ const text = (req: Request, key: string): string | undefined => {
   return typeof v === 'string' && v ? v : undefined
 }
 
+const MAP = 'annexA/views/map.njk'
+const ACCEPT = 'annexA/views/accept.njk'
+
 export function annexARoutes(routes: Routes, services: Services, options: RouteOptions): void {
   const { annexA } = services
 
-  async function defaultInspection(req: Request) {
-    const open = (await services.inspections.list(req.scope!)).filter((i) => i.status === 'open')
+  async function defaultInspection(scope: Scope) {
+    const open = (await services.inspections.list(scope)).filter((i) => i.status === 'open')
     return open.find((i) => !i.practice) ?? open[0] ?? null
   }
 
-  async function renderUpload(req: Request, res: Response, status = 200, errors?: Record<string, string>, values?: Record<string, string>) {
-    const inspection = await defaultInspection(req)
+  async function renderUpload(res: Response, scope: Scope, status = 200, errors?: Record<string, string>, values?: Record<string, string>) {
+    const inspection = await defaultInspection(scope)
     res.status(status).render('annexA/views/upload.njk', {
       values: values ?? dateInputValues('notified', inspection?.notified_on ?? null),
       inspection,
       maxSize: formatFileSize(options.maxUploadBytes),
       errors,
-      errorList: errors ? errorList(errors, ['file', 'notified']) : undefined,
+      errorList: errors ? errorList(errors, UPLOAD_FIELDS) : undefined,
     })
   }
 
   /** Sends the person to the findings, or to the progress page while they are being worked out again. */
-  async function findingsOrCheck(req: Request, res: Response) {
-    const importId = String(req.params.importId)
-    const found = await annexA.result(req.scope!, importId)
+  async function findingsOrCheck(res: Response, scope: Scope, importId: string) {
+    const found = await annexA.result(scope, importId)
     if (found.result) return found
-    const job = await annexA.revalidate(req.scope!, found.import.id)
+    const job = await annexA.revalidate(scope, found.import.id)
     res.redirect(303, `/annex-a/checks/${job.id}`)
     return undefined
   }
 
-  routes.get('/annex-a', async (req, res) => {
-    const { imports, lists } = await annexA.history(req.scope!)
+  /** The findings, for showing a form again; they were there a moment ago, when the service used them. */
+  async function findings(scope: Scope, importId: string) {
+    const found = await annexA.result(scope, importId)
+    if (!found.result) throw new ConflictError('The findings for this file need working out again. Go back to the file and check it again.')
+    return { import: found.import, result: found.result }
+  }
+
+  routes.get('/annex-a', async (_req, res, { scope }) => {
+    const { imports, lists } = await annexA.history(scope)
     const current = lists.filter((l) => l.current)
     res.render('annexA/views/index.njk', {
       imports: imports.map((i) => ({ ...i, statusLabel: STATUS_LABELS[i.status], lists: lists.filter((l) => l.import_id === i.id).map((l) => l.list) })),
@@ -57,40 +68,40 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     })
   })
 
-  routes.get('/annex-a/upload', async (req, res) => {
-    await annexA.checkAccess(req.scope!)
-    await renderUpload(req, res)
+  routes.get('/annex-a/upload', async (_req, res, { scope }) => {
+    await annexA.checkAccess(scope)
+    await renderUpload(res, scope)
   })
 
-  routes.post('/annex-a/upload', async (req, res) => {
+  // Multipart: the CSRF token is in the body, checked here once it is parsed.
+  routes.post('/annex-a/upload', async (req, res, { scope }) => {
     // Before reading the body, so nobody outside the LA's children's services gets a file stored.
-    await annexA.checkAccess(req.scope!)
+    await annexA.checkAccess(scope)
     let upload
     try {
       upload = await parseUpload(req, { store: services.files, maxFileBytes: options.maxUploadBytes, maxFields: 10 })
     } catch (error) {
       if (!(error instanceof UploadError)) throw error
       // A form that never reached us as multipart still had its CSRF token checked by the app.
-      return renderUpload(req, res, error.status, { file: annexAUploadMessage(error) }, {})
+      return renderUpload(res, scope, error.status, { file: annexAUploadMessage(error) }, {})
     }
     if (!csrfValid(req, upload.fields)) {
       if (upload.file) await services.files.delete(upload.file.key)
       return res.status(403).render('errors/session-expired.njk')
     }
     const file = upload.file!
-    const notified = readDateInput(upload.fields, 'notified', 'The date Ofsted notified the partnership')
+    const notified = readNotified(upload.fields)
     const errors: Record<string, string> = {}
     if (!ACCEPTED.includes(file.type)) errors.file = 'The selected file must be an Excel workbook (.xlsx) or a CSV file'
     if ('error' in notified) errors.notified = notified.error
-    else if (!notified.value) errors.notified = 'Enter the date Ofsted notified the partnership'
-    if (Object.keys(errors).length || 'error' in notified || !notified.value) {
+    if (Object.keys(errors).length || 'error' in notified) {
       await services.files.delete(file.key)
       const { _csrf: _ignored, ...values } = upload.fields
-      return renderUpload(req, res, 400, errors, values)
+      return renderUpload(res, scope, 400, errors, values)
     }
-    const inspection = await defaultInspection(req)
+    const inspection = await defaultInspection(scope)
     try {
-      const job = await annexA.startUpload(req.scope!, { file, notifiedOn: notified.value, inspectionId: inspection?.id ?? null })
+      const job = await annexA.startUpload(scope, { file, notifiedOn: notified.value, inspectionId: inspection?.id ?? null })
       res.redirect(303, `/annex-a/checks/${job.id}`)
     } catch (error) {
       await services.files.delete(file.key)
@@ -98,8 +109,8 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     }
   })
 
-  routes.get('/annex-a/checks/:jobId', async (req, res) => {
-    const job = await annexA.job(req.scope!, String(req.params.jobId))
+  routes.get('/annex-a/checks/:jobId', async (req, res, { scope, params }) => {
+    const job = await annexA.job(scope, params.jobId)
     const done = job.state === 'done'
     const checkUrl = `/annex-a/checks/${job.id}`
     // A refused file has no import to go to: this page then says why.
@@ -118,22 +129,23 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     res.render('annexA/views/progress.njk', { job, checkUrl, status: progressSentence(job) })
   })
 
-  routes.get('/annex-a/imports/:importId', async (req, res) => {
-    const found = await findingsOrCheck(req, res)
+  routes.get('/annex-a/imports/:importId', async (_req, res, { scope, params }) => {
+    const found = await findingsOrCheck(res, scope, params.importId)
     if (!found?.result) return
-    res.render('annexA/views/result.njk', { r: presentResult(found.import, found.result), imp: found.import })
+    const r = presentResult(found.import, found.result)
+    res.render('annexA/views/result.njk', { r, summaryRows: resultRows(r), imp: found.import })
   })
 
-  routes.get('/annex-a/imports/:importId/problems', async (req, res) => {
-    const found = await findingsOrCheck(req, res)
+  routes.get('/annex-a/imports/:importId/problems', async (req, res, { scope, params }) => {
+    const found = await findingsOrCheck(res, scope, params.importId)
     if (!found?.result) return
     const rule = text(req, 'rule') ?? ''
     const list = text(req, 'list')
     const page = Math.max(1, Number.parseInt(text(req, 'page') ?? '1', 10) || 1)
     const summary = found.result.problemsByRule.find((r) => r.rule === rule)
-    if (!summary) return res.status(404).render('errors/not-found.njk')
+    if (!summary) throw new NotFoundError('Rule')
     const { problems, total, pages } = problemsFor(found.result, rule, list, page)
-    await annexA.problemsViewed(req.scope!, found.import.id, { rule, list, page, problems: problems.length, total })
+    await annexA.problemsViewed(scope, found.import.id, { rule, list, page, problems: problems.length, total })
     const base = `/annex-a/imports/${found.import.id}/problems?${new URLSearchParams({ rule, ...(list ? { list } : {}) }).toString()}`
     res.render('annexA/views/problems.njk', {
       imp: found.import,
@@ -145,13 +157,13 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     })
   })
 
-  routes.get('/annex-a/imports/:importId/row', async (req, res) => {
-    const found = await findingsOrCheck(req, res)
+  routes.get('/annex-a/imports/:importId/row', async (req, res, { scope, params }) => {
+    const found = await findingsOrCheck(res, scope, params.importId)
     if (!found?.result) return
     const list = text(req, 'list')
     const rowNumber = Number(text(req, 'row'))
-    const shown = await annexA.row(req.scope!, found.import.id, list, rowNumber)
-    if (!shown) return res.status(404).render('errors/not-found.njk')
+    const shown = await annexA.row(scope, found.import.id, list, rowNumber)
+    if (!shown) throw new NotFoundError('Row')
     const { spec, row, problems } = shown
     const cells = spec.columns.map((c) => {
       const cellProblems = problems.filter((p) => p.column === c.label)
@@ -162,10 +174,10 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     res.render('annexA/views/row.njk', { imp: found.import, list, title: spec.title, rowNumber, cells, rowProblems: problems.filter((p) => !spec.columns.some((c) => c.label === p.column)) })
   })
 
-  routes.get('/annex-a/imports/:importId/problems.xlsx', async (req, res) => {
-    const report = await annexA.problemReport(req.scope!, String(req.params.importId))
+  routes.get('/annex-a/imports/:importId/problems.xlsx', async (_req, res, { scope, params }) => {
+    const report = await annexA.problemReport(scope, params.importId)
     if (!report) {
-      const job = await annexA.revalidate(req.scope!, String(req.params.importId))
+      const job = await annexA.revalidate(scope, params.importId)
       return res.redirect(303, `/annex-a/checks/${job.id}`)
     }
     try {
@@ -176,67 +188,59 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     }
   })
 
-  routes.post('/annex-a/imports/:importId/check-again', async (req, res) => {
-    const job = await annexA.revalidate(req.scope!, String(req.params.importId))
+  // A button, not a form to fill in.
+  routes.post('/annex-a/imports/:importId/check-again', async (_req, res, { scope, params }) => {
+    const job = await annexA.revalidate(scope, params.importId)
     res.redirect(303, `/annex-a/checks/${job.id}`)
   })
 
-  routes.get('/annex-a/imports/:importId/map', async (req, res) => {
-    const found = await findingsOrCheck(req, res)
+  routes.get('/annex-a/imports/:importId/map', async (_req, res, { scope, params }) => {
+    const found = await findingsOrCheck(res, scope, params.importId)
     if (!found?.result) return
-    res.render('annexA/views/map.njk', { imp: found.import, groups: presentUnmapped(found.result) })
+    res.render(MAP, { imp: found.import, groups: presentUnmapped(found.result) })
   })
 
-  routes.post('/annex-a/imports/:importId/map', async (req, res) => {
-    const found = await annexA.result(req.scope!, String(req.params.importId))
-    const body = (typeof req.body === 'object' && req.body ? req.body : {}) as Record<string, unknown>
-    const choices = []
-    for (const [name, value] of Object.entries(body)) {
-      const m = /^code-(\d{1,5})$/.exec(name)
-      const key = body[`key-${m?.[1]}`]
-      if (!m || typeof value !== 'string' || !value || typeof key !== 'string') continue
-      const bar = key.indexOf('|')
-      if (bar < 1) continue
-      choices.push({ columnId: key.slice(0, bar), spelling: key.slice(bar + 1), code: value })
-    }
-    try {
-      const job = await annexA.mapValues(req.scope!, found.import.id, choices)
+  routes.form('/annex-a/imports/:importId/map', {
+    view: MAP,
+    schema: mapSchema,
+    anchors: MAP_ANCHORS,
+    async context(_req, { scope, params }) {
+      const found = await findings(scope, params.importId)
+      return { imp: found.import, groups: presentUnmapped(found.result) }
+    },
+    async onValid(choices, req, { scope, params }) {
+      const found = await annexA.result(scope, params.importId)
+      const job = await annexA.mapValues(scope, found.import.id, choices)
       req.session.flash = `${choices.length === 1 ? 'The value has' : 'The values have'} been remembered for this and every later file.`
-      res.redirect(303, `/annex-a/checks/${job.id}`)
-    } catch (e) {
-      if (!(e instanceof ValidationError) || !found.result) throw e
-      res.status(400).render('annexA/views/map.njk', { imp: found.import, groups: presentUnmapped(found.result), errors: e.errors, errorList: [{ text: e.errors.form, href: '#code-0' }] })
-    }
+      return `/annex-a/checks/${job.id}`
+    },
   })
 
-  routes.get('/annex-a/imports/:importId/accept', async (req, res) => {
-    const found = await findingsOrCheck(req, res)
+  routes.get('/annex-a/imports/:importId/accept', async (_req, res, { scope, params }) => {
+    const found = await findingsOrCheck(res, scope, params.importId)
     if (!found?.result) return
-    res.render('annexA/views/accept.njk', { r: presentResult(found.import, found.result), values: {} })
+    res.render(ACCEPT, { r: presentResult(found.import, found.result), values: {} })
   })
 
-  routes.post('/annex-a/imports/:importId/accept', async (req, res) => {
-    const found = await annexA.result(req.scope!, String(req.params.importId))
-    const body = (typeof req.body === 'object' && req.body ? req.body : {}) as Record<string, unknown>
-    const reason = typeof body.reason === 'string' ? body.reason.slice(0, 2000) : ''
-    try {
-      const accepted = await annexA.accept(req.scope!, found.import.id, reason)
+  routes.form('/annex-a/imports/:importId/accept', {
+    view: ACCEPT,
+    schema: acceptSchema,
+    order: ACCEPT_FIELDS,
+    anchors: ACCEPT_ANCHORS,
+    async context(_req, { scope, params }) {
+      const found = await findings(scope, params.importId)
+      return { r: presentResult(found.import, found.result) }
+    },
+    async onValid({ reason }, req, { scope, params }) {
+      const found = await annexA.result(scope, params.importId)
+      const accepted = await annexA.accept(scope, found.import.id, reason)
       req.session.flash = `${found.import.file_name} has been accepted: ${accepted.rows} ${accepted.rows === 1 ? 'row' : 'rows'} from ${accepted.lists.join(', ')} are now in the child register.`
-      res.redirect(303, '/annex-a')
-    } catch (e) {
-      if (!(e instanceof ValidationError) || !found.result) throw e
-      const errors = e.errors
-      res.status(400).render('annexA/views/accept.njk', {
-        r: presentResult(found.import, found.result),
-        values: { reason },
-        errors,
-        errorList: Object.entries(errors).map(([k, v]) => ({ text: v, href: k === 'reason' ? '#reason' : '#accept' })),
-      })
-    }
+      return '/annex-a'
+    },
   })
 
-  routes.get('/annex-a/export.xlsx', async (req, res) => {
-    const workbook = await annexA.ofstedWorkbook(req.scope!)
+  routes.get('/annex-a/export.xlsx', async (_req, res, { scope }) => {
+    const workbook = await annexA.ofstedWorkbook(scope)
     try {
       const { size } = await stat(workbook.path)
       await sendDownload(res, { filename: workbook.fileName, mime: XLSX_MIME, size, stream: createReadStream(workbook.path) })
