@@ -140,8 +140,11 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       return res.status(statusOf(error)).render(view, { message: error.message })
     }
     if (status === 413) return res.status(413).render('errors/problem.njk', { message: 'What you sent is too large. Go back and send less.' })
-    if (status === 400 && (error as { type?: string }).type?.startsWith('entity.')) {
-      return res.status(400).render('errors/problem.njk', { message: 'What you sent could not be read. Go back and try again.' })
+    // Express's own refusals of a request it cannot read: a body (entity.*), or a badly encoded
+    // path parameter such as /people/%C0%AF. Their messages repeat the input, so they are not shown.
+    if (status === 400) {
+      const what = (error as { type?: string }).type?.startsWith('entity.') ? 'What you sent' : 'The address of this page'
+      return res.status(400).render('errors/problem.njk', { message: `${what} could not be read. Go back and try again.` })
     }
     logger.error({ err: error, method: req.method, route: req.route?.path }, 'unhandled error')
     res.status(500).render('errors/server-error.njk')

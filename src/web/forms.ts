@@ -105,19 +105,35 @@ export function renderWithErrors(res: Response, view: string, error: ValidationE
   res.status(400).render(view, { ...context, errors: error.errors, errorList: errorList(error.errors, order, anchors) })
 }
 
+/** Control characters other than tab and line breaks: never typed, and PostgreSQL refuses NUL in text. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+const CONTROL_MESSAGE = 'Remove the hidden control characters from this text (they can come from copying and pasting)'
+
 /** Text input: trimmed, required with the given message, with a length limit. */
 export const requiredText = (message: string, max = 200) =>
   z
     .string({ error: message })
     .transform((s) => s.trim())
-    .pipe(z.string().min(1, message).max(max, `Enter ${max} characters or fewer`))
+    .pipe(
+      z
+        .string()
+        .min(1, message)
+        .max(max, `Enter ${max} characters or fewer`)
+        .refine((s) => !CONTROL_CHARACTERS.test(s), CONTROL_MESSAGE),
+    )
 
 export const optionalText = (max = 200) =>
   z
     .string()
     .optional()
     .transform((s) => (s ?? '').trim())
-    .pipe(z.string().max(max, `Enter ${max} characters or fewer`))
+    .pipe(
+      z
+        .string()
+        .max(max, `Enter ${max} characters or fewer`)
+        .refine((s) => !CONTROL_CHARACTERS.test(s), CONTROL_MESSAGE),
+    )
 
 export const email = (message = 'Enter an email address in the correct format, like name@example.org') =>
   z
