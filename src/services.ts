@@ -15,6 +15,9 @@ import { createInspectionService } from './features/inspections'
 import { createChildRegisterService } from './features/register'
 import type { FileStore, ScratchSpace } from './storage'
 
+/** Annex A checks running at once: each worker can hold a large file's rows (see bench:annex-a). */
+const MAX_CONCURRENT_ANNEX_A_CHECKS = 2
+
 /** What every service is built from. Nothing is optional: main.ts, the CLI and tests each say what they use. */
 export interface ServiceDeps {
   db: Kysely<Database>
@@ -45,8 +48,8 @@ export function createServices({ db, clock, files, scratch, frameworksDirectory,
     frameworks,
     calendar,
     inspections: createInspectionService({ db, clock, frameworks, calendar }),
-    evidence: createEvidenceService({ db, clock, files, frameworks: async (scope) => (await frameworks.list(scope)).map((f) => f.framework), checkCode: auth.checkCode }),
-    annexA: createAnnexAService({ db, clock, files, frameworks, validator: validateInWorker, scratch }),
+    evidence: createEvidenceService({ db, clock, files, frameworks: async (scope) => (await frameworks.list(scope)).map((f) => f.framework), checkCode: (personId, code, ip) => auth.checkCode(personId, code, ip) }),
+    annexA: createAnnexAService({ db, clock, files, frameworks, validator: validateInWorker, scratch, maxConcurrentChecks: MAX_CONCURRENT_ANNEX_A_CHECKS }),
     register: createChildRegisterService({ db, clock, frameworks }),
     /** For /health: the database answers. */
     health: () => checkDatabase(db),

@@ -45,7 +45,7 @@ describe('Annex A checks', () => {
       folderDuringCheck = await readdir(join(work, 'scratch'))
       throw new Error('stop here: only where the copy lives matters')
     }
-    const annexA = createAnnexAService({ db: handle.db, clock: new FakeClock('2026-03-02T09:00:00Z'), files, frameworks: { list: async () => [] }, validator, scratch })
+    const annexA = createAnnexAService({ db: handle.db, clock: new FakeClock('2026-03-02T09:00:00Z'), files, frameworks: { list: async () => [] }, validator, scratch, maxConcurrentChecks: 2 })
     const { id: partnershipId } = await handle.db.insertInto('partnerships').values({ name: 'P' }).returning('id').executeTakeFirstOrThrow()
     const stored = await files.put(Readable.from([Buffer.from('Child ID\n1\n')]), { maxBytes: 1024 })
     const scope = { partnershipId, personId: randomUUID(), name: 'Admin', roles: ['administrator' as const], agencyId: null }

@@ -35,7 +35,10 @@ export interface ValidationJob {
   partnershipId: string
   /** Set once the file's import is recorded (straight away for a re-validation). */
   importId: string | null
-  state: 'running' | 'done'
+  /** 'queued' while other checks use every worker (see maxConcurrentChecks). */
+  state: 'queued' | 'running' | 'done'
+  /** While queued: how many checks will start before this one. */
+  ahead: number
   rowsRead: number
   list: string | null
   /** 0–100, how much of the file has been read; null until known. */
@@ -150,9 +153,14 @@ export interface AnnexAServiceDeps {
   validator: Validator
   /** Where the worker's copy of an upload and the workbooks being written live (under DATA_DIR). */
   scratch: ScratchSpace
+  /**
+   * How many checks run at once (each is a worker holding a file's rows in memory); the rest wait
+   * their turn, with their place shown. 2 in the app.
+   */
+  maxConcurrentChecks: number
 }
 
-export function createAnnexAService({ db, clock, files, frameworks, validator, scratch }: AnnexAServiceDeps) {
+export function createAnnexAService({ db, clock, files, frameworks, validator, scratch, maxConcurrentChecks }: AnnexAServiceDeps) {
   const themeLists = themeListSource(db, frameworks)
   /** ILACS for the notification date plus the theme lists in force for this import. */
   async function libraryOf(scope: Scope, notifiedOn: string, inspectionId: string | null): Promise<ListLibrary> {
@@ -192,20 +200,47 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
 
   function newJob(partnershipId: string, fileName: string, importId: string | null): ValidationJob {
     forgetOldJobs()
-    const job: ValidationJob = { id: randomUUID(), partnershipId, importId, state: 'running', rowsRead: 0, list: null, percent: null, fileName, startedAt: clock.now(), refusal: null }
+    const job: ValidationJob = { id: randomUUID(), partnershipId, importId, state: 'queued', ahead: 0, rowsRead: 0, list: null, percent: null, fileName, startedAt: clock.now(), refusal: null }
     jobs.set(job.id, job)
     return job
   }
 
+  /** Checks waiting for a worker, oldest first, and how many are running. */
+  const waiting: { job: ValidationJob; work: () => Promise<void> }[] = []
+  let running = 0
+
+  /** Queues a check off the request path (the page polls the job); it starts when a worker is free. */
   function run(job: ValidationJob, work: () => Promise<void>): void {
-    // Off the request path: the page polls the job. A failure still ends the job, so no page waits forever.
-    void work()
-      .catch(() => {
-        if (!job.importId && !job.refusal) job.refusal = CHECK_FAILED
-      })
-      .finally(() => {
-        job.state = 'done'
-      })
+    job.state = 'queued'
+    waiting.push({ job, work })
+    startWaiting()
+  }
+
+  function startWaiting(): void {
+    while (running < maxConcurrentChecks && waiting.length) {
+      const next = waiting.shift()!
+      running++
+      next.job.state = 'running'
+      next.job.ahead = 0
+      // A failure still ends the job, so no page waits forever.
+      void next
+        .work()
+        .catch(() => {
+          if (!next.job.importId && !next.job.refusal) next.job.refusal = CHECK_FAILED
+        })
+        .finally(() => {
+          next.job.state = 'done'
+          running--
+          startWaiting()
+        })
+    }
+    waiting.forEach((w, i) => (w.job.ahead = i))
+  }
+
+  /** The check of this import that is queued or running, if any: a second request joins it. */
+  function checkInFlight(partnershipId: string, importId: string): ValidationJob | undefined {
+    for (const job of jobs.values()) if (job.partnershipId === partnershipId && job.importId === importId && job.state !== 'done') return job
+    return undefined
   }
 
   async function requireImport(scope: Scope, importId: string) {
@@ -219,10 +254,16 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
     await change(db, clock, actorOf(scope), async () => ({ result: undefined, audit: event }))
   }
 
-  /** Starts validating the stored file again (after mapping values, or after a restart). */
-  async function revalidate(scope: Scope, importId: string): Promise<ValidationJob> {
+  /**
+   * Starts validating the stored file again (after mapping values, or after a restart), unless a
+   * check of it is already queued or running, which is answered instead: one check per import.
+   */
+  async function revalidate(scope: Scope, importId: string, why: 'check-again' | 'mappings-changed' = 'check-again'): Promise<ValidationJob> {
     await requireChildDataAccess(db, scope)
     const imp = await requireImport(scope, importId)
+    // New mappings need a check that reads them; anything else joins the check already under way.
+    const inFlight = why === 'check-again' ? checkInFlight(scope.partnershipId, imp.id) : undefined
+    if (inFlight) return inFlight
     const job = newJob(scope.partnershipId, imp.file_name, imp.id)
     run(job, async () => {
       const result = await validateStored(scope, imp.file_key, imp.file_name, imp.notified_on, imp.inspection_id, job)
@@ -338,7 +379,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
           audit: { action: 'annex-a.values-mapped', entityType: 'annex-a-import', entityId: imp.id, summary: `Mapped ${accepted.length} ${accepted.length === 1 ? 'value' : 'values'} to Ofsted codes`, details: { mappings: accepted.map((a) => ({ column: a.columnId, code: a.code })) } },
         }
       })
-      return revalidate(scope, imp.id)
+      return revalidate(scope, imp.id, 'mappings-changed')
     },
 
     /**
