@@ -91,7 +91,7 @@ export async function generateMessyWorkbook(path: string, library: ListLibrary, 
       written++
       if (stats) stats.rows[list.key] = (stats.rows[list.key] ?? 0) + 1
     }
-    await sheet.commit()
+    sheet.commit()
   }
   await writer.commit()
   return written

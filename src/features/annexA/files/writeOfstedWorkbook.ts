@@ -32,7 +32,8 @@ export async function writeOfstedWorkbook(rows: Iterable<NormalisedRow>, library
       })
       sheet.addRow(cells).commit()
     }
-    await sheet.commit()
+    // A streamed worksheet's commit() is synchronous; only the workbook's returns a promise.
+    sheet.commit()
   }
   await workbook.commit()
 }

@@ -27,12 +27,13 @@ export async function writeProblemReport(result: AnnexAValidationResult, outputP
   for (const l of result.lists) summary.addRow([safe(l.list), safe(l.title), safe(l.sheet), l.rowsRead, l.rowsAccepted, l.rowsWithProblems, l.errors, l.queries]).commit()
   summary.addRow([]).commit()
   summary.addRow([safe(`File: ${result.file.fileName}`), safe(`Notification date: ${result.notified}`), safe(`Specification: ${result.specVersion}`)]).commit()
-  await summary.commit()
+  // A streamed worksheet's commit() is synchronous; only the workbook's returns a promise.
+  summary.commit()
 
   const byRule = workbook.addWorksheet('By rule')
   byRule.columns = [{ header: 'Rule', width: 28 }, { header: 'Severity', width: 10 }, { header: 'What it means', width: 60 }, { header: 'Count', width: 10 }]
   for (const r of result.problemsByRule) byRule.addRow([r.rule, r.severity, safe(r.title), r.count]).commit()
-  await byRule.commit()
+  byRule.commit()
 
   const problems = workbook.addWorksheet('Problems')
   problems.columns = [
@@ -45,11 +46,11 @@ export async function writeProblemReport(result: AnnexAValidationResult, outputP
     { header: 'Rule', width: 26 },
   ]
   for (const p of result.problems) problems.addRow([p.severity, safe(p.list), p.row ?? '', safe(p.column), safe(p.value), safe(p.message), p.rule]).commit()
-  await problems.commit()
+  problems.commit()
 
   const unmapped = workbook.addWorksheet('Values to map')
   unmapped.columns = [{ header: 'List', width: 10 }, { header: 'Column', width: 40 }, { header: 'Value', width: 36 }, { header: 'Times', width: 8 }, { header: 'Example rows', width: 30 }]
   for (const u of result.unmapped) unmapped.addRow([safe(u.list), safe(u.column), safe(u.value), u.count, u.rows.slice(0, 10).join(', ')]).commit()
-  await unmapped.commit()
+  unmapped.commit()
   await workbook.commit()
 }
