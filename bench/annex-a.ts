@@ -87,7 +87,7 @@ async function main(): Promise<number> {
       validateTimes.push((performance.now() - t) / 1000)
       validateCpu.push(cpuSeconds(cpu))
       if (!result.readable) {
-        console.error(`validation could not read the bench workbook: ${result.problems[0]?.message}`)
+        console.error(`validation could not read the bench workbook: ${result.problems[0]?.message ?? 'no problem was reported'}`)
         return 1
       }
       validated = result.lists.reduce((n, l) => n + l.rowsRead, 0)
