@@ -10,7 +10,7 @@ import { FsFileStore, ScratchSpace } from '../storage'
  * Opens the same database and file store the web app uses (DATA_DIR or DATABASE_URL) and builds the
  * same services, so the command line and the web app share one implementation.
  */
-export async function openServicesFromConfig(): Promise<{ services: Services; close(): Promise<void> }> {
+export async function openServicesFromConfig(): Promise<{ services: Services; close: () => Promise<void> }> {
   // The commands need no session secret; a placeholder keeps the config check for everything else.
   const config = loadConfig({ ...process.env, SESSION_SECRET: process.env.SESSION_SECRET ?? 'x'.repeat(32) })
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })

@@ -3,12 +3,13 @@ import { basename } from 'node:path'
 import type { Services } from '../../services'
 import { openServicesFromConfig } from '../openServices'
 import { movedMilestonesWarning } from '../../features/inspections/service'
+import { yearSpan } from '../../features/calendar/service'
 import type { CliCommand, CliIo } from '../types'
 
 const USAGE = 'Usage: npm run jtai -- holidays import <bank-holidays.json> [--partnership <id>]\n'
 
 /** Opens the app's database and services; tests pass their own. */
-export type OpenServices = () => Promise<{ services: Services; close(): Promise<void> }>
+export type OpenServices = () => Promise<{ services: Services; close: () => Promise<void> }>
 
 const openFromConfig: OpenServices = openServicesFromConfig
 
@@ -63,7 +64,7 @@ export function createHolidaysCommand(open: OpenServices = openFromConfig): CliC
           io.stderr('No partnership has been set up yet, so there is nothing to load the bank holidays into. Set one up first.\n')
           return 1
         }
-        io.stdout(`Loaded ${result.count} England and Wales bank holidays (${result.years[0]}–${result.years.at(-1)}) for ${result.partnerships} partnership${result.partnerships === 1 ? '' : 's'}. They replace the bundled dates for those years.\n`)
+        io.stdout(`Loaded ${result.count} England and Wales bank holidays (${yearSpan(result.years)}) for ${result.partnerships} partnership${result.partnerships === 1 ? '' : 's'}. They replace the bundled dates for those years.\n`)
         for (const [id, timelines] of before) {
           const effects = await services.inspections.movedSince({ partnershipId: id }, timelines)
           if (!effects.length) continue

@@ -11,6 +11,11 @@ import { change } from '../../shared/change'
 
 export type ImportResult = { ok: true; count: number; years: number[] } | { ok: false; problems: string[] }
 
+/** "2024–2026" from an import's years (never empty: a list with no bank holidays is refused). */
+export function yearSpan(years: readonly number[]): string {
+  return `${years[0]!}–${years.at(-1)!}`
+}
+
 /**
  * The working-day calendar for a partnership: bundled England and Wales bank holidays, replaced
  * year by year by any gov.uk list the partnership has loaded ("loaded dates win"), plus its own
@@ -52,7 +57,7 @@ export function createCalendarService({ db, clock }: CalendarServiceDeps) {
         await repo.replaceImportedHolidays(trx, scope.partnershipId, parsed.holidays, scope.personId, now)
         return {
           result: undefined,
-          audit: { action: 'holidays.imported', entityType: 'calendar', summary: `Loaded ${parsed.holidays.length} bank holidays (${years[0]}–${years.at(-1)})`, details: { count: parsed.holidays.length, years, sourceName } },
+          audit: { action: 'holidays.imported', entityType: 'calendar', summary: `Loaded ${parsed.holidays.length} bank holidays (${yearSpan(years)})`, details: { count: parsed.holidays.length, years, sourceName } },
         }
       })
       return { ok: true, count: parsed.holidays.length, years }
@@ -74,7 +79,7 @@ export function createCalendarService({ db, clock }: CalendarServiceDeps) {
           await appendAuditEvent(
             trx,
             { partnershipId, personId: null, name: 'Command line (jtai holidays import)' },
-            { action: 'holidays.imported', entityType: 'calendar', summary: `Loaded ${parsed.holidays.length} bank holidays (${years[0]}–${years.at(-1)})`, details: { count: parsed.holidays.length, years, sourceName } },
+            { action: 'holidays.imported', entityType: 'calendar', summary: `Loaded ${parsed.holidays.length} bank holidays (${yearSpan(years)})`, details: { count: parsed.holidays.length, years, sourceName } },
             now,
           )
         }
