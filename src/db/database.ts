@@ -28,8 +28,6 @@ export interface DatabaseOptions {
   onPoolError?: (error: Error) => void
 }
 
-const DATE_OID = 1082
-
 /**
  * Opens the database and brings its schema up to date. PostgreSQL when a URL is given, else PGlite;
  * both speak the same SQL, and DATE columns come back as 'YYYY-MM-DD' strings on both so no time zone
@@ -41,7 +39,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
-      types: { getTypeParser: (oid, format) => (oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) },
+      types: { getTypeParser: (oid, format) => (oid === pg.types.builtins.DATE ? (v: string) => v : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) },
     })
     // Without a listener an idle client's error (e.g. the server restarting) would crash the process.
     pool.on('error', (error) => options.onPoolError?.(error))
@@ -61,18 +59,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return handle
 }
 
-/** Runs every pending migration; a failure is thrown with the migration's name. */
 /** Whether the database answers a trivial query (for /health); throws when it does not. */
 export async function checkDatabase(db: Kysely<Database>): Promise<true> {
   await db.selectNoFrom((eb) => eb.lit(1).as('ok')).execute()
   return true
 }
 
+/** Runs every pending migration; a failure is thrown with the migration's name. */
 export async function migrate(db: Kysely<Database>): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`)
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${describeFailure(error)}`)
   }
+}
+
+/** What a migration threw: an Error's message, or the thrown value itself as text. */
+function describeFailure(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

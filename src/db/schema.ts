@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 import type { AgencyType, Role } from '../domain/directory'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
