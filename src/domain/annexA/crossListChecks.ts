@@ -126,7 +126,9 @@ export function checkChildrenAgainstAccepted(validators: ListValidator[], ctx: V
     const dobLabel = v.list.columns.find((c) => c.id === DOB)?.label ?? 'Date of Birth'
     const sexLabel = v.list.columns.find((c) => c.id === SEX)?.label ?? 'Gender'
     for (const row of v.rowsByNumber.values()) {
-      const others = row.childId ? byChild.get(row.childId) : undefined
+      const childId = row.childId
+      if (!childId) continue
+      const others = byChild.get(childId)
       if (!others) continue
       const dob = typeof row.values[DOB] === 'string' ? row.values[DOB] : null
       const sex = typeof row.values[SEX] === 'string' ? row.values[SEX] : null
@@ -138,7 +140,7 @@ export function checkChildrenAgainstAccepted(validators: ListValidator[], ctx: V
             row: row.row,
             column: dobLabel,
             value: ukDate(dob),
-            message: `Child ${row.childId} has date of birth ${ukDate(dob)} here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
+            message: `Child ${childId} has date of birth ${ukDate(dob)} here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
           }, row)
         }
       }
@@ -150,7 +152,7 @@ export function checkChildrenAgainstAccepted(validators: ListValidator[], ctx: V
             row: row.row,
             column: sexLabel,
             value: sex,
-            message: `Child ${row.childId} is recorded as "${sex}" here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
+            message: `Child ${childId} is recorded as "${sex}" here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
           }, row)
         }
       }

@@ -176,7 +176,8 @@ export class ListValidator {
       case 'postcode': {
         const text = cellDisplay(cell).toUpperCase().replace(/\s+/g, ' ').trim()
         const m = POSTCODE.exec(text)
-        if (m) return `${m[1]} ${m[2]}`
+        // Both groups of POSTCODE always take part in a match.
+        if (m) return `${m[1]!} ${m[2]!}`
         ctx.add('cell.postcode', { list: key, row: row.row, column: spec.label, value: cellDisplay(cell), message: `"${cellDisplay(cell)}" is not a UK postcode: enter the placement's full postcode (e.g. SW1A 1AA), or the first part only if the placement is confidential.` }, row)
         return null
       }

@@ -12,7 +12,7 @@ export type DateFlag = 'day-month-ambiguous' | 'month-first' | 'two-digit-year'
 /** `dayFirst`: written d/m/y with a day above 12 (25/12/2023), which shows the column's dates are day first. */
 export type ParsedDate = { iso: string; flags: DateFlag[]; dayFirst?: true } | { iso: null; reason: string }
 
-const DMY = /^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]m)?)?$/i
+const DMY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]m)?)?$/i
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
 const YMD_SLASH = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/
 const D_MON_Y = /^(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+([a-z]{3,9})\.?[\s\-/,]+(\d{4}|\d{2})$/i

@@ -22,7 +22,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean()])
 // A group's names are usually a list, occasionally a single spelling.
 const groupSchema = z.object({ code: scalar, name: z.union([z.array(scalar), scalar]).nullable().optional() })
 const synonymsFileSchema = z.object({
-  column_map: z.record(z.string(), z.record(z.string(), z.object({ category: z.array(groupSchema).optional() }).passthrough().nullable())),
+  column_map: z.record(z.string(), z.record(z.string(), z.looseObject({ category: z.array(groupSchema).optional() }).nullable())),
 })
 
 /**

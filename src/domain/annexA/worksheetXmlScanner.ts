@@ -125,7 +125,7 @@ export class WorksheetXmlScanner {
       if (this.rest.trimStart().startsWith('<') || this.stack.length > 0) throw new XmlSyntaxError('the XML ends in the middle of a tag')
       throw new XmlSyntaxError('text outside the root element')
     }
-    if (this.stack.length > 0) throw new XmlSyntaxError(`the XML ends before </${this.stack[this.stack.length - 1]}>`)
+    if (this.stack.length > 0) throw new XmlSyntaxError(`the XML ends before </${this.stack[this.stack.length - 1]!}>`)
     if (!this.sawRoot) throw new XmlSyntaxError('the XML has no root element')
   }
 

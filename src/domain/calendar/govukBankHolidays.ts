@@ -24,7 +24,7 @@ export type GovUkParseResult = { ok: true; holidays: Holiday[] } | { ok: false; 
  * England and Wales events. Accepts the file's text or already-parsed JSON. Problems are written
  * for an administrator who uploaded the file, not for a developer.
  */
-export function parseGovUkBankHolidays(input: string | unknown): GovUkParseResult {
+export function parseGovUkBankHolidays(input: unknown): GovUkParseResult {
   let data: unknown = input
   if (typeof input === 'string') {
     try {

@@ -9,7 +9,7 @@ const agencyType = z.enum(AGENCY_TYPES)
 
 const rangeSchema = z
   .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) })
-  .refine((r) => r.min <= r.max, { message: 'should have min no greater than max', path: ['max'] })
+  .refine((r) => r.min <= r.max, { error: 'should have min no greater than max', path: ['max'] })
 
 /** An inspection framework (theme) as stored in frameworks/*.json. */
 export const frameworkSchema = z.strictObject({
@@ -17,7 +17,7 @@ export const frameworkSchema = z.strictObject({
   title: text,
   version: text,
   publishedOn: z.string().refine(isIsoDate, 'should be a real date in the form YYYY-MM-DD'),
-  sourceUrl: z.url({ message: 'should be a web address starting https://' }).optional(),
+  sourceUrl: z.url({ error: 'should be a web address starting https://' }).optional(),
   /** Caveats for administrators, e.g. which facts still need checking against the published framework. */
   notes: z.string().optional(),
   scope: text,

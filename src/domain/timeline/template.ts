@@ -68,8 +68,9 @@ export function checkTimelineReferences(
   const problems: TemplateProblem[] = []
   const index = new Map<string, number>()
   template.milestones.forEach((m, i) => {
-    if (index.has(m.id)) {
-      problems.push({ path: ['milestones', i, 'id'], message: `the id "${m.id}" is used twice (also by milestones[${index.get(m.id)}])` })
+    const first = index.get(m.id)
+    if (first !== undefined) {
+      problems.push({ path: ['milestones', i, 'id'], message: `the id "${m.id}" is used twice (also by milestones[${first}])` })
     } else {
       index.set(m.id, i)
     }
