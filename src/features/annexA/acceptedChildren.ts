@@ -25,8 +25,8 @@ export async function acceptedChildren(db: Kysely<Database>, partnershipId: stri
 }
 
 /** DATE columns come back as 'YYYY-MM-DD' text, or a Date on some driver paths; always text here. */
-function dateText(value: unknown): string | null {
+function dateText(value: string | Date | null | undefined): string | null {
   if (value === null || value === undefined) return null
   if (value instanceof Date) return value.toISOString().slice(0, 10)
-  return String(value).slice(0, 10)
+  return value.slice(0, 10)
 }

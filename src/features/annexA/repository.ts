@@ -351,8 +351,8 @@ export async function referencedFileKeys(db: Db, keys: string[]): Promise<Set<st
 }
 
 /** Aggregates over DATE columns come back as text or Date depending on the driver path; always 'YYYY-MM-DD'. */
-function dateText(value: unknown): string | null {
+function dateText(value: string | Date | null | undefined): string | null {
   if (value === null || value === undefined) return null
   if (value instanceof Date) return value.toISOString().slice(0, 10)
-  return String(value).slice(0, 10)
+  return value.slice(0, 10)
 }

@@ -21,7 +21,7 @@ const DAMAGED = 'Part of the workbook could not be read (it may be damaged or sa
 interface WorkbookReaderParsers {
   _parseRels(entry: Readable): Promise<void>
   _parseWorkbook(entry: Readable): Promise<void>
-  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>
+  _parseSharedStrings(entry: Readable): AsyncGenerator
   _parseStyles(entry: Readable): Promise<void>
 }
 
@@ -53,11 +53,20 @@ export function toRawCell(value: unknown, shiftDays: number, formula?: FormulaFl
     }
     if ('error' in value) return { kind: 'error', text: String(value.error), formula }
     if (Array.isArray(value.richText)) {
-      return toRawCell(value.richText.map((r: unknown) => (isRecord(r) ? String(r.text ?? '') : '')).join(''), shiftDays, formula)
+      return toRawCell(value.richText.map((r: unknown) => (isRecord(r) && typeof r.text === 'string' ? r.text : '')).join(''), shiftDays, formula)
     }
     if ('text' in value) return toRawCell(value.text, shiftDays, formula)
   }
-  return { kind: 'text', text: String(value), formula }
+  return { kind: 'text', text: unrecognisedText(value), formula }
+}
+
+/**
+ * The text of a value that is none of exceljs's cell values: what String() makes of it, as it always has been. The
+ * one known case is exceljs's placeholder for a shared string the workbook does not have ({ sharedString: n }, from
+ * a workbook without sharedStrings.xml), which therefore reads as the text "[object Object]".
+ */
+function unrecognisedText(value: unknown): string {
+  return String(value)
 }
 
 async function* sheetRows(stream: Readable, parts: WorkbookParts, shiftDays: number, progress: ReadProgress): AsyncGenerator<RawRow> {
@@ -123,7 +132,9 @@ export async function* readXlsxSheets(filePath: string, facts: WorkbookFacts, pr
       const workbook = await open('xl/workbook.xml')
       if (workbook) await parsers._parseWorkbook(workbook)
       const strings = await open('xl/sharedstrings.xml')
-      if (strings) for await (const _ of parsers._parseSharedStrings(strings)) void _
+      if (strings) for await (const _ of parsers._parseSharedStrings(strings)) {
+        // Only drained: the parser keeps the strings itself.
+      }
       const styles = await open('xl/styles.xml')
       if (styles) await parsers._parseStyles(styles)
     } catch {

@@ -202,7 +202,7 @@ function finaliseResult(result: AnnexAValidationResult, ctx: ValidationContext, 
     p,
     list: p.list === null ? -1 : (order.get(p.list) ?? 99),
     row: p.row ?? 0,
-    column: p.column === null ? -1 : (columnOrder.get(`${p.list}\u0000${p.column}`) ?? 999),
+    column: p.column === null ? -1 : p.list === null ? 999 : (columnOrder.get(`${p.list}\u0000${p.column}`) ?? 999),
   }))
   keyed.sort((a, b) => a.list - b.list || a.row - b.row || a.column - b.column)
   ctx.problems.length = 0
