@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely'
+import { sql, type Kysely, type NotNull, type Selectable } from 'kysely'
 import type { AgencyType } from '../../domain/directory'
 import type { Database, EvidenceCommentsTable, EvidenceRequirementsTable, EvidenceStatus } from '../../db/schema'
 import { isUuid } from '../../shared/ids'
@@ -86,13 +86,13 @@ export async function listRequirements(db: Db, partnershipId: string, filter: Re
   }
   if (filter.status) q = q.where('r.status', '=', filter.status)
   const rows = await q.orderBy('a.name').orderBy('r.title').execute()
-  return rows.map((r) => normalise(r) as RequirementRow)
+  return rows.map((r): RequirementRow => normalise(r))
 }
 
 export async function findRequirement(db: Db, partnershipId: string, id: string): Promise<RequirementRow | undefined> {
   if (!isUuid(id)) return undefined
   const row = await requirementQuery(db, partnershipId).where('r.id', '=', id).executeTakeFirst()
-  return row ? (normalise(row) as RequirementRow) : undefined
+  return row ? normalise(row) : undefined
 }
 
 /** Locks the requirement row for the rest of the transaction, so two approvals cannot race. */
@@ -120,6 +120,7 @@ export async function syncFrameworkRequirements(db: Db, partnershipId: string, w
     .select(['id', 'agency_id', 'document_id', 'title', 'description', 'review_interval_months'])
     .where('partnership_id', '=', partnershipId)
     .where('document_id', 'is not', null)
+    .$narrowType<{ document_id: NotNull }>()
     .execute()
   const byKey = new Map(existing.map((e) => [`${e.agency_id}/${e.document_id}`, e]))
   const missing = wanted.filter((w) => !byKey.has(`${w.agencyId}/${w.documentId}`))
@@ -323,7 +324,7 @@ export async function insertVersion(db: Db, partnershipId: string, v: NewVersion
     .values({
       partnership_id: partnershipId,
       requirement_id: v.requirementId,
-      version: Number(last.n) + 1,
+      version: last.n + 1,
       file_key: v.fileKey,
       filename: v.filename,
       mime: v.mime,

@@ -294,7 +294,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
         const ok = await repo.updateRequirement(trx, scope.partnershipId, id, 'uploaded', { status: 'approved', approved_by: scope.personId, approved_at: now }, now)
         if (!ok || !current.current_version_id) throw refused('There is no new version waiting for approval', true)
         await repo.markVersion(trx, scope.partnershipId, current.current_version_id, { approved_by: scope.personId, approved_at: now })
-        return { summary: `Approved version ${current.version_number} of ${current.title} (${current.agency_name})`, details: { version: current.version_number, sha256: current.sha256 } }
+        return { summary: `Approved version ${current.version_number!} of ${current.title} (${current.agency_name})`, details: { version: current.version_number, sha256: current.sha256 } }
       })
     },
 
