@@ -7,7 +7,7 @@ const REDACTED = '[redacted]'
 const MAX_DEPTH = 8
 
 /** PostgreSQL (pg) and PGlite errors: a five-character SQLSTATE and the server's own fields. */
-function isDatabaseError(e: Error): e is Error & Record<string, unknown> {
+function isDatabaseError(e: Error): e is Error & Record<string, unknown> & { code: string } {
   const r = e as unknown as Record<string, unknown>
   return typeof r.code === 'string' && /^[0-9A-Z]{5}$/.test(r.code) && ('severity' in r || 'routine' in r || e.constructor.name === 'DatabaseError')
 }
@@ -26,12 +26,14 @@ export function scrubText(text: string): string {
 export function serializeError(e: Error, depth = 0): Record<string, unknown> {
   const stackFrames = (e.stack ?? '').split('\n').slice(1).join('\n')
   if (isDatabaseError(e)) {
-    const out: Record<string, unknown> = { type: e.constructor.name, code: e.code, message: `database error ${String(e.code)}` }
+    const out: Record<string, unknown> = { type: e.constructor.name, code: e.code, message: `database error ${e.code}` }
     for (const key of ['constraint', 'table', 'column', 'dataType', 'routine', 'severity'] as const) {
       if (typeof e[key] === 'string') out[key] = e[key]
     }
-    if (out.constraint) out.message = `database error ${String(e.code)} (${String(out.constraint)})`
-    out.stack = `${String(out.type)}: ${String(out.message)}\n${stackFrames}`
+    const constraint = e.constraint
+    const message = typeof constraint === 'string' && constraint !== '' ? `database error ${e.code} (${constraint})` : `database error ${e.code}`
+    out.message = message
+    out.stack = `${e.constructor.name}: ${message}\n${stackFrames}`
     return out
   }
   const out: Record<string, unknown> = { type: e.constructor.name, message: scrubText(e.message), stack: scrubText(e.stack ?? '') }
