@@ -28,6 +28,7 @@ export function contentDisposition(filename: string): string {
       .replace(/[\u0300-\u036f]/g, '')
       .replace(/[^\x20-\x7e]|["\\%]/g, '_')
       .trim() || 'download'
+  // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose: they are removed.
   const exact = encodeURIComponent(filename.replace(/[\u0000-\u001f\u007f]/g, '')).replace(
     /['()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -39,7 +39,7 @@ export class DatabaseSessionStore extends session.Store {
       .values(values)
       .onConflict((oc) => oc.column('sid').doUpdateSet({ person_id: values.person_id, data: values.data, expires_at: values.expires_at }))
       .execute()
-      .then(() => cb?.(), (e) => cb?.(e))
+      .then(() => cb?.(), (e: unknown) => cb?.(e))
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
@@ -47,7 +47,7 @@ export class DatabaseSessionStore extends session.Store {
       .deleteFrom('sessions')
       .where('sid', '=', sid)
       .execute()
-      .then(() => cb?.(), (e) => cb?.(e))
+      .then(() => cb?.(), (e: unknown) => cb?.(e))
   }
 
   override touch(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
@@ -56,7 +56,7 @@ export class DatabaseSessionStore extends session.Store {
       .set({ expires_at: this.expiry(data) })
       .where('sid', '=', sid)
       .execute()
-      .then(() => cb?.(), (e) => cb?.(e))
+      .then(() => cb?.(), (e: unknown) => cb?.(e))
   }
 
   /** Removes expired sessions; run periodically. */

@@ -87,9 +87,11 @@ export async function parseUpload(req: IncomingMessage, options: ParseUploadOpti
 
   // No prototype, so a field called "__proto__" is just a field.
   const fields = Object.create(null) as Record<string, string>
-  let problem: UploadError | undefined
+  // The first refusal found while parsing. Set from busboy's callbacks, so it is kept in an object: a plain
+  // `let` would be narrowed by TypeScript to its initial undefined wherever it is read below.
+  const found: { problem?: UploadError } = {}
   const fail = (error: UploadError): void => {
-    problem ??= error
+    found.problem ??= error
   }
   let receiving: Promise<UploadedFile> | undefined
 
@@ -127,15 +129,16 @@ export async function parseUpload(req: IncomingMessage, options: ParseUploadOpti
   }
 
   let file: UploadedFile | undefined
-  let fileError: unknown
+  let fileError: Error | undefined
   try {
     file = await receiving
   } catch (error) {
-    fileError = error
+    // receiveFile only ever rejects with an Error.
+    fileError = toError(error)
   }
 
   const refusal =
-    problem ??
+    found.problem ??
     (parseError instanceof UploadError ? parseError : parseError ? errors.malformed() : undefined) ??
     fileError
   if (refusal !== undefined) {
@@ -198,13 +201,17 @@ function receiveFile(
   let detected: FileTypeResult | undefined
   let stopped: Error | undefined
 
-  /** `record` is false when the whole request failed; the request's own error then says why. */
-  const stop = (error: Error, record = true): void => {
-    if (stopped) return
+  /**
+   * Stops storing, and returns why it stopped: `error`, or the reason an earlier call gave. `record` is
+   * false when the whole request failed; the request's own error then says why.
+   */
+  const stop = (error: Error, record = true): Error => {
+    if (stopped) return stopped
     stopped = error
     if (record && error instanceof UploadError) fail(error)
     sink.destroy(error)
     stream.resume()
+    return error
   }
   const detect = (): FileTypeResult => {
     detected ??= detectFileType(Buffer.concat(head, headLength), filename)
@@ -248,8 +255,7 @@ function receiveFile(
       return { ...stored, filename, type: type.type, mime: type.mime }
     },
     (error: unknown) => {
-      stop(error instanceof FileTooLargeError ? errors.tooLarge() : toError(error))
-      throw stopped
+      throw stop(error instanceof FileTooLargeError ? errors.tooLarge() : toError(error))
     },
   )
 }
