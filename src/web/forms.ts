@@ -153,3 +153,13 @@ export const checkboxes = <T extends readonly [string, ...string[]]>(values: T, 
 export function bodyOf(req: Request): Record<string, string | string[]> {
   return (typeof req.body === 'object' && req.body ? req.body : {}) as Record<string, string | string[]>
 }
+
+/**
+ * A page number from the query string: a whole number from 1 to `max` (a list longer than that
+ * many pages is not paged through). Anything else, empty, negative, huge or not a number, is page 1.
+ */
+export function pageNumber(value: unknown, max = 10_000): number {
+  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) return 1
+  const page = Number(value)
+  return page >= 1 && page <= max ? page : 1
+}
