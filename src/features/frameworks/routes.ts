@@ -23,15 +23,16 @@ function summary(f: EffectiveFramework) {
 export function frameworkRoutes(routes: Routes, services: Services): void {
   const { frameworks } = services
 
-  routes.get('/frameworks', async (req, res) => {
-    res.render('frameworks/views/list.njk', { frameworks: (await frameworks.list(req.scope!)).map(summary) })
+  routes.get('/frameworks', async (_req, res, { scope }) => {
+    res.render('frameworks/views/list.njk', { frameworks: (await frameworks.list(scope)).map(summary) })
   })
 
   routes.get('/frameworks/upload', (_req, res) => {
     res.render('frameworks/views/upload.njk', {})
   })
 
-  routes.post('/frameworks/upload', async (req, res) => {
+  // Not routes.form: the file comes as multipart/form-data, and a file too large is refused with status 413.
+  routes.post('/frameworks/upload', async (req, res, { scope }) => {
     const fail = (messages: { text: string }[], status = 400) =>
       res.status(status).render('frameworks/views/upload.njk', { errors: { file: messages[0]?.text }, errorList: messages.map((m) => ({ text: m.text, href: '#file' })) })
     let upload
@@ -44,7 +45,7 @@ export function frameworkRoutes(routes: Routes, services: Services): void {
     if (!csrfValid(req, upload.fields)) return res.status(403).render('errors/session-expired.njk')
     if (!upload.file) return fail([{ text: 'Select a framework file (.json, .yaml or .yml)' }])
     if (!ALLOWED.test(upload.file.filename)) return fail([{ text: 'The framework file must be a .json, .yaml or .yml file' }])
-    const result = await frameworks.upload(req.scope!, upload.file.text, upload.file.filename)
+    const result = await frameworks.upload(scope, upload.file.text, upload.file.filename)
     if (!result.ok) {
       return fail(result.errors.slice(0, 20).map((p) => ({ text: p.path ? `${p.source}: ${p.path}: ${p.message}` : `${p.source}: ${p.message}` })))
     }
@@ -52,10 +53,10 @@ export function frameworkRoutes(routes: Routes, services: Services): void {
     res.redirect(303, `/frameworks/${result.framework.id}`)
   })
 
-  routes.get('/frameworks/:frameworkId', async (req, res) => {
-    const effective = await frameworks.get(req.scope!, String(req.params.frameworkId))
+  routes.get('/frameworks/:frameworkId', async (_req, res, { scope, params }) => {
+    const effective = await frameworks.get(scope, params.frameworkId)
     const f = effective.framework
-    const history = await frameworks.history(req.scope!, f.id)
+    const history = await frameworks.history(scope, f.id)
     const titleOf = (id: string) => f.timeline.milestones.find((m) => m.id === id)?.title
     res.render('frameworks/views/detail.njk', {
       summary: summary(effective),
