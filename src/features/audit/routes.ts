@@ -4,8 +4,7 @@ import type { Routes } from '../../web/routes'
 const PAGE_SIZE = 50
 
 export function auditRoutes(routes: Routes, services: Services): void {
-  routes.get('/audit', async (req, res) => {
-    const scope = req.scope!
+  routes.get('/audit', async (req, res, { scope }) => {
     const q = req.query as Record<string, unknown>
     const text = (k: string) => (typeof q[k] === 'string' && q[k] ? (q[k] as string) : undefined)
     const day = (k: string) => {

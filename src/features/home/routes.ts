@@ -35,8 +35,7 @@ export function pageRoutes(routes: Routes, services: Services): void {
   routes.get('/accessibility', (_req, res) => res.render('home/views/accessibility.njk'))
   routes.get('/cookies', (_req, res) => res.render('home/views/cookies.njk'))
 
-  routes.get('/', async (req, res) => {
-    const scope = req.scope!
+  routes.get('/', async (_req, res, { scope }) => {
     const [agencies, people] = await Promise.all([services.directory.listAgencies(scope), services.directory.listPeople(scope)])
     const withoutApprover = agencies.filter((a) => !a.senior_approver_id)
     const inspection = await inspectionSummary(services, scope)
