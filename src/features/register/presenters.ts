@@ -1,4 +1,5 @@
 import type { ListLibrary } from '../../domain/annexA'
+import { formatDate } from '../../domain/calendar'
 import type { ChildView } from './service'
 
 /** "b) Female" stays as Ofsted writes it; a code's label is added where the code list has one that says more. */
@@ -13,19 +14,20 @@ export function codeLabel(library: ListLibrary, columnId: string, code: string |
 }
 
 export function presentChild(child: ChildView & { library: ListLibrary }) {
+  return { childId: child.childId, memberships: child.memberships, factRows: childFactRows(child), events: child.events }
+}
+
+/** A child's key facts for govukSummaryList; a fact the lists do not give says so. */
+export function childFactRows(child: ChildView & { library: ListLibrary }) {
   const label = (column: string, code: string | null) => codeLabel(child.library, column, code)
-  return {
-    childId: child.childId,
-    memberships: child.memberships,
-    facts: [
-      { key: 'Child Unique ID', value: child.childId },
-      { key: 'Date of birth', value: child.facts.dob, date: true },
-      { key: 'Age', value: child.facts.age === null ? 'Not known' : String(child.facts.age) },
-      { key: 'Sex', value: label('gender', child.facts.sex) },
-      { key: 'Ethnicity', value: label('ethnicity', child.facts.ethnicity) },
-      { key: 'Disability', value: label('does_the_child_have_a_disability', child.facts.disability) },
-      { key: 'Legal status (children in care)', value: child.facts.legalStatus ? label('child_s_legal_status', child.facts.legalStatus) : 'Not in care' },
-    ],
-    events: child.events,
-  }
+  const row = (key: string, value: string | null) => ({ key: { text: key }, value: { text: value || 'Not given' } })
+  return [
+    row('Child Unique ID', child.childId),
+    row('Date of birth', child.facts.dob && formatDate(child.facts.dob)),
+    row('Age', child.facts.age === null ? 'Not known' : String(child.facts.age)),
+    row('Sex', label('gender', child.facts.sex)),
+    row('Ethnicity', label('ethnicity', child.facts.ethnicity)),
+    row('Disability', label('does_the_child_have_a_disability', child.facts.disability)),
+    row('Legal status (children in care)', child.facts.legalStatus ? label('child_s_legal_status', child.facts.legalStatus) : 'Not in care'),
+  ]
 }

@@ -25,9 +25,9 @@ function readFilter(req: Request): RegisterFilter & { page: number } {
 export function registerRoutes(routes: Routes, services: Services): void {
   const { register } = services
 
-  routes.get('/register', async (req, res) => {
+  routes.get('/register', async (req, res, { scope }) => {
     const filter = readFilter(req)
-    const { rows, total, facets, library } = await register.list(req.scope!, filter, filter.page)
+    const { rows, total, facets, library } = await register.list(scope, filter, filter.page)
     const pages = Math.max(1, Math.ceil(total / register.pageSize))
     const params = new URLSearchParams(
       Object.entries({ list: filter.list, legalStatus: filter.legalStatus, ethnicity: filter.ethnicity, disability: filter.disability, age: filter.ageBand, theme: filter.theme ? 'yes' : undefined }).filter((e): e is [string, string] => Boolean(e[1])),
@@ -50,8 +50,8 @@ export function registerRoutes(routes: Routes, services: Services): void {
     })
   })
 
-  routes.get('/register/children/:rowId', async (req, res) => {
-    const child = await register.view(req.scope!, String(req.params.rowId))
+  routes.get('/register/children/:rowId', async (_req, res, { scope, params }) => {
+    const child = await register.view(scope, params.rowId)
     res.setHeader('Cache-Control', 'no-store')
     res.render('register/views/child.njk', { child: presentChild(child) })
   })
