@@ -7,7 +7,7 @@ import type { PersonWithRoles } from './repository'
 export function personRows(person: PersonWithRoles, scope: Scope) {
   const isAdmin = hasRole(scope, 'administrator')
   const change = (path: string, visuallyHiddenText: string) => (isAdmin ? { items: [{ href: `/people/${person.id}${path}`, text: 'Change', visuallyHiddenText }] } : undefined)
-  const availability = person.unavailable ? `Unavailable – ${person.deputy_name} acts for them` : `Available${person.deputy_name ? ` – deputy: ${person.deputy_name}` : ''}`
+  const availability = person.unavailable ? `Unavailable – ${person.deputy_name ?? ''} acts for them` : `Available${person.deputy_name ? ` – deputy: ${person.deputy_name}` : ''}`
   const signIn = person.totp_enabled ? 'Authenticator app set up' : person.password_hash ? 'Password set, authenticator app not set up yet' : 'Has not set a password yet'
   return [
     { key: { text: 'Email address' }, value: { text: person.email }, actions: change('/edit', 'details') },
