@@ -163,3 +163,12 @@ export function pageNumber(value: unknown, max = 10_000): number {
   const page = Number(value)
   return page >= 1 && page <= max ? page : 1
 }
+
+/**
+ * A filter's text from the query string: a non-empty string of at most `max` characters with no
+ * control characters (a NUL cannot even be compared in PostgreSQL). Anything else means no filter.
+ */
+export function queryText(value: unknown, max = 200): string | undefined {
+  if (typeof value !== 'string' || value === '' || value.length > max || CONTROL_CHARACTERS.test(value)) return undefined
+  return value
+}

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../../shared/errors'
 import type { Scope } from '../../shared/scope'
 import { dateInputValues } from '../../web/dateInput'
 import { sendDownload, XLSX_MIME } from '../../web/exports'
-import { errorList } from '../../web/forms'
+import { errorList, pageNumber, queryText } from '../../web/forms'
 import { parseUpload, UploadError, formatFileSize } from '../../web/uploads'
 import { csrfValid } from '../../web/multipartCsrf'
 import type { RouteOptions, Routes } from '../../web/routes'
@@ -16,10 +16,7 @@ import { ACCEPT_ANCHORS, ACCEPT_FIELDS, acceptSchema, MAP_ANCHORS, mapSchema, re
 /** Annex A workbooks are large; this matches the app's default upload limit. */
 const ACCEPTED = ['xlsx', 'csv']
 
-const text = (req: Request, key: string): string | undefined => {
-  const v = (req.query as Record<string, unknown>)[key]
-  return typeof v === 'string' && v ? v : undefined
-}
+const text = (req: Request, key: string): string | undefined => queryText((req.query as Record<string, unknown>)[key])
 
 const MAP = 'annexA/views/map.njk'
 const ACCEPT = 'annexA/views/accept.njk'
@@ -141,7 +138,7 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     if (!found?.result) return
     const rule = text(req, 'rule') ?? ''
     const list = text(req, 'list')
-    const page = Math.max(1, Number.parseInt(text(req, 'page') ?? '1', 10) || 1)
+    const page = pageNumber(text(req, 'page'))
     const summary = found.result.problemsByRule.find((r) => r.rule === rule)
     if (!summary) throw new NotFoundError('Rule')
     const { problems, total, pages } = problemsFor(found.result, rule, list, page)

@@ -1,17 +1,19 @@
 import type { Services } from '../../services'
 import type { Routes } from '../../web/routes'
+import { pageNumber, queryText } from '../../web/forms'
+import { MAX_YEAR, MIN_YEAR } from '../../web/dateInput'
 
 const PAGE_SIZE = 50
 
 export function auditRoutes(routes: Routes, services: Services): void {
   routes.get('/audit', async (req, res, { scope }) => {
     const q = req.query as Record<string, unknown>
-    const text = (k: string) => (typeof q[k] === 'string' && q[k] ? (q[k] as string) : undefined)
+    const text = (k: string) => queryText(q[k])
     const day = (k: string) => {
       const v = text(k)
-      return v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : undefined
+      return v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) && Number(v.slice(0, 4)) >= MIN_YEAR && Number(v.slice(0, 4)) <= MAX_YEAR ? v : undefined
     }
-    const page = Math.max(1, Number.parseInt(text('page') ?? '1', 10) || 1)
+    const page = pageNumber(q.page)
     const from = day('from')
     const to = day('to')
     const filter = {

@@ -1,6 +1,6 @@
-import { formatIsoDate } from '../../domain/calendar'
+import { formatIsoDate, londonNow } from '../../domain/calendar'
 import type { Services } from '../../services'
-import { londonNow, movedMilestonesWarning, type CalendarChangeEffect } from '../inspections/service'
+import { movedMilestonesWarning, type CalendarChangeEffect } from '../inspections/service'
 import { NotFoundError, ValidationError } from '../../shared/errors'
 import type { Scope } from '../../shared/scope'
 import type { Routes } from '../../web/routes'
@@ -22,7 +22,7 @@ export function holidayRoutes(routes: Routes, services: Services): void {
 
   async function pageModel(scope: Scope) {
     const cal = await calendar.calendarFor(scope.partnershipId)
-    const year = Number(londonNow(services.clock).date.slice(0, 4))
+    const year = Number(londonNow(services.clock.now()).date.slice(0, 4))
     const importedYears = new Set(cal.importedYears())
     const years = [year, year + 1].map((y) => ({
       year: y,

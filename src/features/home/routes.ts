@@ -1,5 +1,5 @@
 import type { Services } from '../../services'
-import { londonNow } from '../inspections/service'
+import { londonNow } from '../../domain/calendar'
 import type { Scope } from '../../shared/scope'
 import { dayOfInspection, describeInspection, myTasks, nextDeadline } from '../inspections/presenters'
 import type { Routes } from '../../web/routes'
@@ -8,7 +8,7 @@ import type { Routes } from '../../web/routes'
 async function inspectionSummary(services: Services, scope: Scope) {
   const t = await services.inspections.current(scope)
   if (!t) return null
-  const now = londonNow(services.clock)
+  const now = londonNow(services.clock.now())
   const due = t.milestones.filter((m) => m.date === now.date)
   const mine = myTasks(t, scope.roles, now, 3)
   return {

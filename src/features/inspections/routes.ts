@@ -1,11 +1,11 @@
 import type { Response } from 'express'
-import { formatIsoDate, londonDateOf } from '../../domain/calendar'
+import { formatIsoDate, londonDateOf, londonNow } from '../../domain/calendar'
 import { ROLES, ROLE_LABELS } from '../../domain/directory'
 import { buildIcsCalendar } from '../../domain/ics'
 import { describeAnchor, milestonesToIcsEvents, type ComputedMilestone } from '../../domain/timeline'
 import type { Services } from '../../services'
 import { ConflictError, NotFoundError, statusOf, ValidationError } from '../../shared/errors'
-import { londonNow, type InspectionTimeline, type SkippedPlanTask } from './service'
+import type { InspectionTimeline, SkippedPlanTask } from './service'
 import { hasRole, type Scope } from '../../shared/scope'
 import { dateInputValues } from '../../web/dateInput'
 import { safeXlsxValue, sendXlsx, setDownloadHeaders } from '../../web/exports'
@@ -43,7 +43,7 @@ const pageOf = (t: InspectionTimeline) => ({ inspection: t.inspection, title: de
 
 export function inspectionRoutes(routes: Routes, services: Services, options: RouteOptions): void {
   const { inspections, frameworks } = services
-  const now = () => londonNow(options.clock)
+  const now = () => londonNow(options.clock.now())
   const load = (scope: Scope, inspectionId: string): Promise<InspectionTimeline> => inspections.timeline(scope, inspectionId)
 
   async function frameworkItems(scope: Scope) {

@@ -11,7 +11,6 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import type { FrameworkService } from '../frameworks/service'
 import { actorOf, hasRole, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
-import { londonNow as londonNowAt } from '../../domain/calendar'
 
 export interface NewInspection {
   frameworkId: string
@@ -63,11 +62,6 @@ export interface CalendarChangeEffect {
 }
 
 /** "Warning: this moves milestones of the inspection notified Monday 2 March 2026 (Front door): Children selected, …." */
-/** TEMPORARY while the route files move over: use londonNow(clock.now()) from domain/calendar. */
-export function londonNow(clock: Clock): { date: string; time: string } {
-  return londonNowAt(clock.now())
-}
-
 export function movedMilestonesWarning(e: CalendarChangeEffect): string {
   const titles = `${e.moved.slice(0, 8).join(', ')}${e.moved.length > 8 ? ` and ${e.moved.length - 8} more` : ''}`
   return `Warning: this moves milestones of the ${e.inspection.practice ? 'practice ' : ''}inspection notified ${formatIsoDate(e.inspection.notified_on)} (${e.frameworkTitle}): ${titles}.`

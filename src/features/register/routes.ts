@@ -3,21 +3,22 @@ import { AGE_BANDS, type AgeBand, type RegisterFilter } from '../annexA/reposito
 import type { Services } from '../../services'
 import type { Routes } from '../../web/routes'
 import { codeLabel, presentChild } from './presenters'
+import { pageNumber, queryText } from '../../web/forms'
 
 export const AGE_BAND_LABELS: Record<AgeBand, string> = { 'under-5': 'Under 5', '5-9': '5 to 9', '10-15': '10 to 15', '16-17': '16 to 17', '18-plus': '18 and over', unknown: 'Date of birth not given' }
 
 function readFilter(req: Request): RegisterFilter & { page: number } {
   const q = req.query as Record<string, unknown>
-  const text = (k: string) => (typeof q[k] === 'string' && q[k] ? (q[k] as string).slice(0, 200) : undefined)
+  const text = (k: string) => queryText(q[k])
   const band = text('age')
   return {
     list: text('list'),
     legalStatus: text('legalStatus'),
     ethnicity: text('ethnicity'),
     disability: text('disability'),
-    ageBand: band && (band in AGE_BANDS || band === 'unknown') ? (band as AgeBand) : undefined,
+    ageBand: band && (Object.hasOwn(AGE_BANDS, band) || band === 'unknown') ? (band as AgeBand) : undefined,
     theme: text('theme') === 'yes' ? true : undefined,
-    page: Math.max(1, Number.parseInt(text('page') ?? '1', 10) || 1),
+    page: pageNumber(q.page),
   }
 }
 
