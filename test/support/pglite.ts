@@ -115,12 +115,19 @@ async function emptyPglite(pglite: PGlite): Promise<void> {
 export async function openTestPglite(): Promise<DatabaseHandle> {
   const base = await firstInstance()
   const real = idle.pop() ?? new PGlite({ loadDataDir: base.snapshot })
+  // Ready before it is lent (openDatabase's migration check waits for it too): PGlite's dumpDataDir()
+  // on an instance still loading its snapshot never returns.
+  await real.waitReady
   const lent = lend(real, () => takeBack(real, base.fingerprint))
   const db = new Kysely<Database>({ dialect: new PGliteDialect(lent.pglite) })
   return {
     db,
     kind: 'pglite',
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy()
+      // Kysely leaves a driver it never used alone: take the instance back here as well (once).
+      await lent.pglite.close()
+    },
     dump: () => (lent.revoked() ? Promise.reject(new Error('PGlite is closed')) : real.dumpDataDir('none')),
   }
 }
