@@ -172,3 +172,19 @@ export function queryText(value: unknown, max = 200): string | undefined {
   if (typeof value !== 'string' || value === '' || value.length > max || CONTROL_CHARACTERS.test(value)) return undefined
   return value
 }
+
+/** An authenticator app's code as typed, spaces removed (people copy "123 456"). */
+const typedCode = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').replace(/\s+/g, ''))
+
+/** Whether a code as typed is 6 digits, the shape every authenticator app shows. */
+export const isTotpCode = (code: string): boolean => /^\d{6}$/.test(code)
+
+/**
+ * The one form schema for an authenticator code: sign-in, enrolment and step-up approvals. A code
+ * that is not 6 digits is refused with `message`, in the same round as the rest of the form.
+ */
+export const totpCodeSchema = (message = 'Enter the 6-digit code from your authenticator app') =>
+  z.strictObject({ code: typedCode.refine(isTotpCode, message) })

@@ -1,10 +1,10 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
 import { ValidationError } from '../../shared/errors'
-import { bodyOf, parseForm, parseFormWith, renderWithErrors } from '../../web/forms'
+import { bodyOf, parseForm, parseFormWith, renderWithErrors, totpCodeSchema } from '../../web/forms'
 import type { SessionTiming } from '../../web/middleware/auth'
 import type { RouteOptions, Routes } from '../../web/routes'
-import { codeSchema, PASSWORD_FIELDS, passwordSchema, SETUP_FIELDS, setupPasswordProblems, setupSchema, signInSchema } from './schemas'
+import { PASSWORD_FIELDS, passwordSchema, SETUP_FIELDS, setupPasswordProblems, setupSchema, signInSchema } from './schemas'
 import { formatSecret, totpQrCode } from './totp'
 
 const PENDING_MS = 10 * 60_000
@@ -16,6 +16,16 @@ const SETUP = 'auth/views/setup.njk'
 const SETUP_USED = 'auth/views/setup-used.njk'
 const PASSWORD = 'auth/views/password.njk'
 const LINK_EXPIRED = 'auth/views/link-expired.njk'
+
+/** The authenticator code in a sign-in form, or undefined when it is not 6 digits (or the form is not ours). */
+function codeIn(body: unknown): string | undefined {
+  try {
+    return parseForm(totpCodeSchema(), body).code
+  } catch (error) {
+    if (error instanceof ValidationError) return undefined
+    throw error
+  }
+}
 
 function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())))
@@ -75,10 +85,8 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
   routes.post('/sign-in/code', async (req, res) => {
     const pending = pendingOf(req, 'code')
     if (!pending) return res.redirect(303, '/sign-in')
-    const { code } = parseForm(codeSchema, req.body)
-    if (!/^\d{6}$/.test(code)) {
-      return renderWithErrors(res, CODE, new ValidationError({ code: 'Enter the 6-digit code from your authenticator app' }), {})
-    }
+    const code = codeIn(req.body)
+    if (code === undefined) return renderWithErrors(res, CODE, new ValidationError({ code: 'Enter the 6-digit code from your authenticator app' }), {})
     const outcome = await auth.checkCode(pending.personId, code, req.ip ?? 'unknown')
     if (outcome !== 'ok') {
       const message = outcome === 'throttled' ? 'There have been too many attempts. Wait 15 minutes and try again' : 'The code is not correct or has already been used. Enter the current 6-digit code from your authenticator app'
@@ -104,8 +112,8 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
   routes.post('/sign-in/set-up-authenticator', async (req, res) => {
     const pending = pendingOf(req, 'enrol')
     if (!pending) return res.redirect(303, '/sign-in')
-    const { code } = parseForm(codeSchema, req.body)
-    if (!/^\d{6}$/.test(code) || !(await auth.completeEnrolment(pending.personId, code))) {
+    const code = codeIn(req.body)
+    if (code === undefined || !(await auth.completeEnrolment(pending.personId, code))) {
       const view = await enrolmentView(pending.personId)
       if (!view) return res.redirect(303, '/sign-in')
       return renderWithErrors(res, ENROL, new ValidationError({ code: 'Enter the 6-digit code your authenticator app shows for JTAI Ready' }), view)

@@ -8,8 +8,6 @@ export const signInSchema = z.strictObject({
   password: z.string().optional().transform((s) => s ?? ''),
 })
 
-/** The authenticator app's code, spaces removed; whether it is 6 digits is checked by the route. */
-export const codeSchema = z.strictObject({ code: z.string().optional().transform((s) => (s ?? '').replace(/\s+/g, '')) })
 
 /** A new password from a reset link; the service checks its strength and that the two match. */
 export const passwordSchema = z.strictObject({ password: z.string().optional().default(''), confirm: z.string().optional().default('') })

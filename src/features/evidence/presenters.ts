@@ -1,6 +1,6 @@
 import { currentApprover, EVIDENCE_STATUS_LABELS, type EvidenceStatus, type RequirementFacts } from '../../domain/evidenceStatus'
 import type { Requirement, VersionRow } from './service'
-import { formatFileSize } from '../../web/uploads'
+import { formatDate, formatDateTime } from '../../domain/calendar'
 
 const STATUS_COLOURS: Record<EvidenceStatus, string> = {
   'not-started': 'govuk-tag--grey',
@@ -9,14 +9,6 @@ const STATUS_COLOURS: Record<EvidenceStatus, string> = {
   'signed-off': 'govuk-tag--green',
   'not-available': 'govuk-tag--orange',
 }
-
-const DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' })
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true })
-
-export const formatDate = (d: Date | null): string => (d ? DATE.format(d) : '')
-export const formatDateTime = (d: Date | null): string => (d ? DATE_TIME.format(d).replace(' am', 'am').replace(' pm', 'pm') : '')
-/** 'YYYY-MM-DD' → '2 March 2027'. */
-export const formatIso = (iso: string | null): string => (iso ? DATE.format(new Date(`${iso}T12:00:00Z`)) : '')
 
 export function statusTag(status: EvidenceStatus, confirmed = true): { text: string; classes: string } {
   const text = status === 'not-available' && !confirmed ? 'Not available – to confirm' : EVIDENCE_STATUS_LABELS[status]
@@ -32,14 +24,10 @@ export function requirementSummary(r: Requirement) {
     local: r.document_id === null,
     status: statusTag(r.status, r.not_available_confirmed_at !== null),
     version: r.version_number ? `Version ${r.version_number}` : '',
-    reviewBy: formatIso(r.reviewBy),
+    reviewBy: formatDate(r.reviewBy),
     stale: r.stale,
     openComments: r.open_comments,
   }
-}
-
-export function describeSize(bytes: number): string {
-  return formatFileSize(bytes)
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '\\': '&#92;' }
@@ -92,7 +80,7 @@ export function requirementRows(r: Requirement, facts: RequirementFacts): Summar
   if (r.version_number) {
     rows.push(
       { key: { text: 'Current version' }, value: { text: `Version ${r.version_number}, ${String(r.filename)}, uploaded by ${r.uploaded_by_name || 'unknown'} on ${formatDateTime(r.uploaded_at)}` } },
-      { key: { text: 'Review by' }, value: { html: `${escapeHtml(formatIso(r.reviewBy))}${r.stale ? ` ${tagHtml({ text: 'Past review date', classes: 'govuk-tag--red' })}` : ''}` } },
+      { key: { text: 'Review by' }, value: { html: `${escapeHtml(formatDate(r.reviewBy))}${r.stale ? ` ${tagHtml({ text: 'Past review date', classes: 'govuk-tag--red' })}` : ''}` } },
     )
   }
   if (r.approved_at) rows.push({ key: { text: 'Approved' }, value: { text: `By ${String(r.approved_by_name)} on ${formatDateTime(r.approved_at)}` } })
@@ -103,6 +91,6 @@ export function requirementRows(r: Requirement, facts: RequirementFacts): Summar
       { key: { text: 'Reason confirmed' }, value: { text: r.not_available_confirmed_at ? `By ${String(r.not_available_confirmed_by_name)} on ${formatDateTime(r.not_available_confirmed_at)}` : 'Not yet' } },
     )
   }
-  if (r.providedOn) rows.push({ key: { text: 'Provided to inspectors' }, value: { text: `${formatIso(r.providedOn)} (recorded by ${r.providedByName || 'unknown'})` } })
+  if (r.providedOn) rows.push({ key: { text: 'Provided to inspectors' }, value: { text: `${formatDate(r.providedOn)} (recorded by ${r.providedByName || 'unknown'})` } })
   return rows
 }

@@ -9,7 +9,8 @@ import { sendDownload } from '../../web/exports'
 import { formatFileSize, parseUpload, UploadError } from '../../web/uploads'
 import type { RouteOptions, Routes } from '../../web/routes'
 import { sendChecklist, sendEvidencePack } from './exports'
-import { describeSize, formatDateTime, formatIso, requirementRows, requirementSummary, versionApproval } from './presenters'
+import { requirementRows, requirementSummary, versionApproval } from './presenters'
+import { formatDate, formatDateTime } from '../../domain/calendar'
 import { csrfValid } from '../../web/multipartCsrf'
 import { codeSchema, commentSchema, listFilterSchema, LOCAL_REQUIREMENT_FIELDS, localRequirementSchema, providedSchema, rationaleSchema, readProvidedOn } from './schemas'
 
@@ -31,7 +32,7 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
       summaryRows: requirementRows(r, facts),
       versions: versions.map((v) => ({
         ...v,
-        sizeText: describeSize(v.size),
+        sizeText: formatFileSize(v.size),
         at: formatDateTime(v.uploaded_at),
         current: v.id === r.current_version_id,
         approval: versionApproval(v),
@@ -226,7 +227,7 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
       const date = readProvidedOn(parseForm(providedSchema, req.body))
       if ('error' in date) throw new ValidationError({ providedOn: date.error })
       await evidence.recordProvided(scope, params.requirementId, date.value)
-      return `Recorded as provided to inspectors on ${formatIso(date.value)}`
+      return `Recorded as provided to inspectors on ${formatDate(date.value)}`
     }),
   )
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { EVIDENCE_STATUSES } from '../../domain/evidenceStatus'
 import { dateInputFields, readDateInput } from '../../web/dateInput'
-import { requiredText } from '../../web/forms'
+import { requiredText, totpCodeSchema } from '../../web/forms'
 
 export const localRequirementSchema = z.strictObject({
   agencyId: z.string({ error: 'Select the agency that provides this document' }).min(1, 'Select the agency that provides this document'),
@@ -22,12 +22,7 @@ export const localRequirementSchema = z.strictObject({
 /** The local requirement form's fields in page order, for the error summary. */
 export const LOCAL_REQUIREMENT_FIELDS = ['agencyId', 'title', 'description', 'reviewIntervalMonths']
 
-export const codeSchema = z.strictObject({
-  code: z
-    .string({ error: 'Enter the 6-digit code from your authenticator app' })
-    .transform((s) => s.replace(/\s+/g, ''))
-    .pipe(z.string().min(1, 'Enter the 6-digit code from your authenticator app').regex(/^\d{6}$/, 'The code must be 6 digits')),
-})
+export const codeSchema = totpCodeSchema()
 
 export const rationaleSchema = z.strictObject({
   rationale: requiredText('Enter why the document is not available', 2000),
@@ -46,7 +41,6 @@ export function readProvidedOn(form: Record<string, unknown>): { value: string }
   return date.value ? { value: date.value } : { error: 'Enter the date you provided the document to inspectors' }
 }
 
-export const emptySchema = z.strictObject({})
 
 /** The list's filters, from the query string; anything unexpected is ignored. */
 export const listFilterSchema = z.object({
