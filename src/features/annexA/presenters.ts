@@ -9,7 +9,10 @@ export const STATUS_LABELS = { validated: 'Checked, not accepted', accepted: 'Ac
 
 /** The result page: per list, problems grouped by rule, and what the person can do next. */
 /** "12,000 rows read so far (about 40% of the file), now reading List 3." */
-export function progressSentence(job: Pick<ValidationJob, 'rowsRead' | 'percent' | 'list'>): string {
+export function progressSentence(job: Pick<ValidationJob, 'rowsRead' | 'percent' | 'list'> & Partial<Pick<ValidationJob, 'state' | 'ahead'>>): string {
+  if (job.state === 'queued') {
+    return !job.ahead ? 'Waiting to start: this file is next.' : `Waiting to start: ${job.ahead.toLocaleString('en-GB')} ${job.ahead === 1 ? 'file is' : 'files are'} being checked first.`
+  }
   const rows = `${job.rowsRead.toLocaleString('en-GB')} ${job.rowsRead === 1 ? 'row' : 'rows'} read so far`
   const share = job.percent === null ? '' : ` (about ${job.percent}% of the file)`
   return `${rows}${share}${job.list ? `, now reading ${job.list}` : ''}.`

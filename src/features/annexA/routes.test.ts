@@ -444,3 +444,27 @@ describe('a file that cannot be read', () => {
     expect(await storedKeys()).toEqual(keysBefore)
   })
 })
+
+describe('after a restart', () => {
+  it('a findings page starts no check: it offers one, and joins the check under way', async () => {
+    const first = await upload(admin, SAMPLE, '2021-03-10')
+    // A second app on the same database and file store: the findings are no longer in memory.
+    const restarted = await buildTestApp({ handle: t.handle, files: t.services.files })
+    const me = await signIn(restarted, await createPerson(restarted, partnershipId, ['administrator']))
+    const checksBefore = (await audit('annex-a.validated')).length
+    for (const path of ['', '/map', '/accept', '/problems?rule=child.duplicate']) {
+      const page = await me.get(`/annex-a/imports/${first.importId}${path}`).expect(200)
+      expect(page.text).toContain('Check the file again')
+      expect(page.headers['cache-control']).toBe('no-store')
+    }
+    const started = await me.post(`/annex-a/imports/${first.importId}/check-again`).type('form').send({ _csrf: me.csrf }).expect(303)
+    const again = await me.post(`/annex-a/imports/${first.importId}/check-again`).type('form').send({ _csrf: me.csrf }).expect(303)
+    const visit = await me.get(`/annex-a/imports/${first.importId}`)
+    if (visit.status === 303) expect(visit.headers.location).toBe(started.headers.location)
+    expect(again.headers.location).toBe(started.headers.location)
+    const done = await follow(me, started.headers.location!)
+    expect(done.importId).toBe(first.importId)
+    // Checking again updates the import's counts; a page view alone never wrote anything.
+    expect((await audit('annex-a.validated')).length).toBe(checksBefore)
+  })
+})

@@ -41,11 +41,21 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
   }
 
   /** Sends the person to the findings, or to the progress page while they are being worked out again. */
+  /**
+   * The findings, when they are in memory. Otherwise (after a restart, or when newer imports pushed
+   * them out) a page never starts the work itself, since a link from anywhere could trigger a GET:
+   * it goes to the check already under way, or offers a button that starts one (a POST).
+   */
   async function findingsOrCheck(res: Response, scope: Scope, importId: string) {
     const found = await annexA.result(scope, importId)
     if (found.result) return found
-    const job = await annexA.revalidate(scope, found.import.id)
-    res.redirect(303, `/annex-a/checks/${job.id}`)
+    const underWay = await annexA.checkUnderWay(scope, found.import.id)
+    if (underWay) {
+      res.redirect(303, `/annex-a/checks/${underWay.id}`)
+      return undefined
+    }
+    res.setHeader('Cache-Control', 'no-store')
+    res.render('annexA/views/check-needed.njk', { imp: found.import })
     return undefined
   }
 

@@ -335,6 +335,13 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
 
     revalidate,
 
+    /** The check of this import that is queued or running, if any (a page may show it, never start one). */
+    async checkUnderWay(scope: Scope, importId: string): Promise<ValidationJob | undefined> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      return checkInFlight(scope.partnershipId, imp.id)
+    },
+
     async job(scope: Scope, jobId: string): Promise<ValidationJob> {
       await requireChildDataAccess(db, scope)
       const job = jobs.get(jobId)
