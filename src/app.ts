@@ -146,9 +146,15 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       const what = (error as { type?: string }).type?.startsWith('entity.') ? 'What you sent' : 'The address of this page'
       return res.status(400).render('errors/problem.njk', { message: `${what} could not be read. Go back and try again.` })
     }
-    logger.error({ err: error, method: req.method, route: req.route?.path }, 'unhandled error')
+    logger.error({ err: error, method: req.method, route: routePattern(req) }, 'unhandled error')
     res.status(500).render('errors/server-error.njk')
   }
+}
+
+/** The pattern of the route that matched ('/people/:personId'), never the URL with its ids. */
+function routePattern(req: express.Request): string | undefined {
+  const route = req.route as { path?: unknown } | undefined
+  return typeof route?.path === 'string' ? route.path : undefined
 }
 
 /** One line per request, with the route pattern rather than the URL so no token or id is logged. */
@@ -157,7 +163,8 @@ function requestLogger(logger: Logger): express.RequestHandler {
     const started = process.hrtime.bigint()
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/assets/') ? '/assets' : '(unmatched)'
+      const pattern = routePattern(req)
+      const route = pattern ? `${req.baseUrl}${pattern}` : req.path.startsWith('/assets/') ? '/assets' : '(unmatched)'
       logger.info({ method: req.method, route, status: res.statusCode, ms: Math.round(ms) }, 'request')
     })
     next()

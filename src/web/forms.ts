@@ -139,7 +139,7 @@ export const email = (message = 'Enter an email address in the correct format, l
   z
     .string({ error: message })
     .transform((s) => s.trim().toLowerCase())
-    .pipe(z.string().min(1, 'Enter an email address').max(254, 'Enter an email address that is 254 characters or fewer').email(message))
+    .pipe(z.string().min(1, 'Enter an email address').max(254, 'Enter an email address that is 254 characters or fewer').pipe(z.email(message)))
 
 /** Checkbox group: absent, one value or many; each must be one of the allowed values. */
 export const checkboxes = <T extends readonly [string, ...string[]]>(values: T, message: string) =>

@@ -64,7 +64,7 @@ export function mergePolicies(fragments: Readonly<Record<string, PolicyFragment>
   const owner: Record<string, string> = {}
   for (const [name, fragment] of Object.entries(fragments)) {
     for (const [key, access] of Object.entries(fragment)) {
-      if (key in table) throw new Error(`Route ${key} is in the policies of both ${owner[key]} and ${name}`)
+      if (key in table) throw new Error(`Route ${key} is in the policies of both ${owner[key] ?? 'another capability'} and ${name}`)
       table[key] = access
       owner[key] = name
     }
@@ -89,13 +89,14 @@ function wrap<P extends string>(handler: Handler<P>): RequestHandler {
   return (req, res, next) => {
     const ctx: RouteContext<P> = {
       get scope(): Scope {
-        if (!req.scope) throw new Error(`${req.method} ${req.route?.path as string} used the scope of a signed-out request: give it a signed-in policy entry`)
+        if (!req.scope) throw new Error(`${req.method} ${req.path} used the scope of a signed-out request: give it a signed-in policy entry`)
         return req.scope
       },
       signedIn: req.scope,
       params: req.params as RouteContext<P>['params'],
       next,
     }
-    return handler(req, res, ctx) as void
+    // Express 5 passes a returned promise's rejection to the error handler.
+    return handler(req, res, ctx)
   }
 }

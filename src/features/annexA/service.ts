@@ -18,7 +18,7 @@ import {
   type Problem,
   type ValidationProgress,
 } from '../../domain/annexA'
-import { ilacsLibrary, loadExtraHeaderAliases, specVersionFor, validateInWorker, writeOfstedWorkbook, writeProblemReport, type ValidateOptions } from './files'
+import { ilacsLibrary, loadExtraHeaderAliases, specVersionFor, writeOfstedWorkbook, writeProblemReport, type ValidateOptions } from './files'
 import type { Clock } from '../../domain/clock'
 import { frameworkSchema } from '../../domain/frameworks'
 import type { FileStore } from '../../storage/fileStore'
@@ -472,7 +472,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
         await dir.remove()
         throw error
       }
-      return { path, fileName: `Annex A problems – ${imp.file_name.replace(/\.[^.]+$/, '')}.xlsx`, cleanup: dir.remove }
+      return { path, fileName: `Annex A problems – ${imp.file_name.replace(/\.[^.]+$/, '')}.xlsx`, cleanup: () => dir.remove() }
     },
 
     /** The current version of every list as an Ofsted-ready workbook, recorded in the audit log. */
@@ -496,7 +496,7 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
         await dir.remove()
         throw error
       }
-      return { path, fileName: `Annex A ${londonDateOf(clock.now())}.xlsx`, cleanup: dir.remove }
+      return { path, fileName: `Annex A ${londonDateOf(clock.now())}.xlsx`, cleanup: () => dir.remove() }
     },
 
     /** For the file store's sweep: which keys an import still refers to. */

@@ -85,7 +85,7 @@ export function holidayRoutes(routes: Routes, services: Services): void {
     const result = await calendar.importHolidays(scope, upload.file.text, upload.file.filename)
     if (!result.ok) return fail(result.problems.slice(0, 20))
     const moved = movedWarnings(await services.inspections.movedSince(scope, before))
-    req.session.flash = `${result.count} bank holidays loaded for ${result.years[0]} to ${result.years.at(-1)}. They replace the bundled dates for those years.${moved}`
+    req.session.flash = `${result.count} bank holidays loaded for ${String(result.years[0])} to ${String(result.years.at(-1))}. They replace the bundled dates for those years.${moved}`
     res.redirect(303, '/holidays')
   })
 }
