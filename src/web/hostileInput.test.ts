@@ -60,9 +60,9 @@ function hostileForms(): { path: string; body: Record<string, string> }[] {
   const forms: { path: string; body: Record<string, string> }[] = []
   for (const [d, m, y] of years) {
     forms.push({ path: '/holidays/closures', body: { title: 'Closed', ...date('date', d, m, y) } })
-    forms.push({ path: `/inspections/${ids.inspectionId}/milestones/${ids.milestoneId}`, body: { ...date('date', d, m, y), time: '', reason: 'Moved' } })
+    forms.push({ path: `/inspections/${ids.inspectionId ?? ''}/milestones/${ids.milestoneId ?? ''}`, body: { ...date('date', d, m, y), time: '', reason: 'Moved' } })
     forms.push({ path: '/inspections/new', body: { frameworkId: 'front-door', ...date('notifiedOn', d, m, y), notifiedTime: '', practice: 'yes' } })
-    forms.push({ path: `/evidence/requirements/${ids.requirementId}/provided`, body: { ...date('providedOn', d, m, y) } })
+    forms.push({ path: `/evidence/requirements/${ids.requirementId ?? ''}/provided`, body: { ...date('providedOn', d, m, y) } })
   }
   forms.push({ path: '/holidays/closures', body: { title: 'x'.repeat(5000), ...date('date', '2', '3', '2026') } })
   forms.push({ path: '/holidays/closures', body: { title: '\u0000', ...date('date', '2', '3', '2026') } })

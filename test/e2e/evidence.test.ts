@@ -166,7 +166,7 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
 function zipNames(buffer: Buffer): Promise<string[]> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err)
+      if (err || !zip) return reject(err ?? new Error('not a zip'))
       const names: string[] = []
       zip.on('entry', (e: yauzl.Entry) => {
         names.push(e.fileName)

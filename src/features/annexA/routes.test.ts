@@ -320,7 +320,7 @@ describe('theme lists from a framework', () => {
     expect(theme.text).not.toContain('C1002')
     const href = /href="(\/register\/children\/[0-9a-f-]{36})">C1001</.exec(theme.text)!
     const child = await laLead.get(href[1]!).expect(200)
-    expect(child.text).toContain(`${CE}`)
+    expect(child.text).toContain(CE)
     expect(child.text).toContain('List 6: Children in need')
     expect(child.text).toContain('Date risk identified')
   })

@@ -23,7 +23,7 @@ afterAll(async () => handle.close())
 
 describe('first-run set-up', () => {
   it('creates the partnership and first administrator, then enrols TOTP before signing in', async () => {
-    const token = await t.services.setup.issueSetupToken()
+    const token = (await t.services.setup.issueSetupToken()) ?? ''
     expect(token).toBeTruthy()
     const agent = request.agent(t.app)
     const form = await agent.get(`/setup/${token}`).expect(200)

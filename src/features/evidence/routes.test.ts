@@ -38,7 +38,7 @@ async function versionCount(): Promise<number> {
 async function requirementId(agencyId: string, title?: string): Promise<string> {
   const list = await t.services.evidence.list({ partnershipId, personId: people.admin.id, name: 'x', roles: ['administrator'], agencyId: null }, { agencyId })
   const found = title ? list.find((r) => r.title === title) : list[0]
-  if (!found) throw new Error(`no requirement ${title}`)
+  if (!found) throw new Error(`no requirement ${String(title)}`)
   return found.id
 }
 
@@ -373,7 +373,7 @@ describe('approval is per version, and the pack carries the newest approved one'
     expect(cell('Signed off by')).toBe('Test inspection-coordinator')
     for (const date of ['Uploaded', 'Approved', 'Signed off']) expect(cell(date)).toBeInstanceOf(Date)
     expect(cell('SHA-256')).toBe(sha)
-    const path = String(cell('File in this pack'))
+    const path = cell('File in this pack') as string
     expect(path).toBe(`Northshire Police/${title} - policy v1.pdf`)
     // The file in the agency folder is version 1, byte for byte, and SHA256SUMS lists it.
     expect(entries.get(path)).toEqual(V1)

@@ -106,12 +106,12 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     out += chunk.toString('utf8')
     for (const l of listeners) l()
   }
-  child.stdout!.on('data', onData)
-  child.stderr!.on('data', onData)
+  child.stdout.on('data', onData)
+  child.stderr.on('data', onData)
   let exited: string | undefined
   const exitPromise = new Promise<void>((resolve) => {
     child.on('exit', (code, signal) => {
-      exited = signal ? `signal ${signal}` : `code ${code}`
+      exited = signal ? `signal ${signal}` : `code ${String(code)}`
       running.delete(child)
       for (const l of listeners) l()
       resolve()
@@ -131,18 +131,17 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
   const waitForOutput = (pattern: RegExp, waitMs = 30_000): Promise<RegExpMatchArray> =>
     new Promise((resolve, reject) => {
       const re = new RegExp(pattern.source, pattern.flags.replace('g', ''))
-      let timer: NodeJS.Timeout | undefined
       const check = () => {
         const m = out.match(re)
         if (m) return done(() => resolve(m))
-        if (exited !== undefined) done(() => reject(new Error(`The app exited (${exited}) before printing ${re}${describe()}`)))
+        if (exited !== undefined) done(() => reject(new Error(`The app exited (${exited ?? "?"}) before printing ${String(re)}${describe()}`)))
       }
       const done = (fn: () => void) => {
         listeners.delete(check)
-        if (timer) clearTimeout(timer)
+        clearTimeout(timer)
         fn()
       }
-      timer = setTimeout(() => done(() => reject(new Error(`The app did not print ${re} within ${waitMs} ms${describe()}`))), waitMs)
+      const timer = setTimeout(() => done(() => reject(new Error(`The app did not print ${String(re)} within ${waitMs} ms${describe()}`))), waitMs)
       listeners.add(check)
       check()
     })
@@ -222,7 +221,7 @@ function ensureAssetsBuilt(): void {
     timeout: 120_000,
   })
   if (res.status !== 0) {
-    throw new Error(`scripts/build-assets.ts failed (${res.error?.message ?? `exit ${res.status}`}):\n${res.stdout}\n${res.stderr}`)
+    throw new Error(`scripts/build-assets.ts failed (${res.error?.message ?? `exit ${String(res.status)}`}):\n${res.stdout}\n${res.stderr}`)
   }
 }
 

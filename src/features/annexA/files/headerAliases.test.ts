@@ -45,7 +45,7 @@ describe('extra header aliases (product-owned data)', () => {
     for (const [id, spellings] of extra) {
       expect(ids.has(id), id).toBe(true)
       for (const s of spellings) {
-        expect(seen.get(s), `"${s}" is listed for ${seen.get(s)} and ${id}`).toBeUndefined()
+        expect(seen.get(s), `"${s}" is listed for ${seen.get(s) ?? "nothing"} and ${id}`).toBeUndefined()
         seen.set(s, id)
       }
     }

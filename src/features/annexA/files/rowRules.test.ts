@@ -5,7 +5,7 @@ import { validateAnnexAFile } from './validateAnnexAFile'
 const L3 = ['Child Unique ID', 'Gender', 'Ethnicity', 'Date of Birth', 'Age of Child (Years)', 'Date of referral', 'Referral Source', 'Referral NFA?', 'Number of Referrals in Last 12 Months', 'Allocated Team', 'Allocated Worker']
 // The date of birth has a day above 12, which settles that the list's dates are written day first.
 const ok = (id: string, overrides: Record<number, string> = {}): string[] =>
-  ['' + id, 'a) Male', 'a) WBRI', '13/02/2015', '9', '10/03/2024', 'q) 6: Police', 'b) No', '0', 'Duty', 'Jo'].map((v, i) => overrides[i] ?? v)
+  [id, 'a) Male', 'a) WBRI', '13/02/2015', '9', '10/03/2024', 'q) 6: Police', 'b) No', '0', 'Duty', 'Jo'].map((v, i) => overrides[i] ?? v)
 
 async function run(name: string, rows: string[][], notified = '2024-04-01') {
   return validateAnnexAFile(await writeTempCsv(name, rows), { notified })
@@ -89,7 +89,7 @@ describe('row rules', () => {
   it('cp.missing-from-cin across lists in one workbook', async () => {
     const { default: ExcelJS } = await import('exceljs')
     const { mkdtemp } = await import('node:fs/promises')
-    const { join } = await import('node:path')
+    const { join } = await import('node:path').then((m) => ({ join: (...parts: string[]) => m.join(...parts) }))
     const { tmpdir } = await import('node:os')
     const wb = new ExcelJS.Workbook()
     wb.addWorksheet('List 6').addRows([['Child Unique ID', 'Gender', 'Ethnicity', 'Primary Need Code', 'Case Status'], ['C1', 'a) Male', 'a) WBRI', 'N1', 'b) Child Protection plan']])

@@ -30,6 +30,7 @@ export async function followAndCheck(page: Page, action: () => Promise<unknown>,
   // waitForNavigation follows redirects (POST, then 303 to GET) and resolves once the page it
   // lands on has loaded; it is marked deprecated in favour of waitForURL, which cannot tell a form
   // sent back to the same URL from no navigation at all.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above: waitForURL cannot do this
   const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()])
   if (!response) throw new Error('followAndCheck: the action did not load a new page')
   await checkLanding(page, response, 'followAndCheck', options)

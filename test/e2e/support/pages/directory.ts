@@ -144,7 +144,7 @@ export class PersonFormPage extends BasePage {
     for (const box of await this.page.getByRole('group', { name: 'Roles' }).getByRole('checkbox').all()) {
       if (await box.isChecked()) {
         const id = await box.getAttribute('id')
-        checked.push((await this.page.locator(`label[for="${id}"]`).innerText()).trim())
+        checked.push((await this.page.locator(`label[for="${String(id)}"]`).innerText()).trim())
       }
     }
     return checked
