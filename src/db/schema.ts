@@ -325,4 +325,3 @@ export interface Database {
 export type Agency = Selectable<AgenciesTable>
 export type Person = Selectable<PeopleTable>
 export type AuditEventRow = Selectable<AuditEventsTable>
-export type Partnership = Selectable<PartnershipsTable>

@@ -32,9 +32,6 @@ export class ForbiddenError extends AppError {
 /** The action does not fit the current state (already accepted, counted from another task…). */
 export class ConflictError extends AppError {}
 
-/** The request itself cannot be read (a malformed parameter, a page number out of range…). */
-export class BadRequestError extends AppError {}
-
 /** What was sent is larger than the service accepts. */
 export class TooLargeError extends AppError {}
 
@@ -51,5 +48,5 @@ export function statusOf(error: AppError): number {
   if (error instanceof ForbiddenError) return 403
   if (error instanceof ConflictError) return 409
   if (error instanceof TooLargeError) return 413
-  return 400 // ValidationError, BadRequestError
+  return 400 // ValidationError
 }

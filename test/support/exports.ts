@@ -1,5 +1,5 @@
 /** Helpers shared by the export tests; not used by the app. */
-import type { Response } from 'superagent'
+import type { Response } from 'supertest'
 
 /** A supertest parser that keeps the body as raw bytes, whatever the content type. */
 export function binary(res: Response, callback: (error: Error | null, body: Buffer) => void): void {

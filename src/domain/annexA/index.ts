@@ -1,10 +1,6 @@
 /** Annex A rules and types: pure, no I/O. Reading and writing files is in src/features/annexA/files. */
-export { annexASpecFileSchema, rawListSchema, rawColumnSchema, type AnnexASpecFile, type ColumnSpec, type CodeList, type ListLibrary, type ListSpec, type PeriodRule } from './specSchema'
-export { buildIlacsLibrary, buildListLibrary, parseSpecFile, type IlacsSpecVersion } from './loadSpec'
-export { buildSynonymSeed, type SynonymSeed, type SynonymSeedStats } from './synonymSeed'
-export { CodeMatcher, type CodeLookup, type MappingMethod } from './codeMatcher'
-export { normaliseValue, normaliseHeader } from './normaliseText'
+export { type AnnexASpecFile, type ListLibrary, type ListSpec } from './specSchema'
+export { buildListLibrary } from './loadSpec'
 export type { AcceptedChild } from './crossListChecks'
-export { safeCellText } from './safeCellText'
-export { RULES, type RuleId, type Severity } from './rules'
+export { RULES } from './rules'
 export type * from './resultModel'

@@ -12,7 +12,7 @@ export interface ReadProgress {
   total: number
 }
 
-export interface ReadInfo {
+interface ReadInfo {
   format: 'xlsx' | 'csv'
   /** CSV only: the character encoding detected. */
   encoding: string | null

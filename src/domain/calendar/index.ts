@@ -1,5 +1,5 @@
 export * from './isoDate'
 export type { Holiday, ClosureDay } from './holiday'
-export { easterSunday, ruleBankHolidays, bundledBankHolidays, BANK_HOLIDAY_EXCEPTIONS } from './rules'
-export { parseGovUkBankHolidays, type GovUkParseResult } from './govukBankHolidays'
-export { WorkingDayCalendar, NotAWorkingDayError, type WorkingDayCalendarOptions } from './workingDayCalendar'
+export { bundledBankHolidays } from './rules'
+export { parseGovUkBankHolidays } from './govukBankHolidays'
+export { WorkingDayCalendar } from './workingDayCalendar'

@@ -49,8 +49,4 @@ export const frameworkSchema = z.strictObject({
 })
 
 export type Framework = z.output<typeof frameworkSchema>
-export type CriteriaGroup = Framework['criteriaGroups'][number]
-export type Criterion = CriteriaGroup['criteria'][number]
-export type RequiredDocument = Framework['requiredDocuments'][number]
-export type CaseRecordRequest = Framework['caseRecords'][number]
-export type InspectionTeamMember = Framework['inspectionTeam'][number]
+

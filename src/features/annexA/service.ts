@@ -533,4 +533,3 @@ function* childRows(rows: NormalisedRow[], library: ListLibrary): Generator<repo
 }
 
 
-export type AnnexAService = ReturnType<typeof createAnnexAService>

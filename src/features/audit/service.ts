@@ -41,4 +41,3 @@ export function createAuditService({ db }: AuditServiceDeps) {
   }
 }
 
-export type AuditService = ReturnType<typeof createAuditService>

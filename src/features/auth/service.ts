@@ -15,7 +15,6 @@ import { londonDateOf } from '../../domain/calendar'
 /** Failed attempts allowed per email address (or person, for codes) in the window. */
 const MAX_FAILURES = 5
 /** Failed attempts allowed from one IP address in the window: an office may share one address. */
-export const DEFAULT_IP_LIMIT = 50
 const WINDOW_MS = 15 * 60_000
 const LOCK_MS = 15 * 60_000
 
@@ -188,4 +187,3 @@ export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthSer
   }
 }
 
-export type AuthService = ReturnType<typeof createAuthService>

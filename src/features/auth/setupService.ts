@@ -77,4 +77,3 @@ export function createSetupService({ db, clock }: SetupServiceDeps) {
   }
 }
 
-export type SetupService = ReturnType<typeof createSetupService>

@@ -228,5 +228,3 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
 }
 
 
-export const labels = { agencyType: AGENCY_TYPE_LABELS, role: ROLE_LABELS }
-export type DirectoryService = ReturnType<typeof createDirectoryService>

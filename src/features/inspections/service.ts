@@ -426,4 +426,3 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
   }
 }
 
-export type InspectionService = ReturnType<typeof createInspectionService>

@@ -133,4 +133,3 @@ export function createChildRegisterService({ db, clock, frameworks }: ChildRegis
   }
 }
 
-export type ChildRegisterService = ReturnType<typeof createChildRegisterService>

@@ -1,8 +1,7 @@
 /** Annex A files: reading workbooks and CSVs, checking them (in a worker), writing reports and exports. */
-export { loadExtraHeaderAliases, loadIlacsLibrary } from './bundledSpec'
+export { loadExtraHeaderAliases } from './bundledSpec'
 export { ilacsLibrary, specVersionFor } from './specCache'
-export { loadSeed } from './synonymSeedStore'
-export { validateAnnexAFile, type ValidateOptions } from './validateAnnexAFile'
+export { type ValidateOptions } from './validateAnnexAFile'
 export { validateInWorker } from './validateInWorker'
 export { writeProblemReport } from './writeProblemReport'
 export { writeOfstedWorkbook } from './writeOfstedWorkbook'
