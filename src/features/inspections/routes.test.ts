@@ -5,7 +5,7 @@ import { WorkingDayCalendar } from '../../domain/calendar'
 import { type Framework } from '../../domain/frameworks'
 import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from '../frameworks/loadDirectory'
 import { computeTimeline } from '../../domain/timeline'
-import { binary } from '../../web/exports/testSupport'
+import { binary } from '../../../test/support/exports'
 import { buildTestApp, createPartnership, createPerson, signIn, type Agent, type TestApp } from '../../../test/support/app'
 
 // The clock stands on Monday 2 March 2026, 09:00 UK time: notification day of the inspection below.
@@ -377,7 +377,7 @@ describe('moving the notification date, practice exports and local plan order', 
     await workbook.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer)
     expect(workbook.getWorksheet('Timeline')).toBeUndefined()
     const sheet = workbook.getWorksheet('PRACTICE timeline')!
-    expect(String(sheet.getRow(1).getCell(1).value)).toMatch(/^PRACTICE inspection/)
+    expect(sheet.getRow(1).getCell(1).text).toMatch(/^PRACTICE inspection/)
     expect((sheet.getRow(2).values as unknown[]).slice(1, 4)).toEqual(['Date', 'Day', 'Time'])
     expect(sheet.getRow(3).getCell(4).value).toBe('Inspection notified')
   })
