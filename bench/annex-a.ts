@@ -22,7 +22,8 @@ const RSS_LIMIT_MB = 1024
 function maxRatio(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return DEFAULT_MAX_RATIO
   const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`ANNEX_A_BENCH_MAX_RATIO must be a positive number, not "${value}"`)
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`ANNEX_A_BENCH_MAX_RATIO must be a positive number, not "${value}"`)
   return n
 }
 
@@ -40,7 +41,12 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-GB')
 const secs = (values: number[]): string => values.map((s) => s.toFixed(2)).join(', ')
 
 async function readOnly(path: string): Promise<number> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' })
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+  })
   let rows = 0
   for await (const sheet of reader) {
     for await (const row of sheet) {
@@ -59,7 +65,9 @@ async function main(): Promise<number> {
     let t = performance.now()
     const written = await generateMessyWorkbook(path, library, ROWS)
     const size = (await stat(path)).size
-    console.log(`generated ${fmt(written)} data rows (${(size / 1024 ** 2).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s; ${RUNS} interleaved runs of each`)
+    console.log(
+      `generated ${fmt(written)} data rows (${(size / 1024 ** 2).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s; ${RUNS} interleaved runs of each`,
+    )
 
     const readTimes: number[] = []
     const validateTimes: number[] = []
@@ -87,7 +95,9 @@ async function main(): Promise<number> {
       validateTimes.push((performance.now() - t) / 1000)
       validateCpu.push(cpuSeconds(cpu))
       if (!result.readable) {
-        console.error(`validation could not read the bench workbook: ${result.problems[0]?.message ?? 'no problem was reported'}`)
+        console.error(
+          `validation could not read the bench workbook: ${result.problems[0]?.message ?? 'no problem was reported'}`,
+        )
         return 1
       }
       validated = result.lists.reduce((n, l) => n + l.rowsRead, 0)
@@ -99,12 +109,18 @@ async function main(): Promise<number> {
     }
     const a = median(readTimes)
     const b = median(validateTimes)
-    console.log(`(a) exceljs streaming read: ${fmt(readRows)} rows, median ${a.toFixed(2)} s = ${fmt(readRows / a)} rows/s (runs: ${secs(readTimes)} s)`)
-    console.log(`(b) full validation:        ${fmt(validated)} rows, median ${b.toFixed(2)} s = ${fmt(validated / b)} rows/s (runs: ${secs(validateTimes)} s); ${summary}`)
+    console.log(
+      `(a) exceljs streaming read: ${fmt(readRows)} rows, median ${a.toFixed(2)} s = ${fmt(readRows / a)} rows/s (runs: ${secs(readTimes)} s)`,
+    )
+    console.log(
+      `(b) full validation:        ${fmt(validated)} rows, median ${b.toFixed(2)} s = ${fmt(validated / b)} rows/s (runs: ${secs(validateTimes)} s); ${summary}`,
+    )
     const ratio = b / a
     const best = Math.min(...validateTimes) / Math.min(...readTimes)
     const rss = peakRssMb()
-    console.log(`ratio (b)/(a) = ${ratio.toFixed(2)} on medians, ${best.toFixed(2)} on best runs (target ≤ ${MAX_RATIO}); CPU time ratio ${(median(validateCpu) / median(readCpu)).toFixed(2)} (CPU s: a ${secs(readCpu)}; b ${secs(validateCpu)})`)
+    console.log(
+      `ratio (b)/(a) = ${ratio.toFixed(2)} on medians, ${best.toFixed(2)} on best runs (target ≤ ${MAX_RATIO}); CPU time ratio ${(median(validateCpu) / median(readCpu)).toFixed(2)} (CPU s: a ${secs(readCpu)}; b ${secs(validateCpu)})`,
+    )
     console.log(`peak RSS = ${rss.toFixed(0)} MB (limit ${RSS_LIMIT_MB} MB)`)
     let code = 0
     if (rss > RSS_LIMIT_MB) {
@@ -112,7 +128,9 @@ async function main(): Promise<number> {
       code = 1
     }
     if (ratio > MAX_RATIO) {
-      console.error(`FAIL: ratio ${ratio.toFixed(2)} is over ${MAX_RATIO}${process.env.ANNEX_A_BENCH_MAX_RATIO ? ' (ANNEX_A_BENCH_MAX_RATIO)' : ''}`)
+      console.error(
+        `FAIL: ratio ${ratio.toFixed(2)} is over ${MAX_RATIO}${process.env.ANNEX_A_BENCH_MAX_RATIO ? ' (ANNEX_A_BENCH_MAX_RATIO)' : ''}`,
+      )
       code = 1
     }
     return code

@@ -42,7 +42,8 @@ async function generate(path: string, megabytes: number): Promise<void> {
   const block = randomBytes(MB)
   const out = createWriteStream(path)
   out.write('%PDF-1.7\n')
-  for (let i = 0; i < megabytes; i++) if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()))
+  for (let i = 0; i < megabytes; i++)
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()))
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())))
 }
 
@@ -58,7 +59,11 @@ class Client {
   cookie = ''
   constructor(readonly base: string) {}
   async send(path: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(this.base + path, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: this.cookie } })
+    const res = await fetch(this.base + path, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: this.cookie },
+    })
     const set = res.headers.get('set-cookie')
     if (set) this.cookie = set.split(';')[0]!
     return res
@@ -70,12 +75,23 @@ class Client {
     return token
   }
   async post(path: string, form: Record<string, string>): Promise<Response> {
-    return this.send(path, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    return this.send(path, {
+      method: 'POST',
+      body: new URLSearchParams(form),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
   }
 }
 
 /** Streams a file as multipart/form-data with node:http, so nothing is buffered on our side either. */
-function uploadFile(base: string, path: string, cookie: string, csrf: string, file: string, size: number): Promise<number> {
+function uploadFile(
+  base: string,
+  path: string,
+  cookie: string,
+  csrf: string,
+  file: string,
+  size: number,
+): Promise<number> {
   const boundary = `----bench${randomBytes(8).toString('hex')}`
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n` +
@@ -83,10 +99,21 @@ function uploadFile(base: string, path: string, cookie: string, csrf: string, fi
   )
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
   return new Promise((resolve, reject) => {
-    const req = request(base + path, { method: 'POST', headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length } }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-    })
+    const req = request(
+      base + path,
+      {
+        method: 'POST',
+        headers: {
+          cookie,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': head.length + size + tail.length,
+        },
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
     req.on('error', reject)
     req.write(head)
     const source = createReadStream(file)
@@ -101,9 +128,20 @@ async function main(): Promise<void> {
   const pglite = process.env.EVIDENCE_BENCH_DB === 'pglite'
   const postgres = pglite || process.env.DATABASE_URL ? undefined : await startPostgres()
   const databaseUrl = pglite ? '' : (process.env.DATABASE_URL ?? postgres!.url)
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./evidence/app.ts', import.meta.url)), join(work, 'store'), String((FILE_MB + 1) * MB), databaseUrl], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./evidence/app.ts', import.meta.url)),
+      join(work, 'store'),
+      String((FILE_MB + 1) * MB),
+      databaseUrl,
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  )
   try {
     await mkdir(join(work, 'store'), { recursive: true })
     const lines = createInterface({ input: child.stdout })
@@ -111,7 +149,13 @@ async function main(): Promise<void> {
     const source = join(work, 'document.pdf')
     process.stdout.write(`Generating a ${FILE_MB} MB document…\n`)
     const [ready] = await Promise.all([nextLine(), generate(source, FILE_MB)])
-    const info = JSON.parse(ready) as { port: number; email: string; password: string; totpSecret: string; requirementIds: string[] }
+    const info = JSON.parse(ready) as {
+      port: number
+      email: string
+      password: string
+      totpSecret: string
+      requirementIds: string[]
+    }
     const size = (await stat(source)).size
     const base = `http://127.0.0.1:${info.port}`
     const idleRss = await rssMb(child.pid!)
@@ -120,7 +164,10 @@ async function main(): Promise<void> {
     const client = new Client(base)
     await client.post('/sign-in', { _csrf: await client.csrf('/sign-in'), email: info.email, password: info.password })
     const codeToken = await client.csrf('/sign-in/code')
-    const signedIn = await client.post('/sign-in/code', { _csrf: codeToken, code: currentTotp(info.totpSecret, new Date()) })
+    const signedIn = await client.post('/sign-in/code', {
+      _csrf: codeToken,
+      code: currentTotp(info.totpSecret, new Date()),
+    })
     if (signedIn.status !== 303) throw new Error(`sign-in failed (${signedIn.status})`)
     const csrf = await client.csrf('/evidence')
 
@@ -150,10 +197,21 @@ async function main(): Promise<void> {
     const res = await client.send('/evidence/pack.zip')
     if (res.status !== 200 || !res.body) throw new Error(`pack answered ${res.status}`)
     let packBytes = 0
-    await pipeline(res.body, new Writable({ write(chunk: Buffer, _e, done) { packBytes += chunk.length; done() } }))
+    await pipeline(
+      res.body,
+      new Writable({
+        write(chunk: Buffer, _e, done) {
+          packBytes += chunk.length
+          done()
+        },
+      }),
+    )
     const packTime = seconds(packStart)
     // Stored, not compressed: a pack much smaller than its documents means they were left out.
-    if (packBytes < 2 * size) throw new Error(`the pack held ${(packBytes / MB).toFixed(0)} MB, less than the ${((2 * size) / MB).toFixed(0)} MB of approved documents: they were not all in it`)
+    if (packBytes < 2 * size)
+      throw new Error(
+        `the pack held ${(packBytes / MB).toFixed(0)} MB, less than the ${((2 * size) / MB).toFixed(0)} MB of approved documents: they were not all in it`,
+      )
     const peak = await peakRssMb(child.pid!)
 
     const mbps = (bytes: number, s: number) => bytes / MB / s
@@ -163,11 +221,23 @@ async function main(): Promise<void> {
       ['document', `${(size / MB).toFixed(0)} MB`],
       ['sha256sum (same file)', `${mbps(size, sha1).toFixed(0)} MB/s`],
       ['cp (same file)', `${mbps(size, cp1).toFixed(0)} MB/s`],
-      ['upload through POST /evidence/…/upload (best of 2)', `${mbps(size, upload).toFixed(0)} MB/s = ${(sha1 / upload).toFixed(2)} × sha256sum, ${(cp1 / upload).toFixed(2)} × cp`],
+      [
+        'upload through POST /evidence/…/upload (best of 2)',
+        `${mbps(size, upload).toFixed(0)} MB/s = ${(sha1 / upload).toFixed(2)} × sha256sum, ${(cp1 / upload).toFixed(2)} × cp`,
+      ],
       ['evidence pack', `${(packBytes / MB).toFixed(0)} MB zip of ${((2 * size) / MB).toFixed(0)} MB of documents`],
-      ['sha256sum / cp (same 2 files)', `${mbps(2 * size, sha2).toFixed(0)} MB/s / ${mbps(2 * size, cp2).toFixed(0)} MB/s`],
-      ['pack through GET /evidence/pack.zip', `${mbps(2 * size, packTime).toFixed(0)} MB/s = ${(sha2 / packTime).toFixed(2)} × sha256sum, ${(cp2 / packTime).toFixed(2)} × cp`],
-      ['app RSS idle / peak after uploads / peak overall', `${idleRss.toFixed(0)} MB / ${uploadRss.toFixed(0)} MB / ${peak.toFixed(0)} MB (limit ${RSS_LIMIT_MB} MB; growth over idle ${(peak - idleRss).toFixed(0)} MB)`],
+      [
+        'sha256sum / cp (same 2 files)',
+        `${mbps(2 * size, sha2).toFixed(0)} MB/s / ${mbps(2 * size, cp2).toFixed(0)} MB/s`,
+      ],
+      [
+        'pack through GET /evidence/pack.zip',
+        `${mbps(2 * size, packTime).toFixed(0)} MB/s = ${(sha2 / packTime).toFixed(2)} × sha256sum, ${(cp2 / packTime).toFixed(2)} × cp`,
+      ],
+      [
+        'app RSS idle / peak after uploads / peak overall',
+        `${idleRss.toFixed(0)} MB / ${uploadRss.toFixed(0)} MB / ${peak.toFixed(0)} MB (limit ${RSS_LIMIT_MB} MB; growth over idle ${(peak - idleRss).toFixed(0)} MB)`,
+      ],
     ]
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(52)} ${v}\n`)
     if (peak > RSS_LIMIT_MB) {

@@ -48,9 +48,15 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
 
   app.use(requestLogger(logger))
   // Our own icon (no GOV.UK crown), served from the source folder: nothing to build.
-  app.use('/assets/images', express.static(join(here, 'web', 'assets', 'images'), { maxAge: '1d', index: false, fallthrough: true }))
+  app.use(
+    '/assets/images',
+    express.static(join(here, 'web', 'assets', 'images'), { maxAge: '1d', index: false, fallthrough: true }),
+  )
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/images/icon.svg'))
-  app.use('/assets', express.static(options.publicDir ?? join(here, '..', 'public'), { maxAge: '1h', index: false, fallthrough: true }))
+  app.use(
+    '/assets',
+    express.static(options.publicDir ?? join(here, '..', 'public'), { maxAge: '1h', index: false, fallthrough: true }),
+  )
   // A missing asset is not a page: a plain 404, with no session and no cookie.
   app.use('/assets', (_req, res) => {
     res.status(404).type('text/plain').send('Not found')
@@ -75,7 +81,13 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
       cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: keepMs },
     }),
   )
-  app.use(setUpAuth(services, clock, { idleMs: options.sessionIdleMs, absoluteMs: options.sessionAbsoluteMs, warningMs: options.sessionWarningMs ?? 2 * 60_000 }))
+  app.use(
+    setUpAuth(services, clock, {
+      idleMs: options.sessionIdleMs,
+      absoluteMs: options.sessionAbsoluteMs,
+      warningMs: options.sessionWarningMs ?? 2 * 60_000,
+    }),
+  )
 
   const { csrfSynchronisedProtection, generateToken, isRequestValid } = csrfSync({
     getTokenFromRequest: (req) => {
@@ -87,10 +99,16 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
     // The token, and so the session that keeps it, is made only when a page is rendered: /health,
     // JSON answers and redirects create no session row and send no cookie. Every rendered page
     // (every page with a form) still has its token.
-    Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => generateToken(req) })
+    Object.defineProperty(res.locals, 'csrfToken', {
+      enumerable: true,
+      configurable: true,
+      get: () => generateToken(req),
+    })
     res.locals.scope = req.scope
     res.locals.currentPath = req.path
-    res.locals.partnershipName = req.scope ? await services.directory.partnershipName(req.scope.partnershipId) : undefined
+    res.locals.partnershipName = req.scope
+      ? await services.directory.partnershipName(req.scope.partnershipId)
+      : undefined
     res.locals.navigation = navigationFor(req.scope, req.path)
     // A message kept for the next page is shown (and forgotten) only when a page is rendered, so a
     // redirect on the way (to sign-in, say) does not swallow it.
@@ -134,17 +152,30 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     if (code === 'EBADCSRFTOKEN' || (error as { message?: string }).message === 'invalid csrf token') {
       return res.status(403).render('errors/session-expired.njk')
     }
-    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode
+    const status =
+      (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode
     if (error instanceof AppError) {
-      const view = error instanceof NotFoundError ? 'errors/not-found.njk' : error instanceof ForbiddenError ? 'errors/forbidden.njk' : 'errors/problem.njk'
+      const view =
+        error instanceof NotFoundError
+          ? 'errors/not-found.njk'
+          : error instanceof ForbiddenError
+            ? 'errors/forbidden.njk'
+            : 'errors/problem.njk'
       return res.status(statusOf(error)).render(view, { message: error.message })
     }
-    if (status === 413) return res.status(413).render('errors/problem.njk', { message: 'What you sent is too large. Go back and send less.' })
+    if (status === 413)
+      return res
+        .status(413)
+        .render('errors/problem.njk', { message: 'What you sent is too large. Go back and send less.' })
     // Express's own refusals of a request it cannot read: a body (entity.*), or a badly encoded
     // path parameter such as /people/%C0%AF. Their messages repeat the input, so they are not shown.
     if (status === 400) {
-      const what = (error as { type?: string }).type?.startsWith('entity.') ? 'What you sent' : 'The address of this page'
-      return res.status(400).render('errors/problem.njk', { message: `${what} could not be read. Go back and try again.` })
+      const what = (error as { type?: string }).type?.startsWith('entity.')
+        ? 'What you sent'
+        : 'The address of this page'
+      return res
+        .status(400)
+        .render('errors/problem.njk', { message: `${what} could not be read. Go back and try again.` })
     }
     logger.error({ err: error, method: req.method, route: routePattern(req) }, 'unhandled error')
     res.status(500).render('errors/server-error.njk')

@@ -29,7 +29,9 @@ describe('loadConfig', () => {
   it('takes the idle time-out in half minutes, and refuses a warning as long as the time-out', () => {
     expect(loadConfig({ SESSION_IDLE_MINUTES: '0.5', SESSION_WARNING_SECONDS: '25' }).sessionIdleMs).toBe(30_000)
     expect(() => loadConfig({ SESSION_IDLE_MINUTES: '0.7' })).toThrow(/SESSION_IDLE_MINUTES/)
-    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '1', SESSION_WARNING_SECONDS: '60' })).toThrow(/SESSION_WARNING_SECONDS: must be shorter than SESSION_IDLE_MINUTES/)
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '1', SESSION_WARNING_SECONDS: '60' })).toThrow(
+      /SESSION_WARNING_SECONDS: must be shorter than SESSION_IDLE_MINUTES/,
+    )
   })
 
   it('lists a missing production session secret with the other problems', () => {

@@ -43,7 +43,9 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`The configuration has ${problems.length === 1 ? 'a problem' : 'problems'}:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`)
+    super(
+      `The configuration has ${problems.length === 1 ? 'a problem' : 'problems'}:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`,
+    )
   }
 }
 
@@ -59,7 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('SESSION_SECRET: required in production (at least 32 random characters, e.g. `openssl rand -hex 32`)')
   }
   if (parsed.success && parsed.data.SESSION_WARNING_SECONDS * 1000 >= parsed.data.SESSION_IDLE_MINUTES * 60_000) {
-    problems.push('SESSION_WARNING_SECONDS: must be shorter than SESSION_IDLE_MINUTES, or the warning would show as soon as a page loads')
+    problems.push(
+      'SESSION_WARNING_SECONDS: must be shorter than SESSION_IDLE_MINUTES, or the warning would show as soon as a page loads',
+    )
   }
   if (!parsed.success || problems.length) throw new ConfigError(problems)
   const c = parsed.data

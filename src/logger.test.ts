@@ -15,7 +15,11 @@ function capture() {
     },
   })
   const logger = createLogger('info', stream)
-  return { logger, text: () => lines.join(''), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) }
+  return {
+    logger,
+    text: () => lines.join(''),
+    records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  }
 }
 
 const EMAIL = 'ada.lovelace@example.org'
@@ -33,9 +37,14 @@ describe('log redaction', () => {
     logger.info(
       {
         email: EMAIL,
-        deep: { a: { email: EMAIL, b: { c: { password: 'orange piano lantern river', totpSecret: SECRET, code: '123456' } } } },
+        deep: {
+          a: { email: EMAIL, b: { c: { password: 'orange piano lantern river', totpSecret: SECRET, code: '123456' } } },
+        },
         list: [{ token: 'tok-abcdef-123456', person: { Email: EMAIL } }],
-        req: { headers: { cookie: 'jtai.sid=s%3Aabc', authorization: 'Bearer xyz' }, body: { _csrf: 'csrf-value', password: 'pw' } },
+        req: {
+          headers: { cookie: 'jtai.sid=s%3Aabc', authorization: 'Bearer xyz' },
+          body: { _csrf: 'csrf-value', password: 'pw' },
+        },
         session_secret: 'not-in-logs-please',
         note: `sent to ${EMAIL} today`,
         route: '/people/:id',
@@ -44,18 +53,40 @@ describe('log redaction', () => {
       `message about ${EMAIL}`,
     )
     const out = text()
-    for (const secret of [EMAIL, 'orange piano lantern river', SECRET, '123456', 'tok-abcdef-123456', 'jtai.sid', 'Bearer xyz', 'csrf-value', 'not-in-logs-please']) {
+    for (const secret of [
+      EMAIL,
+      'orange piano lantern river',
+      SECRET,
+      '123456',
+      'tok-abcdef-123456',
+      'jtai.sid',
+      'Bearer xyz',
+      'csrf-value',
+      'not-in-logs-please',
+    ]) {
       expect(out).not.toContain(secret)
     }
     const [record] = records()
-    expect(record).toMatchObject({ route: '/people/:id', status: 400, msg: 'message about [redacted email]', note: 'sent to [redacted email] today' })
+    expect(record).toMatchObject({
+      route: '/people/:id',
+      status: 400,
+      msg: 'message about [redacted email]',
+      note: 'sent to [redacted email] today',
+    })
     expect((record!.deep as { a: { b: { c: { password: string } } } }).a.b.c.password).toBe('[redacted]')
   })
 
   it('logs a duplicate-key database error by code and constraint, not by the email it quotes', async () => {
     const now = new Date('2026-03-02T09:00:00Z')
     const p = await handle.db.insertInto('partnerships').values({ name: 'P' }).returning('id').executeTakeFirstOrThrow()
-    const person = { name: 'Ada', email: EMAIL, jobTitle: 'Tester', agencyId: null, roles: ['administrator' as const], accessEndsOn: null }
+    const person = {
+      name: 'Ada',
+      email: EMAIL,
+      jobTitle: 'Tester',
+      agencyId: null,
+      roles: ['administrator' as const],
+      accessEndsOn: null,
+    }
     await repo.insertPerson(handle.db, p.id, person, now)
     const error = await repo.insertPerson(handle.db, p.id, person, now).then(
       () => undefined,
@@ -79,10 +110,15 @@ describe('log redaction', () => {
 
   it('does not log the value from an invalid-input database error', async () => {
     const bad = 'not-a-uuid-0a1b2c'
-    const error = await handle.db.selectFrom('people').select('id').where('id', '=', bad).execute().then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    )
+    const error = await handle.db
+      .selectFrom('people')
+      .select('id')
+      .where('id', '=', bad)
+      .execute()
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      )
     expect(error?.message).toContain(bad)
     const { logger, text, records } = capture()
     logger.error({ err: error }, 'unhandled error')
@@ -95,6 +131,10 @@ describe('log redaction', () => {
     const error = Object.assign(new Error(`could not send to ${EMAIL}`), { code: 'ENOENT' })
     logger.error({ err: error }, 'failed')
     expect(text()).not.toContain(EMAIL)
-    expect(records()[0]!.err).toMatchObject({ type: 'Error', code: 'ENOENT', message: 'could not send to [redacted email]' })
+    expect(records()[0]!.err).toMatchObject({
+      type: 'Error',
+      code: 'ENOENT',
+      message: 'could not send to [redacted email]',
+    })
   })
 })

@@ -1,7 +1,8 @@
 import pino from 'pino'
 
 /** Keys whose values are never logged, at any depth (compared lower-case, without - or _). */
-const SECRET_KEY = /password|passcode|secret|token|email|cookie|authorization|csrf|totp|^otp$|^code$|^confirm$|^body$|^databaseurl$|^connectionstring$/
+const SECRET_KEY =
+  /password|passcode|secret|token|email|cookie|authorization|csrf|totp|^otp$|^code$|^confirm$|^body$|^databaseurl$|^connectionstring$/
 const EMAIL = /[^\s@"'<>()[\]{},;:]+@[^\s@"'<>()[\]{},;:]+\.[a-z]{2,}/gi
 const REDACTED = '[redacted]'
 const MAX_DEPTH = 8
@@ -9,7 +10,11 @@ const MAX_DEPTH = 8
 /** PostgreSQL (pg) and PGlite errors: a five-character SQLSTATE and the server's own fields. */
 function isDatabaseError(e: Error): e is Error & Record<string, unknown> & { code: string } {
   const r = e as unknown as Record<string, unknown>
-  return typeof r.code === 'string' && /^[0-9A-Z]{5}$/.test(r.code) && ('severity' in r || 'routine' in r || e.constructor.name === 'DatabaseError')
+  return (
+    typeof r.code === 'string' &&
+    /^[0-9A-Z]{5}$/.test(r.code) &&
+    ('severity' in r || 'routine' in r || e.constructor.name === 'DatabaseError')
+  )
 }
 
 /** Emails are removed from free text: error messages often quote what was sent. */
@@ -31,16 +36,26 @@ export function serializeError(e: Error, depth = 0): Record<string, unknown> {
       if (typeof e[key] === 'string') out[key] = e[key]
     }
     const constraint = e.constraint
-    const message = typeof constraint === 'string' && constraint !== '' ? `database error ${e.code} (${constraint})` : `database error ${e.code}`
+    const message =
+      typeof constraint === 'string' && constraint !== ''
+        ? `database error ${e.code} (${constraint})`
+        : `database error ${e.code}`
     out.message = message
     out.stack = `${e.constructor.name}: ${message}\n${stackFrames}`
     return out
   }
-  const out: Record<string, unknown> = { type: e.constructor.name, message: scrubText(e.message), stack: scrubText(e.stack ?? '') }
+  const out: Record<string, unknown> = {
+    type: e.constructor.name,
+    message: scrubText(e.message),
+    stack: scrubText(e.stack ?? ''),
+  }
   for (const [key, value] of Object.entries(e)) {
     if (key === 'message' || key === 'stack') continue
     // An error's own `code` is a kind of error (ENOENT, EBADCSRFTOKEN), not a sign-in code.
-    out[key] = key === 'code' && typeof value === 'string' && !/^\d{6,8}$/.test(value) ? value : redact(value, depth + 1, new WeakSet(), key)
+    out[key] =
+      key === 'code' && typeof value === 'string' && !/^\d{6,8}$/.test(value)
+        ? value
+        : redact(value, depth + 1, new WeakSet(), key)
   }
   if (e.cause instanceof Error && depth < MAX_DEPTH) out.cause = serializeError(e.cause, depth + 1)
   return out
@@ -77,7 +92,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       log: (object) => {
         const out: Record<string, unknown> = {}
         for (const [k, v] of Object.entries(object)) {
-          out[k] = k === 'err' || k === 'error' ? (v instanceof Error ? serializeError(v) : redact(v, 1)) : redact(v, 1, new WeakSet(), k)
+          out[k] =
+            k === 'err' || k === 'error'
+              ? v instanceof Error
+                ? serializeError(v)
+                : redact(v, 1)
+              : redact(v, 1, new WeakSet(), k)
         }
         return out
       },

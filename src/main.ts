@@ -66,16 +66,27 @@ async function main(): Promise<void> {
 
   const server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, database: database.kind }, 'JTAI Ready is running')
-    process.stdout.write(`\nJTAI Ready is running at ${config.baseUrl} (database: ${database.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})\n`)
+    process.stdout.write(
+      `\nJTAI Ready is running at ${config.baseUrl} (database: ${database.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})\n`,
+    )
   })
   const token = await services.setup.issueSetupToken()
   if (token) {
-    process.stdout.write(`\nNobody has set up JTAI Ready yet. Open this one-time link to create your partnership and the first administrator:\n\n  ${config.baseUrl}/setup/${token}\n\nThe link works once and expires in 24 hours.\n\n`)
+    process.stdout.write(
+      `\nNobody has set up JTAI Ready yet. Open this one-time link to create your partnership and the first administrator:\n\n  ${config.baseUrl}/setup/${token}\n\nThe link works once and expires in 24 hours.\n\n`,
+    )
   }
 
-  const stopSweeper = startSweeper(services.files, isFileReferenced, { intervalMs: 60 * 60_000, olderThanMs: 60 * 60_000, logger })
+  const stopSweeper = startSweeper(services.files, isFileReferenced, {
+    intervalMs: 60 * 60_000,
+    olderThanMs: 60 * 60_000,
+    logger,
+  })
 
-  const prune = setInterval(() => void sessionStore.prune().catch((e: unknown) => logger.warn({ err: e }, 'session prune failed')), 15 * 60_000)
+  const prune = setInterval(
+    () => void sessionStore.prune().catch((e: unknown) => logger.warn({ err: e }, 'session prune failed')),
+    15 * 60_000,
+  )
   prune.unref()
 
   const shutdown = (signal: string) => {

@@ -29,20 +29,27 @@ describe('bench generator and validator agree', () => {
     expect(result.rows).toHaveLength(written)
     // Every list found under its title rows; no header trouble.
     expect(result.lists.map((l) => l.headerRow)).toEqual(result.lists.map(() => 3))
-    expect(result.problems.filter((p) => p.rule.startsWith('header.') || p.rule.startsWith('sheet.') || p.rule.startsWith('workbook.'))).toEqual([])
+    expect(
+      result.problems.filter(
+        (p) => p.rule.startsWith('header.') || p.rule.startsWith('sheet.') || p.rule.startsWith('workbook.'),
+      ),
+    ).toEqual([])
     const count = (rule: string): number => result.problemsByRule.find((r) => r.rule === rule)?.count ?? 0
     expect(stats.junk['cell.date']).toBeGreaterThan(0)
     for (const [rule, planted] of Object.entries(stats.junk)) expect(count(rule), rule).toBe(planted)
     // Counts by rule add up to the problems listed, and every list's errors and queries to its problems.
     expect(result.problemsByRule.reduce((n, r) => n + r.count, 0)).toBe(result.problems.length)
-    for (const l of result.lists) expect(l.errors + l.queries).toBe(result.problems.filter((p) => p.list === l.list).length)
+    for (const l of result.lists)
+      expect(l.errors + l.queries).toBe(result.problems.filter((p) => p.list === l.list).length)
   })
 
   it('reports how much of the workbook is read, rising to 100 only at the end', async () => {
     const path = join(dir, 'progress.xlsx')
     const written = await generateMessyWorkbook(path, ilacsLibrary('ilacs-2023'), 20_000)
     const seen: Array<{ rowsRead: number; percent: number | null }> = []
-    await validateAnnexAFile(path, { notified: '2023-07-01' }, (p) => seen.push({ rowsRead: p.rowsRead, percent: p.percent }))
+    await validateAnnexAFile(path, { notified: '2023-07-01' }, (p) =>
+      seen.push({ rowsRead: p.rowsRead, percent: p.percent }),
+    )
     const percents = seen.map((p) => p.percent)
     expect(seen.length).toBeGreaterThan(5)
     expect(percents.every((p) => typeof p === 'number')).toBe(true)

@@ -3,7 +3,19 @@ import { loadSeed } from '../../src/features/annexA/files/synonymSeedStore'
 import type { ListLibrary } from '../../src/domain/annexA/specSchema'
 
 /** Rows per list roughly in proportion to a mid-sized authority's Annex A (contacts and referrals dominate). */
-const SHARE: Record<number, number> = { 1: 0.3, 2: 0.08, 3: 0.15, 4: 0.12, 5: 0.06, 6: 0.12, 7: 0.05, 8: 0.06, 9: 0.04, 10: 0.01, 11: 0.01 }
+const SHARE: Record<number, number> = {
+  1: 0.3,
+  2: 0.08,
+  3: 0.15,
+  4: 0.12,
+  5: 0.06,
+  6: 0.12,
+  7: 0.05,
+  8: 0.06,
+  9: 0.04,
+  10: 0.01,
+  11: 0.01,
+}
 
 /** A small deterministic PRNG so every bench run measures the same workbook. */
 function mulberry32(seed: number): () => number {
@@ -32,7 +44,12 @@ export interface GeneratedStats {
  * Writes a realistic, messy Annex A workbook: title rows above the headers, real case-management spellings from
  * the synonyms seed mixed with Ofsted codes, dates as native cells, dd/mm/yyyy text, serials and some junk.
  */
-export async function generateMessyWorkbook(path: string, library: ListLibrary, totalRows: number, stats?: GeneratedStats): Promise<number> {
+export async function generateMessyWorkbook(
+  path: string,
+  library: ListLibrary,
+  totalRows: number,
+  stats?: GeneratedStats,
+): Promise<number> {
   const random = mulberry32(20240101)
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T
   const { seed } = loadSeed()
@@ -71,7 +88,8 @@ export async function generateMessyWorkbook(path: string, library: ListLibrary, 
             if (stats) stats.junk['cell.integer']++
             return 'n/a'
           case 'postcode':
-            if (roll < 0.95) return `${pick(['SW1A', 'M1', 'B33', 'LS6', 'NE1'])} ${Math.floor(random() * 9)}${pick(['AA', 'BD', 'XY'])}`
+            if (roll < 0.95)
+              return `${pick(['SW1A', 'M1', 'B33', 'LS6', 'NE1'])} ${Math.floor(random() * 9)}${pick(['AA', 'BD', 'XY'])}`
             if (stats) stats.junk['cell.postcode']++
             return 'unknown'
           case 'code':
@@ -84,7 +102,9 @@ export async function generateMessyWorkbook(path: string, library: ListLibrary, 
             return pick(['Other', 'see notes', '?', 'N/K'])
           }
           default:
-            return c.id === 'child_unique_id' || c.id === 'individual_adopter_identifier' ? String(100000 + childNo) : pick(['Locality 1 Duty Team', 'MASH', 'Children in Care Team 2', 'Jo Bloggs', 'A. Worker'])
+            return c.id === 'child_unique_id' || c.id === 'individual_adopter_identifier'
+              ? String(100000 + childNo)
+              : pick(['Locality 1 Duty Team', 'MASH', 'Children in Care Team 2', 'Jo Bloggs', 'A. Worker'])
         }
       })
       sheet.addRow(values).commit()

@@ -26,16 +26,43 @@ if (!filesRoot || !maxUploadBytes) throw new Error('usage: app.ts <files folder>
 const handle = await openDatabase({ databaseUrl })
 const db = handle.db
 const now = new Date()
-const services = createServices({ db, clock: systemClock, files: new FsFileStore(filesRoot), scratch: new ScratchSpace(join(filesRoot, '..', 'scratch')), frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: 50 })
-const { id: partnershipId } = await db.insertInto('partnerships').values({ name: 'Bench partnership' }).returning('id').executeTakeFirstOrThrow()
-const agency = await dir.insertAgency(db, partnershipId, { name: 'Bench Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
+const services = createServices({
+  db,
+  clock: systemClock,
+  files: new FsFileStore(filesRoot),
+  scratch: new ScratchSpace(join(filesRoot, '..', 'scratch')),
+  frameworksDirectory: bundledFrameworksDirectory(),
+  signInIpLimit: 50,
+})
+const { id: partnershipId } = await db
+  .insertInto('partnerships')
+  .values({ name: 'Bench partnership' })
+  .returning('id')
+  .executeTakeFirstOrThrow()
+const agency = await dir.insertAgency(
+  db,
+  partnershipId,
+  { name: 'Bench Police', type: 'police', isStatutory: true, seniorApproverId: null },
+  now,
+)
 const password = 'bench password bench password'
 const email = 'bench@example.org'
-const person = await dir.insertPerson(db, partnershipId, { name: 'Bench lead', email, jobTitle: '', agencyId: agency.id, roles: ['agency-lead'], accessEndsOn: null }, now)
+const person = await dir.insertPerson(
+  db,
+  partnershipId,
+  { name: 'Bench lead', email, jobTitle: '', agencyId: agency.id, roles: ['agency-lead'], accessEndsOn: null },
+  now,
+)
 await dir.setPassword(db, person.id, await hashPassword(password), now)
 const totpSecret = newTotpSecret()
 await dir.setTotp(db, person.id, totpSecret, true, now)
-const scope = { partnershipId, personId: person.id, name: person.name, roles: ['agency-lead' as const], agencyId: agency.id }
+const scope = {
+  partnershipId,
+  personId: person.id,
+  name: person.name,
+  roles: ['agency-lead' as const],
+  agencyId: agency.id,
+}
 const requirementIds = (await services.evidence.list(scope)).map((r) => r.id)
 
 const { app } = createApp({
@@ -64,10 +91,23 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   void db
     .transaction()
     .execute(async (trx) => {
-      const uploaded = await trx.selectFrom('evidence_requirements').select(['id', 'current_version_id']).where('status', '=', 'uploaded').execute()
+      const uploaded = await trx
+        .selectFrom('evidence_requirements')
+        .select(['id', 'current_version_id'])
+        .where('status', '=', 'uploaded')
+        .execute()
       for (const r of uploaded) {
-        if (r.current_version_id) await trx.updateTable('evidence_versions').set({ approved_by: person.id, approved_at: now }).where('id', '=', r.current_version_id).execute()
-        await trx.updateTable('evidence_requirements').set({ status: 'approved', approved_by: person.id, approved_at: now }).where('id', '=', r.id).execute()
+        if (r.current_version_id)
+          await trx
+            .updateTable('evidence_versions')
+            .set({ approved_by: person.id, approved_at: now })
+            .where('id', '=', r.current_version_id)
+            .execute()
+        await trx
+          .updateTable('evidence_requirements')
+          .set({ status: 'approved', approved_by: person.id, approved_at: now })
+          .where('id', '=', r.id)
+          .execute()
       }
     })
     .then(() => process.stdout.write('approved\n'))

@@ -16,7 +16,9 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   const command = commands.find((c) => c.name === name)
   if (!command) {
-    io.stderr(`Usage: npm run jtai -- <command>\n\nCommands:\n${commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}\n`)
+    io.stderr(
+      `Usage: npm run jtai -- <command>\n\nCommands:\n${commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}\n`,
+    )
     return name ? 2 : 0
   }
   return command.run(rest, io)

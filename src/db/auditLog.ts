@@ -16,8 +16,18 @@ export interface AuditInput {
  * Appends one event to the partnership's hash chain. Call inside the transaction that makes the
  * change. Locks the partnership row so two writers cannot take the same sequence number.
  */
-export async function appendAuditEvent(trx: Kysely<Database>, actor: Actor, input: AuditInput, now: Date): Promise<void> {
-  await trx.selectFrom('partnerships').select('id').where('id', '=', actor.partnershipId).forUpdate().executeTakeFirstOrThrow()
+export async function appendAuditEvent(
+  trx: Kysely<Database>,
+  actor: Actor,
+  input: AuditInput,
+  now: Date,
+): Promise<void> {
+  await trx
+    .selectFrom('partnerships')
+    .select('id')
+    .where('id', '=', actor.partnershipId)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
   const last = await trx
     .selectFrom('audit_events')
     .select(['seq', 'hash'])
@@ -77,11 +87,20 @@ export function toChained(row: AuditEventRow): ChainedEvent & { hash: string } {
 /** Reads a partnership's chain in order, a page at a time so memory stays flat on long chains. */
 /** The stored hash of one event, or undefined if there is no such event. */
 export async function eventHash(db: Kysely<Database>, partnershipId: string, seq: number): Promise<string | undefined> {
-  const row = await db.selectFrom('audit_events').select('hash').where('partnership_id', '=', partnershipId).where('seq', '=', seq).executeTakeFirst()
+  const row = await db
+    .selectFrom('audit_events')
+    .select('hash')
+    .where('partnership_id', '=', partnershipId)
+    .where('seq', '=', seq)
+    .executeTakeFirst()
   return row?.hash
 }
 
-export async function* readChain(db: Kysely<Database>, partnershipId: string, pageSize = 1000): AsyncGenerator<AuditEventRow> {
+export async function* readChain(
+  db: Kysely<Database>,
+  partnershipId: string,
+  pageSize = 1000,
+): AsyncGenerator<AuditEventRow> {
   let after = 0
   for (;;) {
     const rows = await db
@@ -129,8 +148,23 @@ export async function listAuditEvents(
   return { rows, total: total.n }
 }
 
-export async function distinctAuditValues(db: Kysely<Database>, partnershipId: string): Promise<{ actions: string[]; entityTypes: string[] }> {
-  const actions = await db.selectFrom('audit_events').select('action').distinct().where('partnership_id', '=', partnershipId).orderBy('action').execute()
-  const types = await db.selectFrom('audit_events').select('entity_type').distinct().where('partnership_id', '=', partnershipId).orderBy('entity_type').execute()
+export async function distinctAuditValues(
+  db: Kysely<Database>,
+  partnershipId: string,
+): Promise<{ actions: string[]; entityTypes: string[] }> {
+  const actions = await db
+    .selectFrom('audit_events')
+    .select('action')
+    .distinct()
+    .where('partnership_id', '=', partnershipId)
+    .orderBy('action')
+    .execute()
+  const types = await db
+    .selectFrom('audit_events')
+    .select('entity_type')
+    .distinct()
+    .where('partnership_id', '=', partnershipId)
+    .orderBy('entity_type')
+    .execute()
   return { actions: actions.map((a) => a.action), entityTypes: types.map((t) => t.entity_type) }
 }

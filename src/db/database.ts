@@ -39,7 +39,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
-      types: { getTypeParser: (oid, format) => (oid === pg.types.builtins.DATE ? (v: string) => v : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) },
+      types: {
+        getTypeParser: (oid, format) =>
+          oid === pg.types.builtins.DATE
+            ? (v: string) => v
+            : (pg.types.getTypeParser(oid, format) as (value: string) => unknown),
+      },
     })
     // Without a listener an idle client's error (e.g. the server restarting) would crash the process.
     pool.on('error', (error) => options.onPoolError?.(error))

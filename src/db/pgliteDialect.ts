@@ -89,7 +89,10 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters], { rowMode: 'object', parsers: PARSERS })
+    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters], {
+      rowMode: 'object',
+      parsers: PARSERS,
+    })
     const affected = result.affectedRows
     return {
       rows: result.rows,

@@ -46,7 +46,8 @@ export function hashEvent(e: ChainedEvent): string {
 }
 
 /** On success, `head` is the newest event's hash (null for an empty chain), for anchoring the chain outside the database. */
-export type ChainCheck = { ok: true; count: number; head: string | null } | { ok: false; count: number; brokenAt: number; reason: string }
+export type ChainCheck =
+  { ok: true; count: number; head: string | null } | { ok: false; count: number; brokenAt: number; reason: string }
 
 /**
  * Checks a chain one event at a time, in sequence order, so any length can be verified in flat
@@ -61,9 +62,12 @@ export class ChainVerifier {
   push(e: ChainedEvent & { hash: string }): boolean {
     if (this.failure) return false
     const count = this.expectedSeq - 1
-    if (e.seq !== this.expectedSeq) this.failure = { ok: false, count, brokenAt: this.expectedSeq, reason: `event ${this.expectedSeq} is missing` }
-    else if (e.prevHash !== this.prev) this.failure = { ok: false, count, brokenAt: e.seq, reason: 'it does not point to the event before it' }
-    else if (hashEvent(e) !== e.hash) this.failure = { ok: false, count, brokenAt: e.seq, reason: 'its content has changed since it was written' }
+    if (e.seq !== this.expectedSeq)
+      this.failure = { ok: false, count, brokenAt: this.expectedSeq, reason: `event ${this.expectedSeq} is missing` }
+    else if (e.prevHash !== this.prev)
+      this.failure = { ok: false, count, brokenAt: e.seq, reason: 'it does not point to the event before it' }
+    else if (hashEvent(e) !== e.hash)
+      this.failure = { ok: false, count, brokenAt: e.seq, reason: 'its content has changed since it was written' }
     if (this.failure) return false
     this.prev = e.hash
     this.expectedSeq += 1

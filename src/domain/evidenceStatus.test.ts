@@ -20,7 +20,11 @@ import {
 const POLICE = 'agency-police'
 const HEALTH = 'agency-health'
 
-const person = (personId: string, roles: Role[], agencyId: string | null = POLICE): EvidenceActor => ({ personId, roles, agencyId })
+const person = (personId: string, roles: Role[], agencyId: string | null = POLICE): EvidenceActor => ({
+  personId,
+  roles,
+  agencyId,
+})
 const approver = person('approver', ['senior-approver'])
 const deputy = person('deputy', ['agency-lead'])
 const contributor = person('contributor', ['contributor'])
@@ -53,35 +57,50 @@ const reason = (d: ReturnType<typeof decide>) => (d.allowed ? '' : d.reason)
 describe('upload', () => {
   it('is for the owning agency’s people and administrators, in any status', () => {
     for (const status of ['not-started', 'uploaded', 'approved', 'signed-off', 'not-available'] as EvidenceStatus[]) {
-      for (const who of [contributor, lead, approver, admin]) expect(allowed(decide('upload', who, facts({ status })))).toBe(true)
+      for (const who of [contributor, lead, approver, admin])
+        expect(allowed(decide('upload', who, facts({ status })))).toBe(true)
     }
   })
   it('is refused to other agencies, coordinators and inspectors', () => {
-    expect(reason(decide('upload', healthContributor, facts()))).toBe('Only people from Northshire Police can upload its documents')
+    expect(reason(decide('upload', healthContributor, facts()))).toBe(
+      'Only people from Northshire Police can upload its documents',
+    )
     expect(allowed(decide('upload', healthLead, facts()))).toBe(false)
     expect(allowed(decide('upload', coordinator, facts()))).toBe(false)
     expect(reason(decide('upload', inspector, facts()))).toBe('Inspectors cannot change the evidence library')
   })
   it('always leads back to "uploaded": a new version resets approval and sign-off', () => {
-    for (const status of ['not-started', 'approved', 'signed-off', 'not-available'] as EvidenceStatus[]) expect(statusAfter('upload', status)).toBe('uploaded')
+    for (const status of ['not-started', 'approved', 'signed-off', 'not-available'] as EvidenceStatus[])
+      expect(statusAfter('upload', status)).toBe('uploaded')
   })
 })
 
 describe('approve', () => {
   it('is for the agency’s senior approver while available', () => {
     expect(allowed(decide('approve', approver, facts()))).toBe(true)
-    expect(reason(decide('approve', deputy, facts()))).toBe('Only Priya Shah, the senior approver for Northshire Police, can do this (or their deputy while they are unavailable)')
+    expect(reason(decide('approve', deputy, facts()))).toBe(
+      'Only Priya Shah, the senior approver for Northshire Police, can do this (or their deputy while they are unavailable)',
+    )
     expect(allowed(decide('approve', lead, facts()))).toBe(false)
     expect(allowed(decide('approve', admin, facts()))).toBe(false)
   })
   it('passes to the deputy, and only the deputy, while the approver is unavailable', () => {
-    const away = facts({ approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: 'deputy', deputyName: 'Dan Lee' } })
+    const away = facts({
+      approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: 'deputy', deputyName: 'Dan Lee' },
+    })
     expect(allowed(decide('approve', deputy, away))).toBe(true)
-    expect(reason(decide('approve', approver, away))).toBe('Only Dan Lee, deputising for Priya Shah while they are unavailable, can do this')
+    expect(reason(decide('approve', approver, away))).toBe(
+      'Only Dan Lee, deputising for Priya Shah while they are unavailable, can do this',
+    )
   })
   it('is never for the person who uploaded the version, even the approver', () => {
-    expect(reason(decide('approve', approver, facts({ currentUploaderId: 'approver' })))).toBe('You uploaded this version, so someone else must approve it. Your deputy, Dan Lee, can approve it')
-    const away = facts({ currentUploaderId: 'deputy', approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: 'deputy', deputyName: 'Dan Lee' } })
+    expect(reason(decide('approve', approver, facts({ currentUploaderId: 'approver' })))).toBe(
+      'You uploaded this version, so someone else must approve it. Your deputy, Dan Lee, can approve it',
+    )
+    const away = facts({
+      currentUploaderId: 'deputy',
+      approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: 'deputy', deputyName: 'Dan Lee' },
+    })
     expect(allowed(decide('approve', deputy, away))).toBe(false)
   })
   it('passes to the named deputy when the senior approver uploaded the version themselves', () => {
@@ -90,40 +109,71 @@ describe('approve', () => {
     expect(allowedActions(deputy, own).has('approve')).toBe(true)
     expect(allowedActions(approver, own).has('approve')).toBe(false)
     // Nobody else: not another lead, not an administrator.
-    expect(reason(decide('approve', lead, own))).toBe('Only Dan Lee, deputising for Priya Shah (who uploaded this version), can do this')
+    expect(reason(decide('approve', lead, own))).toBe(
+      'Only Dan Lee, deputising for Priya Shah (who uploaded this version), can do this',
+    )
     expect(allowed(decide('approve', admin, own))).toBe(false)
     // Still never the uploader: the deputy's own upload goes back to the approver.
     const deputysOwn = facts({ currentUploaderId: 'deputy' })
-    expect(reason(decide('approve', deputy, deputysOwn))).toBe('You uploaded this version, so someone else must approve it')
+    expect(reason(decide('approve', deputy, deputysOwn))).toBe(
+      'You uploaded this version, so someone else must approve it',
+    )
     expect(allowed(decide('approve', approver, deputysOwn))).toBe(true)
   })
   it('explains when the senior approver uploaded the version and has no deputy', () => {
-    const noDeputy = facts({ currentUploaderId: 'approver', approver: { id: 'approver', name: 'Priya Shah', unavailable: false, deputyId: null, deputyName: null } })
-    expect(reason(decide('approve', approver, noDeputy))).toBe('You uploaded this version, so someone else must approve it. An administrator must name a deputy for you, who can then approve it')
+    const noDeputy = facts({
+      currentUploaderId: 'approver',
+      approver: { id: 'approver', name: 'Priya Shah', unavailable: false, deputyId: null, deputyName: null },
+    })
+    expect(reason(decide('approve', approver, noDeputy))).toBe(
+      'You uploaded this version, so someone else must approve it. An administrator must name a deputy for you, who can then approve it',
+    )
     expect(decide('approve', lead, noDeputy)).toEqual({
       allowed: false,
       conflict: true,
-      reason: 'Priya Shah uploaded this version, so their deputy must approve it, but they have no deputy. An administrator must name a deputy for Priya Shah first',
+      reason:
+        'Priya Shah uploaded this version, so their deputy must approve it, but they have no deputy. An administrator must name a deputy for Priya Shah first',
     })
   })
   it('while the approver is away, the deputy still never approves their own upload and the approver cannot step back in', () => {
-    const away = facts({ currentUploaderId: 'approver', approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: 'deputy', deputyName: 'Dan Lee' } })
+    const away = facts({
+      currentUploaderId: 'approver',
+      approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: 'deputy', deputyName: 'Dan Lee' },
+    })
     expect(allowed(decide('approve', deputy, away))).toBe(true)
     expect(reason(decide('approve', approver, away))).toBe('You uploaded this version, so someone else must approve it')
   })
   it('needs a version waiting', () => {
     for (const status of ['not-started', 'approved', 'signed-off', 'not-available'] as EvidenceStatus[]) {
-      expect(reason(decide('approve', approver, facts({ status })))).toBe('There is no new version waiting for approval')
+      expect(reason(decide('approve', approver, facts({ status })))).toBe(
+        'There is no new version waiting for approval',
+      )
     }
   })
   it('explains when the agency has no approver or the approver has no deputy', () => {
     expect(reason(decide('approve', approver, facts({ approver: null })))).toMatch(/has no senior approver/)
-    expect(reason(decide('approve', approver, facts({ approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: null, deputyName: null } })))).toBe(
-      'Priya Shah is unavailable and has no deputy. An administrator must name a deputy first',
-    )
+    expect(
+      reason(
+        decide(
+          'approve',
+          approver,
+          facts({
+            approver: { id: 'approver', name: 'Priya Shah', unavailable: true, deputyId: null, deputyName: null },
+          }),
+        ),
+      ),
+    ).toBe('Priya Shah is unavailable and has no deputy. An administrator must name a deputy first')
   })
   it('is another agency’s approver’s business only for their own agency', () => {
-    expect(allowed(decide('approve', person('approver', ['senior-approver'], HEALTH), facts({ approver: { id: 'other', name: 'X', unavailable: false, deputyId: null, deputyName: null } })))).toBe(false)
+    expect(
+      allowed(
+        decide(
+          'approve',
+          person('approver', ['senior-approver'], HEALTH),
+          facts({ approver: { id: 'other', name: 'X', unavailable: false, deputyId: null, deputyName: null } }),
+        ),
+      ),
+    ).toBe(false)
   })
 })
 
@@ -132,7 +182,9 @@ describe('sign-off', () => {
     expect(allowed(decide('sign-off', admin, facts({ status: 'approved', approvedById: 'approver' })))).toBe(true)
     expect(allowed(decide('sign-off', coordinator, facts({ status: 'approved', approvedById: 'approver' })))).toBe(true)
     const adminApprover = person('admin', ['administrator', 'senior-approver'])
-    expect(reason(decide('sign-off', adminApprover, facts({ status: 'approved', approvedById: 'admin' })))).toBe('You approved this document, so someone else must sign it off')
+    expect(reason(decide('sign-off', adminApprover, facts({ status: 'approved', approvedById: 'admin' })))).toBe(
+      'You approved this document, so someone else must sign it off',
+    )
     expect(allowed(decide('sign-off', approver, facts({ status: 'approved', approvedById: 'approver' })))).toBe(false)
     expect(allowed(decide('sign-off', contributor, facts({ status: 'approved' })))).toBe(false)
   })
@@ -145,8 +197,12 @@ describe('sign-off', () => {
 
 describe('not available', () => {
   it('can be recorded by the agency before anything is uploaded, and re-recorded until confirmed', () => {
-    expect(allowed(decide('mark-not-available', contributor, facts({ status: 'not-started', currentUploaderId: null })))).toBe(true)
-    expect(allowed(decide('mark-not-available', contributor, facts({ status: 'not-available', currentUploaderId: null })))).toBe(true)
+    expect(
+      allowed(decide('mark-not-available', contributor, facts({ status: 'not-started', currentUploaderId: null }))),
+    ).toBe(true)
+    expect(
+      allowed(decide('mark-not-available', contributor, facts({ status: 'not-available', currentUploaderId: null }))),
+    ).toBe(true)
     expect(allowed(decide('mark-not-available', contributor, facts({ status: 'uploaded' })))).toBe(false)
     expect(allowed(decide('mark-not-available', healthLead, facts({ status: 'not-started' })))).toBe(false)
     expect(statusAfter('mark-not-available', 'not-started')).toBe('not-available')
@@ -155,9 +211,15 @@ describe('not available', () => {
     const marked = facts({ status: 'not-available', currentUploaderId: null, notAvailableById: 'contributor' })
     expect(allowed(decide('confirm-not-available', approver, marked))).toBe(true)
     expect(allowed(decide('confirm-not-available', contributor, marked))).toBe(false)
-    expect(reason(decide('confirm-not-available', approver, { ...marked, notAvailableById: 'approver' }))).toBe('You gave the reason, so someone else must confirm it. Your deputy, Dan Lee, can confirm it')
-    expect(reason(decide('confirm-not-available', approver, { ...marked, notAvailableConfirmed: true }))).toBe('The reason has already been confirmed')
-    expect(reason(decide('confirm-not-available', approver, facts({ status: 'uploaded' })))).toBe('This requirement is not marked as not available')
+    expect(reason(decide('confirm-not-available', approver, { ...marked, notAvailableById: 'approver' }))).toBe(
+      'You gave the reason, so someone else must confirm it. Your deputy, Dan Lee, can confirm it',
+    )
+    expect(reason(decide('confirm-not-available', approver, { ...marked, notAvailableConfirmed: true }))).toBe(
+      'The reason has already been confirmed',
+    )
+    expect(reason(decide('confirm-not-available', approver, facts({ status: 'uploaded' })))).toBe(
+      'This requirement is not marked as not available',
+    )
   })
 })
 
@@ -165,12 +227,16 @@ describe('confirming "not available" when the senior approver gave the reason', 
   const own = facts({ status: 'not-available', currentUploaderId: null, notAvailableById: 'approver' })
   it('passes to the named deputy, and only them', () => {
     expect(allowed(decide('confirm-not-available', deputy, own))).toBe(true)
-    expect(reason(decide('confirm-not-available', lead, own))).toBe('Only Dan Lee, deputising for Priya Shah (who gave the reason), can do this')
+    expect(reason(decide('confirm-not-available', lead, own))).toBe(
+      'Only Dan Lee, deputising for Priya Shah (who gave the reason), can do this',
+    )
     expect(allowed(decide('confirm-not-available', approver, own))).toBe(false)
   })
   it('the deputy never confirms a reason they gave themselves', () => {
     const deputysOwn = { ...own, notAvailableById: 'deputy' }
-    expect(reason(decide('confirm-not-available', deputy, deputysOwn))).toBe('You gave the reason, so someone else must confirm it')
+    expect(reason(decide('confirm-not-available', deputy, deputysOwn))).toBe(
+      'You gave the reason, so someone else must confirm it',
+    )
     expect(allowed(decide('confirm-not-available', approver, deputysOwn))).toBe(true)
   })
   it('says who approves what is waiting now', () => {
@@ -182,22 +248,38 @@ describe('confirming "not available" when the senior approver gave the reason', 
 
 describe('provided to inspectors', () => {
   it('is recorded by the agency during an inspection, for approved or signed-off documents', () => {
-    expect(reason(decide('record-provided', contributor, facts({ status: 'signed-off' })))).toBe('You can record this once an inspection has started')
-    expect(allowed(decide('record-provided', contributor, facts({ status: 'signed-off', inspectionOpen: true })))).toBe(true)
-    expect(allowed(decide('record-provided', otherContributor, facts({ status: 'approved', inspectionOpen: true })))).toBe(true)
-    expect(allowed(decide('record-provided', coordinator, facts({ status: 'approved', inspectionOpen: true })))).toBe(true)
-    expect(allowed(decide('record-provided', healthContributor, facts({ status: 'approved', inspectionOpen: true })))).toBe(false)
-    expect(allowed(decide('record-provided', contributor, facts({ status: 'uploaded', inspectionOpen: true })))).toBe(false)
+    expect(reason(decide('record-provided', contributor, facts({ status: 'signed-off' })))).toBe(
+      'You can record this once an inspection has started',
+    )
+    expect(allowed(decide('record-provided', contributor, facts({ status: 'signed-off', inspectionOpen: true })))).toBe(
+      true,
+    )
+    expect(
+      allowed(decide('record-provided', otherContributor, facts({ status: 'approved', inspectionOpen: true }))),
+    ).toBe(true)
+    expect(allowed(decide('record-provided', coordinator, facts({ status: 'approved', inspectionOpen: true })))).toBe(
+      true,
+    )
+    expect(
+      allowed(decide('record-provided', healthContributor, facts({ status: 'approved', inspectionOpen: true }))),
+    ).toBe(false)
+    expect(allowed(decide('record-provided', contributor, facts({ status: 'uploaded', inspectionOpen: true })))).toBe(
+      false,
+    )
   })
 })
 
 describe('quality assurance comments', () => {
   it('come from other agencies’ leads, on a document that exists', () => {
     expect(allowed(decide('comment', healthLead, facts()))).toBe(true)
-    expect(reason(decide('comment', lead, facts()))).toBe('Agency leads quality-assure other agencies’ documents, not their own')
+    expect(reason(decide('comment', lead, facts()))).toBe(
+      'Agency leads quality-assure other agencies’ documents, not their own',
+    )
     expect(reason(decide('comment', healthContributor, facts()))).toBe('Only agency leads can quality-assure documents')
     expect(allowed(decide('comment', admin, facts()))).toBe(false)
-    expect(reason(decide('comment', healthLead, facts({ status: 'not-started', currentUploaderId: null })))).toBe('There is no document to comment on yet')
+    expect(reason(decide('comment', healthLead, facts({ status: 'not-started', currentUploaderId: null })))).toBe(
+      'There is no document to comment on yet',
+    )
   })
   it('are resolved by the owning agency', () => {
     expect(allowed(decide('resolve-comment', contributor, facts()))).toBe(true)
@@ -211,10 +293,16 @@ describe('refusals say whether it is who is asking or where the document is', ()
   it('marks state refusals as conflicts (409) and permission refusals not (403)', () => {
     expect(decide('sign-off', admin, facts({ status: 'uploaded' }))).toMatchObject({ allowed: false, conflict: true })
     expect(decide('approve', approver, facts({ status: 'approved' }))).toMatchObject({ allowed: false, conflict: true })
-    expect(decide('record-provided', contributor, facts({ status: 'approved' }))).toMatchObject({ allowed: false, conflict: true })
+    expect(decide('record-provided', contributor, facts({ status: 'approved' }))).toMatchObject({
+      allowed: false,
+      conflict: true,
+    })
     expect(decide('approve', contributor, facts())).toMatchObject({ allowed: false, conflict: false })
     expect(decide('upload', healthLead, facts())).toMatchObject({ allowed: false, conflict: false })
-    expect(decide('approve', approver, facts({ currentUploaderId: 'approver' }))).toMatchObject({ allowed: false, conflict: false })
+    expect(decide('approve', approver, facts({ currentUploaderId: 'approver' }))).toMatchObject({
+      allowed: false,
+      conflict: false,
+    })
   })
 })
 
@@ -225,8 +313,16 @@ describe('allowedActions', () => {
   })
   it('effectiveApprover names the deputy only while the approver is away', () => {
     expect(effectiveApprover(null)).toBeNull()
-    expect(effectiveApprover({ id: 'a', name: 'A', unavailable: false, deputyId: 'd', deputyName: 'D' })).toEqual({ id: 'a', name: 'A', asDeputy: false })
-    expect(effectiveApprover({ id: 'a', name: 'A', unavailable: true, deputyId: 'd', deputyName: 'D' })).toEqual({ id: 'd', name: 'D', asDeputy: true })
+    expect(effectiveApprover({ id: 'a', name: 'A', unavailable: false, deputyId: 'd', deputyName: 'D' })).toEqual({
+      id: 'a',
+      name: 'A',
+      asDeputy: false,
+    })
+    expect(effectiveApprover({ id: 'a', name: 'A', unavailable: true, deputyId: 'd', deputyName: 'D' })).toEqual({
+      id: 'd',
+      name: 'D',
+      asDeputy: true,
+    })
   })
 })
 
@@ -247,9 +343,27 @@ describe('review-by dates and staleness', () => {
 describe('readiness figures', () => {
   it('counts by status with whole-number percentages, stale, waiting and ready', () => {
     const items = [
-      { agencyId: POLICE, status: 'signed-off' as const, stale: false, waiting: false, ready: isReady('signed-off', false) },
-      { agencyId: POLICE, status: 'uploaded' as const, stale: true, waiting: isAwaitingApproval('uploaded', false), ready: false },
-      { agencyId: POLICE, status: 'not-available' as const, stale: false, waiting: isAwaitingApproval('not-available', true), ready: isReady('not-available', true) },
+      {
+        agencyId: POLICE,
+        status: 'signed-off' as const,
+        stale: false,
+        waiting: false,
+        ready: isReady('signed-off', false),
+      },
+      {
+        agencyId: POLICE,
+        status: 'uploaded' as const,
+        stale: true,
+        waiting: isAwaitingApproval('uploaded', false),
+        ready: false,
+      },
+      {
+        agencyId: POLICE,
+        status: 'not-available' as const,
+        stale: false,
+        waiting: isAwaitingApproval('not-available', true),
+        ready: isReady('not-available', true),
+      },
     ]
     const f = readinessFigures(items)
     expect(f.total).toBe(3)

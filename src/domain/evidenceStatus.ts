@@ -85,7 +85,9 @@ export function isMemberOf(actor: EvidenceActor, agencyId: string): boolean {
  * Who approves for the agency right now: the senior approver, or, while they are marked
  * unavailable, the deputy they named. Null when nobody can.
  */
-export function effectiveApprover(approver: ApproverFacts | null): { id: string; name: string; asDeputy: boolean } | null {
+export function effectiveApprover(
+  approver: ApproverFacts | null,
+): { id: string; name: string; asDeputy: boolean } | null {
   if (!approver) return null
   if (!approver.unavailable) return { id: approver.id, name: approver.name, asDeputy: false }
   if (approver.deputyId) return { id: approver.deputyId, name: approver.deputyName ?? 'their deputy', asDeputy: true }
@@ -105,9 +107,14 @@ export function approverFor(
   ownWorkBy: string | null,
 ): { id: string; name: string; asDeputy: boolean; because: DeputyReason | null } | null {
   if (!approver) return null
-  const because: DeputyReason | null = approver.unavailable ? 'unavailable' : ownWorkBy !== null && ownWorkBy === approver.id ? 'own-work' : null
+  const because: DeputyReason | null = approver.unavailable
+    ? 'unavailable'
+    : ownWorkBy !== null && ownWorkBy === approver.id
+      ? 'own-work'
+      : null
   if (!because) return { id: approver.id, name: approver.name, asDeputy: false, because: null }
-  if (approver.deputyId) return { id: approver.deputyId, name: approver.deputyName ?? 'their deputy', asDeputy: true, because }
+  if (approver.deputyId)
+    return { id: approver.deputyId, name: approver.deputyName ?? 'their deputy', asDeputy: true, because }
   return null
 }
 
@@ -136,10 +143,21 @@ interface ApproverCheck {
 
 function approverCheck(actor: EvidenceActor, facts: RequirementFacts, c: ApproverCheck): Decision {
   const a = facts.approver
-  if (!a) return conflict(`${facts.agencyName} has no senior approver. An administrator must choose one on the agency’s page first`)
-  if (c.ownWorkBy !== null && c.ownWorkBy === actor.personId && (actor.personId === a.id || actor.personId === a.deputyId)) {
+  if (!a)
+    return conflict(
+      `${facts.agencyName} has no senior approver. An administrator must choose one on the agency’s page first`,
+    )
+  if (
+    c.ownWorkBy !== null &&
+    c.ownWorkBy === actor.personId &&
+    (actor.personId === a.id || actor.personId === a.deputyId)
+  ) {
     if (actor.personId === a.id && !a.unavailable) {
-      return deny(a.deputyId ? `${c.ownWork}. Your deputy, ${a.deputyName ?? 'whom you named'}, can ${c.verb}` : `${c.ownWork}. An administrator must name a deputy for you, who can then ${c.verb}`)
+      return deny(
+        a.deputyId
+          ? `${c.ownWork}. Your deputy, ${a.deputyName ?? 'whom you named'}, can ${c.verb}`
+          : `${c.ownWork}. An administrator must name a deputy for you, who can then ${c.verb}`,
+      )
     }
     return deny(c.ownWork)
   }
@@ -152,9 +170,13 @@ function approverCheck(actor: EvidenceActor, facts: RequirementFacts, c: Approve
     )
   }
   if (who.id !== actor.personId) {
-    if (who.because === 'unavailable') return deny(`Only ${who.name}, deputising for ${a.name} while they are unavailable, can do this`)
-    if (who.because === 'own-work') return deny(`Only ${who.name}, deputising for ${a.name} (who ${c.did}), can do this`)
-    return deny(`Only ${a.name}, the senior approver for ${facts.agencyName}, can do this (or their deputy while they are unavailable)`)
+    if (who.because === 'unavailable')
+      return deny(`Only ${who.name}, deputising for ${a.name} while they are unavailable, can do this`)
+    if (who.because === 'own-work')
+      return deny(`Only ${who.name}, deputising for ${a.name} (who ${c.did}), can do this`)
+    return deny(
+      `Only ${a.name}, the senior approver for ${facts.agencyName}, can do this (or their deputy while they are unavailable)`,
+    )
   }
   return ALLOW
 }
@@ -165,35 +187,50 @@ export function decide(action: EvidenceAction, actor: EvidenceActor, facts: Requ
   const member = isMemberOf(actor, facts.agencyId)
   switch (action) {
     case 'upload':
-      if (!member && !actor.roles.includes('administrator')) return deny(`Only people from ${facts.agencyName} can upload its documents`)
+      if (!member && !actor.roles.includes('administrator'))
+        return deny(`Only people from ${facts.agencyName} can upload its documents`)
       return ALLOW
 
     case 'approve': {
       if (facts.status !== 'uploaded') return conflict('There is no new version waiting for approval')
-      const check = approverCheck(actor, facts, { ownWorkBy: facts.currentUploaderId, ownWork: 'You uploaded this version, so someone else must approve it', did: 'uploaded this version', verb: 'approve it' })
+      const check = approverCheck(actor, facts, {
+        ownWorkBy: facts.currentUploaderId,
+        ownWork: 'You uploaded this version, so someone else must approve it',
+        did: 'uploaded this version',
+        verb: 'approve it',
+      })
       if (!check.allowed) return check
       // Never the uploader, whoever they are.
-      if (facts.currentUploaderId === actor.personId) return deny('You uploaded this version, so someone else must approve it')
+      if (facts.currentUploaderId === actor.personId)
+        return deny('You uploaded this version, so someone else must approve it')
       return ALLOW
     }
 
     case 'sign-off':
       if (facts.status !== 'approved') return conflict('Only an approved document can be signed off')
-      if (!has(actor, BUSINESS_UNIT)) return deny('Only an administrator or inspection coordinator can sign documents off')
-      if (facts.approvedById === actor.personId) return deny('You approved this document, so someone else must sign it off')
+      if (!has(actor, BUSINESS_UNIT))
+        return deny('Only an administrator or inspection coordinator can sign documents off')
+      if (facts.approvedById === actor.personId)
+        return deny('You approved this document, so someone else must sign it off')
       return ALLOW
 
     case 'mark-not-available':
       if (facts.status !== 'not-started' && facts.status !== 'not-available') {
         return conflict('A document has been uploaded for this requirement, so it cannot be marked not available')
       }
-      if (!member && !actor.roles.includes('administrator')) return deny(`Only people from ${facts.agencyName} can say why its document is not available`)
+      if (!member && !actor.roles.includes('administrator'))
+        return deny(`Only people from ${facts.agencyName} can say why its document is not available`)
       return ALLOW
 
     case 'confirm-not-available': {
       if (facts.status !== 'not-available') return conflict('This requirement is not marked as not available')
       if (facts.notAvailableConfirmed) return conflict('The reason has already been confirmed')
-      const check = approverCheck(actor, facts, { ownWorkBy: facts.notAvailableById, ownWork: 'You gave the reason, so someone else must confirm it', did: 'gave the reason', verb: 'confirm it' })
+      const check = approverCheck(actor, facts, {
+        ownWorkBy: facts.notAvailableById,
+        ownWork: 'You gave the reason, so someone else must confirm it',
+        did: 'gave the reason',
+        verb: 'confirm it',
+      })
       if (!check.allowed) return check
       if (facts.notAvailableById === actor.personId) return deny('You gave the reason, so someone else must confirm it')
       return ALLOW
@@ -201,14 +238,18 @@ export function decide(action: EvidenceAction, actor: EvidenceActor, facts: Requ
 
     case 'record-provided':
       if (!facts.inspectionOpen) return conflict('You can record this once an inspection has started')
-      if (facts.status !== 'approved' && facts.status !== 'signed-off') return conflict('Only an approved or signed-off document can be provided to inspectors')
-      if (!member && !has(actor, BUSINESS_UNIT)) return deny(`Only people from ${facts.agencyName} can record that they provided its documents`)
+      if (facts.status !== 'approved' && facts.status !== 'signed-off')
+        return conflict('Only an approved or signed-off document can be provided to inspectors')
+      if (!member && !has(actor, BUSINESS_UNIT))
+        return deny(`Only people from ${facts.agencyName} can record that they provided its documents`)
       return ALLOW
 
     case 'comment':
       if (!facts.currentUploaderId) return conflict('There is no document to comment on yet')
-      if (!actor.roles.includes('agency-lead') || !actor.agencyId) return deny('Only agency leads can quality-assure documents')
-      if (actor.agencyId === facts.agencyId) return deny('Agency leads quality-assure other agencies’ documents, not their own')
+      if (!actor.roles.includes('agency-lead') || !actor.agencyId)
+        return deny('Only agency leads can quality-assure documents')
+      if (actor.agencyId === facts.agencyId)
+        return deny('Agency leads quality-assure other agencies’ documents, not their own')
       return ALLOW
 
     case 'resolve-comment':
@@ -219,12 +260,24 @@ export function decide(action: EvidenceAction, actor: EvidenceActor, facts: Requ
 
 /** Every action `actor` may take now, for showing only the buttons that will work. */
 export function allowedActions(actor: EvidenceActor, facts: RequirementFacts): Set<EvidenceAction> {
-  const all: EvidenceAction[] = ['upload', 'approve', 'sign-off', 'mark-not-available', 'confirm-not-available', 'record-provided', 'comment', 'resolve-comment']
+  const all: EvidenceAction[] = [
+    'upload',
+    'approve',
+    'sign-off',
+    'mark-not-available',
+    'confirm-not-available',
+    'record-provided',
+    'comment',
+    'resolve-comment',
+  ]
   return new Set(all.filter((a) => decide(a, actor, facts).allowed))
 }
 
 /** The status after `action`. A new version always goes back to "uploaded": approval is for one version. */
-export function statusAfter(action: 'upload' | 'approve' | 'sign-off' | 'mark-not-available', status: EvidenceStatus): EvidenceStatus {
+export function statusAfter(
+  action: 'upload' | 'approve' | 'sign-off' | 'mark-not-available',
+  status: EvidenceStatus,
+): EvidenceStatus {
   switch (action) {
     case 'upload':
       return 'uploaded'
@@ -287,7 +340,9 @@ export interface ReadinessFigures {
 export function readinessFigures(items: readonly ReadinessItem[]): ReadinessFigures {
   const total = items.length
   const pct = (n: number) => (total === 0 ? 0 : Math.round((n / total) * 100))
-  const byStatus = Object.fromEntries(EVIDENCE_STATUSES.map((s) => [s, { count: 0, percent: 0 }])) as ReadinessFigures['byStatus']
+  const byStatus = Object.fromEntries(
+    EVIDENCE_STATUSES.map((s) => [s, { count: 0, percent: 0 }]),
+  ) as ReadinessFigures['byStatus']
   let ready = 0
   for (const item of items) {
     byStatus[item.status].count++

@@ -23,7 +23,9 @@ const PPTX = zip('[Content_Types].xml', '_rels/.rels', 'ppt/presentation.xml')
 const ODT = odf('application/vnd.oasis.opendocument.text')
 const ODS = odf('application/vnd.oasis.opendocument.spreadsheet')
 const OLE = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)])
-const EML = Buffer.from('Received: from mx\r\nFrom: a@example.org\r\nTo: b@example.org\r\nSubject: Strategy meeting\r\n\r\nHello')
+const EML = Buffer.from(
+  'Received: from mx\r\nFrom: a@example.org\r\nTo: b@example.org\r\nSubject: Strategy meeting\r\n\r\nHello',
+)
 const CSV = Buffer.from('child_id,date,agency\r\n1,2025-01-02,Police\r\n')
 const TXT = Buffer.from('Notes from the strategy discussion — agreed actions.\n', 'utf8')
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100, 0x90)])
@@ -93,22 +95,29 @@ describe('detectFileType refuses programs whatever they are called', () => {
     for (const name of ['report.pdf', 'notes.txt', 'mail.msg']) {
       const result = detectFileType(bytes, name)
       expect(result).toMatchObject({ ok: false, reason: 'program' })
-      if (!result.ok) expect(result.message).toMatch(new RegExp(`^The file ‘${name}’ is a program, not a document\\. Upload a PDF, Word, Excel`))
+      if (!result.ok)
+        expect(result.message).toMatch(
+          new RegExp(`^The file ‘${name}’ is a program, not a document\\. Upload a PDF, Word, Excel`),
+        )
     }
   })
 })
 
 describe('detectFileType refuses files whose content and name disagree', () => {
-  it.each(([
-    [PNG, 'report.pdf', 'is a PNG image, but its name ends in .pdf'],
-    [PDF, 'chart.png', 'is a PDF, but its name ends in .png'],
-    [DOCX, 'audit.xlsx', 'is a Word document, but its name ends in .xlsx'],
-    [ODS, 'minutes.odt', 'is an OpenDocument spreadsheet, but its name ends in .odt'],
-    [zip('photos/one.jpg'), 'plan.docx', 'is a compressed (zip) file, but its name ends in .docx'],
-    [DOCX, 'notes.txt', 'is a Word document, but its name ends in .txt'],
-    [OLE, 'plan.docx', 'is an older Microsoft Office or Outlook file'],
-    [Buffer.from([1, 2, 0, 4, 5]), 'cases.csv', 'is not a text file'],
-  ] as [Buffer, string, string][]).map(([bytes, name, fragment]) => ({ bytes, name, fragment })))('$name: $fragment', ({ bytes, name, fragment }) => {
+  it.each(
+    (
+      [
+        [PNG, 'report.pdf', 'is a PNG image, but its name ends in .pdf'],
+        [PDF, 'chart.png', 'is a PDF, but its name ends in .png'],
+        [DOCX, 'audit.xlsx', 'is a Word document, but its name ends in .xlsx'],
+        [ODS, 'minutes.odt', 'is an OpenDocument spreadsheet, but its name ends in .odt'],
+        [zip('photos/one.jpg'), 'plan.docx', 'is a compressed (zip) file, but its name ends in .docx'],
+        [DOCX, 'notes.txt', 'is a Word document, but its name ends in .txt'],
+        [OLE, 'plan.docx', 'is an older Microsoft Office or Outlook file'],
+        [Buffer.from([1, 2, 0, 4, 5]), 'cases.csv', 'is not a text file'],
+      ] as [Buffer, string, string][]
+    ).map(([bytes, name, fragment]) => ({ bytes, name, fragment })),
+  )('$name: $fragment', ({ bytes, name, fragment }) => {
     const result = detectFileType(bytes, name)
     expect(result).toMatchObject({ ok: false, reason: 'mismatch' })
     if (!result.ok) expect(result.message).toContain(fragment)
@@ -129,9 +138,17 @@ describe('detectFileType refuses files whose content and name disagree', () => {
     [zip('photos/one.jpg'), 'plan.docx', 'zip'],
     [OLE, 'plan.docx', 'ole'],
     [Buffer.from([1, 2, 0, 4, 5]), 'cases.csv', 'not-text'],
-  ] as [Buffer, string, string][])('says what %#: %s really is, for callers that word refusals their own way', (bytes, name, found) => {
-    expect(detectFileType(bytes, name)).toMatchObject({ ok: false, reason: 'mismatch', extension: name.split('.').pop(), found })
-  })
+  ] as [Buffer, string, string][])(
+    'says what %#: %s really is, for callers that word refusals their own way',
+    (bytes, name, found) => {
+      expect(detectFileType(bytes, name)).toMatchObject({
+        ok: false,
+        reason: 'mismatch',
+        extension: name.split('.').pop(),
+        found,
+      })
+    },
+  )
 
   it('refuses a text file named .eml that is not an email', () => {
     expect(detectFileType(TXT, 'mail.eml')).toMatchObject({ ok: false, reason: 'unrecognised' })

@@ -93,7 +93,13 @@ const EXTENSION_TO_TYPE = new Map<string, FileType>(
 export function detectFileType(firstBytes: Buffer, filename: string): FileTypeResult {
   const quoted = `‘${filename}’`
   const extension = extensionOf(filename)
-  const refuse = (reason: FileTypeRefusal, message: string, found: FoundContent | null = null): FileTypeResult => ({ ok: false, reason, message, extension: extension ?? null, found })
+  const refuse = (reason: FileTypeRefusal, message: string, found: FoundContent | null = null): FileTypeResult => ({
+    ok: false,
+    reason,
+    message,
+    extension: extension ?? null,
+    found,
+  })
   if (firstBytes.length === 0) {
     return refuse('empty', `The file ${quoted} is empty. Check you chose the right file.`)
   }
@@ -127,20 +133,29 @@ export function detectFileType(firstBytes: Buffer, filename: string): FileTypeRe
     case 'other-binary':
       return claimed === 'txt' || claimed === 'csv' || claimed === 'eml'
         ? mismatch('not-text')
-        : refuse('unrecognised', `The file ${quoted} is not ${FILE_TYPES[claimed].label}, or it is damaged. ` +
-            `Open it, save it again as ${FILE_TYPES[claimed].label} and upload that.`)
+        : refuse(
+            'unrecognised',
+            `The file ${quoted} is not ${FILE_TYPES[claimed].label}, or it is damaged. ` +
+              `Open it, save it again as ${FILE_TYPES[claimed].label} and upload that.`,
+          )
     case undefined:
       break
   }
 
   // No binary signature: only the text types remain.
   if (claimed !== 'txt' && claimed !== 'csv' && claimed !== 'eml') {
-    return refuse('unrecognised', `The file ${quoted} is not ${FILE_TYPES[claimed].label}, or it is damaged. ` +
-      `Open it, save it again as ${FILE_TYPES[claimed].label} and upload that.`)
+    return refuse(
+      'unrecognised',
+      `The file ${quoted} is not ${FILE_TYPES[claimed].label}, or it is damaged. ` +
+        `Open it, save it again as ${FILE_TYPES[claimed].label} and upload that.`,
+    )
   }
   if (!isTextLike(firstBytes)) return mismatch('not-text')
   if (claimed === 'eml' && !looksLikeEmail(firstBytes)) {
-    return refuse('unrecognised', `The file ${quoted} is not an email. Save the email from your email program as an .eml or .msg file and upload that.`)
+    return refuse(
+      'unrecognised',
+      `The file ${quoted} is not an email. Save the email from your email program as an .eml or .msg file and upload that.`,
+    )
   }
   return accept()
 }
@@ -176,7 +191,9 @@ const PROGRAM_SIGNATURES: readonly (readonly number[])[] = [
 function isProgram(bytes: Buffer): boolean {
   // A UTF-8 BOM before "#!" still runs on some systems.
   const withoutBom = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? bytes.subarray(3) : bytes
-  return PROGRAM_SIGNATURES.some((sig) => startsWith(withoutBom, sig)) || zipIsProgram(bytes) || isWindowsInstaller(bytes)
+  return (
+    PROGRAM_SIGNATURES.some((sig) => startsWith(withoutBom, sig)) || zipIsProgram(bytes) || isWindowsInstaller(bytes)
+  )
 }
 
 type Sniffed = 'pdf' | 'png' | 'jpeg' | 'zip' | 'ole' | 'other-binary' | undefined
@@ -217,7 +234,11 @@ function zipIsProgram(bytes: Buffer): boolean {
   if (!startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return false
   // Java archives and Android apps are zips too.
   return zipEntryNames(bytes).some(
-    (n) => n === 'META-INF/MANIFEST.MF' || n === 'classes.dex' || n === 'AndroidManifest.xml' || /\.(class|exe|dll)$/i.test(n),
+    (n) =>
+      n === 'META-INF/MANIFEST.MF' ||
+      n === 'classes.dex' ||
+      n === 'AndroidManifest.xml' ||
+      /\.(class|exe|dll)$/i.test(n),
   )
 }
 
@@ -236,7 +257,9 @@ function checkZip(
   // OpenDocument puts an uncompressed "mimetype" entry first, so its content sits at byte 38.
   const odfMime =
     bytes.length >= 38 && bytes.readUInt16LE(26) === 8 && bytes.toString('latin1', 30, 38) === 'mimetype'
-      ? (Object.entries(ODF_MIMETYPE) as [FileType, string][]).find(([, m]) => bytes.toString('latin1', 38, 38 + m.length) === m)
+      ? (Object.entries(ODF_MIMETYPE) as [FileType, string][]).find(
+          ([, m]) => bytes.toString('latin1', 38, 38 + m.length) === m,
+        )
       : undefined
   if (odfMime) return odfMime[0] === claimed ? accept() : mismatch(odfMime[0])
 
@@ -250,7 +273,9 @@ function checkZip(
   }
   if (ooxml) return ooxml[0] === claimed ? accept() : mismatch(ooxml[0])
   // The part names may lie beyond the bytes we have; the package markers near the start are enough.
-  const isPackage = names.some((n) => n === '[Content_Types].xml' || n.startsWith('_rels/') || n.startsWith('docProps/'))
+  const isPackage = names.some(
+    (n) => n === '[Content_Types].xml' || n.startsWith('_rels/') || n.startsWith('docProps/'),
+  )
   return isPackage ? accept() : mismatch('zip')
 }
 
@@ -281,7 +306,8 @@ function isTextLike(bytes: Buffer): boolean {
   return control <= Math.max(1, bytes.length / 100)
 }
 
-const COMMON_EMAIL_HEADERS = /^(from|to|subject|date|received|return-path|message-id|mime-version|delivered-to|x-[a-z0-9-]+):/im
+const COMMON_EMAIL_HEADERS =
+  /^(from|to|subject|date|received|return-path|message-id|mime-version|delivered-to|x-[a-z0-9-]+):/im
 
 function looksLikeEmail(bytes: Buffer): boolean {
   const text = bytes.toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '')

@@ -10,8 +10,21 @@ function unfold(ics: string): string[] {
 describe('buildIcsCalendar', () => {
   const events: IcsEvent[] = [
     { uid: 'insp-1-notification@jtai-ready', title: 'Inspection notified', date: '2023-01-09' },
-    { uid: 'insp-1-audit-tools-sent@jtai-ready', title: 'Audit tools sent', description: 'To every agency; with chronology', date: '2023-01-13', time: '13:00' },
-    { uid: 'summer', title: 'KIT meeting', date: '2023-07-04', time: '09:30', durationMinutes: 45, location: 'Room 1, West Offices' },
+    {
+      uid: 'insp-1-audit-tools-sent@jtai-ready',
+      title: 'Audit tools sent',
+      description: 'To every agency; with chronology',
+      date: '2023-01-13',
+      time: '13:00',
+    },
+    {
+      uid: 'summer',
+      title: 'KIT meeting',
+      date: '2023-07-04',
+      time: '09:30',
+      durationMinutes: 45,
+      location: 'Room 1, West Offices',
+    },
   ]
   const ics = buildIcsCalendar(events, { now, calendarName: 'JTAI: front door' })
   const lines = unfold(ics)
@@ -46,7 +59,9 @@ describe('buildIcsCalendar', () => {
 
   it('rejects bad dates and times', () => {
     expect(() => buildIcsCalendar([{ uid: 'x', title: 'X', date: '2023-02-30' }], { now })).toThrow(/not a real date/)
-    expect(() => buildIcsCalendar([{ uid: 'x', title: 'X', date: '2023-02-01', time: '25:00' }], { now })).toThrow(/not a time/)
+    expect(() => buildIcsCalendar([{ uid: 'x', title: 'X', date: '2023-02-01', time: '25:00' }], { now })).toThrow(
+      /not a time/,
+    )
   })
 })
 

@@ -49,10 +49,14 @@ function eventLines(event: IcsEvent, stamp: string): string[] {
   assertIsoDate(event.date, `date of "${event.title}"`)
   const lines = ['BEGIN:VEVENT', `UID:${escapeText(event.uid)}`, `DTSTAMP:${stamp}`]
   if (event.time == null) {
-    lines.push(`DTSTART;VALUE=DATE:${compactDate(event.date)}`, `DTEND;VALUE=DATE:${compactDate(addDays(event.date, 1))}`)
+    lines.push(
+      `DTSTART;VALUE=DATE:${compactDate(event.date)}`,
+      `DTEND;VALUE=DATE:${compactDate(addDays(event.date, 1))}`,
+    )
   } else {
     const minutes = event.durationMinutes ?? 60
-    if (!Number.isInteger(minutes) || minutes < 1) throw new RangeError(`The length of "${event.title}" must be a whole number of minutes, at least 1.`)
+    if (!Number.isInteger(minutes) || minutes < 1)
+      throw new RangeError(`The length of "${event.title}" must be a whole number of minutes, at least 1.`)
     const start = londonTimeToUtc(event.date, event.time)
     lines.push(`DTSTART:${formatUtc(start)}`, `DTEND:${formatUtc(new Date(start.getTime() + minutes * 60_000))}`)
   }
@@ -72,7 +76,13 @@ export function londonTimeToUtc(date: IsoDate, time: string): Date {
   assertIsoDate(date)
   const match = TIME.exec(time)
   if (!match) throw new RangeError(`"${time}" is not a time like 09:30.`)
-  const wall = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), Number(match[1]), Number(match[2]))
+  const wall = Date.UTC(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)) - 1,
+    Number(date.slice(8, 10)),
+    Number(match[1]),
+    Number(match[2]),
+  )
   const first = wall - londonOffsetMs(wall)
   const second = wall - londonOffsetMs(first)
   return new Date(second)
@@ -92,13 +102,24 @@ const londonParts = new Intl.DateTimeFormat('en-GB', {
 /** How far UK clocks are ahead of UTC at `instant` (0 in winter, one hour in summer). */
 function londonOffsetMs(instant: number): number {
   const parts = Object.fromEntries(londonParts.formatToParts(new Date(instant)).map((p) => [p.type, p.value]))
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second))
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  )
   return asUtc - Math.floor(instant / 1000) * 1000
 }
 
 /** Escapes a TEXT value (RFC 5545 §3.3.11). */
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n')
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n')
 }
 
 /** Folds a content line so no physical line exceeds 75 octets, never splitting a UTF-8 character. */
@@ -128,5 +149,8 @@ function compactDate(date: IsoDate): string {
 }
 
 function formatUtc(instant: Date): string {
-  return instant.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  return instant
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 }

@@ -9,7 +9,9 @@ import type { Feature } from './feature'
  */
 export function fileReferences(db: Kysely<Database>, features: readonly Pick<Feature, 'referencedFileKeys'>[]) {
   return async function isReferenced(keys: string[]): Promise<Set<string>> {
-    const answers = await Promise.all(features.map((f) => f.referencedFileKeys?.(db, keys) ?? Promise.resolve(new Set<string>())))
+    const answers = await Promise.all(
+      features.map((f) => f.referencedFileKeys?.(db, keys) ?? Promise.resolve(new Set<string>())),
+    )
     return new Set(answers.flatMap((a) => [...a]))
   }
 }

@@ -13,4 +13,15 @@ import { register } from './register'
  * Every capability with routes. The router, the route-by-role table, the CSRF exemptions for
  * uploads and the file sweep loop over this list; a new capability is added here once.
  */
-export const features = [home, auth, directory, audit, frameworks, calendar, inspections, evidence, annexA, register] as const
+export const features = [
+  home,
+  auth,
+  directory,
+  audit,
+  frameworks,
+  calendar,
+  inspections,
+  evidence,
+  annexA,
+  register,
+] as const

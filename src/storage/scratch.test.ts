@@ -45,11 +45,33 @@ describe('Annex A checks', () => {
       folderDuringCheck = await readdir(join(work, 'scratch'))
       throw new Error('stop here: only where the copy lives matters')
     }
-    const annexA = createAnnexAService({ db: handle.db, clock: new FakeClock('2026-03-02T09:00:00Z'), files, frameworks: { list: async () => [] }, validator, scratch, maxConcurrentChecks: 2 })
-    const { id: partnershipId } = await handle.db.insertInto('partnerships').values({ name: 'P' }).returning('id').executeTakeFirstOrThrow()
+    const annexA = createAnnexAService({
+      db: handle.db,
+      clock: new FakeClock('2026-03-02T09:00:00Z'),
+      files,
+      frameworks: { list: async () => [] },
+      validator,
+      scratch,
+      maxConcurrentChecks: 2,
+    })
+    const { id: partnershipId } = await handle.db
+      .insertInto('partnerships')
+      .values({ name: 'P' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     const stored = await files.put(Readable.from([Buffer.from('Child ID\n1\n')]), { maxBytes: 1024 })
-    const scope = { partnershipId, personId: randomUUID(), name: 'Admin', roles: ['administrator' as const], agencyId: null }
-    const job = await annexA.startUpload(scope, { file: { key: stored.key, sha256: stored.sha256, filename: 'list.csv' }, notifiedOn: '2026-03-02', inspectionId: null })
+    const scope = {
+      partnershipId,
+      personId: randomUUID(),
+      name: 'Admin',
+      roles: ['administrator' as const],
+      agencyId: null,
+    }
+    const job = await annexA.startUpload(scope, {
+      file: { key: stored.key, sha256: stored.sha256, filename: 'list.csv' },
+      notifiedOn: '2026-03-02',
+      inspectionId: null,
+    })
     await expect.poll(() => job.state, { timeout: 10_000 }).toBe('done')
     expect(seen).toHaveLength(1)
     expect(seen[0]!.startsWith(join(work, 'scratch', 'annex-a-check-'))).toBe(true)

@@ -7,7 +7,13 @@ export type Access = 'public' | 'signed-in' | readonly Role[]
 export type PolicyFragment = Readonly<Record<string, Access>>
 
 export const ADMIN: readonly Role[] = ['administrator']
-export const EVERYONE_BUT_INSPECTORS: readonly Role[] = ['administrator', 'inspection-coordinator', 'agency-lead', 'senior-approver', 'contributor']
+export const EVERYONE_BUT_INSPECTORS: readonly Role[] = [
+  'administrator',
+  'inspection-coordinator',
+  'agency-lead',
+  'senior-approver',
+  'contributor',
+]
 /** Who starts inspections, moves dates, uploads frameworks and loads bank holidays. */
 export const INSPECTION_MANAGERS: readonly Role[] = ['administrator', 'inspection-coordinator']
 /** People who work for an agency, and administrators: upload, say why a document is not available. */

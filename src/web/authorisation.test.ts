@@ -24,8 +24,18 @@ function fill(path: string): string {
   return path.replace(/:(\w+)/g, (_m, name: string) => ids[name] ?? 'not-a-real-token')
 }
 
-async function call(agent: ReturnType<typeof request.agent> | Agent, method: 'GET' | 'POST', path: string, csrf?: string) {
-  return method === 'GET' ? agent.get(path) : agent.post(path).type('form').send(csrf ? { _csrf: csrf } : {})
+async function call(
+  agent: ReturnType<typeof request.agent> | Agent,
+  method: 'GET' | 'POST',
+  path: string,
+  csrf?: string,
+) {
+  return method === 'GET'
+    ? agent.get(path)
+    : agent
+        .post(path)
+        .type('form')
+        .send(csrf ? { _csrf: csrf } : {})
 }
 
 beforeAll(async () => {
@@ -35,7 +45,9 @@ beforeAll(async () => {
   const agencyId = seeded.agencyId
   ids = seeded.ids
   for (const role of ROLES) {
-    const person = await createPerson(t, a, [role], { agencyId: role === 'inspector' || role === 'administrator' ? null : agencyId })
+    const person = await createPerson(t, a, [role], {
+      agencyId: role === 'inspector' || role === 'administrator' ? null : agencyId,
+    })
     agents.set(role, await signIn(t, person))
   }
   const b = await createPartnership(t, 'Partnership B')
@@ -83,13 +95,15 @@ describe('authorisation matrix', () => {
     })
   }
 
-  it.each(// Only routes an administrator may use: elsewhere the policy refuses (403) before any id is looked up.
-    routes.filter((r) => /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId|requirementId)\b/.test(r.path) && allows(r.access, ['administrator'])))(
-    "$key: another partnership's administrator gets 404 for this partnership's ids",
-    async ({ method, path }) => {
-      const res = await call(outsider, method, fill(path), outsider.csrf)
-      expect(res.status).toBe(404)
-    },
-  )
-
+  it.each(
+    // Only routes an administrator may use: elsewhere the policy refuses (403) before any id is looked up.
+    routes.filter(
+      (r) =>
+        /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId|requirementId)\b/.test(r.path) &&
+        allows(r.access, ['administrator']),
+    ),
+  )("$key: another partnership's administrator gets 404 for this partnership's ids", async ({ method, path }) => {
+    const res = await call(outsider, method, fill(path), outsider.csrf)
+    expect(res.status).toBe(404)
+  })
 })

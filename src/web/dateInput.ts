@@ -15,19 +15,26 @@ export const MAX_YEAR = 2099
  * Reads a GOV.UK date input into 'YYYY-MM-DD'. Returns null when all three parts are empty, or a
  * message that says which part is wrong.
  */
-export function readDateInput(form: Record<string, unknown>, name: string, label: string): { value: string | null } | { error: string } {
+export function readDateInput(
+  form: Record<string, unknown>,
+  name: string,
+  label: string,
+): { value: string | null } | { error: string } {
   const part = (p: string) => fieldText(form[`${name}-${p}`]).trim()
   const [d, m, y] = [part('day'), part('month'), part('year')]
   if (!d && !m && !y) return { value: null }
   const missing = [!d && 'day', !m && 'month', !y && 'year'].filter(Boolean)
   if (missing.length) return { error: `${label} must include a ${missing.join(' and ')}` }
-  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return { error: `${label} must be a real date, like 27 3 2027` }
+  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y))
+    return { error: `${label} must be a real date, like 27 3 2027` }
   const iso = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`
   const date = new Date(`${iso}T00:00:00Z`)
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso) return { error: `${label} must be a real date, like 27 3 2027` }
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso)
+    return { error: `${label} must be a real date, like 27 3 2027` }
   // Every date people enter here (notification, milestones, closure days, access, provided) is near
   // now; a year far outside would only be a slip, and the working-day calendar is built per year.
-  if (Number(y) < MIN_YEAR || Number(y) > MAX_YEAR) return { error: `${label} must be between ${MIN_YEAR} and ${MAX_YEAR}` }
+  if (Number(y) < MIN_YEAR || Number(y) > MAX_YEAR)
+    return { error: `${label} must be between ${MIN_YEAR} and ${MAX_YEAR}` }
   return { value: iso }
 }
 

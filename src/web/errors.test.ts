@@ -21,7 +21,9 @@ describe('error pages and headers', () => {
 
   it('answers every asset a rendered page links to, and uses our own icon, not GOV.UK’s', async () => {
     for (const page of [await request(t.app).get('/sign-in'), await admin.get('/'), await admin.get('/no-such-page')]) {
-      const links = [...page.text.matchAll(/<(?:link|script|img)\b[^>]*?\b(?:href|src)="([^"]+)"/g)].map((m) => m[1]!).filter((u) => u.startsWith('/'))
+      const links = [...page.text.matchAll(/<(?:link|script|img)\b[^>]*?\b(?:href|src)="([^"]+)"/g)]
+        .map((m) => m[1]!)
+        .filter((u) => u.startsWith('/'))
       expect(links).toContain('/assets/images/icon.svg')
       expect(page.text).not.toMatch(/govuk-icon|manifest\.json|favicon\.ico|crown/i)
       for (const link of links) {

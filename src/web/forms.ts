@@ -15,7 +15,11 @@ export interface ErrorSummaryItem {
  * field's id, or to `anchors[field]` where the first focusable input has another id (a date
  * input's day field is `<name>-day`).
  */
-export function errorList(errors: FieldErrors, order: string[] = [], anchors: Record<string, string> = {}): ErrorSummaryItem[] {
+export function errorList(
+  errors: FieldErrors,
+  order: string[] = [],
+  anchors: Record<string, string> = {},
+): ErrorSummaryItem[] {
   const keys = Object.keys(errors).sort((a, b) => rank(order, a) - rank(order, b))
   return keys.map((k) => ({ text: errors[k]!, href: `#${anchors[k] ?? k}` }))
 }
@@ -50,7 +54,11 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): z.outp
  * Parses a form and runs further checks on the raw body in the same round, so a person sees every
  * problem at once rather than one batch after another. `extra` returns field errors.
  */
-export function parseFormWith<S extends z.ZodType>(schema: S, body: unknown, extra: (raw: Record<string, unknown>) => FieldErrors): z.output<S> {
+export function parseFormWith<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  extra: (raw: Record<string, unknown>) => FieldErrors,
+): z.output<S> {
   let errors: FieldErrors = {}
   let parsed: z.output<S> | undefined
   try {
@@ -90,7 +98,9 @@ export interface FormSpec<S extends z.ZodType, P extends string> {
 export function formHandler<S extends z.ZodType, P extends string>(spec: FormSpec<S, P>): Handler<P> {
   return async (req, res, ctx) => {
     try {
-      const form = spec.check ? parseFormWith(spec.schema, req.body, (raw) => spec.check!(raw, ctx)) : parseForm(spec.schema, req.body)
+      const form = spec.check
+        ? parseFormWith(spec.schema, req.body, (raw) => spec.check!(raw, ctx))
+        : parseForm(spec.schema, req.body)
       res.redirect(303, await spec.onValid(form, req, ctx))
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
@@ -101,7 +111,14 @@ export function formHandler<S extends z.ZodType, P extends string>(spec: FormSpe
 }
 
 /** Renders a form page again with status 400, its values, the error summary and inline messages. */
-export function renderWithErrors(res: Response, view: string, error: ValidationError, context: Record<string, unknown>, order: string[] = [], anchors: Record<string, string> = {}): void {
+export function renderWithErrors(
+  res: Response,
+  view: string,
+  error: ValidationError,
+  context: Record<string, unknown>,
+  order: string[] = [],
+  anchors: Record<string, string> = {},
+): void {
   res.status(400).render(view, { ...context, errors: error.errors, errorList: errorList(error.errors, order, anchors) })
 }
 
@@ -139,7 +156,13 @@ export const email = (message = 'Enter an email address in the correct format, l
   z
     .string({ error: message })
     .transform((s) => s.trim().toLowerCase())
-    .pipe(z.string().min(1, 'Enter an email address').max(254, 'Enter an email address that is 254 characters or fewer').pipe(z.email(message)))
+    .pipe(
+      z
+        .string()
+        .min(1, 'Enter an email address')
+        .max(254, 'Enter an email address that is 254 characters or fewer')
+        .pipe(z.email(message)),
+    )
 
 /** Checkbox group: absent, one value or many; each must be one of the allowed values. */
 export const checkboxes = <T extends readonly [string, ...string[]]>(values: T, message: string) =>
@@ -169,7 +192,8 @@ export function pageNumber(value: unknown, max = 10_000): number {
  * control characters (a NUL cannot even be compared in PostgreSQL). Anything else means no filter.
  */
 export function queryText(value: unknown, max = 200): string | undefined {
-  if (typeof value !== 'string' || value === '' || value.length > max || CONTROL_CHARACTERS.test(value)) return undefined
+  if (typeof value !== 'string' || value === '' || value.length > max || CONTROL_CHARACTERS.test(value))
+    return undefined
   return value
 }
 

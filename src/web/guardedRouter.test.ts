@@ -17,6 +17,8 @@ describe('guardedRouter', () => {
     expect(() => r.assertComplete()).not.toThrow()
   })
   it('refuses a route that two capabilities both claim', () => {
-    expect(() => guardedRouter({ one: { 'GET /known': 'public' }, two: { 'GET /known': ['administrator'] } })).toThrow(/GET \/known is in the policies of both one and two/)
+    expect(() => guardedRouter({ one: { 'GET /known': 'public' }, two: { 'GET /known': ['administrator'] } })).toThrow(
+      /GET \/known is in the policies of both one and two/,
+    )
   })
 })

@@ -39,7 +39,10 @@ export function guardedRouter(fragments: Readonly<Record<string, PolicyFragment>
   function add<P extends string>(method: 'get' | 'post', path: P, handlers: Handler<P>[]) {
     const key = `${method.toUpperCase()} ${path}`
     const access = table[key]
-    if (access === undefined) throw new Error(`Route ${key} has no entry in the policy table (its capability's policy.ts). Add one before starting the app.`)
+    if (access === undefined)
+      throw new Error(
+        `Route ${key} has no entry in the policy table (its capability's policy.ts). Add one before starting the app.`,
+      )
     if (registered.has(key)) throw new Error(`Route ${key} is registered twice`)
     registered.add(key)
     router[method](path, authorise(access), ...handlers.map(wrap))
@@ -50,7 +53,8 @@ export function guardedRouter(fragments: Readonly<Record<string, PolicyFragment>
     get: <P extends string>(path: P, ...handlers: Handler<P>[]) => add('get', path, handlers),
     post: <P extends string>(path: P, ...handlers: Handler<P>[]) => add('post', path, handlers),
     /** A form post: parse with the schema, do the work and redirect, or show the page again (see FormSpec). */
-    form: <P extends string, S extends z.ZodType>(path: P, spec: FormSpec<S, P>) => add('post', path, [formHandler(spec)]),
+    form: <P extends string, S extends z.ZodType>(path: P, spec: FormSpec<S, P>) =>
+      add('post', path, [formHandler(spec)]),
     assertComplete() {
       const missing = Object.keys(table).filter((k) => !registered.has(k))
       if (missing.length) throw new Error(`The policy table names routes that do not exist: ${missing.join(', ')}`)
@@ -64,7 +68,8 @@ export function mergePolicies(fragments: Readonly<Record<string, PolicyFragment>
   const owner: Record<string, string> = {}
   for (const [name, fragment] of Object.entries(fragments)) {
     for (const [key, access] of Object.entries(fragment)) {
-      if (key in table) throw new Error(`Route ${key} is in the policies of both ${owner[key] ?? 'another capability'} and ${name}`)
+      if (key in table)
+        throw new Error(`Route ${key} is in the policies of both ${owner[key] ?? 'another capability'} and ${name}`)
       table[key] = access
       owner[key] = name
     }
@@ -89,7 +94,10 @@ function wrap<P extends string>(handler: Handler<P>): RequestHandler {
   return (req, res, next) => {
     const ctx: RouteContext<P> = {
       get scope(): Scope {
-        if (!req.scope) throw new Error(`${req.method} ${req.path} used the scope of a signed-out request: give it a signed-in policy entry`)
+        if (!req.scope)
+          throw new Error(
+            `${req.method} ${req.path} used the scope of a signed-out request: give it a signed-in policy entry`,
+          )
         return req.scope
       },
       signedIn: req.scope,

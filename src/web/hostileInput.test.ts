@@ -21,7 +21,18 @@ const routes = Object.entries(policy as Record<string, Access>).map(([key, acces
 const withParams = routes.filter((r) => r.path.includes(':'))
 
 /** Path parameter values, written as they would arrive in a URL. */
-const HOSTILE_PARAMS = ['%C0%AF', '%', '%E0%A4%A', '%00', 'constructor', '__proto__', 'x'.repeat(600), '0000-00-00', '9999-12-31', '..%2F..%2Fetc']
+const HOSTILE_PARAMS = [
+  '%C0%AF',
+  '%',
+  '%E0%A4%A',
+  '%00',
+  'constructor',
+  '__proto__',
+  'x'.repeat(600),
+  '0000-00-00',
+  '9999-12-31',
+  '..%2F..%2Fetc',
+]
 
 /** Query strings for list and filter pages (unknown keys are ignored by the pages that have none). */
 const HOSTILE_QUERIES = [
@@ -51,7 +62,11 @@ const HOSTILE_QUERIES = [
 
 /** Form bodies that reach date handling: impossible or far years, NUL bytes, prototype names. */
 function hostileForms(): { path: string; body: Record<string, string> }[] {
-  const date = (name: string, d: string, m: string, y: string) => ({ [`${name}-day`]: d, [`${name}-month`]: m, [`${name}-year`]: y })
+  const date = (name: string, d: string, m: string, y: string) => ({
+    [`${name}-day`]: d,
+    [`${name}-month`]: m,
+    [`${name}-year`]: y,
+  })
   const years = [
     ['1', '1', '0000'],
     ['31', '12', '9999'],
@@ -60,9 +75,18 @@ function hostileForms(): { path: string; body: Record<string, string> }[] {
   const forms: { path: string; body: Record<string, string> }[] = []
   for (const [d, m, y] of years) {
     forms.push({ path: '/holidays/closures', body: { title: 'Closed', ...date('date', d, m, y) } })
-    forms.push({ path: `/inspections/${ids.inspectionId ?? ''}/milestones/${ids.milestoneId ?? ''}`, body: { ...date('date', d, m, y), time: '', reason: 'Moved' } })
-    forms.push({ path: '/inspections/new', body: { frameworkId: 'front-door', ...date('notifiedOn', d, m, y), notifiedTime: '', practice: 'yes' } })
-    forms.push({ path: `/evidence/requirements/${ids.requirementId ?? ''}/provided`, body: { ...date('providedOn', d, m, y) } })
+    forms.push({
+      path: `/inspections/${ids.inspectionId ?? ''}/milestones/${ids.milestoneId ?? ''}`,
+      body: { ...date('date', d, m, y), time: '', reason: 'Moved' },
+    })
+    forms.push({
+      path: '/inspections/new',
+      body: { frameworkId: 'front-door', ...date('notifiedOn', d, m, y), notifiedTime: '', practice: 'yes' },
+    })
+    forms.push({
+      path: `/evidence/requirements/${ids.requirementId ?? ''}/provided`,
+      body: { ...date('providedOn', d, m, y) },
+    })
   }
   forms.push({ path: '/holidays/closures', body: { title: 'x'.repeat(5000), ...date('date', '2', '3', '2026') } })
   forms.push({ path: '/holidays/closures', body: { title: '\u0000', ...date('date', '2', '3', '2026') } })
@@ -84,7 +108,10 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 async function auditCount(): Promise<number> {
-  const row = await t.handle.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const row = await t.handle.db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -92,28 +119,41 @@ describe('hostile input never answers 5xx', () => {
   it.each(withParams)('$key: hostile path parameters', async ({ method, path, access }) => {
     for (const value of HOSTILE_PARAMS) {
       const url = fill(path, value)
-      const signedOut = method === 'GET' ? await request(t.app).get(url) : await request(t.app).post(url).type('form').send({})
+      const signedOut =
+        method === 'GET' ? await request(t.app).get(url) : await request(t.app).post(url).type('form').send({})
       expect(signedOut.status, `signed out ${method} ${url}`).toBeLessThan(500)
-      const res = method === 'GET' ? await admin.get(url) : await admin.post(url).type('form').send({ _csrf: admin.csrf })
+      const res =
+        method === 'GET' ? await admin.get(url) : await admin.post(url).type('form').send({ _csrf: admin.csrf })
       expect(res.status, `${method} ${url}: ${(res.text ?? '').slice(0, 200)}`).toBeLessThan(500)
       // The policy refuses routes an administrator may not use (403), unless the address cannot even be read (400).
-      expect(allows(access, ['administrator']) ? [200, 303, 400, 404, 409, 413] : [400, 403], `${method} ${url}`).toContain(res.status)
+      expect(
+        allows(access, ['administrator']) ? [200, 303, 400, 404, 409, 413] : [400, 403],
+        `${method} ${url}`,
+      ).toContain(res.status)
     }
   })
 
-  it.each(routes.filter((r) => r.method === 'GET' && !r.key.includes('sign-out')))('$key: hostile query strings', async ({ path }) => {
-    for (const query of HOSTILE_QUERIES) {
-      const url = `${fill(path)}?${query}`
-      const res = await admin.get(url)
-      expect(res.status, `GET ${url}: ${(res.text ?? '').slice(0, 200)}`).toBeLessThan(500)
-    }
-  })
+  it.each(routes.filter((r) => r.method === 'GET' && !r.key.includes('sign-out')))(
+    '$key: hostile query strings',
+    async ({ path }) => {
+      for (const query of HOSTILE_QUERIES) {
+        const url = `${fill(path)}?${query}`
+        const res = await admin.get(url)
+        expect(res.status, `GET ${url}: ${(res.text ?? '').slice(0, 200)}`).toBeLessThan(500)
+      }
+    },
+  )
 
   it('forms with impossible years, NUL bytes and prototype names are refused with a form error, and write nothing', async () => {
     for (const { path, body } of hostileForms()) {
       const before = await auditCount()
-      const res = await admin.post(path).type('form').send({ _csrf: admin.csrf, ...body })
-      expect(res.status, `POST ${path} ${JSON.stringify(body).slice(0, 120)}: ${(res.text ?? '').slice(0, 300)}`).toBe(400)
+      const res = await admin
+        .post(path)
+        .type('form')
+        .send({ _csrf: admin.csrf, ...body })
+      expect(res.status, `POST ${path} ${JSON.stringify(body).slice(0, 120)}: ${(res.text ?? '').slice(0, 300)}`).toBe(
+        400,
+      )
       expect(await auditCount(), `POST ${path} wrote something`).toBe(before)
     }
   })

@@ -27,9 +27,11 @@ const ITEMS: NavItem[] = [
 /** Service navigation items the signed-in person may use, with the current section marked. */
 export function navigationFor(scope: Scope | undefined, path: string) {
   if (!scope) return []
-  return ITEMS.filter((i) => allows(policy[i.route], scope.roles) && (!i.childData || mayReadChildData(scope))).map((i) => ({
-    text: i.text,
-    href: i.href,
-    active: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`),
-  }))
+  return ITEMS.filter((i) => allows(policy[i.route], scope.roles) && (!i.childData || mayReadChildData(scope))).map(
+    (i) => ({
+      text: i.text,
+      href: i.href,
+      active: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`),
+    }),
+  )
 }

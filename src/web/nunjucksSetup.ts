@@ -9,7 +9,6 @@ const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
 const govukDist = join(dirname(require.resolve('govuk-frontend/package.json')), 'dist')
 
-
 export function setUpNunjucks(app: Express): nunjucks.Environment {
   const env = nunjucks.configure([join(here, 'views'), join(here, '..', 'features'), govukDist], {
     autoescape: true,

@@ -12,7 +12,9 @@ export type RouteKey = KeysOf<(typeof features)[number]>
  * The one route-by-role table: the capabilities' fragments merged (deny by default: a route
  * registered without an entry, or an entry without a route, stops the app at start-up).
  */
-export const policy = mergePolicies(Object.fromEntries(features.map((f) => [f.name, f.policy]))) as Readonly<Record<RouteKey, Access>>
+export const policy = mergePolicies(Object.fromEntries(features.map((f) => [f.name, f.policy]))) as Readonly<
+  Record<RouteKey, Access>
+>
 
 /** Routes to child-level data: their agency leads must also work for the LA's children's services. */
 export const CHILD_DATA_ROUTES: ReadonlySet<string> = new Set(

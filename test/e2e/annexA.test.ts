@@ -15,7 +15,11 @@ import { startApp, type RunningApp } from './support/server'
 // upload a List 6 with a case-management spelling → map it → accept → a List 7 → the child register
 // → one child's journey. Every page is checked against WCAG 2.2 AA by visit()/followAndCheck().
 
-const ADMIN = { name: 'Alex Morgan', email: 'alex.morgan@northshire.example.org', password: 'amber kettle violin harbour' }
+const ADMIN = {
+  name: 'Alex Morgan',
+  email: 'alex.morgan@northshire.example.org',
+  password: 'amber kettle violin harbour',
+}
 
 /** After a file is sent the check runs in the background; the progress page's script moves on to the findings. */
 async function waitForFindings(page: Page): Promise<void> {
@@ -49,7 +53,10 @@ describe('Annex A: upload, map values, accept, child register and a child’s jo
 
   it('1. uploads a List 6 and sees its findings: one value the partnership has to map', async () => {
     admin = await browser.sharedPage({ baseURL: app.baseUrl })
-    await setUpFirstAdministrator(admin, await app.setupLink(), { partnershipName: 'Northshire Safeguarding Children Partnership', ...ADMIN })
+    await setUpFirstAdministrator(admin, await app.setupLink(), {
+      partnershipName: 'Northshire Safeguarding Children Partnership',
+      ...ADMIN,
+    })
 
     const annexA = new PageAt(admin, '/annex-a')
     await annexA.navigateTo('Annex A')
@@ -60,7 +67,9 @@ describe('Annex A: upload, map values, accept, child register and a child’s jo
     await followAndCheck(admin, () => admin.getByRole('link', { name: 'Value not recognised for this column' }).click())
     expect(await admin.locator('main table').innerText()).toContain('Disabled - learning')
     await followAndCheck(admin, () => admin.getByRole('link', { name: 'List 6 row 2' }).click())
-    expect(await admin.locator('main').innerText()).toContain('is not one of the Does the Child have a Disability codes')
+    expect(await admin.locator('main').innerText()).toContain(
+      'is not one of the Does the Child have a Disability codes',
+    )
     await followAndCheck(admin, () => admin.getByRole('link', { name: 'Findings for List_6.csv' }).click())
   })
 
@@ -77,13 +86,19 @@ describe('Annex A: upload, map values, accept, child register and a child’s jo
 
   it('3. accepts the file, then a List 7, and both are in the child register', async () => {
     await followAndCheck(admin, () => admin.getByRole('button', { name: 'Accept this file' }).click())
-    await followAndCheck(admin, () => admin.getByRole('button', { name: 'Accept and add to the child register' }).click())
+    await followAndCheck(admin, () =>
+      admin.getByRole('button', { name: 'Accept and add to the child register' }).click(),
+    )
     expect(new URL(admin.url()).pathname).toBe('/annex-a')
-    expect(await admin.locator('.govuk-notification-banner').innerText()).toContain('2 rows from List 6 are now in the child register')
+    expect(await admin.locator('.govuk-notification-banner').innerText()).toContain(
+      '2 rows from List 6 are now in the child register',
+    )
 
     await uploadList(admin, 'List_7.csv', list7Rows())
     await followAndCheck(admin, () => admin.getByRole('button', { name: 'Accept this file' }).click())
-    await followAndCheck(admin, () => admin.getByRole('button', { name: 'Accept and add to the child register' }).click())
+    await followAndCheck(admin, () =>
+      admin.getByRole('button', { name: 'Accept and add to the child register' }).click(),
+    )
     const lists = await admin.locator('main table').first().innerText()
     expect(lists).toContain('Children in need')
     expect(lists).toContain('Child protection')
@@ -103,7 +118,9 @@ describe('Annex A: upload, map values, accept, child register and a child’s jo
     expect(journey.indexOf('CIN Start Date')).toBeLessThan(journey.indexOf('Child Protection Plan Start Date'))
   })
   it('5. a damaged workbook is refused with a specific message and a way back to upload', async () => {
-    const damaged = await CORPUS.find((c) => c.name === 'truncated zip')!.build(await mkdtemp(join(tmpdir(), 'annex-a-e2e-')))
+    const damaged = await CORPUS.find((c) => c.name === 'truncated zip')!.build(
+      await mkdtemp(join(tmpdir(), 'annex-a-e2e-')),
+    )
     await visit(admin, '/annex-a/upload')
     await admin.getByLabel('Annex A file').setInputFiles(damaged)
     const [y, m, d] = CLEAN_NOTIFIED.split('-')

@@ -33,7 +33,13 @@ class RequirementPage extends BasePage {
     super(page)
   }
   async status(): Promise<string> {
-    return (await this.page.locator('.govuk-summary-list__row', { hasText: 'Status' }).first().locator('.govuk-tag').innerText()).trim()
+    return (
+      await this.page
+        .locator('.govuk-summary-list__row', { hasText: 'Status' })
+        .first()
+        .locator('.govuk-tag')
+        .innerText()
+    ).trim()
   }
 }
 
@@ -53,14 +59,25 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
     const { partnershipId: pid, policeId } = await seedPartnershipWithPolice(db, 'Northshire', now)
     const hash = await hashPassword(PASSWORD)
     const add = async (key: keyof typeof people, name: string, roles: Role[], agencyId: string | null) => {
-      const person = await seedPerson(db, pid, { name, email: `${key}@northshire.example.org`, roles, agencyId, passwordHash: hash }, now)
+      const person = await seedPerson(
+        db,
+        pid,
+        { name, email: `${key}@northshire.example.org`, roles, agencyId, passwordHash: hash },
+        now,
+      )
       people[key] = person
       return person.id
     }
     await add('contributor', 'Sam Patel', ['contributor'], policeId)
     const approverId = await add('approver', 'Priya Shah', ['senior-approver'], policeId)
     await add('admin', 'Alex Morgan', ['administrator'], null)
-    await dir.updateAgency(db, pid, policeId, { name: 'Northshire Police', type: 'police', isStatutory: true, seniorApproverId: approverId }, now)
+    await dir.updateAgency(
+      db,
+      pid,
+      policeId,
+      { name: 'Northshire Police', type: 'police', isStatutory: true, seniorApproverId: approverId },
+      now,
+    )
     await handle.close()
     app = await startApp({ dataDir })
   }, 120_000)
@@ -84,7 +101,12 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
     const page = await signIn(people.contributor)
     await visit(page, '/evidence')
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Evidence readiness')
-    await followAndCheck(page, () => page.getByRole('link', { name: /requirements not started/ }).first().click())
+    await followAndCheck(page, () =>
+      page
+        .getByRole('link', { name: /requirements not started/ })
+        .first()
+        .click(),
+    )
     await followAndCheck(page, () => page.locator('table a.govuk-link').first().click())
     requirementPath = new URL(page.url()).pathname
     const requirement = new RequirementPage(page, requirementPath)
@@ -96,7 +118,9 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
 
     await page.setInputFiles('#file', { name: 'Police self-evaluation.pdf', mimeType: 'application/pdf', buffer: PDF })
     await requirement.submit('Upload')
-    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Version 1 (Police self-evaluation.pdf) has been uploaded')
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain(
+      'Version 1 (Police self-evaluation.pdf) has been uploaded',
+    )
     expect(await requirement.status()).toBe('Uploaded')
     // The uploader is never offered approval.
     expect(await page.getByRole('button', { name: /Approve/ }).count()).toBe(0)
@@ -122,7 +146,10 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
     expect(await requirement.status()).toBe('Signed off')
 
     await visit(page, '/evidence')
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the evidence pack (ZIP)' }).click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download the evidence pack (ZIP)' }).click(),
+    ])
     expect(download.suggestedFilename()).toBe('evidence-pack.zip')
     const path = join(dataDir, 'pack.zip')
     await download.saveAs(path)
@@ -136,25 +163,41 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
     const page = await signIn(people.contributor)
     const requirement = new RequirementPage(page, requirementPath)
     await requirement.open()
-    await page.setInputFiles('#file', { name: 'Police self-evaluation v2.txt', mimeType: 'text/plain', buffer: Buffer.from('Revised self-evaluation\n') })
+    await page.setInputFiles('#file', {
+      name: 'Police self-evaluation v2.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Revised self-evaluation\n'),
+    })
     await requirement.submit('Upload')
     expect(await requirement.status()).toBe('Uploaded')
     // The history says which version was approved and signed off, and which the pack carries.
     const v1 = page.locator('.govuk-table__row', { hasText: 'Version 1' })
-    expect(await v1.innerText()).toMatch(/Approved by Priya Shah on .+\. Signed off by Alex Morgan on .+\. In the evidence pack/)
-    expect(await page.locator('.govuk-table__row', { hasText: 'Version 2 (current)' }).innerText()).toContain('Not approved')
+    expect(await v1.innerText()).toMatch(
+      /Approved by Priya Shah on .+\. Signed off by Alex Morgan on .+\. In the evidence pack/,
+    )
+    expect(await page.locator('.govuk-table__row', { hasText: 'Version 2 (current)' }).innerText()).toContain(
+      'Not approved',
+    )
 
     // The status filter is a plain GET form; every figure, percentages included, opens its list.
     await visit(page, '/evidence')
     await page.getByLabel('Status').selectOption('uploaded')
     await followAndCheck(page, () => page.getByRole('button', { name: 'Show' }).click())
     expect(new URL(page.url()).searchParams.get('status')).toBe('uploaded')
-    await followAndCheck(page, () => page.getByRole('link', { name: /of requirements are uploaded/ }).first().click())
+    await followAndCheck(page, () =>
+      page
+        .getByRole('link', { name: /of requirements are uploaded/ })
+        .first()
+        .click(),
+    )
     expect(await page.locator('main').innerText()).toContain('Uploaded: 1 requirement.')
 
     const admin = await signIn(people.admin)
     await visit(admin, '/evidence')
-    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('link', { name: 'Download the evidence pack (ZIP)' }).click()])
+    const [download] = await Promise.all([
+      admin.waitForEvent('download'),
+      admin.getByRole('link', { name: 'Download the evidence pack (ZIP)' }).click(),
+    ])
     const path = join(dataDir, 'pack-2.zip')
     await download.saveAs(path)
     const names = await zipNames(readFileSync(path))

@@ -19,7 +19,8 @@ import { Authenticator } from './support/totp'
 
 const PASSWORD = 'amber kettle violin harbour'
 /** A minimal PDF: the server checks the type by content, so it must start with %PDF-. */
-const PDF = '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n'
+const PDF =
+  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n'
 const PDF_SHA256 = createHash('sha256').update(PDF, 'utf8').digest('hex')
 
 interface DroppedFile {
@@ -54,7 +55,13 @@ class RequirementPage extends BasePage {
 
   /** What the file input holds now: what Upload would send. */
   async selectedFiles(): Promise<{ name: string; size: number; type: string }[]> {
-    return this.page.locator('#file').evaluate((input) => Array.from((input as unknown as { files: ArrayLike<File> | null }).files ?? []).map((f) => ({ name: f.name, size: f.size, type: f.type })))
+    return this.page.locator('#file').evaluate((input) =>
+      Array.from((input as unknown as { files: ArrayLike<File> | null }).files ?? []).map((f) => ({
+        name: f.name,
+        size: f.size,
+        type: f.type,
+      })),
+    )
   }
 
   /** A DataTransfer built in the page, as the browser builds one for files dragged from the desktop. */
@@ -81,9 +88,12 @@ class RequirementPage extends BasePage {
 
   /** The versions table: one row per version, cell texts in order (visually hidden text included, spaces collapsed). */
   async versions(): Promise<string[][]> {
-    const rows = this.page.locator('table', { has: this.page.locator('caption', { hasText: 'Every version uploaded' }) }).locator('tbody tr')
+    const rows = this.page
+      .locator('table', { has: this.page.locator('caption', { hasText: 'Every version uploaded' }) })
+      .locator('tbody tr')
     const out: string[][] = []
-    for (const row of await rows.all()) out.push((await row.locator('th, td').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()))
+    for (const row of await rows.all())
+      out.push((await row.locator('th, td').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()))
     return out
   }
 }
@@ -101,7 +111,18 @@ describe('evidence: drag and drop a file onto the upload form', () => {
     const db = handle.db
     const now = new Date()
     const { partnershipId: pid, policeId } = await seedPartnershipWithPolice(db, 'Dropshire', now)
-    const person = await seedPerson(db, pid, { name: 'Dana Okafor', email: contributor.email, roles: ['contributor'], agencyId: policeId, passwordHash: await hashPassword(PASSWORD) }, now)
+    const person = await seedPerson(
+      db,
+      pid,
+      {
+        name: 'Dana Okafor',
+        email: contributor.email,
+        roles: ['contributor'],
+        agencyId: policeId,
+        passwordHash: await hashPassword(PASSWORD),
+      },
+      now,
+    )
     contributor.phone = person.phone
     await handle.close()
     app = await startApp({ dataDir })
@@ -111,64 +132,79 @@ describe('evidence: drag and drop a file onto the upload form', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  it('a dropped file becomes the selection, uploads, and the version shows its SHA-256', { timeout: 180_000 }, async () => {
-    const page = await browser.newPage({ baseURL: app.baseUrl })
-    const signInPage = new SignInPage(page)
-    await signInPage.open()
-    await signInPage.signIn(contributor.email, PASSWORD)
-    await new CodePage(page).enterCode(await contributor.phone.code())
+  it(
+    'a dropped file becomes the selection, uploads, and the version shows its SHA-256',
+    { timeout: 180_000 },
+    async () => {
+      const page = await browser.newPage({ baseURL: app.baseUrl })
+      const signInPage = new SignInPage(page)
+      await signInPage.open()
+      await signInPage.signIn(contributor.email, PASSWORD)
+      await new CodePage(page).enterCode(await contributor.phone.code())
 
-    await visit(page, '/evidence')
-    await followAndCheck(page, () => page.getByRole('link', { name: /requirements not started/ }).first().click())
-    await followAndCheck(page, () => page.locator('table a.govuk-link').first().click())
-    const requirement = new RequirementPage(page, new URL(page.url()).pathname)
-    expect(await requirement.versions()).toEqual([])
+      await visit(page, '/evidence')
+      await followAndCheck(page, () =>
+        page
+          .getByRole('link', { name: /requirements not started/ })
+          .first()
+          .click(),
+      )
+      await followAndCheck(page, () => page.locator('table a.govuk-link').first().click())
+      const requirement = new RequirementPage(page, new URL(page.url()).pathname)
+      expect(await requirement.versions()).toEqual([])
 
-    // The script has found the form and made its file input's group a drop zone, with a live region.
-    await expect.poll(() => requirement.dropZone().count()).toBe(1)
-    expect(await requirement.dropZone().locator('#file').count()).toBe(1)
-    expect((await requirement.dropStatus().innerText()).trim()).toBe('You can also drag a file here.')
-    expect(await requirement.dropStatus().getAttribute('aria-live')).toBe('polite')
-    expect(await requirement.selectedFiles()).toEqual([])
+      // The script has found the form and made its file input's group a drop zone, with a live region.
+      await expect.poll(() => requirement.dropZone().count()).toBe(1)
+      expect(await requirement.dropZone().locator('#file').count()).toBe(1)
+      expect((await requirement.dropStatus().innerText()).trim()).toBe('You can also drag a file here.')
+      expect(await requirement.dropStatus().getAttribute('aria-live')).toBe('polite')
+      expect(await requirement.selectedFiles()).toEqual([])
 
-    // Two files at once: refused in the status, and nothing selected.
-    const two = await requirement.dataTransfer([
-      { name: 'a.pdf', type: 'application/pdf', text: PDF },
-      { name: 'b.pdf', type: 'application/pdf', text: PDF },
-    ])
-    expect(await requirement.dragOver(two)).toBe(true)
-    await requirement.drop(two)
-    expect((await requirement.dropStatus().innerText()).trim()).toBe('Drop one file at a time.')
-    expect(await requirement.selectedFiles()).toEqual([])
+      // Two files at once: refused in the status, and nothing selected.
+      const two = await requirement.dataTransfer([
+        { name: 'a.pdf', type: 'application/pdf', text: PDF },
+        { name: 'b.pdf', type: 'application/pdf', text: PDF },
+      ])
+      expect(await requirement.dragOver(two)).toBe(true)
+      await requirement.drop(two)
+      expect((await requirement.dropStatus().innerText()).trim()).toBe('Drop one file at a time.')
+      expect(await requirement.selectedFiles()).toEqual([])
 
-    // One file: dragging it over highlights the zone; dropping it selects it in the file input.
-    const one = await requirement.dataTransfer([{ name: 'policy.pdf', type: 'application/pdf', text: PDF }])
-    const changes = await page.locator('#file').evaluateHandle((input) => {
-      const seen: string[] = []
-      input.addEventListener('change', () => seen.push('change'))
-      return seen
-    })
-    expect(await requirement.dragOver(one)).toBe(true)
-    await requirement.drop(one)
-    expect(await requirement.dropZone().evaluate((el) => el.classList.contains('app-drop-zone--over'))).toBe(false)
-    expect(await requirement.selectedFiles()).toEqual([{ name: 'policy.pdf', size: Buffer.byteLength(PDF), type: 'application/pdf' }])
-    expect(await changes.jsonValue()).toEqual(['change'])
-    expect((await requirement.dropStatus().innerText()).trim()).toBe('Selected policy.pdf. Select Upload to send it.')
-    // The page as the enhancement left it (status text, highlight gone) still passes the accessibility check.
-    await expectNoAxeViolations(page)
+      // One file: dragging it over highlights the zone; dropping it selects it in the file input.
+      const one = await requirement.dataTransfer([{ name: 'policy.pdf', type: 'application/pdf', text: PDF }])
+      const changes = await page.locator('#file').evaluateHandle((input) => {
+        const seen: string[] = []
+        input.addEventListener('change', () => seen.push('change'))
+        return seen
+      })
+      expect(await requirement.dragOver(one)).toBe(true)
+      await requirement.drop(one)
+      expect(await requirement.dropZone().evaluate((el) => el.classList.contains('app-drop-zone--over'))).toBe(false)
+      expect(await requirement.selectedFiles()).toEqual([
+        { name: 'policy.pdf', size: Buffer.byteLength(PDF), type: 'application/pdf' },
+      ])
+      expect(await changes.jsonValue()).toEqual(['change'])
+      expect((await requirement.dropStatus().innerText()).trim()).toBe('Selected policy.pdf. Select Upload to send it.')
+      // The page as the enhancement left it (status text, highlight gone) still passes the accessibility check.
+      await expectNoAxeViolations(page)
 
-    await requirement.submit('Upload')
-    expect(await requirement.notificationBanner().innerText()).toContain('Version 1 (policy.pdf) has been uploaded')
-    const versions = await requirement.versions()
-    expect(versions).toHaveLength(1)
-    expect(versions[0]![0]).toBe('Version 1 (current)')
-    expect(versions[0]![1]).toBe('policy.pdf, version 1')
-    expect(versions[0]![5]).toBe(PDF_SHA256)
+      await requirement.submit('Upload')
+      expect(await requirement.notificationBanner().innerText()).toContain('Version 1 (policy.pdf) has been uploaded')
+      const versions = await requirement.versions()
+      expect(versions).toHaveLength(1)
+      expect(versions[0]![0]).toBe('Version 1 (current)')
+      expect(versions[0]![1]).toBe('policy.pdf, version 1')
+      expect(versions[0]![5]).toBe(PDF_SHA256)
 
-    // The stored bytes are the dropped bytes: the download hashes to the same SHA-256.
-    const href = await page.locator('table a[href$="/download"]', { hasText: 'policy.pdf' }).getAttribute('href')
-    const download = await page.request.get(href!)
-    expect(download.status()).toBe(200)
-    expect(createHash('sha256').update(await download.body()).digest('hex')).toBe(PDF_SHA256)
-  })
+      // The stored bytes are the dropped bytes: the download hashes to the same SHA-256.
+      const href = await page.locator('table a[href$="/download"]', { hasText: 'policy.pdf' }).getAttribute('href')
+      const download = await page.request.get(href!)
+      expect(download.status()).toBe(200)
+      expect(
+        createHash('sha256')
+          .update(await download.body())
+          .digest('hex'),
+      ).toBe(PDF_SHA256)
+    },
+  )
 })

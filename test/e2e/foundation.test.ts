@@ -4,7 +4,14 @@ import { useBrowser } from './support/browser'
 import { AuditPage } from './support/pages/audit'
 import { CodePage, EnrolPage, HomePage, PasswordPage, SetupPage, SignInPage } from './support/pages/auth'
 import { BasePage, PageAt, followAndCheck } from './support/pages/base'
-import { AgenciesPage, AgencyFormPage, AgencyPage, PeoplePage, PersonFormPage, PersonPage } from './support/pages/directory'
+import {
+  AgenciesPage,
+  AgencyFormPage,
+  AgencyPage,
+  PeoplePage,
+  PersonFormPage,
+  PersonPage,
+} from './support/pages/directory'
 import { startApp, type RunningApp } from './support/server'
 import { Authenticator } from './support/totp'
 
@@ -14,9 +21,19 @@ import { Authenticator } from './support/totp'
 // The whole file opens about forty pages; most of its run time is axe.
 
 const PARTNERSHIP = 'Northshire Safeguarding Children Partnership'
-const ADMIN = { name: 'Alex Morgan', email: 'alex.morgan@northshire.example.org', jobTitle: 'Business manager', password: 'amber kettle violin harbour' }
+const ADMIN = {
+  name: 'Alex Morgan',
+  email: 'alex.morgan@northshire.example.org',
+  jobTitle: 'Business manager',
+  password: 'amber kettle violin harbour',
+}
 const AGENCY = { name: 'Northshire Police', type: 'Police', statutory: 'Yes' as const }
-const APPROVER = { name: 'Priya Shah', email: 'priya.shah@northshire-police.example.org', jobTitle: 'Assistant Chief Constable', password: 'copper lantern meadow frost' }
+const APPROVER = {
+  name: 'Priya Shah',
+  email: 'priya.shah@northshire-police.example.org',
+  jobTitle: 'Assistant Chief Constable',
+  password: 'copper lantern meadow frost',
+}
 const APPROVER_OPTION = `${APPROVER.name}, ${APPROVER.jobTitle}`
 
 /** Checks a GOV.UK error state: title, summary focused on load, each link focusing its field, matching inline errors. */
@@ -77,7 +94,13 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     ])
     expect(await setup.describedBy('email')).toContain('email-error')
 
-    await setup.fillForm({ partnershipName: PARTNERSHIP, name: ADMIN.name, email: ADMIN.email, jobTitle: ADMIN.jobTitle, password: ADMIN.password })
+    await setup.fillForm({
+      partnershipName: PARTNERSHIP,
+      name: ADMIN.name,
+      email: ADMIN.email,
+      jobTitle: ADMIN.jobTitle,
+      password: ADMIN.password,
+    })
     await setup.create()
     const enrol = new EnrolPage(admin)
     expect(new URL(admin.url()).pathname).toBe(enrol.path)
@@ -85,7 +108,9 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
 
     // A code that is not 6 digits is refused on the page, with the setup key still shown.
     await enrol.enterCode('12345', { status: 400 })
-    await expectErrorSummary(enrol, [{ field: 'code', message: 'Enter the 6-digit code your authenticator app shows for JTAI Ready' }])
+    await expectErrorSummary(enrol, [
+      { field: 'code', message: 'Enter the 6-digit code your authenticator app shows for JTAI Ready' },
+    ])
 
     adminPhone = new Authenticator(await enrol.secret())
     expect(adminPhone.secret).toMatch(/^[A-Z2-7]{16,}$/)
@@ -124,25 +149,43 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     const agency = new AgencyPage(admin, agencyPath)
     expect(await agency.headingText()).toBe(AGENCY.name)
     expect(await agency.notificationBanner().innerText()).toContain(`${AGENCY.name} has been added`)
-    expect(await agency.details()).toEqual({ Type: 'Police', 'Statutory safeguarding partner': 'Yes', 'Senior approver': 'Not chosen yet' })
+    expect(await agency.details()).toEqual({
+      Type: 'Police',
+      'Statutory safeguarding partner': 'Yes',
+      'Senior approver': 'Not chosen yet',
+    })
 
     await agency.navigateTo('Agencies')
-    expect(await agencies.rows()).toEqual([{ Agency: AGENCY.name, Type: 'Police', 'Statutory partner': 'Yes', 'Senior approver': 'Not chosen', People: '0' }])
-    expect(await admin.locator('main table').getByRole('link', { name: AGENCY.name, exact: true }).getAttribute('href')).toBe(agencyPath)
+    expect(await agencies.rows()).toEqual([
+      { Agency: AGENCY.name, Type: 'Police', 'Statutory partner': 'Yes', 'Senior approver': 'Not chosen', People: '0' },
+    ])
+    expect(
+      await admin.locator('main table').getByRole('link', { name: AGENCY.name, exact: true }).getAttribute('href'),
+    ).toBe(agencyPath)
   })
 
   it('3. adds a senior approver to the agency (an invalid email is caught) and makes them the agency’s senior approver', async () => {
     continuing()
     const people = new PeoplePage(admin)
     await people.navigateTo('People')
-    expect(await people.rows()).toEqual([{ Name: ADMIN.name, Agency: 'Business unit', Roles: 'Administrator (business unit)', Availability: 'Available' }])
+    expect(await people.rows()).toEqual([
+      { Name: ADMIN.name, Agency: 'Business unit', Roles: 'Administrator (business unit)', Availability: 'Available' },
+    ])
     await people.submit('Add a person')
 
     const form = new PersonFormPage(admin)
     expect(await form.headingText()).toBe('Add a person')
-    await form.fillForm({ name: APPROVER.name, email: 'priya.shah@', jobTitle: APPROVER.jobTitle, agency: AGENCY.name, roles: ['Senior approver'] })
+    await form.fillForm({
+      name: APPROVER.name,
+      email: 'priya.shah@',
+      jobTitle: APPROVER.jobTitle,
+      agency: AGENCY.name,
+      roles: ['Senior approver'],
+    })
     await form.save({ status: 400 })
-    await expectErrorSummary(form, [{ field: 'email', message: 'Enter an email address in the correct format, like name@example.org' }])
+    await expectErrorSummary(form, [
+      { field: 'email', message: 'Enter an email address in the correct format, like name@example.org' },
+    ])
     expect(await form.describedBy('email')).toContain('email-error')
     // What the person typed is kept.
     expect(await admin.getByLabel('Full name', { exact: true }).inputValue()).toBe(APPROVER.name)
@@ -156,25 +199,39 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     expect(approverPath).toMatch(/^\/people\/[^/]+$/)
     const person = new PersonPage(admin, approverPath)
     expect(await person.headingText()).toBe(APPROVER.name)
-    expect(await person.details()).toMatchObject({ 'Email address': APPROVER.email, 'Job title': APPROVER.jobTitle, Agency: AGENCY.name, Roles: 'Senior approver', Availability: 'Available', 'Sign-in': 'Has not set a password yet' })
+    expect(await person.details()).toMatchObject({
+      'Email address': APPROVER.email,
+      'Job title': APPROVER.jobTitle,
+      Agency: AGENCY.name,
+      Roles: 'Senior approver',
+      Availability: 'Available',
+      'Sign-in': 'Has not set a password yet',
+    })
 
     // Agencies → the agency → Change: the senior approver list now offers them.
     const agencies = new AgenciesPage(admin)
     await agencies.navigateTo('Agencies')
-    expect(await agencies.rows()).toEqual([{ Agency: AGENCY.name, Type: 'Police', 'Statutory partner': 'Yes', 'Senior approver': 'Not chosen', People: '1' }])
+    expect(await agencies.rows()).toEqual([
+      { Agency: AGENCY.name, Type: 'Police', 'Statutory partner': 'Yes', 'Senior approver': 'Not chosen', People: '1' },
+    ])
     await agencies.openAgency(AGENCY.name)
     const agency = new AgencyPage(admin, agencyPath)
     expect(new URL(admin.url()).pathname).toBe(agencyPath)
     await agency.change()
     const edit = new AgencyFormPage(admin, `${agencyPath}/edit`)
     expect(await edit.headingText()).toBe(`Change ${AGENCY.name}`)
-    expect(await admin.getByLabel('Senior approver', { exact: true }).locator('option').allInnerTexts()).toEqual(['Not chosen yet', APPROVER_OPTION])
+    expect(await admin.getByLabel('Senior approver', { exact: true }).locator('option').allInnerTexts()).toEqual([
+      'Not chosen yet',
+      APPROVER_OPTION,
+    ])
     await edit.fillForm({ seniorApprover: APPROVER_OPTION })
     await edit.save()
     expect(new URL(admin.url()).pathname).toBe(agencyPath)
     expect(await agency.notificationBanner().innerText()).toContain(`${AGENCY.name} has been updated`)
     expect((await agency.details())['Senior approver']).toBe(APPROVER_OPTION)
-    expect(await agency.people()).toEqual([{ Name: APPROVER.name, 'Job title': APPROVER.jobTitle, Availability: 'Available' }])
+    expect(await agency.people()).toEqual([
+      { Name: APPROVER.name, 'Job title': APPROVER.jobTitle, Availability: 'Available' },
+    ])
   })
 
   // A side trip: it changes nothing, so the story carries on whether or not it passes.
@@ -182,14 +239,20 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     continuing()
     const form = new PersonFormPage(admin)
     await form.open()
-    await form.fillForm({ name: 'Ina Spector', email: 'ina.spector@ofsted.example.org', roles: ['Inspector (read-only)'] })
+    await form.fillForm({
+      name: 'Ina Spector',
+      email: 'ina.spector@ofsted.example.org',
+      roles: ['Inspector (read-only)'],
+    })
     await form.save({ status: 400 })
     const message = 'Enter the date the inspector’s access ends'
     expect(await admin.title()).toMatch(/^Error: /)
     expect((await form.errorSummaryLinks()).map((l) => l.text)).toEqual([message])
     expect(await form.inlineError('accessEndsOn')).toBe(message)
     // GOV.UK: the link goes to the first field of the date input, which can take focus.
-    expect(await form.followErrorLink(message), 'the summary link focuses the day field of the date input').toBe('accessEndsOn-day')
+    expect(await form.followErrorLink(message), 'the summary link focuses the day field of the date input').toBe(
+      'accessEndsOn-day',
+    )
   })
 
   it('4. the senior approver uses a sign-in link, sets a password, sets up their app, and cannot reach admin pages', async () => {
@@ -209,12 +272,16 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     expect(await password.headingText()).toBe('Create a password')
     expect(await page.locator('main').innerText()).toContain(`This sets the password for ${APPROVER.name}`)
     await password.setPassword(APPROVER.password, 'copper lantern meadow', { status: 400 })
-    await expectErrorSummary(password, [{ field: 'confirm', message: 'The passwords do not match. Enter the same password twice' }])
+    await expectErrorSummary(password, [
+      { field: 'confirm', message: 'The passwords do not match. Enter the same password twice' },
+    ])
     await password.setPassword(APPROVER.password)
 
     const signIn = new SignInPage(page)
     expect(new URL(page.url()).pathname).toBe(signIn.path)
-    expect(await signIn.notificationBanner().innerText()).toContain('Your password has been set. Sign in with your new password.')
+    expect(await signIn.notificationBanner().innerText()).toContain(
+      'Your password has been set. Sign in with your new password.',
+    )
     await signIn.signIn(APPROVER.email, APPROVER.password)
 
     const enrol = new EnrolPage(page)
@@ -264,10 +331,18 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
       { who: ADMIN.name, action: 'agency.created', summary: `Added agency ${AGENCY.name}` },
       { who: ADMIN.name, action: 'person.created', summary: `Added ${APPROVER.name}` },
       { who: ADMIN.name, action: 'agency.updated', summary: `Changed agency ${AGENCY.name}` },
-      { who: ADMIN.name, action: 'person.password-reset-issued', summary: `Issued a password reset link for ${APPROVER.name}` },
+      {
+        who: ADMIN.name,
+        action: 'person.password-reset-issued',
+        summary: `Issued a password reset link for ${APPROVER.name}`,
+      },
       { who: ADMIN.name, action: 'session.signed-out', summary: `${ADMIN.name} signed out` },
       { who: APPROVER.name, action: 'person.password-set', summary: `${APPROVER.name} set a new password` },
-      { who: APPROVER.name, action: 'person.totp-enrolled', summary: `${APPROVER.name} set up their authenticator app` },
+      {
+        who: APPROVER.name,
+        action: 'person.totp-enrolled',
+        summary: `${APPROVER.name} set up their authenticator app`,
+      },
       { who: APPROVER.name, action: 'session.signed-in', summary: `${APPROVER.name} signed in` },
     ]
     for (const event of expected) expect(seen, `the audit log lists ${JSON.stringify(event)}`).toContainEqual(event)
@@ -275,13 +350,17 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     expect(new Set(rows.map((r) => r.no)).size).toBe(rows.length)
     expect(await audit.caption()).toBe(`${rows.length} events`)
 
-    expect(await audit.actionOptions()).toEqual(expect.arrayContaining(['agency.created', 'agency.updated', 'person.created', 'session.signed-in']))
+    expect(await audit.actionOptions()).toEqual(
+      expect.arrayContaining(['agency.created', 'agency.updated', 'person.created', 'session.signed-in']),
+    )
     await audit.filterByAction('person.created')
     expect(new URL(admin.url()).searchParams.get('action')).toBe('person.created')
     expect(await admin.getByLabel('Action', { exact: true }).inputValue()).toBe('person.created')
     const filtered = await audit.rows()
     expect(filtered.map((r) => r.action)).toEqual(['person.created', 'person.created'])
-    expect(filtered.map((r) => r.summary).sort()).toEqual([`Added ${ADMIN.name} as the first administrator`, `Added ${APPROVER.name}`].sort())
+    expect(filtered.map((r) => r.summary).sort()).toEqual(
+      [`Added ${ADMIN.name} as the first administrator`, `Added ${APPROVER.name}`].sort(),
+    )
     expect(await audit.caption()).toBe('2 events')
   })
 
@@ -294,7 +373,12 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     const focused = () =>
       page.locator('body').evaluate((body) => {
         const el = body.ownerDocument.activeElement
-        return { id: String(el?.id ?? ''), tag: String(el?.tagName ?? '').toLowerCase(), text: String(el?.innerText ?? '').trim(), label: String(el?.getAttribute('aria-label') ?? '') }
+        return {
+          id: String(el?.id ?? ''),
+          tag: String(el?.tagName ?? '').toLowerCase(),
+          text: String(el?.innerText ?? '').trim(),
+          label: String(el?.getAttribute('aria-label') ?? ''),
+        }
       })
 
     // The first Tab stop on the page is the skip link, and it is visible when focused.

@@ -45,7 +45,10 @@ describe('frameworks, working days, the local plan and a practice inspection', (
 
   it('1. sets up, then browses the frameworks and the upload page', async () => {
     admin = await browser.sharedPage({ baseURL: app.baseUrl })
-    await setUpFirstAdministrator(admin, await app.setupLink(), { partnershipName: 'Eastshire Safeguarding Children Partnership', ...ADMIN })
+    await setUpFirstAdministrator(admin, await app.setupLink(), {
+      partnershipName: 'Eastshire Safeguarding Children Partnership',
+      ...ADMIN,
+    })
 
     const list = await new AnyPage(admin, '/frameworks').open()
     expect(await list.headingText()).toBe('Frameworks')
@@ -62,7 +65,11 @@ describe('frameworks, working days, the local plan and a practice inspection', (
     const broken = JSON.parse(frontDoorJson) as { timeline: { milestones: { anchor: { milestone?: string } }[] } }
     const index = broken.timeline.milestones.findIndex((m) => m.anchor.milestone)
     broken.timeline.milestones[index]!.anchor.milestone = 'no-such-milestone'
-    await admin.setInputFiles('#file', { name: 'front-door.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) })
+    await admin.setInputFiles('#file', {
+      name: 'front-door.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(broken)),
+    })
     await upload.submit('Upload framework', { status: 400 })
     expect(await admin.title()).toMatch(/^Error: Upload a framework/)
     const messages = (await upload.errorMessages()).join(' ')
@@ -73,8 +80,16 @@ describe('frameworks, working days, the local plan and a practice inspection', (
 
   it('3. uploads a good revised framework, kept as a new version', async () => {
     const upload = await new AnyPage(admin, '/frameworks/upload').open()
-    const revised = { ...JSON.parse(frontDoorJson), version: '2027-revised', title: 'Front door (revised for rehearsal)' }
-    await admin.setInputFiles('#file', { name: 'front-door.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(revised)) })
+    const revised = {
+      ...JSON.parse(frontDoorJson),
+      version: '2027-revised',
+      title: 'Front door (revised for rehearsal)',
+    }
+    await admin.setInputFiles('#file', {
+      name: 'front-door.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(revised)),
+    })
     await upload.submit('Upload framework')
     expect(new URL(admin.url()).pathname).toBe('/frameworks/front-door')
     const text = await main(admin)
@@ -88,16 +103,34 @@ describe('frameworks, working days, the local plan and a practice inspection', (
     await holidays.followLink('Load the latest list from gov.uk')
     const importPage = new AnyPage(admin, '/holidays/import')
     expect(await importPage.headingText()).toBe('Load bank holidays from gov.uk')
-    await admin.setInputFiles('#file', { name: 'bank-holidays.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ scotland: { division: 'scotland', events: [] } })) })
+    await admin.setInputFiles('#file', {
+      name: 'bank-holidays.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ scotland: { division: 'scotland', events: [] } })),
+    })
     await importPage.submit('Load bank holidays', { status: 400 })
     expect((await importPage.errorMessages()).join(' ')).toContain('england-and-wales')
 
-    const events = [...bundledBankHolidays(2026), ...bundledBankHolidays(2027)].map((h) => ({ title: h.title, date: h.date, notes: '', bunting: true }))
-    const file = { 'england-and-wales': { division: 'england-and-wales', events }, scotland: { division: 'scotland', events: [] } }
-    await admin.setInputFiles('#file', { name: 'bank-holidays.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) })
+    const events = [...bundledBankHolidays(2026), ...bundledBankHolidays(2027)].map((h) => ({
+      title: h.title,
+      date: h.date,
+      notes: '',
+      bunting: true,
+    }))
+    const file = {
+      'england-and-wales': { division: 'england-and-wales', events },
+      scotland: { division: 'scotland', events: [] },
+    }
+    await admin.setInputFiles('#file', {
+      name: 'bank-holidays.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(file)),
+    })
     await importPage.submit('Load bank holidays')
     expect(new URL(admin.url()).pathname).toBe('/holidays')
-    expect(await holidays.notificationBanner().innerText()).toContain(`${events.length} bank holidays loaded for 2026 to 2027`)
+    expect(await holidays.notificationBanner().innerText()).toContain(
+      `${events.length} bank holidays loaded for 2026 to 2027`,
+    )
     expect(await main(admin)).toContain('Loaded from gov.uk')
   })
 
@@ -129,7 +162,10 @@ describe('frameworks, working days, the local plan and a practice inspection', (
     await form.submit('Start inspection')
     practicePath = new URL(admin.url()).pathname
     expect(practicePath).toMatch(/^\/inspections\/[0-9a-f-]{36}$/)
-    const banner = async () => (await admin.locator('.govuk-notification-banner', { hasText: 'This is a practice inspection.' }).innerText()).replace(/\s+/g, ' ')
+    const banner = async () =>
+      (
+        await admin.locator('.govuk-notification-banner', { hasText: 'This is a practice inspection.' }).innerText()
+      ).replace(/\s+/g, ' ')
     expect(await banner()).toContain('This is a practice inspection.')
     expect(await main(admin)).toContain('Front door (revised for rehearsal)')
 
@@ -159,7 +195,9 @@ describe('frameworks, working days, the local plan and a practice inspection', (
     expect(await main(admin)).toContain('Your local plan has no tasks yet.')
     const timeline = await new AnyPage(admin, practicePath).open()
     await timeline.followLink('Add a local task')
-    expect(await admin.locator('.govuk-notification-banner', { hasText: 'This is a practice inspection.' }).count()).toBe(1)
+    expect(
+      await admin.locator('.govuk-notification-banner', { hasText: 'This is a practice inspection.' }).count(),
+    ).toBe(1)
     await admin.getByLabel('Task', { exact: true }).fill('Book the audit room')
     await admin.getByLabel('Who does it').selectOption('administrator')
     await admin.getByLabel('Counted from').selectOption('children-selected')

@@ -11,7 +11,11 @@ import { startApp, type RunningApp } from './support/server'
 // warning appears about 10 seconds after a page loads. The browser's clock is set two hours fast:
 // the warning counts down the seconds the server sent, so it must not care.
 
-const ADMIN = { name: 'Robin Achebe', email: 'robin.achebe@eastshire.example.org', password: 'violet harbour compass meadow' }
+const ADMIN = {
+  name: 'Robin Achebe',
+  email: 'robin.achebe@eastshire.example.org',
+  password: 'violet harbour compass meadow',
+}
 const HEADING = 'You’re about to be signed out'
 
 class HomePage extends BasePage {
@@ -32,13 +36,20 @@ describe('session time-out warning', () => {
 
   it('1. sets up the partnership and signs in; every asset the page links to answers 200', async () => {
     page = await browser.sharedPage({ baseURL: app.baseUrl })
-    await page.context().addInitScript('{ const realNow = Date.now.bind(Date); Date.now = () => realNow() + 2 * 3600000 }')
-    await setUpFirstAdministrator(page, await app.setupLink(), { partnershipName: 'Eastshire Safeguarding Children Partnership', ...ADMIN })
+    await page
+      .context()
+      .addInitScript('{ const realNow = Date.now.bind(Date); Date.now = () => realNow() + 2 * 3600000 }')
+    await setUpFirstAdministrator(page, await app.setupLink(), {
+      partnershipName: 'Eastshire Safeguarding Children Partnership',
+      ...ADMIN,
+    })
     expect(new URL(page.url()).pathname).toBe('/')
 
-    const links = await page.locator('link[href], script[src], img[src]').evaluateAll((els) =>
-      els.map((el) => el.getAttribute('href') ?? el.getAttribute('src') ?? '').filter((u) => u.startsWith('/')),
-    )
+    const links = await page
+      .locator('link[href], script[src], img[src]')
+      .evaluateAll((els) =>
+        els.map((el) => el.getAttribute('href') ?? el.getAttribute('src') ?? '').filter((u) => u.startsWith('/')),
+      )
     expect(links).toContain('/assets/images/icon.svg')
     for (const link of [...links, '/favicon.ico']) {
       const res = await page.request.get(link)
@@ -61,7 +72,11 @@ describe('session time-out warning', () => {
     )
     expect(description).toMatch(/we will sign you out in \d+ seconds? if you do nothing/)
     // Focus moved into the dialog, so a screen reader announces it.
-    expect(await page.evaluate<boolean>("Boolean(document.activeElement && document.activeElement.closest('#timeout-warning'))")).toBe(true)
+    expect(
+      await page.evaluate<boolean>(
+        "Boolean(document.activeElement && document.activeElement.closest('#timeout-warning'))",
+      ),
+    ).toBe(true)
     await expectNoAxeViolations(page)
 
     // Tab reaches "Stay signed in" and stays inside the dialog.
@@ -71,7 +86,10 @@ describe('session time-out warning', () => {
     expect(await page.evaluate<string>('document.activeElement && document.activeElement.id')).toBe('timeout-stay')
     expect(await dialog.getByRole('button').allInnerTexts()).toEqual(['Stay signed in'])
 
-    const [answer] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/session/keep-alive')), page.keyboard.press('Enter')])
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/session/keep-alive')),
+      page.keyboard.press('Enter'),
+    ])
     expect(answer.status()).toBe(200)
     const body = (await answer.json()) as { secondsLeft: number; endsBecause: string; canStaySignedIn: boolean }
     expect(body.endsBecause).toBe('idle')
@@ -83,7 +101,10 @@ describe('session time-out warning', () => {
 
     // It comes back before the new end; Escape also keeps the session.
     await dialog.waitFor({ state: 'visible', timeout: 30_000 })
-    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/session/keep-alive')), page.keyboard.press('Escape')])
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/session/keep-alive')),
+      page.keyboard.press('Escape'),
+    ])
     await dialog.waitFor({ state: 'hidden' })
     expect(await page.evaluate<string>('window.samePage')).toBe('yes')
 

@@ -31,7 +31,10 @@ class TimelinePage extends BasePage {
 }
 
 function dtstart(ics: string, id: string): string | undefined {
-  const block = ics.replace(/\r\n[ \t]/g, '').split('BEGIN:VEVENT').find((b) => b.includes(`-${id}@jtai-ready`))
+  const block = ics
+    .replace(/\r\n[ \t]/g, '')
+    .split('BEGIN:VEVENT')
+    .find((b) => b.includes(`-${id}@jtai-ready`))
   return block ? /DTSTART(?:;VALUE=DATE)?:([0-9TZ]+)/.exec(block)?.[1] : undefined
 }
 
@@ -50,7 +53,10 @@ describe('inspection timeline: create, override a date, add a local task, downlo
 
   it('1. sets up and starts an inspection; a weekend notification date is refused', async () => {
     admin = await browser.sharedPage({ baseURL: app.baseUrl })
-    await setUpFirstAdministrator(admin, await app.setupLink(), { partnershipName: 'Westshire Safeguarding Children Partnership', ...ADMIN })
+    await setUpFirstAdministrator(admin, await app.setupLink(), {
+      partnershipName: 'Westshire Safeguarding Children Partnership',
+      ...ADMIN,
+    })
 
     const list = new InspectionsPage(admin)
     await list.navigateTo('Inspections')
@@ -78,13 +84,18 @@ describe('inspection timeline: create, override a date, add a local task, downlo
   })
 
   it('2. overrides the end of fieldwork with a reason; what is counted from it moves', async () => {
-    const draftBefore = dtstart((await admin.request.get(`${timeline.path}/calendar.ics`).then((r) => r.text())), 'draft-letter')
+    const draftBefore = dtstart(
+      await admin.request.get(`${timeline.path}/calendar.ics`).then((r) => r.text()),
+      'draft-letter',
+    )
     await timeline.followLink('Fieldwork ends')
     const change = new TimelinePage(admin, new URL(admin.url()).pathname)
     expect(await change.headingText()).toBe('Change the date of Fieldwork ends')
     await admin.getByLabel('Day').fill('22')
     await change.submit('Change date', { status: 400 })
-    expect(await change.errorMessages()).toEqual(['Enter the reason for the change, like “Lead inspector moved the audit day”'])
+    expect(await change.errorMessages()).toEqual([
+      'Enter the reason for the change, like “Lead inspector moved the audit day”',
+    ])
     await admin.getByLabel('Reason for the change').fill('Lead inspector added a day of fieldwork')
     await change.submit('Change date')
     expect(new URL(admin.url()).pathname).toBe(timeline.path)
@@ -92,7 +103,10 @@ describe('inspection timeline: create, override a date, add a local task, downlo
     expect(row).toContain('Monday 22 March 2027')
     expect(row).toContain('Changed by Sam Patel')
     expect(row).toContain('Lead inspector added a day of fieldwork')
-    const draftAfter = dtstart((await admin.request.get(`${timeline.path}/calendar.ics`).then((r) => r.text())), 'draft-letter')
+    const draftAfter = dtstart(
+      await admin.request.get(`${timeline.path}/calendar.ics`).then((r) => r.text()),
+      'draft-letter',
+    )
     expect(Number(draftAfter)).toBeGreaterThan(Number(draftBefore))
   })
 
@@ -111,7 +125,10 @@ describe('inspection timeline: create, override a date, add a local task, downlo
   })
 
   it('4. downloads the calendar and opens My tasks and the printable page', async () => {
-    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('link', { name: 'Download the whole timeline as a calendar (ICS)' }).click()])
+    const [download] = await Promise.all([
+      admin.waitForEvent('download'),
+      admin.getByRole('link', { name: 'Download the whole timeline as a calendar (ICS)' }).click(),
+    ])
     const path = await download.path()
     const { readFile } = await import('node:fs/promises')
     const ics = await readFile(path, 'utf8')
@@ -120,9 +137,14 @@ describe('inspection timeline: create, override a date, add a local task, downlo
     expect(dtstart(ics, 'local-brief-the-chief-executives')).toBe('20270305T100000Z')
     await visit(admin, `${timeline.path}/my-tasks`)
     expect(await admin.locator('main').innerText()).toContain('Brief the chief executives')
-    await followAndCheck(admin, () => admin.getByRole('button', { name: 'Mark as done for Brief the chief executives' }).click())
+    await followAndCheck(admin, () =>
+      admin.getByRole('button', { name: 'Mark as done for Brief the chief executives' }).click(),
+    )
     expect(new URL(admin.url()).pathname).toBe(`${timeline.path}/my-tasks`)
-    const row = (await admin.locator('main tr', { hasText: 'Brief the chief executives' }).first().innerText()).replace(/\s+/g, ' ')
+    const row = (await admin.locator('main tr', { hasText: 'Brief the chief executives' }).first().innerText()).replace(
+      /\s+/g,
+      ' ',
+    )
     expect(row).toContain('Done by Sam Patel')
     expect(await admin.getByRole('button', { name: 'Mark as not done for Brief the chief executives' }).count()).toBe(1)
     await visit(admin, `${timeline.path}/print`)
@@ -138,6 +160,8 @@ describe('inspection timeline: create, override a date, add a local task, downlo
     await visit(admin, '/')
     expect(await admin.locator('main').innerText()).not.toContain('Inspection timeline')
     await visit(admin, '/inspections')
-    expect((await admin.locator('main tbody tr').first().innerText()).replace(/\s+/g, ' ')).toContain('Real inspection Closed')
+    expect((await admin.locator('main tbody tr').first().innerText()).replace(/\s+/g, ' ')).toContain(
+      'Real inspection Closed',
+    )
   })
 })

@@ -6,6 +6,9 @@ import { join } from 'node:path'
 export async function writeTempCsv(name: string, rows: string[][]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'annex-a-test-'))
   const path = join(dir, name)
-  await writeFile(path, rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n'))
+  await writeFile(
+    path,
+    rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n'),
+  )
   return path
 }

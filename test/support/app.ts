@@ -29,13 +29,28 @@ export interface TestApp {
 }
 
 /** The real app on an in-memory database (or the one given) and a fake clock: no mocks. */
-export async function buildTestApp(options: { handle?: DatabaseHandle; now?: string; files?: FileStore; scratch?: ScratchSpace; maxUploadBytes?: number } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: {
+    handle?: DatabaseHandle
+    now?: string
+    files?: FileStore
+    scratch?: ScratchSpace
+    maxUploadBytes?: number
+  } = {},
+): Promise<TestApp> {
   const handle = options.handle ?? (await openTestPglite())
   const clock = new FakeClock(options.now ?? '2026-03-02T09:00:00Z')
   // A fresh temporary file store unless the test brings its own.
   const work = join(tmpdir(), `jtai-test-${randomUUID()}`)
   const files = options.files ?? new FsFileStore(join(work, 'files'))
-  const services = createServices({ db: handle.db, clock, files, scratch: options.scratch ?? new ScratchSpace(join(work, 'scratch')), frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: TEST_SIGN_IN_IP_LIMIT })
+  const services = createServices({
+    db: handle.db,
+    clock,
+    files,
+    scratch: options.scratch ?? new ScratchSpace(join(work, 'scratch')),
+    frameworksDirectory: bundledFrameworksDirectory(),
+    signInIpLimit: TEST_SIGN_IN_IP_LIMIT,
+  })
   const { app } = createApp({
     services,
     db: handle.db,
@@ -68,15 +83,42 @@ export async function createPartnership(t: TestApp, name: string): Promise<strin
   return p.id
 }
 
-export async function createAgency(t: TestApp, partnershipId: string, name: string, type: 'police' | 'la-childrens-services' | 'health-icb' | 'education' = 'police'): Promise<string> {
-  const a = await repo.insertAgency(t.handle.db, partnershipId, { name, type, isStatutory: type !== 'education', seniorApproverId: null }, t.clock.now())
+export async function createAgency(
+  t: TestApp,
+  partnershipId: string,
+  name: string,
+  type: 'police' | 'la-childrens-services' | 'health-icb' | 'education' = 'police',
+): Promise<string> {
+  const a = await repo.insertAgency(
+    t.handle.db,
+    partnershipId,
+    { name, type, isStatutory: type !== 'education', seniorApproverId: null },
+    t.clock.now(),
+  )
   return a.id
 }
 
 /** A person who has set a password and enrolled an authenticator, ready to sign in. */
-export async function createPerson(t: TestApp, partnershipId: string, roles: Role[], options: { email?: string; agencyId?: string | null; accessEndsOn?: string | null } = {}): Promise<TestPerson> {
+export async function createPerson(
+  t: TestApp,
+  partnershipId: string,
+  roles: Role[],
+  options: { email?: string; agencyId?: string | null; accessEndsOn?: string | null } = {},
+): Promise<TestPerson> {
   const email = options.email ?? `${roles.join('-')}-${Math.random().toString(36).slice(2, 8)}@example.org`
-  const person = await repo.insertPerson(t.handle.db, partnershipId, { name: `Test ${roles.join(' ')}`, email, jobTitle: 'Tester', agencyId: options.agencyId ?? null, roles, accessEndsOn: options.accessEndsOn ?? (roles.includes('inspector') ? '2099-01-01' : null) }, t.clock.now())
+  const person = await repo.insertPerson(
+    t.handle.db,
+    partnershipId,
+    {
+      name: `Test ${roles.join(' ')}`,
+      email,
+      jobTitle: 'Tester',
+      agencyId: options.agencyId ?? null,
+      roles,
+      accessEndsOn: options.accessEndsOn ?? (roles.includes('inspector') ? '2099-01-01' : null),
+    },
+    t.clock.now(),
+  )
   passwordHash ??= hashPassword(TEST_PASSWORD)
   await repo.setPassword(t.handle.db, person.id, await passwordHash, t.clock.now())
   const totpSecret = newTotpSecret()
@@ -96,11 +138,20 @@ export type Agent = ReturnType<typeof request.agent> & { csrf: string }
 export async function signIn(t: TestApp, person: TestPerson): Promise<Agent> {
   const agent = request.agent(t.app) as Agent
   const page = await agent.get('/sign-in')
-  await agent.post('/sign-in').type('form').send({ _csrf: csrfFrom(page.text), email: person.email, password: TEST_PASSWORD }).expect(303).expect('Location', '/sign-in/code')
+  await agent
+    .post('/sign-in')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email: person.email, password: TEST_PASSWORD })
+    .expect(303)
+    .expect('Location', '/sign-in/code')
   const codePage = await agent.get('/sign-in/code').expect(200)
   // Each code works once; move to a fresh 30-second step so repeated sign-ins in a test are not replays.
   t.clock.advance(30_000)
-  await agent.post('/sign-in/code').type('form').send({ _csrf: csrfFrom(codePage.text), code: currentTotp(person.totpSecret, t.clock.now()) }).expect(303)
+  await agent
+    .post('/sign-in/code')
+    .type('form')
+    .send({ _csrf: csrfFrom(codePage.text), code: currentTotp(person.totpSecret, t.clock.now()) })
+    .expect(303)
   const home = await agent.get('/').expect(200)
   agent.csrf = csrfFrom(home.text)
   return agent

@@ -20,7 +20,16 @@ import { join } from 'node:path'
 import { writeSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
-import { InsertQueryNode, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryId, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely'
+import {
+  InsertQueryNode,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryId,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely'
 import { openDatabase } from '../../src/db/database'
 import { systemClock } from '../../src/domain/clock'
 import { bundledFrameworksDirectory } from '../../src/features/frameworks/loadDirectory'
@@ -88,12 +97,23 @@ class CrashBeforeCommit implements KyselyPlugin {
 const handle = await openDatabase(args.databaseUrl ? { databaseUrl: args.databaseUrl } : { dataDir: args.dataDir })
 say('opened')
 const files = new FsFileStore(args.filesRoot)
-const services = createServices({ db: handle.db.withPlugin(new CrashBeforeCommit()), clock: systemClock, files, scratch: new ScratchSpace(join(args.filesRoot, '..', 'scratch')), frameworksDirectory: bundledFrameworksDirectory(), signInIpLimit: 50 })
+const services = createServices({
+  db: handle.db.withPlugin(new CrashBeforeCommit()),
+  clock: systemClock,
+  files,
+  scratch: new ScratchSpace(join(args.filesRoot, '..', 'scratch')),
+  frameworksDirectory: bundledFrameworksDirectory(),
+  signInIpLimit: 50,
+})
 
 const stored = await files.put(Readable.from([Buffer.from(args.content, 'utf8')]), { maxBytes: 1024 * 1024 })
 say(`stored ${stored.key} ${stored.size} ${stored.sha256}`)
 
-const { version } = await services.evidence.addVersion(args.scope, args.requirementId, { ...stored, filename: 'policy.txt', mime: 'text/plain' })
+const { version } = await services.evidence.addVersion(args.scope, args.requirementId, {
+  ...stored,
+  filename: 'policy.txt',
+  mime: 'text/plain',
+})
 await handle.close()
 say(`committed ${version}`)
 process.exit(0)

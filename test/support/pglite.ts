@@ -103,7 +103,9 @@ async function takeBack(pglite: PGlite, expected: string): Promise<void> {
 }
 
 async function emptyPglite(pglite: PGlite): Promise<void> {
-  const { rows } = await pglite.query<{ tablename: string }>(`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_migration%'`)
+  const { rows } = await pglite.query<{ tablename: string }>(
+    `select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_migration%'`,
+  )
   if (rows.length === 0) return
   await pglite.query(`truncate table ${rows.map((r) => `"${r.tablename}"`).join(', ')} restart identity cascade`)
 }
@@ -138,7 +140,13 @@ export async function openTestPglite(): Promise<DatabaseHandle> {
  * the audit log's append-only trigger does not stand in the way.
  */
 export async function emptyTestDatabase(handle: DatabaseHandle): Promise<void> {
-  const { rows } = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_migration%'`.execute(handle.db)
+  const { rows } = await sql<{
+    tablename: string
+  }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_migration%'`.execute(
+    handle.db,
+  )
   if (rows.length === 0) return
-  await sql`truncate table ${sql.join(rows.map((r) => sql.table(r.tablename)))} restart identity cascade`.execute(handle.db)
+  await sql`truncate table ${sql.join(rows.map((r) => sql.table(r.tablename)))} restart identity cascade`.execute(
+    handle.db,
+  )
 }

@@ -43,11 +43,31 @@ export async function startPostgres(): Promise<RunningPostgres> {
     asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]
   if (asRoot) chownSync(dir, uidOf('postgres'), gidOf('postgres'))
   const dataDir = join(dir, 'data')
-  const [initCmd, initArgs] = wrap(join(bin, 'initdb'), ['-D', dataDir, '-U', 'jtai', '--auth=trust', '-E', 'UTF8', '--locale=C'])
+  const [initCmd, initArgs] = wrap(join(bin, 'initdb'), [
+    '-D',
+    dataDir,
+    '-U',
+    'jtai',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+  ])
   execFileSync(initCmd, initArgs, { stdio: 'ignore' })
   const port = await freePort()
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`
-  const [cmd, args] = wrap(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', join(dir, 'log'), '-o', opts, '-w', '-t', '60', 'start'])
+  const [cmd, args] = wrap(join(bin, 'pg_ctl'), [
+    '-D',
+    dataDir,
+    '-l',
+    join(dir, 'log'),
+    '-o',
+    opts,
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ])
   execFileSync(cmd, args, { stdio: 'ignore' })
   const url = `postgres://jtai@127.0.0.1:${port}/postgres`
   return {

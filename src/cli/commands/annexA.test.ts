@@ -42,11 +42,16 @@ describe('jtai annex-a validate', () => {
     const missing = await run(['validate', '/no/such/file.xlsx'])
     expect(missing.code).toBe(2)
     expect(missing.out).toBe('')
-    expect(missing.err).toBe('There is no file at /no/such/file.xlsx: check the path and give the path of an .xlsx or .csv file.\n')
+    expect(missing.err).toBe(
+      'There is no file at /no/such/file.xlsx: check the path and give the path of an .xlsx or .csv file.\n',
+    )
   })
   it('says a folder is a folder, not a file, in one sentence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'annex-a-folder-'))
-    for (const args of [['validate', dir], ['validate', dir, '--json']]) {
+    for (const args of [
+      ['validate', dir],
+      ['validate', dir, '--json'],
+    ]) {
       const { code, out, err } = await run(args)
       expect(code).toBe(2)
       expect(out).toBe('')

@@ -10,21 +10,37 @@ const USAGE = 'Usage: npm run jtai -- annex-a validate <file> [--notified YYYY-M
 function toJson(result: AnnexAValidationResult): string {
   return `${JSON.stringify({
     lists: result.lists.map((l) => ({ list: l.list, rows: l.rowsRead, errors: l.errors, queries: l.queries })),
-    problems: result.problems.map((p) => ({ rule: p.rule, severity: p.severity, list: p.list, row: p.row, column: p.column, message: p.message })),
+    problems: result.problems.map((p) => ({
+      rule: p.rule,
+      severity: p.severity,
+      list: p.list,
+      row: p.row,
+      column: p.column,
+      message: p.message,
+    })),
   })}\n`
 }
 
 function toText(result: AnnexAValidationResult): string {
-  const lines = [`${result.file.fileName}: checked against ${result.specVersion} for notification date ${result.notified}`, '']
+  const lines = [
+    `${result.file.fileName}: checked against ${result.specVersion} for notification date ${result.notified}`,
+    '',
+  ]
   for (const l of result.lists) {
-    lines.push(`${l.list.padEnd(8)} ${String(l.rowsRead).padStart(7)} rows  ${String(l.rowsAccepted).padStart(7)} accepted  ${String(l.errors).padStart(6)} errors  ${String(l.queries).padStart(6)} queries  (${l.title})`)
+    lines.push(
+      `${l.list.padEnd(8)} ${String(l.rowsRead).padStart(7)} rows  ${String(l.rowsAccepted).padStart(7)} accepted  ${String(l.errors).padStart(6)} errors  ${String(l.queries).padStart(6)} queries  (${l.title})`,
+    )
   }
   if (result.file.ignoredSheets.length) lines.push('', `Ignored sheets: ${result.file.ignoredSheets.join(', ')}`)
   if (result.problemsByRule.length) {
     lines.push('', 'Problems by rule:')
-    for (const r of result.problemsByRule) lines.push(`  ${String(r.count).padStart(6)}  ${r.severity.padEnd(5)}  ${r.title} (${r.rule})`)
+    for (const r of result.problemsByRule)
+      lines.push(`  ${String(r.count).padStart(6)}  ${r.severity.padEnd(5)}  ${r.title} (${r.rule})`)
     lines.push('', 'First problems:')
-    for (const p of result.problems.slice(0, 20)) lines.push(`  ${p.severity.padEnd(5)} ${p.list ?? 'file'}${p.row ? ` row ${p.row}` : ''}${p.column ? ` [${p.column}]` : ''}: ${p.message}`)
+    for (const p of result.problems.slice(0, 20))
+      lines.push(
+        `  ${p.severity.padEnd(5)} ${p.list ?? 'file'}${p.row ? ` row ${p.row}` : ''}${p.column ? ` [${p.column}]` : ''}: ${p.message}`,
+      )
     if (result.problems.length > 20) lines.push(`  … and ${result.problems.length - 20} more (use --json for all).`)
   } else lines.push('', 'No problems found.')
   return `${lines.join('\n')}\n`
@@ -37,8 +53,10 @@ async function pathProblem(file: string): Promise<string | null> {
     info = await stat(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') return `There is no file at ${file}: check the path and give the path of an .xlsx or .csv file.`
-    if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be opened because you do not have permission to read it: copy it somewhere you can read, or ask for access.`
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return `There is no file at ${file}: check the path and give the path of an .xlsx or .csv file.`
+    if (code === 'EACCES' || code === 'EPERM')
+      return `${file} cannot be opened because you do not have permission to read it: copy it somewhere you can read, or ask for access.`
     return `${file} cannot be opened: check the path and give the path of an .xlsx or .csv file.`
   }
   if (info.isDirectory()) return `${file} is a folder, not a file: give the path of an .xlsx or .csv file.`
@@ -110,7 +128,9 @@ export const annexACommand: CliCommand = {
     try {
       return await validate(rest, io)
     } catch {
-      io.stderr('Something unexpected went wrong while checking this file: try again, and if it happens again send the file to your system administrator.\n')
+      io.stderr(
+        'Something unexpected went wrong while checking this file: try again, and if it happens again send the file to your system administrator.\n',
+      )
       return 1
     }
   },

@@ -44,22 +44,36 @@ describe('jtai demo and jtai audit verify', () => {
   it('anchors each chain outside the database, and then notices the newest events being removed', async () => {
     const anchorIo = capture()
     expect(await auditCommand.run(['anchor'], anchorIo)).toBe(0)
-    const anchor = JSON.parse(anchorIo.out) as { createdAt: string; partnerships: Array<{ id: string; name: string; seq: number; hash: string }> }
-    expect(anchor.partnerships).toEqual([{ id: expect.any(String), name: expect.any(String), seq: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) }])
+    const anchor = JSON.parse(anchorIo.out) as {
+      createdAt: string
+      partnerships: Array<{ id: string; name: string; seq: number; hash: string }>
+    }
+    expect(anchor.partnerships).toEqual([
+      { id: expect.any(String), name: expect.any(String), seq: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ])
     const file = join(dir, 'anchor.json')
     writeFileSync(file, anchorIo.out)
 
     // The chain grows after the anchor: still fine.
     const h = await openDatabase({ dataDir: dir })
     const pid = anchor.partnerships[0]!.id
-    for (let i = 0; i < 3; i++) await appendAuditEvent(h.db, { partnershipId: pid, personId: null, name: 'Test' }, { action: 'test.event', entityType: 'test', summary: `Event ${i}` }, new Date())
+    for (let i = 0; i < 3; i++)
+      await appendAuditEvent(
+        h.db,
+        { partnershipId: pid, personId: null, name: 'Test' },
+        { action: 'test.event', entityType: 'test', summary: `Event ${i}` },
+        new Date(),
+      )
     await h.close()
     const grown = capture()
     expect(await auditCommand.run(['verify', '--anchor', file], grown)).toBe(0)
     expect(grown.out).toBe(`OK 4 events, and every event in the anchor taken ${anchor.createdAt} is still there\n`)
 
     // An anchor from a longer chain: the chain alone looks whole, the anchor shows what was removed.
-    writeFileSync(file, JSON.stringify({ ...anchor, partnerships: [{ ...anchor.partnerships[0], seq: 6, hash: 'a'.repeat(64) }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({ ...anchor, partnerships: [{ ...anchor.partnerships[0], seq: 6, hash: 'a'.repeat(64) }] }),
+    )
     const plain = capture()
     expect(await auditCommand.run(['verify'], plain)).toBe(0)
     const short = capture()
@@ -68,7 +82,10 @@ describe('jtai demo and jtai audit verify', () => {
     expect(short.err).toContain('the newest 2 events have been removed')
 
     // An anchored event whose hash differs: the chain was rewritten.
-    writeFileSync(file, JSON.stringify({ ...anchor, partnerships: [{ ...anchor.partnerships[0], hash: 'b'.repeat(64) }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({ ...anchor, partnerships: [{ ...anchor.partnerships[0], hash: 'b'.repeat(64) }] }),
+    )
     const rewritten = capture()
     expect(await auditCommand.run(['verify', '--anchor', file], rewritten)).toBe(1)
     expect(rewritten.err).toContain('event 1 is not the event the anchor taken')

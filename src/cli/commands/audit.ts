@@ -5,7 +5,8 @@ import type { Services } from '../../services'
 import { withServices } from '../openServices'
 import type { CliCommand, CliIo } from '../types'
 
-const USAGE = 'Usage: npm run jtai -- audit verify [--anchor <anchor.json>]\n       npm run jtai -- audit anchor > anchor.json\n'
+const USAGE =
+  'Usage: npm run jtai -- audit verify [--anchor <anchor.json>]\n       npm run jtai -- audit anchor > anchor.json\n'
 
 /**
  * Each partnership's newest event when the anchor was taken. The hash chain shows any change to an
@@ -13,7 +14,17 @@ const USAGE = 'Usage: npm run jtai -- audit verify [--anchor <anchor.json>]\n   
  */
 const anchorSchema = z.object({
   createdAt: z.string(),
-  partnerships: z.array(z.object({ id: z.string(), name: z.string(), seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/).nullable() })),
+  partnerships: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      seq: z.number().int().min(0),
+      hash: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .nullable(),
+    }),
+  ),
 })
 type Anchor = z.infer<typeof anchorSchema>
 
@@ -23,7 +34,9 @@ type Verified = { partnershipId: string; name: string; result: ChainCheck }
 function reportBreaks(results: Verified[], io: CliIo): boolean {
   for (const { name, result } of results) {
     if (!result.ok) {
-      io.stderr(`BROKEN ${name}: the chain breaks at event ${result.brokenAt}: ${result.reason} (${result.count} events before it are intact)\n`)
+      io.stderr(
+        `BROKEN ${name}: the chain breaks at event ${result.brokenAt}: ${result.reason} (${result.count} events before it are intact)\n`,
+      )
       return false
     }
   }
@@ -33,7 +46,8 @@ function reportBreaks(results: Verified[], io: CliIo): boolean {
 /** Checks that every anchored event is still there, with the same hash; prints the first that is not. */
 async function checkAnchor(services: Services, anchor: Anchor, results: Verified[], io: CliIo): Promise<boolean> {
   const taken = `the anchor taken ${anchor.createdAt}`
-  const act = ' Treat this as a security incident: keep the database as it is and compare it with a backup from before then.'
+  const act =
+    ' Treat this as a security incident: keep the database as it is and compare it with a backup from before then.'
   for (const a of anchor.partnerships) {
     const now = results.find((r) => r.partnershipId === a.id)
     if (!now) {
@@ -42,11 +56,15 @@ async function checkAnchor(services: Services, anchor: Anchor, results: Verified
     }
     if (a.seq === 0) continue
     if (now.result.count < a.seq) {
-      io.stderr(`BROKEN ${a.name}: the chain ends at event ${now.result.count}, but ${taken} recorded event ${a.seq}: ${a.seq - now.result.count === 1 ? 'the newest event has' : `the newest ${a.seq - now.result.count} events have`} been removed.${act}\n`)
+      io.stderr(
+        `BROKEN ${a.name}: the chain ends at event ${now.result.count}, but ${taken} recorded event ${a.seq}: ${a.seq - now.result.count === 1 ? 'the newest event has' : `the newest ${a.seq - now.result.count} events have`} been removed.${act}\n`,
+      )
       return false
     }
     if ((await services.audit.eventHash(a.id, a.seq)) !== a.hash) {
-      io.stderr(`BROKEN ${a.name}: event ${a.seq} is not the event ${taken} recorded: the chain has been rewritten from there or earlier.${act}\n`)
+      io.stderr(
+        `BROKEN ${a.name}: event ${a.seq} is not the event ${taken} recorded: the chain has been rewritten from there or earlier.${act}\n`,
+      )
       return false
     }
   }
@@ -58,7 +76,9 @@ async function readAnchor(file: string, io: CliIo): Promise<Anchor | null> {
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    io.stderr(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.\n`)
+    io.stderr(
+      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.\n`,
+    )
     return null
   }
   try {
@@ -71,7 +91,8 @@ async function readAnchor(file: string, io: CliIo): Promise<Anchor | null> {
 
 export const auditCommand: CliCommand = {
   name: 'audit',
-  summary: 'audit verify [--anchor <file>]: recompute every partnership’s audit hash chain; audit anchor: record each chain’s newest event',
+  summary:
+    'audit verify [--anchor <file>]: recompute every partnership’s audit hash chain; audit anchor: record each chain’s newest event',
   async run(args, io) {
     const [sub, ...rest] = args
     const anchorFile = sub === 'verify' && rest[0] === '--anchor' && rest.length === 2 ? rest[1]! : undefined
@@ -88,14 +109,21 @@ export const auditCommand: CliCommand = {
       if (sub === 'anchor') {
         const out: Anchor = {
           createdAt: new Date().toISOString(),
-          partnerships: results.map(({ partnershipId, name, result }) => ({ id: partnershipId, name, seq: result.count, hash: result.ok ? result.head : null })),
+          partnerships: results.map(({ partnershipId, name, result }) => ({
+            id: partnershipId,
+            name,
+            seq: result.count,
+            hash: result.ok ? result.head : null,
+          })),
         }
         io.stdout(`${JSON.stringify(out, null, 2)}\n`)
         return 0
       }
       if (anchor && !(await checkAnchor(services, anchor, results, io))) return 1
       const total = results.reduce((n, r) => n + r.result.count, 0)
-      io.stdout(`OK ${total} events${anchor ? `, and every event in the anchor taken ${anchor.createdAt} is still there` : ''}\n`)
+      io.stdout(
+        `OK ${total} events${anchor ? `, and every event in the anchor taken ${anchor.createdAt} is still there` : ''}\n`,
+      )
       return 0
     })
   },

@@ -11,10 +11,14 @@ export const demoCommand: CliCommand = {
       return 2
     }
     const { created, credentials } = await withServices((s) => s.demo.load())
-    io.stdout(`${created ? 'Loaded' : 'Refreshed sign-in details for'} the demo partnership: Anytown Safeguarding Children Partnership (fictional).\n`)
+    io.stdout(
+      `${created ? 'Loaded' : 'Refreshed sign-in details for'} the demo partnership: Anytown Safeguarding Children Partnership (fictional).\n`,
+    )
     io.stdout('Demo data only. Add each TOTP secret to an authenticator app (enter a setup key, time-based).\n\n')
     for (const c of credentials) {
-      io.stdout(`${c.name} – ${c.roles.map((r) => ROLE_LABELS[r]).join(', ')}\n  email:    ${c.email}\n  password: ${c.password}\n  TOTP:     ${c.totpSecret}\n\n`)
+      io.stdout(
+        `${c.name} – ${c.roles.map((r) => ROLE_LABELS[r]).join(', ')}\n  email:    ${c.email}\n  password: ${c.password}\n  TOTP:     ${c.totpSecret}\n\n`,
+      )
     }
     return 0
   },

@@ -29,7 +29,13 @@ export function createHolidaysCommand(open: OpenServices = openFromConfig): CliC
         io.stdout(USAGE)
         return 0
       }
-      if (sub !== 'import') return fail(io, sub ? `There is no "holidays ${sub}" command; use "holidays import <file>".` : 'Say what to do: holidays import <bank-holidays.json>.')
+      if (sub !== 'import')
+        return fail(
+          io,
+          sub
+            ? `There is no "holidays ${sub}" command; use "holidays import <file>".`
+            : 'Say what to do: holidays import <bank-holidays.json>.',
+        )
       let file: string | undefined
       let partnership: string | undefined
       for (let i = 0; i < rest.length; i += 1) {
@@ -42,29 +48,49 @@ export function createHolidaysCommand(open: OpenServices = openFromConfig): CliC
         else if (file) return fail(io, 'Give one file at a time.')
         else file = arg
       }
-      if (!file) return fail(io, 'Say which file to load: holidays import <bank-holidays.json> (download it from https://www.gov.uk/bank-holidays.json).')
+      if (!file)
+        return fail(
+          io,
+          'Say which file to load: holidays import <bank-holidays.json> (download it from https://www.gov.uk/bank-holidays.json).',
+        )
       let text: string
       try {
         text = await readFile(file, 'utf8')
       } catch (error) {
-        return fail(io, `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`)
+        return fail(
+          io,
+          `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}.`,
+        )
       }
       const { services, close } = await open()
       try {
-        if (partnership && !(await services.directory.partnershipName(partnership).catch(() => undefined))) return fail(io, `There is no partnership with id ${partnership}.`)
+        if (partnership && !(await services.directory.partnershipName(partnership).catch(() => undefined)))
+          return fail(io, `There is no partnership with id ${partnership}.`)
         // Each partnership's open timelines before, so the command can say which deadlines the new dates move.
         const targets = partnership ? [partnership] : await services.directory.partnershipIds()
-        const before = new Map(await Promise.all(targets.map(async (id) => [id, await services.inspections.openTimelines({ partnershipId: id })] as const)))
-        const result = await services.calendar.importHolidaysForPartnerships(text, basename(file), partnership ? [partnership] : undefined)
+        const before = new Map(
+          await Promise.all(
+            targets.map(async (id) => [id, await services.inspections.openTimelines({ partnershipId: id })] as const),
+          ),
+        )
+        const result = await services.calendar.importHolidaysForPartnerships(
+          text,
+          basename(file),
+          partnership ? [partnership] : undefined,
+        )
         if (!result.ok) {
           io.stderr(`${file} is not a gov.uk bank holidays list:\n${result.problems.map((p) => `  ${p}`).join('\n')}\n`)
           return 2
         }
         if (!result.partnerships) {
-          io.stderr('No partnership has been set up yet, so there is nothing to load the bank holidays into. Set one up first.\n')
+          io.stderr(
+            'No partnership has been set up yet, so there is nothing to load the bank holidays into. Set one up first.\n',
+          )
           return 1
         }
-        io.stdout(`Loaded ${result.count} England and Wales bank holidays (${yearSpan(result.years)}) for ${result.partnerships} partnership${result.partnerships === 1 ? '' : 's'}. They replace the bundled dates for those years.\n`)
+        io.stdout(
+          `Loaded ${result.count} England and Wales bank holidays (${yearSpan(result.years)}) for ${result.partnerships} partnership${result.partnerships === 1 ? '' : 's'}. They replace the bundled dates for those years.\n`,
+        )
         for (const [id, timelines] of before) {
           const effects = await services.inspections.movedSince({ partnershipId: id }, timelines)
           if (!effects.length) continue

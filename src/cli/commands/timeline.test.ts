@@ -22,8 +22,18 @@ describe('jtai timeline', () => {
     expect(Object.keys(body)).toEqual(['framework', 'milestones'])
     expect(body.framework).toBe('front-door')
     for (const m of body.milestones) expect(Object.keys(m)).toEqual(['id', 'title', 'date', 'time', 'day'])
-    expect(body.milestones[0]).toEqual({ id: 'notification', title: 'Inspection notified', date: '2023-01-09', time: null, day: 1 })
-    expect(body.milestones.find((m) => m.id === 'audit-report-due')).toMatchObject({ date: '2023-01-19', time: '17:00', day: 9 })
+    expect(body.milestones[0]).toEqual({
+      id: 'notification',
+      title: 'Inspection notified',
+      date: '2023-01-09',
+      time: null,
+      day: 1,
+    })
+    expect(body.milestones.find((m) => m.id === 'audit-report-due')).toMatchObject({
+      date: '2023-01-19',
+      time: '17:00',
+      day: 9,
+    })
     expect(body.milestones.find((m) => m.id === 'publication')).toMatchObject({ date: '2023-03-16', day: null })
   })
 
@@ -36,9 +46,18 @@ describe('jtai timeline', () => {
   })
 
   it.each([
-    [['--framework', 'nope', '--notified', '2023-01-09'], /^There is no framework "nope"; choose one of: criminal-exploitation, .*front-door.*\.\n$/],
-    [['--framework', 'front-door', '--notified', '2023-02-30'], /^The notification date "2023-02-30" is not a real date in the form YYYY-MM-DD\.\n$/],
-    [['--framework', 'front-door', '--notified', '2023-01-07'], /^The notification date 2023-01-07 is not a working day \(a weekend\)/],
+    [
+      ['--framework', 'nope', '--notified', '2023-01-09'],
+      /^There is no framework "nope"; choose one of: criminal-exploitation, .*front-door.*\.\n$/,
+    ],
+    [
+      ['--framework', 'front-door', '--notified', '2023-02-30'],
+      /^The notification date "2023-02-30" is not a real date in the form YYYY-MM-DD\.\n$/,
+    ],
+    [
+      ['--framework', 'front-door', '--notified', '2023-01-07'],
+      /^The notification date 2023-01-07 is not a working day \(a weekend\)/,
+    ],
     [['--framework', 'front-door', '--notified', '2023-12-25'], /not a working day \(Christmas Day\)/],
     [['--framework', 'front-door'], /^Say when the inspection was notified/],
     [['--notified', '2023-01-09'], /^Say which framework with --framework <id>/],
@@ -54,15 +73,22 @@ describe('jtai timeline', () => {
 
   it('uses the calendar and folder it is given', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'frameworks-'))
-    await writeFile(join(dir, 'front-door.json'), await readFile(join(bundledFrameworksDirectory(), 'front-door.json'), 'utf8'))
+    await writeFile(
+      join(dir, 'front-door.json'),
+      await readFile(join(bundledFrameworksDirectory(), 'front-door.json'), 'utf8'),
+    )
     await writeFile(join(dir, 'early-help.json'), '{"id": "early-help"}')
     const calendar = new WorkingDayCalendar({ closures: [{ date: '2023-01-10', title: 'Office move' }] })
     const command = createTimelineCommand({ frameworksDir: dir, calendar })
     const ok = await run(['--framework', 'front-door', '--notified', '2023-01-09', '--json'], command)
-    const annexA = (JSON.parse(ok.stdout) as { milestones: { id: string; date: string }[] }).milestones.find((m) => m.id === 'annex-a-due')
+    const annexA = (JSON.parse(ok.stdout) as { milestones: { id: string; date: string }[] }).milestones.find(
+      (m) => m.id === 'annex-a-due',
+    )
     expect(annexA?.date).toBe('2023-01-11')
     const broken = await run(['--framework', 'early-help', '--notified', '2023-01-09'], command)
     expect(broken.code).toBe(1)
-    expect(broken.stderr).toMatch(/^The framework file has a problem and cannot be used \(early-help\.json: title: is missing/)
+    expect(broken.stderr).toMatch(
+      /^The framework file has a problem and cannot be used \(early-help\.json: title: is missing/,
+    )
   })
 })

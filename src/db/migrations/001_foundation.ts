@@ -42,7 +42,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute()
   await db.schema.createIndex('people_partnership_idx').on('people').column('partnership_id').execute()
 
-  await sql`alter table agencies add constraint agencies_senior_approver_fk foreign key (senior_approver_id) references people(id)`.execute(db)
+  await sql`alter table agencies add constraint agencies_senior_approver_fk foreign key (senior_approver_id) references people(id)`.execute(
+    db,
+  )
 
   await db.schema
     .createTable('person_roles')
@@ -98,7 +100,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('hash', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('audit_events_pk', ['partnership_id', 'seq'])
     .execute()
-  await db.schema.createIndex('audit_events_time_idx').on('audit_events').columns(['partnership_id', 'occurred_at']).execute()
+  await db.schema
+    .createIndex('audit_events_time_idx')
+    .on('audit_events')
+    .columns(['partnership_id', 'occurred_at'])
+    .execute()
 
   // The audit trail is append-only: the database itself refuses updates and deletes.
   await sql`

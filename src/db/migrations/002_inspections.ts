@@ -57,7 +57,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('inspections_partnership_idx').on('inspections').columns(['partnership_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('inspections_partnership_idx')
+    .on('inspections')
+    .columns(['partnership_id', 'created_at'])
+    .execute()
 
   await db.schema
     .createTable('milestone_overrides')
@@ -78,7 +82,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .createTable(table)
       .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
       .addColumn('partnership_id', 'uuid', (c) => c.notNull().references('partnerships.id'))
-    if (table === 'local_tasks') builder = builder.addColumn('inspection_id', 'uuid', (c) => c.notNull().references('inspections.id').onDelete('cascade'))
+    if (table === 'local_tasks')
+      builder = builder.addColumn('inspection_id', 'uuid', (c) =>
+        c.notNull().references('inspections.id').onDelete('cascade'),
+      )
     builder = builder
       // The milestone id the timeline uses ("local-…"), unique within an inspection or plan.
       .addColumn('task_id', 'text', (c) => c.notNull())
@@ -91,12 +98,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .addColumn('created_by', 'uuid', (c) => c.references('people.id'))
       .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     await builder.execute()
-    await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_unique`)} unique (${sql.raw(table === 'local_tasks' ? 'inspection_id, task_id' : 'partnership_id, task_id')})`.execute(db)
+    await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_unique`)} unique (${sql.raw(table === 'local_tasks' ? 'inspection_id, task_id' : 'partnership_id, task_id')})`.execute(
+      db,
+    )
   }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['local_plan_tasks', 'local_tasks', 'milestone_overrides', 'inspections', 'closure_days', 'imported_holidays', 'framework_versions']) {
+  for (const table of [
+    'local_plan_tasks',
+    'local_tasks',
+    'milestone_overrides',
+    'inspections',
+    'closure_days',
+    'imported_holidays',
+    'framework_versions',
+  ]) {
     await db.schema.dropTable(table).execute()
   }
 }

@@ -27,7 +27,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('queries_reason', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('annex_a_imports_partnership_idx').on('annex_a_imports').columns(['partnership_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('annex_a_imports_partnership_idx')
+    .on('annex_a_imports')
+    .columns(['partnership_id', 'created_at'])
+    .execute()
 
   await db.schema
     .createTable('annex_a_import_lists')
@@ -44,7 +48,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('annex_a_import_lists_pk', ['import_id', 'list'])
     .execute()
   // At most one current version of each list per partnership.
-  await sql`create unique index annex_a_import_lists_current_idx on annex_a_import_lists (partnership_id, list) where current`.execute(db)
+  await sql`create unique index annex_a_import_lists_current_idx on annex_a_import_lists (partnership_id, list) where current`.execute(
+    db,
+  )
 
   await db.schema
     .createTable('annex_a_children')
@@ -65,8 +71,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('current', 'boolean', (c) => c.notNull())
     .addColumn('values', 'jsonb', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('annex_a_children_child_idx').on('annex_a_children').columns(['partnership_id', 'child_id']).execute()
-  await db.schema.createIndex('annex_a_children_list_idx').on('annex_a_children').columns(['partnership_id', 'list', 'current']).execute()
+  await db.schema
+    .createIndex('annex_a_children_child_idx')
+    .on('annex_a_children')
+    .columns(['partnership_id', 'child_id'])
+    .execute()
+  await db.schema
+    .createIndex('annex_a_children_list_idx')
+    .on('annex_a_children')
+    .columns(['partnership_id', 'list', 'current'])
+    .execute()
   await db.schema.createIndex('annex_a_children_import_idx').on('annex_a_children').column('import_id').execute()
 
   await db.schema

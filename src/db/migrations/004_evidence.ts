@@ -34,9 +34,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     // Nulls are distinct, so this only stops a framework document appearing twice for one agency.
     .addUniqueConstraint('evidence_requirements_document_unique', ['agency_id', 'document_id'])
-    .addCheckConstraint('evidence_requirements_status_check', sql`status in ('not-started', 'uploaded', 'approved', 'signed-off', 'not-available')`)
+    .addCheckConstraint(
+      'evidence_requirements_status_check',
+      sql`status in ('not-started', 'uploaded', 'approved', 'signed-off', 'not-available')`,
+    )
     .execute()
-  await db.schema.createIndex('evidence_requirements_partnership_idx').on('evidence_requirements').columns(['partnership_id', 'agency_id']).execute()
+  await db.schema
+    .createIndex('evidence_requirements_partnership_idx')
+    .on('evidence_requirements')
+    .columns(['partnership_id', 'agency_id'])
+    .execute()
 
   await db.schema
     .createTable('evidence_versions')
@@ -54,7 +61,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('evidence_versions_unique', ['requirement_id', 'version'])
     .execute()
 
-  await sql`alter table evidence_requirements add constraint evidence_requirements_current_version_fk foreign key (current_version_id) references evidence_versions(id)`.execute(db)
+  await sql`alter table evidence_requirements add constraint evidence_requirements_current_version_fk foreign key (current_version_id) references evidence_versions(id)`.execute(
+    db,
+  )
 
   await db.schema
     .createTable('evidence_comments')
@@ -68,7 +77,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('resolved_by', 'uuid', (c) => c.references('people.id'))
     .addColumn('resolved_at', 'timestamptz')
     .execute()
-  await db.schema.createIndex('evidence_comments_requirement_idx').on('evidence_comments').column('requirement_id').execute()
+  await db.schema
+    .createIndex('evidence_comments_requirement_idx')
+    .on('evidence_comments')
+    .column('requirement_id')
+    .execute()
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

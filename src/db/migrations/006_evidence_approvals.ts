@@ -35,5 +35,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('evidence_requirements').dropColumn('provided_inspection_id').execute()
-  await db.schema.alterTable('evidence_versions').dropColumn('approved_by').dropColumn('approved_at').dropColumn('signed_off_by').dropColumn('signed_off_at').execute()
+  await db.schema
+    .alterTable('evidence_versions')
+    .dropColumn('approved_by')
+    .dropColumn('approved_at')
+    .dropColumn('signed_off_by')
+    .dropColumn('signed_off_at')
+    .execute()
 }

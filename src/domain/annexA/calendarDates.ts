@@ -54,7 +54,6 @@ export function isoFromUtcDate(date: Date): string | null {
   return isoFromParts(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())
 }
 
-
 /**
  * Subtracts whole months, clamping to the month's end (31 Aug minus 6 months is 28/29 Feb),
  * which is how people count "the six months before".
@@ -80,7 +79,20 @@ export function ukDate(iso: string): string {
   return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
 }
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
 
 /** 'YYYY-MM-DD' → "3 April 2024": a date nobody can read the wrong way round. */
 export function longUkDate(iso: string): string {

@@ -48,7 +48,8 @@ export class CodeMatcher {
       const token = TOKEN.exec(rest)?.[1]
       if (token && token !== rest) addUnique(this.tokens, token, code)
       else if (token && /\d/.test(token)) addUnique(this.tokens, token, code)
-      else if (token && /^[a-z]{3,5}$/.test(token) && token.toUpperCase() === code.slice(code.length - token.length)) addUnique(this.tokens, token, code)
+      else if (token && /^[a-z]{3,5}$/.test(token) && token.toUpperCase() === code.slice(code.length - token.length))
+        addUnique(this.tokens, token, code)
       const digitsOnly = token ? /^[a-z]+(\d+)$/.exec(token)?.[1] : undefined
       if (digitsOnly) addUnique(this.digits, digitsOnly, code)
       this.firstWords.set(code, (rest.split(/[\s:]/)[0] ?? '').replace(/[^a-z0-9]/g, ''))
@@ -84,7 +85,10 @@ export class CodeMatcher {
       const byLetter = this.letters.get(letter)
       // The letter alone decides only when the text after it is empty or starts like that code's own text:
       // other schemes reuse the same letters for different groups ("d) Black or black British").
-      if (byLetter && (rest === '' || rest.split(/[\s:]/)[0]?.replace(/[^a-z0-9]/g, '') === this.firstWords.get(byLetter))) {
+      if (
+        byLetter &&
+        (rest === '' || rest.split(/[\s:]/)[0]?.replace(/[^a-z0-9]/g, '') === this.firstWords.get(byLetter))
+      ) {
         return { code: byLetter, method: 'letter-prefix' }
       }
     }

@@ -24,12 +24,22 @@ export interface AcceptedChild {
  * The accepted children that still count once this file is accepted: a list present in the file replaces
  * the accepted version of that list, so accepted rows of those lists are dropped. Malformed entries are ignored.
  */
-export function acceptedOutsideFile(accepted: readonly AcceptedChild[] | undefined, validators: ListValidator[]): AcceptedChild[] {
+export function acceptedOutsideFile(
+  accepted: readonly AcceptedChild[] | undefined,
+  validators: ListValidator[],
+): AcceptedChild[] {
   if (!accepted?.length) return []
   const inFile = new Set(validators.map((v) => v.key))
   const out: AcceptedChild[] = []
   for (const a of accepted) {
-    if (!a || typeof a.list !== 'string' || typeof a.childId !== 'string' || a.childId.trim() === '' || inFile.has(a.list)) continue
+    if (
+      !a ||
+      typeof a.list !== 'string' ||
+      typeof a.childId !== 'string' ||
+      a.childId.trim() === '' ||
+      inFile.has(a.list)
+    )
+      continue
     out.push({
       list: a.list,
       childId: a.childId.trim(),
@@ -49,7 +59,12 @@ function childIdLabel(v: ListValidator): string | null {
  * comes from this file when it is here, otherwise from the partnership's accepted version (`accepted`,
  * already without the lists in this file), and the message says which.
  */
-export function checkCpChildrenInCin(validators: ListValidator[], ctx: ValidationContext, library?: ListLibrary, accepted: readonly AcceptedChild[] = []): void {
+export function checkCpChildrenInCin(
+  validators: ListValidator[],
+  ctx: ValidationContext,
+  library?: ListLibrary,
+  accepted: readonly AcceptedChild[] = [],
+): void {
   const cin = validators.find((v) => v.list.number === 6)
   const cp = validators.find((v) => v.list.number === 7)
   const cinKey = cin?.key ?? library?.lists.find((l) => l.number === 6)?.key ?? 'List 6'
@@ -64,16 +79,22 @@ export function checkCpChildrenInCin(validators: ListValidator[], ctx: Validatio
     }
     if (!cinIds) return
     const where = cin ? `${cinKey} (children in need)` : `the accepted ${cinKey} (children in need)`
-    const fix = cin ? `add them to ${cinKey}, or check the child id.` : `add them to ${cinKey} and upload it again, or check the child id.`
+    const fix = cin
+      ? `add them to ${cinKey}, or check the child id.`
+      : `add them to ${cinKey} and upload it again, or check the child id.`
     for (const row of cp.rowsByNumber.values()) {
       if (!row.childId || cinIds.has(row.childId)) continue
-      ctx.add('cp.missing-from-cin', {
-        list: cp.key,
-        row: row.row,
-        column: childIdLabel(cp),
-        value: row.childId,
-        message: `Child ${row.childId} is on a child protection plan but not in ${where}: ${fix}`,
-      }, row)
+      ctx.add(
+        'cp.missing-from-cin',
+        {
+          list: cp.key,
+          row: row.row,
+          column: childIdLabel(cp),
+          value: row.childId,
+          message: `Child ${row.childId} is on a child protection plan but not in ${where}: ${fix}`,
+        },
+        row,
+      )
     }
     return
   }
@@ -111,7 +132,11 @@ function describeAccepted(conflicts: Array<{ list: string; value: string }>): st
  * (`accepted`, already without the lists in this file). Each row is compared with every accepted list
  * the child is on, and the message names the accepted list the other value came from.
  */
-export function checkChildrenAgainstAccepted(validators: ListValidator[], ctx: ValidationContext, accepted: readonly AcceptedChild[]): void {
+export function checkChildrenAgainstAccepted(
+  validators: ListValidator[],
+  ctx: ValidationContext,
+  accepted: readonly AcceptedChild[],
+): void {
   if (!accepted.length) return
   const byChild = new Map<string, AcceptedChild[]>()
   for (const a of accepted) {
@@ -133,27 +158,37 @@ export function checkChildrenAgainstAccepted(validators: ListValidator[], ctx: V
       const dob = typeof row.values[DOB] === 'string' ? row.values[DOB] : null
       const sex = typeof row.values[SEX] === 'string' ? row.values[SEX] : null
       if (dob) {
-        const conflicts = others.flatMap((o) => (o.dob && o.dob !== dob ? [{ list: o.list, value: ukDate(o.dob) }] : []))
+        const conflicts = others.flatMap((o) =>
+          o.dob && o.dob !== dob ? [{ list: o.list, value: ukDate(o.dob) }] : [],
+        )
         if (conflicts.length) {
-          ctx.add('child.inconsistent-dob', {
-            list: v.key,
-            row: row.row,
-            column: dobLabel,
-            value: ukDate(dob),
-            message: `Child ${childId} has date of birth ${ukDate(dob)} here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
-          }, row)
+          ctx.add(
+            'child.inconsistent-dob',
+            {
+              list: v.key,
+              row: row.row,
+              column: dobLabel,
+              value: ukDate(dob),
+              message: `Child ${childId} has date of birth ${ukDate(dob)} here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
+            },
+            row,
+          )
         }
       }
       if (sex) {
         const conflicts = others.flatMap((o) => (o.sex && o.sex !== sex ? [{ list: o.list, value: `"${o.sex}"` }] : []))
         if (conflicts.length) {
-          ctx.add('child.inconsistent-sex', {
-            list: v.key,
-            row: row.row,
-            column: sexLabel,
-            value: sex,
-            message: `Child ${childId} is recorded as "${sex}" here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
-          }, row)
+          ctx.add(
+            'child.inconsistent-sex',
+            {
+              list: v.key,
+              row: row.row,
+              column: sexLabel,
+              value: sex,
+              message: `Child ${childId} is recorded as "${sex}" here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
+            },
+            row,
+          )
         }
       }
     }

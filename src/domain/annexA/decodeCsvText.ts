@@ -22,9 +22,12 @@ function utf16WithoutBom(buf: Buffer): 'utf-16le' | 'utf-16be' | null {
  * else Windows-1252, which is what Excel on Windows writes for "CSV" and where £ and curly quotes break UTF-8.
  */
 export function decodeCsvText(buf: Buffer): { text: string; encoding: CsvEncoding } {
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8-bom' }
-  if (buf[0] === 0xff && buf[1] === 0xfe) return { text: iconv.decode(buf.subarray(2), 'utf-16le'), encoding: 'utf-16le' }
-  if (buf[0] === 0xfe && buf[1] === 0xff) return { text: iconv.decode(buf.subarray(2), 'utf-16be'), encoding: 'utf-16be' }
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+    return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8-bom' }
+  if (buf[0] === 0xff && buf[1] === 0xfe)
+    return { text: iconv.decode(buf.subarray(2), 'utf-16le'), encoding: 'utf-16le' }
+  if (buf[0] === 0xfe && buf[1] === 0xff)
+    return { text: iconv.decode(buf.subarray(2), 'utf-16be'), encoding: 'utf-16be' }
   const utf16 = utf16WithoutBom(buf)
   if (utf16) return { text: iconv.decode(buf, utf16), encoding: utf16 }
   try {

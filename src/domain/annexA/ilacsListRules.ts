@@ -12,7 +12,11 @@ export const ILACS_LIST_RULES: Record<string, ListRules> = {
   'List 1': { child_id_column: CHILD, period: { months: 6, event_columns: ['Date of Contact'], open_when_blank: [] } },
   'List 2': {
     child_id_column: CHILD,
-    period: { months: 6, event_columns: ['Assessment start date', 'Assessment completion date'], open_when_blank: ['Assessment completion date'] },
+    period: {
+      months: 6,
+      event_columns: ['Assessment start date', 'Assessment completion date'],
+      open_when_blank: ['Assessment completion date'],
+    },
     date_order: [['Assessment start date', 'Assessment completion date']],
   },
   'List 3': { child_id_column: CHILD, period: { months: 6, event_columns: ['Date of referral'], open_when_blank: [] } },
@@ -27,8 +31,14 @@ export const ILACS_LIST_RULES: Record<string, ListRules> = {
   },
   'List 5': {
     child_id_column: CHILD,
-    period: { months: 6, event_columns: ['Strategy discussion initiating Section 47 Enquiry Start Date'], open_when_blank: [] },
-    date_order: [['Strategy discussion initiating Section 47 Enquiry Start Date', 'Date of Initial Child Protection Conference']],
+    period: {
+      months: 6,
+      event_columns: ['Strategy discussion initiating Section 47 Enquiry Start Date'],
+      open_when_blank: [],
+    },
+    date_order: [
+      ['Strategy discussion initiating Section 47 Enquiry Start Date', 'Date of Initial Child Protection Conference'],
+    ],
   },
   'List 6': {
     child_id_column: CHILD,
@@ -37,7 +47,11 @@ export const ILACS_LIST_RULES: Record<string, ListRules> = {
   },
   'List 7': {
     child_id_column: CHILD,
-    period: { months: 6, event_columns: ['Child Protection Plan End Date'], open_when_blank: ['Child Protection Plan End Date'] },
+    period: {
+      months: 6,
+      event_columns: ['Child Protection Plan End Date'],
+      open_when_blank: ['Child Protection Plan End Date'],
+    },
     date_order: [
       ['Child Protection Plan Start Date', 'Child Protection Plan End Date'],
       ['Child Protection Plan Start Date', 'Date of latest review conference'],
@@ -45,7 +59,11 @@ export const ILACS_LIST_RULES: Record<string, ListRules> = {
   },
   'List 8': {
     child_id_column: CHILD,
-    period: { months: 6, event_columns: ['Date Ceased to be Looked After'], open_when_blank: ['Date Ceased to be Looked After'] },
+    period: {
+      months: 6,
+      event_columns: ['Date Ceased to be Looked After'],
+      open_when_blank: ['Date Ceased to be Looked After'],
+    },
     date_order: [
       ['Date Started to be Looked After', 'Date Ceased to be Looked After'],
       ['Start Date of Most Recent Placement', 'Date Ceased to be Looked After'],
@@ -62,7 +80,10 @@ export const ILACS_LIST_RULES: Record<string, ListRules> = {
         'Date of Adoption Order',
         'Date of Decision that Child Should No Longer be Placed for Adoption',
       ],
-      open_when_blank: ['Date of Adoption Order', 'Date of Decision that Child Should No Longer be Placed for Adoption'],
+      open_when_blank: [
+        'Date of Adoption Order',
+        'Date of Decision that Child Should No Longer be Placed for Adoption',
+      ],
     },
     date_order: [
       ['Date the Child Entered Care', 'Date of Decision that Child Should be Placed for Adoption'],
@@ -76,9 +97,17 @@ export const ILACS_LIST_RULES: Record<string, ListRules> = {
     period: {
       months: 12,
       event_columns: [
-        'Date enquiry received', 'Date Stage 1 started', 'Date Stage 1 ended', 'Date Stage 2 started', 'Date Stage 2 ended',
-        'Date application submitted', 'Date application approved', 'Date adopter matched with child(ren)',
-        'Date child/children placed with adopter(s)', 'Date of Adoption Order', 'Date of leaving adoption process',
+        'Date enquiry received',
+        'Date Stage 1 started',
+        'Date Stage 1 ended',
+        'Date Stage 2 started',
+        'Date Stage 2 ended',
+        'Date application submitted',
+        'Date application approved',
+        'Date adopter matched with child(ren)',
+        'Date child/children placed with adopter(s)',
+        'Date of Adoption Order',
+        'Date of leaving adoption process',
       ],
       open_when_blank: ['Date of Adoption Order', 'Date of leaving adoption process'],
     },

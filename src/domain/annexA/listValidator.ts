@@ -150,17 +150,48 @@ export class ListValidator {
     const { spec } = c
     if (cell.formula) {
       if (cell.formula === 'no-result') {
-        ctx.add('cell.formula-no-result', { list: key, row: row.row, column: spec.label, value: null, message: `This cell has a formula Excel never calculated, so it has no value: open the workbook in Excel, let it recalculate, save and upload again (or type the value).` }, row)
+        ctx.add(
+          'cell.formula-no-result',
+          {
+            list: key,
+            row: row.row,
+            column: spec.label,
+            value: null,
+            message: `This cell has a formula Excel never calculated, so it has no value: open the workbook in Excel, let it recalculate, save and upload again (or type the value).`,
+          },
+          row,
+        )
         return null
       }
       if (c.formulas.count++ === 0) c.formulas.firstRow = row.row
     }
     if (cell.kind === 'error') {
-      ctx.add('cell.excel-error', { list: key, row: row.row, column: spec.label, value: cell.text, message: `The cell shows the Excel error ${cell.text}: fix the formula or lookup that produced it, or type the ${spec.label} directly.` }, row)
+      ctx.add(
+        'cell.excel-error',
+        {
+          list: key,
+          row: row.row,
+          column: spec.label,
+          value: cell.text,
+          message: `The cell shows the Excel error ${cell.text}: fix the formula or lookup that produced it, or type the ${spec.label} directly.`,
+        },
+        row,
+      )
       return null
     }
     if (cell.kind === 'blank') {
-      if (spec.required) ctx.add('cell.required', { list: key, row: row.row, column: spec.label, value: null, message: `${spec.label} is required: fill it in for this row.` }, row)
+      if (spec.required)
+        ctx.add(
+          'cell.required',
+          {
+            list: key,
+            row: row.row,
+            column: spec.label,
+            value: null,
+            message: `${spec.label} is required: fill it in for this row.`,
+          },
+          row,
+        )
       return null
     }
     switch (spec.type) {
@@ -178,7 +209,17 @@ export class ListValidator {
         const m = POSTCODE.exec(text)
         // Both groups of POSTCODE always take part in a match.
         if (m) return `${m[1]!} ${m[2]!}`
-        ctx.add('cell.postcode', { list: key, row: row.row, column: spec.label, value: cellDisplay(cell), message: `"${cellDisplay(cell)}" is not a UK postcode: enter the placement's full postcode (e.g. SW1A 1AA), or the first part only if the placement is confidential.` }, row)
+        ctx.add(
+          'cell.postcode',
+          {
+            list: key,
+            row: row.row,
+            column: spec.label,
+            value: cellDisplay(cell),
+            message: `"${cellDisplay(cell)}" is not a UK postcode: enter the placement's full postcode (e.g. SW1A 1AA), or the first part only if the placement is confidential.`,
+          },
+          row,
+        )
         return null
       }
     }
@@ -196,7 +237,13 @@ export class ListValidator {
       const structural = matcher.matchStructural(norm)
       const seeded = structural ? null : this.ctx.seed.get(c.spec.id)?.get(norm)
       const remembered = structural || seeded ? null : this.ctx.remembered.get(c.spec.id)?.get(norm)
-      found = structural ?? (seeded ? { code: seeded, method: 'synonym' } : remembered ? { code: remembered, method: 'remembered' } : { code: null, method: 'unmapped' })
+      found =
+        structural ??
+        (seeded
+          ? { code: seeded, method: 'synonym' }
+          : remembered
+            ? { code: remembered, method: 'remembered' }
+            : { code: null, method: 'unmapped' })
       cache.set(raw, found)
     }
     if (c.cellCache.size < CELL_CACHE_LIMIT) c.cellCache.set(cell, found)
@@ -215,19 +262,32 @@ export class ListValidator {
     const groupKey = `${key}\u0000${c.spec.id}\u0000${norm}`
     let group = ctx.unmapped.get(groupKey)
     if (!group) {
-      group = { list: key, columnId: c.spec.id, column: c.spec.label, value: raw, normalised: norm, count: 0, rows: [], codes: c.spec.codeList?.entries.map((e) => e.code) ?? [] }
+      group = {
+        list: key,
+        columnId: c.spec.id,
+        column: c.spec.label,
+        value: raw,
+        normalised: norm,
+        count: 0,
+        rows: [],
+        codes: c.spec.codeList?.entries.map((e) => e.code) ?? [],
+      }
       ctx.unmapped.set(groupKey, group)
     }
     group.count++
     if (group.rows.length < 20) group.rows.push(row.row)
     const example = c.spec.codeList?.entries[0]?.code ?? ''
-    ctx.add('cell.unmapped', {
-      list: key,
-      row: row.row,
-      column: c.spec.label,
-      value: raw,
-      message: `"${raw}" is not one of the ${c.spec.label} codes: choose the matching code (such as "${example}") once for this value and it will be remembered for every row.`,
-    }, row)
+    ctx.add(
+      'cell.unmapped',
+      {
+        list: key,
+        row: row.row,
+        column: c.spec.label,
+        value: raw,
+        message: `"${raw}" is not one of the ${c.spec.label} codes: choose the matching code (such as "${example}") once for this value and it will be remembered for every row.`,
+      },
+      row,
+    )
   }
 
   private readDate(c: BoundColumn, cell: RawCell, row: NormalisedRow): NormalisedValue {
@@ -249,11 +309,25 @@ export class ListValidator {
     }
     for (const flag of parsed.flags) {
       if (flag === 'two-digit-year') {
-        ctx.add('cell.date-two-digit-year', { ...base, message: `"${raw}" has a two-digit year, which we read as ${ukDate(parsed.iso)} (${longUkDate(parsed.iso)}): check the century (and the day and month) and enter the full year (dd/mm/yyyy) to confirm.` }, row)
+        ctx.add(
+          'cell.date-two-digit-year',
+          {
+            ...base,
+            message: `"${raw}" has a two-digit year, which we read as ${ukDate(parsed.iso)} (${longUkDate(parsed.iso)}): check the century (and the day and month) and enter the full year (dd/mm/yyyy) to confirm.`,
+          },
+          row,
+        )
       } else if (flag === 'month-first') {
         if (!c.monthFirst) c.monthFirst = { count: 0, example: raw, row: row.row }
         c.monthFirst.count++
-        ctx.add('cell.date-month-first', { ...base, message: `"${raw}" only makes sense month first, so we read it as ${ukDate(parsed.iso)}: check it and re-enter it as dd/mm/yyyy.` }, row)
+        ctx.add(
+          'cell.date-month-first',
+          {
+            ...base,
+            message: `"${raw}" only makes sense month first, so we read it as ${ukDate(parsed.iso)}: check it and re-enter it as dd/mm/yyyy.`,
+          },
+          row,
+        )
       } else {
         c.ambiguous.push({ row, value: raw, iso: parsed.iso })
       }
@@ -263,17 +337,35 @@ export class ListValidator {
 
   private readInteger(c: BoundColumn, cell: RawCell, row: NormalisedRow): NormalisedValue {
     const { ctx, key } = this
-    const n = cell.kind === 'number' ? cell.value : cell.kind === 'text' && /^-?\d+(\.\d+)?$/.test(cell.text.replace(/,/g, '')) ? Number(cell.text.replace(/,/g, '')) : NaN
-    if (Number.isFinite(n) && (Number.isInteger(n) || c.spec.allowDecimal) && (c.spec.min === null || Math.floor(n) >= c.spec.min)) return Math.floor(n)
+    const n =
+      cell.kind === 'number'
+        ? cell.value
+        : cell.kind === 'text' && /^-?\d+(\.\d+)?$/.test(cell.text.replace(/,/g, ''))
+          ? Number(cell.text.replace(/,/g, ''))
+          : NaN
+    if (
+      Number.isFinite(n) &&
+      (Number.isInteger(n) || c.spec.allowDecimal) &&
+      (c.spec.min === null || Math.floor(n) >= c.spec.min)
+    )
+      return Math.floor(n)
     const raw = cellDisplay(cell)
     const base = { list: key, row: row.row, column: c.spec.label, value: raw }
     if (!Number.isFinite(n) || (!Number.isInteger(n) && !c.spec.allowDecimal)) {
-      ctx.add('cell.integer', { ...base, message: `"${raw}" is not a whole number: enter ${c.spec.label} as a number such as 0, 1 or 2.` }, row)
+      ctx.add(
+        'cell.integer',
+        { ...base, message: `"${raw}" is not a whole number: enter ${c.spec.label} as a number such as 0, 1 or 2.` },
+        row,
+      )
       return null
     }
     const whole = Math.floor(n)
     if (c.spec.min !== null && whole < c.spec.min) {
-      ctx.add('cell.below-minimum', { ...base, message: `${c.spec.label} cannot be less than ${c.spec.min}: correct the number.` }, row)
+      ctx.add(
+        'cell.below-minimum',
+        { ...base, message: `${c.spec.label} cannot be less than ${c.spec.min}: correct the number.` },
+        row,
+      )
       return null
     }
     return whole
@@ -291,16 +383,46 @@ export class ListValidator {
       if (typeof iso !== 'string') continue
       if (c.spec.id === DOB) {
         if (iso > notified) {
-          ctx.add('dob.future', { list: key, row: row.row, column: c.spec.label, value: ukDate(iso), message: `The date of birth ${ukDate(iso)} is after the notification date ${ukDate(notified)}: correct it, or if this is an unborn child confirm the expected date of birth.` }, row)
+          ctx.add(
+            'dob.future',
+            {
+              list: key,
+              row: row.row,
+              column: c.spec.label,
+              value: ukDate(iso),
+              message: `The date of birth ${ukDate(iso)} is after the notification date ${ukDate(notified)}: correct it, or if this is an unborn child confirm the expected date of birth.`,
+            },
+            row,
+          )
         }
         continue
       }
       if (iso > notified) {
-        ctx.add('date.after-notification', { list: key, row: row.row, column: c.spec.label, value: ukDate(iso), message: `${c.spec.label} ${ukDate(iso)} is after the notification date ${ukDate(notified)}: check the date.` }, row)
+        ctx.add(
+          'date.after-notification',
+          {
+            list: key,
+            row: row.row,
+            column: c.spec.label,
+            value: ukDate(iso),
+            message: `${c.spec.label} ${ukDate(iso)} is after the notification date ${ukDate(notified)}: check the date.`,
+          },
+          row,
+        )
       }
       if (dob && iso < dob && !beforeBirthReported) {
         beforeBirthReported = true
-        ctx.add('date.before-birth', { list: key, row: row.row, column: c.spec.label, value: ukDate(iso), message: `${c.spec.label} ${ukDate(iso)} is before the date of birth ${ukDate(dob)}: correct whichever is wrong (pre-birth work is possible, so check before changing).` }, row)
+        ctx.add(
+          'date.before-birth',
+          {
+            list: key,
+            row: row.row,
+            column: c.spec.label,
+            value: ukDate(iso),
+            message: `${c.spec.label} ${ukDate(iso)} is before the date of birth ${ukDate(dob)}: correct whichever is wrong (pre-birth work is possible, so check before changing).`,
+          },
+          row,
+        )
       }
     }
     for (const [earlier, later] of list.dateOrder) {
@@ -309,14 +431,34 @@ export class ListValidator {
       if (typeof a === 'string' && typeof b === 'string' && b < a) {
         const ca = this.byId.get(earlier)?.spec.label ?? earlier
         const cb = this.byId.get(later)?.spec.label ?? later
-        ctx.add('date.order', { list: key, row: row.row, column: cb, value: ukDate(b), message: `${cb} (${ukDate(b)}) is before ${ca} (${ukDate(a)}): correct whichever date is wrong.` }, row)
+        ctx.add(
+          'date.order',
+          {
+            list: key,
+            row: row.row,
+            column: cb,
+            value: ukDate(b),
+            message: `${cb} (${ukDate(b)}) is before ${ca} (${ukDate(a)}): correct whichever date is wrong.`,
+          },
+          row,
+        )
       }
     }
     const age = v[AGE]
     if (dob && typeof age === 'number' && dob <= notified) {
       const expected = ageInYears(dob, notified)
       if (Math.abs(expected - age) > 1) {
-        ctx.add('age.mismatch', { list: key, row: row.row, column: this.byId.get(AGE)?.spec.label ?? 'Age', value: String(age), message: `Age ${age} does not match the date of birth ${ukDate(dob)} (the child is ${expected} at the notification date): correct the age or the date of birth.` }, row)
+        ctx.add(
+          'age.mismatch',
+          {
+            list: key,
+            row: row.row,
+            column: this.byId.get(AGE)?.spec.label ?? 'Age',
+            value: String(age),
+            message: `Age ${age} does not match the date of birth ${ukDate(dob)} (the child is ${expected} at the notification date): correct the age or the date of birth.`,
+          },
+          row,
+        )
       }
     }
     this.checkPeriod(row)
@@ -329,7 +471,8 @@ export class ListValidator {
     const period = list.period
     if (!period || !windowStart || period.eventColumns.length === 0) return
     const v = row.values
-    if (period.openWhenBlank.length > 0 && period.openWhenBlank.every((id) => this.byId.has(id) && v[id] === null)) return
+    if (period.openWhenBlank.length > 0 && period.openWhenBlank.every((id) => this.byId.has(id) && v[id] === null))
+      return
     let latest: string | null = null
     for (const id of period.eventColumns) {
       const iso = v[id]
@@ -337,13 +480,17 @@ export class ListValidator {
     }
     if (latest === null || latest >= windowStart) return
     const column = this.byId.get(period.eventColumns[0] ?? '')?.spec.label ?? null
-    ctx.add('period.outside', {
-      list: key,
-      row: row.row,
-      column,
-      value: ukDate(latest),
-      message: `This row's latest date (${ukDate(latest)}) is before ${ukDate(windowStart)}, the start of the ${period.months}-month period for ${key}${period.openWhenBlank.length ? ', and it is closed' : ''}: remove the row, or correct the date if it is wrong.`,
-    }, row)
+    ctx.add(
+      'period.outside',
+      {
+        list: key,
+        row: row.row,
+        column,
+        value: ukDate(latest),
+        message: `This row's latest date (${ukDate(latest)}) is before ${ukDate(windowStart)}, the start of the ${period.months}-month period for ${key}${period.openWhenBlank.length ? ', and it is closed' : ''}: remove the row, or correct the date if it is wrong.`,
+      },
+      row,
+    )
   }
 
   /**
@@ -389,7 +536,17 @@ export class ListValidator {
       this.seenAlso.set(hash, [...(this.seenAlso.get(hash) ?? []), row.row])
       return
     }
-    this.ctx.add('row.duplicate', { list: this.key, row: row.row, column: null, value: null, message: `This row is identical to row ${earlier}: delete one of them (or, if both are real, check what should differ).` }, row)
+    this.ctx.add(
+      'row.duplicate',
+      {
+        list: this.key,
+        row: row.row,
+        column: null,
+        value: null,
+        message: `This row is identical to row ${earlier}: delete one of them (or, if both are real, check what should differ).`,
+      },
+      row,
+    )
   }
 
   private checkChildIdentity(row: NormalisedRow, dob: string | null): void {
@@ -407,10 +564,30 @@ export class ListValidator {
     if (!(dob && known.dob && dob !== known.dob) && !(sex && known.sex && sex !== known.sex)) return
     const where = known.list === this.key ? `row ${known.row}` : `${known.list} row ${known.row}`
     if (dob && known.dob && dob !== known.dob) {
-      this.ctx.add('child.inconsistent-dob', { list: this.key, row: row.row, column: this.byId.get(DOB)?.spec.label ?? 'Date of Birth', value: ukDate(dob), message: `Child ${id} has date of birth ${ukDate(dob)} here but ${ukDate(known.dob)} in ${where}: correct whichever is wrong so the child matches across lists.` }, row)
+      this.ctx.add(
+        'child.inconsistent-dob',
+        {
+          list: this.key,
+          row: row.row,
+          column: this.byId.get(DOB)?.spec.label ?? 'Date of Birth',
+          value: ukDate(dob),
+          message: `Child ${id} has date of birth ${ukDate(dob)} here but ${ukDate(known.dob)} in ${where}: correct whichever is wrong so the child matches across lists.`,
+        },
+        row,
+      )
     }
     if (sex && known.sex && sex !== known.sex) {
-      this.ctx.add('child.inconsistent-sex', { list: this.key, row: row.row, column: this.byId.get(SEX)?.spec.label ?? 'Gender', value: sex, message: `Child ${id} is recorded as "${sex}" here but "${known.sex}" in ${where}: correct whichever is wrong so the child matches across lists.` }, row)
+      this.ctx.add(
+        'child.inconsistent-sex',
+        {
+          list: this.key,
+          row: row.row,
+          column: this.byId.get(SEX)?.spec.label ?? 'Gender',
+          value: sex,
+          message: `Child ${id} is recorded as "${sex}" here but "${known.sex}" in ${where}: correct whichever is wrong so the child matches across lists.`,
+        },
+        row,
+      )
     }
   }
 
@@ -439,15 +616,22 @@ export class ListValidator {
       const monthFirst = c.monthFirst
       let message: ((a: { value: string; iso: string }) => string) | null = null
       if (monthFirst) {
-        message = (a) => `"${a.value}" could be day/month or month/day, and this column also has month-first dates (e.g. "${monthFirst.example}" in row ${monthFirst.row}); we read it as ${ukDate(a.iso)} (${longUkDate(a.iso)}): check it and re-enter it as dd/mm/yyyy.`
+        message = (a) =>
+          `"${a.value}" could be day/month or month/day, and this column also has month-first dates (e.g. "${monthFirst.example}" in row ${monthFirst.row}); we read it as ${ukDate(a.iso)} (${longUkDate(a.iso)}): check it and re-enter it as dd/mm/yyyy.`
       } else if (c.dayFirst === 0 && !(listDayFirst && !listMonthFirst)) {
         const why = listMonthFirst
           ? `this list has dates written both day first and month first (e.g. "${listMonthFirst.example}" in row ${listMonthFirst.row})`
           : `no date in this list settles which (none is written with a day above 12, such as 25/12/2023)`
-        message = (a) => `"${a.value}" could be day/month or month/day, and ${why}; we read it day first, as ${longUkDate(a.iso)}: check that against your system and correct it if it is really ${longUkDate(monthFirstReading(a.iso))}.`
+        message = (a) =>
+          `"${a.value}" could be day/month or month/day, and ${why}; we read it day first, as ${longUkDate(a.iso)}: check that against your system and correct it if it is really ${longUkDate(monthFirstReading(a.iso))}.`
       }
       if (message) {
-        for (const a of c.ambiguous) ctx.add('cell.date-ambiguous', { list: key, row: a.row.row, column: c.spec.label, value: a.value, message: message(a) }, a.row)
+        for (const a of c.ambiguous)
+          ctx.add(
+            'cell.date-ambiguous',
+            { list: key, row: a.row.row, column: c.spec.label, value: a.value, message: message(a) },
+            a.row,
+          )
       }
       c.ambiguous = []
       c.cellCache.clear()

@@ -18,12 +18,19 @@ export type IlacsSpecVersion = 'ilacs-2023' | 'ilacs-2026'
 /** Column id → extra header spellings, normalised with normaliseHeader. */
 export type ExtraHeaderAliases = ReadonlyMap<string, readonly string[]>
 
-const extraAliasesFileSchema = z.object({ columns: z.record(z.string().regex(/^[a-z0-9_]+$/), z.array(z.string().min(1))) })
+const extraAliasesFileSchema = z.object({
+  columns: z.record(z.string().regex(/^[a-z0-9_]+$/), z.array(z.string().min(1))),
+})
 
 /** Parses the extra header aliases file; throws a zod error describing what is wrong. */
 export function parseExtraHeaderAliases(yamlText: string): ExtraHeaderAliases {
   const file = extraAliasesFileSchema.parse(parseYaml(yamlText))
-  return new Map(Object.entries(file.columns).map(([id, spellings]) => [id, [...new Set(spellings.map(normaliseHeader).filter((a) => a !== ''))]]))
+  return new Map(
+    Object.entries(file.columns).map(([id, spellings]) => [
+      id,
+      [...new Set(spellings.map(normaliseHeader).filter((a) => a !== ''))],
+    ]),
+  )
 }
 
 /**
@@ -115,26 +122,45 @@ function buildList(
           openWhenBlank: raw.period.open_when_blank.map((r) => resolveColumnRef(r, columns, key)),
         }
       : null,
-    dateOrder: (raw.date_order ?? []).map(([a, b]) => [resolveColumnRef(a, columns, key), resolveColumnRef(b, columns, key)]),
+    dateOrder: (raw.date_order ?? []).map(([a, b]) => [
+      resolveColumnRef(a, columns, key),
+      resolveColumnRef(b, columns, key),
+    ]),
     childIdColumn: childRef === null ? null : resolveColumnRef(childRef, columns, key),
     specVersion,
   }
 }
 
 function toCodeLists(file: AnnexASpecFile): Record<string, CodeList> {
-  return Object.fromEntries(Object.entries(file.codelists).map(([name, entries]) => [name, { name, entries: entries.map(({ code, label }) => ({ code, label })) }]))
+  return Object.fromEntries(
+    Object.entries(file.codelists).map(([name, entries]) => [
+      name,
+      { name, entries: entries.map(({ code, label }) => ({ code, label })) },
+    ]),
+  )
 }
 
 /**
  * Builds the typed ILACS lists from spec YAML text. Period and date-order rules come from
  * ILACS_LIST_RULES unless the YAML supplies its own.
  */
-export function buildIlacsLibrary(yamlText: string, version: IlacsSpecVersion = 'ilacs-2023', extraAliases: ExtraHeaderAliases = new Map()): ListLibrary {
+export function buildIlacsLibrary(
+  yamlText: string,
+  version: IlacsSpecVersion = 'ilacs-2023',
+  extraAliases: ExtraHeaderAliases = new Map(),
+): ListLibrary {
   const file = parseSpecFile(yamlText)
   const codelists = toCodeLists(file)
   const lists = Object.entries(file.lists).map(([key, raw]) => {
     const rules = ILACS_LIST_RULES[key] ?? {}
-    return buildList(key, { ...rules, ...raw, period: raw.period ?? rules.period, date_order: raw.date_order ?? rules.date_order }, codelists, version, version === 'ilacs-2026', extraAliases)
+    return buildList(
+      key,
+      { ...rules, ...raw, period: raw.period ?? rules.period, date_order: raw.date_order ?? rules.date_order },
+      codelists,
+      version,
+      version === 'ilacs-2026',
+      extraAliases,
+    )
   })
   return { specVersion: version, lists }
 }
@@ -144,15 +170,23 @@ export function buildIlacsLibrary(yamlText: string, version: IlacsSpecVersion = 
  * Theme code lists may refer to the base spec's code lists by name. A theme list with the same key replaces the base list.
  * Theme columns get the product's extra header aliases too, by column id.
  */
-export function buildListLibrary(baseSpec: ListLibrary, themeLists: Array<AnnexASpecFile | string>, extraAliases: ExtraHeaderAliases): ListLibrary {
+export function buildListLibrary(
+  baseSpec: ListLibrary,
+  themeLists: Array<AnnexASpecFile | string>,
+  extraAliases: ExtraHeaderAliases,
+): ListLibrary {
   const baseCodeLists: Record<string, CodeList> = {}
-  for (const list of baseSpec.lists) for (const c of list.columns) if (c.codeList) baseCodeLists[c.codeList.name] = c.codeList
+  for (const list of baseSpec.lists)
+    for (const c of list.columns) if (c.codeList) baseCodeLists[c.codeList.name] = c.codeList
   const byKey = new Map(baseSpec.lists.map((l) => [l.key, l]))
   for (const theme of themeLists) {
     const file = typeof theme === 'string' ? parseSpecFile(theme) : annexASpecFileSchema.parse(theme)
     const codelists = { ...baseCodeLists, ...toCodeLists(file) }
     for (const [key, raw] of Object.entries(file.lists)) {
-      byKey.set(key, buildList(key, raw, codelists, baseSpec.specVersion, baseSpec.specVersion === 'ilacs-2026', extraAliases))
+      byKey.set(
+        key,
+        buildList(key, raw, codelists, baseSpec.specVersion, baseSpec.specVersion === 'ilacs-2026', extraAliases),
+      )
     }
   }
   return { specVersion: baseSpec.specVersion, lists: [...byKey.values()] }

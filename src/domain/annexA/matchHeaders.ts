@@ -30,13 +30,17 @@ export function matchHeaders(headers: string[], list: ListSpec): Omit<HeaderMatc
   // Patterns only for what exact matching left over, so a broad pattern like /age/ cannot steal "Date of Birth".
   for (const column of list.columns) {
     if (positions.has(column.id) || column.patterns.length === 0) continue
-    const position = headers.findIndex((h, i) => !claimed.has(i) && normalised[i] !== '' && column.patterns.some((p) => p.test(headerForPattern(h))))
+    const position = headers.findIndex(
+      (h, i) => !claimed.has(i) && normalised[i] !== '' && column.patterns.some((p) => p.test(headerForPattern(h))),
+    )
     if (position >= 0) {
       positions.set(column.id, position)
       claimed.add(position)
     }
   }
-  const unmatched = headers.flatMap((header, position) => (normalised[position] && !claimed.has(position) ? [{ position, header }] : []))
+  const unmatched = headers.flatMap((header, position) =>
+    normalised[position] && !claimed.has(position) ? [{ position, header }] : [],
+  )
   const missing = list.columns.filter((c) => !positions.has(c.id))
   return { positions, unmatched, duplicates, missing }
 }
@@ -54,15 +58,24 @@ const HEADER_SEARCH_ROWS = 30
  * the sheet's name breaks near-ties because lists 3–8 share their first columns.
  * Returns null when none of the first rows looks like Annex A headers.
  */
-export function detectHeader(rows: RawRow[], library: ListLibrary, sheetName: string): { match: HeaderMatch; nameDisagrees: boolean } | null {
+export function detectHeader(
+  rows: RawRow[],
+  library: ListLibrary,
+  sheetName: string,
+): { match: HeaderMatch; nameDisagrees: boolean } | null {
   const hinted = listNumberFromName(sheetName)
-  const hintedByTitle = library.lists.find((l) => l.number === null && normaliseHeader(sheetName).includes(normaliseHeader(l.title)))
+  const hintedByTitle = library.lists.find(
+    (l) => l.number === null && normaliseHeader(sheetName).includes(normaliseHeader(l.title)),
+  )
   for (const raw of rows.slice(0, HEADER_SEARCH_ROWS)) {
     const headers = raw.cells.map((c) => (c.kind === 'text' ? c.text : c.kind === 'blank' ? '' : cellDisplay(c)))
     const nonEmpty = headers.filter((h) => h.trim() !== '').length
     if (nonEmpty < 2) continue
     const scored = library.lists.map((list) => ({ list, result: matchHeaders(headers, list) }))
-    scored.sort((a, b) => b.result.positions.size - a.result.positions.size || a.result.unmatched.length - b.result.unmatched.length)
+    scored.sort(
+      (a, b) =>
+        b.result.positions.size - a.result.positions.size || a.result.unmatched.length - b.result.unmatched.length,
+    )
     const best = scored[0]
     if (!best) return null
     const score = best.result.positions.size

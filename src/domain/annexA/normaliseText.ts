@@ -10,12 +10,23 @@ const SPACES = /[\s\u00A0\u200B\uFEFF]+/g
 
 /** Normalises a cell value for lookups: NFKC, straight quotes and dashes, lower case, single spaces. */
 export function normaliseValue(raw: string): string {
-  return raw.normalize('NFKC').replace(CURLY, "'").replace(CURLY_DOUBLE, '"').replace(DASHES, '-').replace(SPACES, ' ').trim().toLowerCase()
+  return raw
+    .normalize('NFKC')
+    .replace(CURLY, "'")
+    .replace(CURLY_DOUBLE, '"')
+    .replace(DASHES, '-')
+    .replace(SPACES, ' ')
+    .trim()
+    .toLowerCase()
 }
 
 /** Normalises a header for alias matching: case, spacing and punctuation are ignored entirely. */
 export function normaliseHeader(raw: string): string {
-  return raw.normalize('NFKC').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
+  return raw
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
 }
 
 /** Lower-cased with single spaces but punctuation kept: what the spec's header regexes are written against. */

@@ -16,7 +16,21 @@ const DMY = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T]+\d{1,2}:\d{2}(?::
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
 const YMD_SLASH = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/
 const D_MON_Y = /^(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+([a-z]{3,9})\.?[\s\-/,]+(\d{4}|\d{2})$/i
-const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12 }
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+}
 const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/
 
 const EARLIEST_YEAR = 1900
@@ -32,7 +46,8 @@ function fullYear(text: string, pivot: number): { year: number; twoDigit: boolea
 function plausible(iso: string | null, flags: DateFlag[], raw: string): ParsedDate {
   if (!iso) return { iso: null, reason: `"${raw}" is not a real calendar date` }
   const year = Number(iso.slice(0, 4))
-  if (year < EARLIEST_YEAR || year > LATEST_YEAR) return { iso: null, reason: `"${raw}" is outside the years ${EARLIEST_YEAR}–${LATEST_YEAR}` }
+  if (year < EARLIEST_YEAR || year > LATEST_YEAR)
+    return { iso: null, reason: `"${raw}" is outside the years ${EARLIEST_YEAR}–${LATEST_YEAR}` }
   return { iso, flags }
 }
 

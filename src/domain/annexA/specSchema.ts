@@ -7,7 +7,10 @@ export type ColumnType = z.infer<typeof columnTypeSchema>
 /** One column as written in the spec YAML (ILACS or a framework's theme list). */
 export const rawColumnSchema = z.object({
   name: z.string().min(1),
-  id: z.string().regex(/^[a-z0-9_]+$/).optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9_]+$/)
+    .optional(),
   type: columnTypeSchema,
   required: z.boolean(),
   header_regex: z.array(z.string()).optional(),

@@ -20,9 +20,18 @@ export interface SynonymSeedStats {
 
 const scalar = z.union([z.string(), z.number(), z.boolean()])
 // A group's names are usually a list, occasionally a single spelling.
-const groupSchema = z.object({ code: scalar, name: z.union([z.array(scalar), scalar]).nullable().optional() })
+const groupSchema = z.object({
+  code: scalar,
+  name: z
+    .union([z.array(scalar), scalar])
+    .nullable()
+    .optional(),
+})
 const synonymsFileSchema = z.object({
-  column_map: z.record(z.string(), z.record(z.string(), z.looseObject({ category: z.array(groupSchema).optional() }).nullable())),
+  column_map: z.record(
+    z.string(),
+    z.record(z.string(), z.looseObject({ category: z.array(groupSchema).optional() }).nullable()),
+  ),
 })
 
 /**
@@ -51,7 +60,10 @@ function codeMentionedIn(spelling: string, matcher: CodeMatcher, allowed: Set<st
  * Builds the seed of known spellings from liia-tools' value synonyms. Their codes are coarser groups than
  * Ofsted's drop-downs, so a spelling is seeded only when it leads to exactly one code of the column's own code list.
  */
-export function buildSynonymSeed(synonymsYaml: string, library: ListLibrary): { seed: SynonymSeed; stats: SynonymSeedStats } {
+export function buildSynonymSeed(
+  synonymsYaml: string,
+  library: ListLibrary,
+): { seed: SynonymSeed; stats: SynonymSeedStats } {
   const file = synonymsFileSchema.parse(parseYaml(synonymsYaml, { maxAliasCount: -1 }))
   const candidates = new Map<string, Map<string, string | null>>()
   const stats: SynonymSeedStats = { seeded: 0, alreadyStructural: 0, ambiguous: 0, unresolved: 0 }
@@ -68,21 +80,31 @@ export function buildSynonymSeed(synonymsYaml: string, library: ListLibrary): { 
       const perColumn = candidates.get(column.id) ?? new Map<string, string | null>()
       candidates.set(column.id, perColumn)
       for (const group of groups) {
-        const spellings = [String(group.code), ...[group.name ?? []].flat().map(String)].map(normaliseValue).filter(Boolean)
+        const spellings = [String(group.code), ...[group.name ?? []].flat().map(String)]
+          .map(normaliseValue)
+          .filter(Boolean)
         const groupCode = matcher.matchStructural(normaliseValue(String(group.code)))?.code ?? null
         // The Ofsted codes the group's own members name, to keep free-text guesses inside the group.
-        const members = new Set(spellings.map((s) => matcher.matchStructural(s)?.code).filter((c): c is string => Boolean(c)))
+        const members = new Set(
+          spellings.map((s) => matcher.matchStructural(s)?.code).filter((c): c is string => Boolean(c)),
+        )
         for (const spelling of spellings) {
           const key = `${column.id}\u0000${spelling}`
           const direct = matcher.matchStructural(spelling)
           if (direct) {
             if (groupCode && direct.code !== groupCode) perColumn.set(spelling, null)
-            else if (!structuralSeen.has(key)) { structuralSeen.add(key); stats.alreadyStructural++ }
+            else if (!structuralSeen.has(key)) {
+              structuralSeen.add(key)
+              stats.alreadyStructural++
+            }
             continue
           }
           const code = groupCode ?? codeMentionedIn(spelling, matcher, members.size > 0 ? members : null)
           if (!code) {
-            if (!unresolvedSeen.has(key)) { unresolvedSeen.add(key); stats.unresolved++ }
+            if (!unresolvedSeen.has(key)) {
+              unresolvedSeen.add(key)
+              stats.unresolved++
+            }
             continue
           }
           const existing = perColumn.get(spelling)

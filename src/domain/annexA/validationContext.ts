@@ -33,7 +33,15 @@ export class ValidationContext {
   add(rule: RuleId, fields: Omit<Problem, 'rule' | 'severity'>, row?: NormalisedRow): void {
     const severity = RULES[rule].severity
     // Copied field by field (same key order as before) rather than spread: this runs for every problem.
-    this.problems.push({ rule, severity, list: fields.list, row: fields.row, column: fields.column, value: fields.value, message: fields.message })
+    this.problems.push({
+      rule,
+      severity,
+      list: fields.list,
+      row: fields.row,
+      column: fields.column,
+      value: fields.value,
+      message: fields.message,
+    })
     if (row) {
       if (severity === 'error') row.errors++
       else row.queries++

@@ -81,7 +81,29 @@ function cut(text: string, at: number[]): string[] {
 }
 
 // Characters that need care: markup, quotes, entities, line ends, tabs, non-ASCII and astral characters.
-const tricky = fc.constantFrom('a', 'B', '7', ' ', '<', '>', '&', '"', "'", '\t', '\n', '\r', '\r\n', 'é', '€', '😀', ']]', '--', '?', '/', '=')
+const tricky = fc.constantFrom(
+  'a',
+  'B',
+  '7',
+  ' ',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  'é',
+  '€',
+  '😀',
+  ']]',
+  '--',
+  '?',
+  '/',
+  '=',
+)
 const rawText = fc.array(tricky, { maxLength: 12 }).map((parts) => parts.join(''))
 
 /** Escapes text as a writer might: named, decimal or hexadecimal references (">" always, so no "]]>" in text). */
@@ -98,7 +120,19 @@ function escape(text: string, style: number, inAttribute: boolean): string {
   return out
 }
 
-const name = fc.constantFrom('worksheet', 'sheetData', 'row', 'c', 'v', 'f', 'is', 't', 'x:c', 'mc:AlternateContent', 'r')
+const name = fc.constantFrom(
+  'worksheet',
+  'sheetData',
+  'row',
+  'c',
+  'v',
+  'f',
+  'is',
+  't',
+  'x:c',
+  'mc:AlternateContent',
+  'r',
+)
 const space = fc.constantFrom('', ' ', '  ', '\n', '\t', '\r\n')
 
 interface Node {
@@ -108,7 +142,13 @@ interface Node {
   selfClose: boolean
 }
 
-const attribute = fc.tuple(fc.constantFrom('r', 's', 't', 'spans', 'x14ac:dyDescent', 'xml:space'), rawText, fc.integer({ min: 0, max: 3 }), space, space)
+const attribute = fc.tuple(
+  fc.constantFrom('r', 's', 't', 'spans', 'x14ac:dyDescent', 'xml:space'),
+  rawText,
+  fc.integer({ min: 0, max: 3 }),
+  space,
+  space,
+)
 const leaf = fc.oneof(
   fc.record({ text: rawText, style: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ cdata: rawText.map((t) => t.replace(/]]>/g, '')) }),
@@ -133,12 +173,27 @@ function serialise(node: Node, close: string): string {
   const open = `<${node.name}${attrs.join('')}`
   if (node.selfClose && node.children.length === 0) return `${open}/>`
   const inner = node.children
-    .map((c) => ('name' in c ? serialise(c, close) : 'text' in c ? escape(c.text, c.style, false) : 'cdata' in c ? `<![CDATA[${c.cdata}]]>` : 'comment' in c ? `<!--${c.comment}-->` : `<?pi ${c.pi}?>`))
+    .map((c) =>
+      'name' in c
+        ? serialise(c, close)
+        : 'text' in c
+          ? escape(c.text, c.style, false)
+          : 'cdata' in c
+            ? `<![CDATA[${c.cdata}]]>`
+            : 'comment' in c
+              ? `<!--${c.comment}-->`
+              : `<?pi ${c.pi}?>`,
+    )
     .join('')
   return `${open}>${inner}</${node.name}${close}>`
 }
 
-const document = fc.tuple(tree, space, fc.boolean()).map(([root, close, declaration]) => `${declaration ? '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' : ''}${serialise(root, close)}\n`)
+const document = fc
+  .tuple(tree, space, fc.boolean())
+  .map(
+    ([root, close, declaration]) =>
+      `${declaration ? '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' : ''}${serialise(root, close)}\n`,
+  )
 const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 })
 
 describe('WorksheetXmlScanner gives the same events as saxes', () => {
@@ -166,10 +221,12 @@ describe('WorksheetXmlScanner gives the same events as saxes', () => {
   it('reads a damaged document as saxes does whenever saxes can read it', () => {
     // Dropping or doubling one character. saxes also checks details that decide no cell (names, the XML
     // declaration), so the scanner may accept a little more than saxes; never less, and never differently.
-    const damaged = fc.tuple(document, fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean()).map(([xml, f, drop]) => {
-      const i = Math.floor(f * xml.length)
-      return drop ? xml.slice(0, i) + xml.slice(i + 1) : xml.slice(0, i) + xml.slice(i, i + 1) + xml.slice(i)
-    })
+    const damaged = fc
+      .tuple(document, fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean())
+      .map(([xml, f, drop]) => {
+        const i = Math.floor(f * xml.length)
+        return drop ? xml.slice(0, i) + xml.slice(i + 1) : xml.slice(0, i) + xml.slice(i, i + 1) + xml.slice(i)
+      })
     fc.assert(
       fc.property(damaged, cuts, (xml, at) => {
         const expected = withSaxes([xml])

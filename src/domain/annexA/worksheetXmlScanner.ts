@@ -34,7 +34,14 @@ export class XmlSyntaxError extends Error {}
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
 
 function isXmlChar(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  )
 }
 
 /** Decodes `&lt;`, `&#38;`, `&#x26;` and the like; anything else after `&` is a syntax error, as in saxes. */
@@ -51,9 +58,11 @@ function decodeEntities(text: string): string {
     if (name.charCodeAt(0) === 35 /* # */) {
       const hex = name.charCodeAt(1) === 120 /* x */
       const digits = name.slice(hex ? 2 : 1)
-      if (!(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) throw new XmlSyntaxError(`a malformed character reference "&${name};"`)
+      if (!(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits))
+        throw new XmlSyntaxError(`a malformed character reference "&${name};"`)
       const cp = Number.parseInt(digits, hex ? 16 : 10)
-      if (!isXmlChar(cp)) throw new XmlSyntaxError(`a character reference to a character XML does not allow "&${name};"`)
+      if (!isXmlChar(cp))
+        throw new XmlSyntaxError(`a character reference to a character XML does not allow "&${name};"`)
       value = String.fromCodePoint(cp)
     } else {
       value = PREDEFINED[name]
@@ -122,7 +131,8 @@ export class WorksheetXmlScanner {
   /** The document has ended: anything left open means it was cut short. */
   end(): void {
     if (this.rest.trim() !== '') {
-      if (this.rest.trimStart().startsWith('<') || this.stack.length > 0) throw new XmlSyntaxError('the XML ends in the middle of a tag')
+      if (this.rest.trimStart().startsWith('<') || this.stack.length > 0)
+        throw new XmlSyntaxError('the XML ends in the middle of a tag')
       throw new XmlSyntaxError('text outside the root element')
     }
     if (this.stack.length > 0) throw new XmlSyntaxError(`the XML ends before </${this.stack[this.stack.length - 1]!}>`)
@@ -192,7 +202,10 @@ export class WorksheetXmlScanner {
     while (e > lt + 2 && isSpace(s.charCodeAt(e - 1))) e--
     const name = s.slice(lt + 2, e)
     const open = this.stack.pop()
-    if (open !== name) throw new XmlSyntaxError(open === undefined ? `an end tag </${name}> with no start tag` : `</${name}> where </${open}> was expected`)
+    if (open !== name)
+      throw new XmlSyntaxError(
+        open === undefined ? `an end tag </${name}> with no start tag` : `</${name}> where </${open}> was expected`,
+      )
     this.handlers.close(name)
     return gt + 1
   }

@@ -9,7 +9,10 @@ const sample = {
       { title: 'New Year’s Day', date: '2027-01-01', notes: '', bunting: true },
     ],
   },
-  scotland: { division: 'scotland', events: [{ title: 'St Andrew’s Day', date: '2027-11-30', notes: '', bunting: true }] },
+  scotland: {
+    division: 'scotland',
+    events: [{ title: 'St Andrew’s Day', date: '2027-11-30', notes: '', bunting: true }],
+  },
   'northern-ireland': { division: 'northern-ireland', events: [] },
 }
 
@@ -31,9 +34,15 @@ describe('parseGovUkBankHolidays', () => {
   it('explains what is wrong in plain words', () => {
     expect(parseGovUkBankHolidays('{nope')).toEqual({ ok: false, problems: [expect.stringMatching(/not valid JSON/)] })
     expect(parseGovUkBankHolidays('[]')).toEqual({ ok: false, problems: [expect.stringMatching(/JSON object/)] })
-    expect(parseGovUkBankHolidays({ scotland: sample.scotland })).toEqual({ ok: false, problems: [expect.stringMatching(/no "england-and-wales" section/)] })
+    expect(parseGovUkBankHolidays({ scotland: sample.scotland })).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/no "england-and-wales" section/)],
+    })
     const bad = parseGovUkBankHolidays({
-      'england-and-wales': { division: 'england-and-wales', events: [{ title: 'X', date: '2027-02-30' }, { date: '2027-01-01' }] },
+      'england-and-wales': {
+        division: 'england-and-wales',
+        events: [{ title: 'X', date: '2027-02-30' }, { date: '2027-01-01' }],
+      },
     })
     expect(bad.ok).toBe(false)
     if (!bad.ok) {
@@ -43,7 +52,14 @@ describe('parseGovUkBankHolidays', () => {
   })
 
   it('rejects duplicate dates and empty lists', () => {
-    const dup = parseGovUkBankHolidays({ 'england-and-wales': { events: [{ title: 'A', date: '2027-01-01' }, { title: 'B', date: '2027-01-01' }] } })
+    const dup = parseGovUkBankHolidays({
+      'england-and-wales': {
+        events: [
+          { title: 'A', date: '2027-01-01' },
+          { title: 'B', date: '2027-01-01' },
+        ],
+      },
+    })
     expect(dup).toEqual({ ok: false, problems: ['2027-01-01 is listed twice ("A" and "B").'] })
     expect(parseGovUkBankHolidays({ 'england-and-wales': { events: [] } }).ok).toBe(false)
   })

@@ -37,14 +37,24 @@ export function parseGovUkBankHolidays(input: unknown): GovUkParseResult {
     return { ok: false, problems: ['The file should be a JSON object with an "england-and-wales" section.'] }
   }
   if (!(DIVISION in data)) {
-    return { ok: false, problems: ['The file has no "england-and-wales" section; download it from https://www.gov.uk/bank-holidays.json.'] }
+    return {
+      ok: false,
+      problems: [
+        'The file has no "england-and-wales" section; download it from https://www.gov.uk/bank-holidays.json.',
+      ],
+    }
   }
   const parsed = divisionSchema.safeParse((data as Record<string, unknown>)[DIVISION])
   if (!parsed.success) {
     return {
       ok: false,
       problems: parsed.error.issues.map((issue) => {
-        const where = issue.path.length ? `england-and-wales.${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.')}`.replace(/\.\[/g, '[') : 'england-and-wales'
+        const where = issue.path.length
+          ? `england-and-wales.${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.')}`.replace(
+              /\.\[/g,
+              '[',
+            )
+          : 'england-and-wales'
         return `${where}: ${describeIssue(issue)}`
       }),
     }
@@ -65,7 +75,8 @@ export function parseGovUkBankHolidays(input: unknown): GovUkParseResult {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return `should be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'an object' : issue.expected === 'string' ? 'text' : issue.expected === 'boolean' ? 'true or false' : issue.expected} but is missing or of the wrong kind`
+  if (issue.code === 'invalid_type')
+    return `should be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'an object' : issue.expected === 'string' ? 'text' : issue.expected === 'boolean' ? 'true or false' : issue.expected} but is missing or of the wrong kind`
   if (issue.code === 'too_small') return 'should not be empty'
   return issue.message
 }

@@ -89,7 +89,5 @@ export function bundledBankHolidays(year: number): Holiday[] {
     const removed = new Set(exception.remove)
     holidays = holidays.filter((h) => !removed.has(h.date)).concat(exception.add)
   }
-  return holidays
-    .filter((h) => yearOf(h.date) === year)
-    .sort((x, y) => (x.date < y.date ? -1 : 1))
+  return holidays.filter((h) => yearOf(h.date) === year).sort((x, y) => (x.date < y.date ? -1 : 1))
 }

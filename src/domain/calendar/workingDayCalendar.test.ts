@@ -9,7 +9,9 @@ const calendar = WorkingDayCalendar.bundled()
 const anyDate = fc.integer({ min: toDayNumber('2014-01-01'), max: toDayNumber('2032-12-31') }).map(fromDayNumber)
 const offset = fc.integer({ min: -400, max: 400 })
 // Pairs of dates up to about two years apart: the span an inspection timeline can cover.
-const datePair = fc.tuple(anyDate, fc.integer({ min: -700, max: 700 })).map(([a, days]) => [a, addDays(a, days)] as const)
+const datePair = fc
+  .tuple(anyDate, fc.integer({ min: -700, max: 700 }))
+  .map(([a, days]) => [a, addDays(a, days)] as const)
 
 describe('WorkingDayCalendar', () => {
   it('knows weekends, bank holidays and their names', () => {
@@ -53,7 +55,9 @@ describe('WorkingDayCalendar', () => {
 
   it('refuses to count from a notification date that is not a working day', () => {
     expect(() => calendar.dateOfInspectionDay('2023-01-08', 1)).toThrow(NotAWorkingDayError)
-    expect(() => calendar.inspectionDay('2023-05-08', '2023-05-09')).toThrow(/not a working day \(Bank holiday for the coronation/)
+    expect(() => calendar.inspectionDay('2023-05-08', '2023-05-09')).toThrow(
+      /not a working day \(Bank holiday for the coronation/,
+    )
     expect(() => calendar.addWorkingDays('2023-02-30', 1)).toThrow(/not a real date/)
   })
 
@@ -94,7 +98,8 @@ describe('WorkingDayCalendar', () => {
         fc.property(anyDate, offset, offset, (date, a, b) => {
           const [lo, hi] = a <= b ? [a, b] : [b, a]
           expect(calendar.addWorkingDays(date, lo) <= calendar.addWorkingDays(date, hi)).toBe(true)
-          if (lo < hi && lo !== 0 && hi !== 0) expect(calendar.addWorkingDays(date, lo) < calendar.addWorkingDays(date, hi)).toBe(true)
+          if (lo < hi && lo !== 0 && hi !== 0)
+            expect(calendar.addWorkingDays(date, lo) < calendar.addWorkingDays(date, hi)).toBe(true)
         }),
       )
     })
@@ -118,10 +123,13 @@ describe('WorkingDayCalendar', () => {
       fc.assert(
         fc.property(datePair, ([a, b]) => {
           // Counting is (from, to] forwards and [to, from) backwards, so it is symmetric only between working days.
-          if (calendar.isWorkingDay(a) && calendar.isWorkingDay(b)) expect(calendar.workingDaysBetween(a, b) + calendar.workingDaysBetween(b, a)).toBe(0)
+          if (calendar.isWorkingDay(a) && calendar.isWorkingDay(b))
+            expect(calendar.workingDaysBetween(a, b) + calendar.workingDaysBetween(b, a)).toBe(0)
           fc.pre(b >= a)
           const next = addDays(b, 1)
-          expect(calendar.workingDaysBetween(a, next) - calendar.workingDaysBetween(a, b)).toBe(calendar.isWorkingDay(next) ? 1 : 0)
+          expect(calendar.workingDaysBetween(a, next) - calendar.workingDaysBetween(a, b)).toBe(
+            calendar.isWorkingDay(next) ? 1 : 0,
+          )
         }),
       )
     })

@@ -48,7 +48,9 @@ export class WorkingDayCalendar {
 
   /** Bank holidays for `year` in date order ("loaded dates win" over the bundled rules). */
   bankHolidays(year: number): Holiday[] {
-    return [...this.bankHolidayMap(year)].map(([date, title]) => ({ date, title })).sort((a, b) => (a.date < b.date ? -1 : 1))
+    return [...this.bankHolidayMap(year)]
+      .map(([date, title]) => ({ date, title }))
+      .sort((a, b) => (a.date < b.date ? -1 : 1))
   }
 
   /** True on a weekday that is neither a bank holiday nor a local closure day. */
@@ -107,7 +109,8 @@ export class WorkingDayCalendar {
     assertIsoDate(to)
     const span = toDayNumber(to) - toDayNumber(from)
     if (Math.abs(span) > MAX_STEPS) throw new RangeError(`${from} and ${to} are too far apart to count.`)
-    const [first, last, sign] = span > 0 ? [toDayNumber(from) + 1, toDayNumber(to), 1] : [toDayNumber(to), toDayNumber(from) - 1, -1]
+    const [first, last, sign] =
+      span > 0 ? [toDayNumber(from) + 1, toDayNumber(to), 1] : [toDayNumber(to), toDayNumber(from) - 1, -1]
     let count = 0
     for (let day = first; day <= last; day += 1) if (this.working(fromDayNumber(day))) count += 1
     // Avoid -0, which would surprise callers comparing with Object.is.

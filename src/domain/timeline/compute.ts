@@ -1,7 +1,13 @@
 import { isIsoDate, type IsoDate } from '../calendar/isoDate'
 import { NotAWorkingDayError, type WorkingDayCalendar } from '../calendar/workingDayCalendar'
 import type { Role } from '../directory'
-import { checkTimelineReferences, formatPath, type MilestoneAnchor, type MilestoneTemplate, type TimelineTemplate } from './template'
+import {
+  checkTimelineReferences,
+  formatPath,
+  type MilestoneAnchor,
+  type MilestoneTemplate,
+  type TimelineTemplate,
+} from './template'
 
 /** A date (and optionally time) the partnership or inspectorates have fixed for a milestone. */
 export interface MilestoneOverride {
@@ -89,7 +95,11 @@ export function computeTimeline(
   options: ComputeOptions = {},
 ): ComputedMilestone[] {
   const { notified, notifiedTime } = notification
-  if (!isIsoDate(notified)) throw new TimelineError(`The notification date "${notified}" is not a real date in the form YYYY-MM-DD.`, 'invalid-date')
+  if (!isIsoDate(notified))
+    throw new TimelineError(
+      `The notification date "${notified}" is not a real date in the form YYYY-MM-DD.`,
+      'invalid-date',
+    )
   if (notifiedTime !== undefined && !TIME.test(notifiedTime)) {
     throw new TimelineError(`The notification time "${notifiedTime}" is not a time like 09:30.`, 'invalid-date')
   }
@@ -115,8 +125,10 @@ export function computeTimeline(
   const byId = new Map(all.map((m) => [m.id, m]))
   for (const [id, override] of Object.entries(overrides)) {
     if (!byId.has(id)) throw new TimelineError(`There is no milestone "${id}" to move.`, 'unknown-milestone')
-    if (!isIsoDate(override.date)) throw new TimelineError(`The new date for "${id}" ("${override.date}") is not a real date.`, 'invalid-date')
-    if (override.time != null && !TIME.test(override.time)) throw new TimelineError(`The new time for "${id}" ("${override.time}") is not a time like 09:30.`, 'invalid-date')
+    if (!isIsoDate(override.date))
+      throw new TimelineError(`The new date for "${id}" ("${override.date}") is not a real date.`, 'invalid-date')
+    if (override.time != null && !TIME.test(override.time))
+      throw new TimelineError(`The new time for "${id}" ("${override.time}") is not a time like 09:30.`, 'invalid-date')
   }
 
   // Day N counts from the notification milestone's date: the overridden one when it was moved.
@@ -158,7 +170,9 @@ export function computeTimeline(
       order,
     }
   })
-  computed.sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : compareTimes(a.time, b.time) || a.order - b.order))
+  computed.sort((a, b) =>
+    a.date !== b.date ? (a.date < b.date ? -1 : 1) : compareTimes(a.time, b.time) || a.order - b.order,
+  )
   return computed.map(({ order: _order, ...milestone }) => milestone)
 }
 

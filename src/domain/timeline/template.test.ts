@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { checkTimelineReferences, formatPath, timelineTemplateSchema, type MilestoneTemplate } from './template'
 
-const step = (id: string, anchor: MilestoneTemplate['anchor']): MilestoneTemplate => ({ id, title: id, description: '', ownerRole: 'contributor', anchor })
+const step = (id: string, anchor: MilestoneTemplate['anchor']): MilestoneTemplate => ({
+  id,
+  title: id,
+  description: '',
+  ownerRole: 'contributor',
+  anchor,
+})
 
 describe('timeline templates', () => {
   it('fills in the default notification and fieldwork-end milestone ids', () => {
@@ -32,7 +38,9 @@ describe('timeline templates', () => {
   })
 
   it('formats paths the way people read them', () => {
-    expect(formatPath(['timeline', 'milestones', 3, 'anchor', 'milestone'])).toBe('timeline.milestones[3].anchor.milestone')
+    expect(formatPath(['timeline', 'milestones', 3, 'anchor', 'milestone'])).toBe(
+      'timeline.milestones[3].anchor.milestone',
+    )
     expect(formatPath([])).toBe('')
   })
 })

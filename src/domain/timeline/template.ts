@@ -18,7 +18,11 @@ export const anchorSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('after'),
     milestone: kebabIdSchema,
-    workingDays: z.number().int('should be a whole number').min(-200, 'should be -200 or more').max(400, 'should be 400 or less'),
+    workingDays: z
+      .number()
+      .int('should be a whole number')
+      .min(-200, 'should be -200 or more')
+      .max(400, 'should be 400 or less'),
   }),
 ])
 export type MilestoneAnchor = z.infer<typeof anchorSchema>
@@ -63,26 +67,34 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * exist. Returns an empty list when all is well.
  */
 export function checkTimelineReferences(
-  template: Pick<TimelineTemplate, 'milestones'> & Partial<Pick<TimelineTemplate, 'notificationMilestone' | 'fieldworkEndMilestone'>>,
+  template: Pick<TimelineTemplate, 'milestones'> &
+    Partial<Pick<TimelineTemplate, 'notificationMilestone' | 'fieldworkEndMilestone'>>,
 ): TemplateProblem[] {
   const problems: TemplateProblem[] = []
   const index = new Map<string, number>()
   template.milestones.forEach((m, i) => {
     const first = index.get(m.id)
     if (first !== undefined) {
-      problems.push({ path: ['milestones', i, 'id'], message: `the id "${m.id}" is used twice (also by milestones[${first}])` })
+      problems.push({
+        path: ['milestones', i, 'id'],
+        message: `the id "${m.id}" is used twice (also by milestones[${first}])`,
+      })
     } else {
       index.set(m.id, i)
     }
   })
   template.milestones.forEach((m, i) => {
     if (m.anchor.kind === 'after' && !index.has(m.anchor.milestone)) {
-      problems.push({ path: ['milestones', i, 'anchor', 'milestone'], message: `refers to a milestone "${m.anchor.milestone}" that does not exist` })
+      problems.push({
+        path: ['milestones', i, 'anchor', 'milestone'],
+        message: `refers to a milestone "${m.anchor.milestone}" that does not exist`,
+      })
     }
   })
   for (const key of ['notificationMilestone', 'fieldworkEndMilestone'] as const) {
     const id = template[key]
-    if (id !== undefined && !index.has(id)) problems.push({ path: [key], message: `names a milestone "${id}" that does not exist` })
+    if (id !== undefined && !index.has(id))
+      problems.push({ path: [key], message: `names a milestone "${id}" that does not exist` })
   }
   problems.push(...findLoops(template.milestones, index))
   return problems
@@ -102,7 +114,10 @@ function findLoops(milestones: readonly MilestoneTemplate[], index: Map<string, 
         if (!loop.some((id) => reported.has(id))) {
           loop.forEach((id) => reported.add(id))
           const i = index.get(current) ?? 0
-          problems.push({ path: ['milestones', i, 'anchor', 'milestone'], message: `milestones are anchored in a loop: ${[...loop, current].join(' → ')}` })
+          problems.push({
+            path: ['milestones', i, 'anchor', 'milestone'],
+            message: `milestones are anchored in a loop: ${[...loop, current].join(' → ')}`,
+          })
         }
         break
       }

@@ -4,7 +4,8 @@ import type { Database } from '../../db/schema'
 import { ForbiddenError } from '../../shared/errors'
 import { hasRole, type Scope } from '../../shared/scope'
 
-export const CHILD_DATA_REFUSED = 'Only administrators, the inspection coordinator and the local authority children’s services’ leads can see child-level Annex A data.'
+export const CHILD_DATA_REFUSED =
+  'Only administrators, the inspection coordinator and the local authority children’s services’ leads can see child-level Annex A data.'
 
 /**
  * Child-level Annex A data is need-to-know: administrators, the inspection coordinator, and agency

@@ -8,7 +8,11 @@ import { annexAUploadMessage, progressSentence } from './presenters'
 describe('the Annex A progress page', () => {
   const env = setUpNunjucks(express())
   const render = (job: { rowsRead: number; percent: number | null; list: string | null }) =>
-    env.render('annexA/views/progress.njk', { job: { ...job, fileName: 'annex-a.xlsx' }, checkUrl: '/annex-a/checks/x', status: progressSentence(job) })
+    env.render('annexA/views/progress.njk', {
+      job: { ...job, fileName: 'annex-a.xlsx' },
+      checkUrl: '/annex-a/checks/x',
+      status: progressSentence(job),
+    })
 
   it('says how many rows and about how much of the file, and fills the bar to match', () => {
     const html = render({ rowsRead: 12_000, percent: 40, list: 'List 3' })
@@ -29,7 +33,12 @@ describe('the Annex A progress page', () => {
 
 describe('upload refusals worded for Annex A', () => {
   const refusal = (filename: string, found: FoundContent | null, reason: FileTypeRefusal = 'mismatch') =>
-    new UploadError('wrong-type', 400, 'file', 'the upload layer’s own words', { filename, extension: filename.split('.').pop()!.toLowerCase(), reason, found })
+    new UploadError('wrong-type', 400, 'file', 'the upload layer’s own words', {
+      filename,
+      extension: filename.split('.').pop()!.toLowerCase(),
+      reason,
+      found,
+    })
 
   it.each([
     ['lists.xlsm', 'zip', 'macro-enabled workbook'],
@@ -37,7 +46,11 @@ describe('upload refusals worded for Annex A', () => {
     ['lists.ods', 'ods', 'OpenDocument spreadsheet'],
     ['lists.xlsx', 'ole', 'password-protected'],
     ['lists.xlsx', 'zip', 'damaged or is not really an Excel workbook'],
-    ['lists.xlsx', 'pdf', 'The file ‘lists.xlsx’ is a PDF, but its name ends in .xlsx. Save the Annex A lists as an Excel Workbook (.xlsx)'],
+    [
+      'lists.xlsx',
+      'pdf',
+      'The file ‘lists.xlsx’ is a PDF, but its name ends in .xlsx. Save the Annex A lists as an Excel Workbook (.xlsx)',
+    ],
     ['list 3.csv', 'not-text', 'is not a plain-text CSV file'],
   ] as [string, FoundContent, string][])('%s that is really %s', (name, found, words) => {
     expect(annexAUploadMessage(refusal(name, found))).toContain(words)
@@ -48,6 +61,8 @@ describe('upload refusals worded for Annex A', () => {
   })
 
   it('keeps the upload layer’s words for other refusals', () => {
-    expect(annexAUploadMessage(new UploadError('too-large', 413, 'file', 'The file must be smaller than 100 MB'))).toBe('The file must be smaller than 100 MB')
+    expect(annexAUploadMessage(new UploadError('too-large', 413, 'file', 'The file must be smaller than 100 MB'))).toBe(
+      'The file must be smaller than 100 MB',
+    )
   })
 })

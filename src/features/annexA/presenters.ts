@@ -5,13 +5,21 @@ import { foundLabel } from '../../domain/fileTypes'
 import { countsOf, type ValidationJob } from './service'
 import type { UploadError } from '../../web/uploads'
 
-export const STATUS_LABELS = { validated: 'Checked, not accepted', accepted: 'Accepted', superseded: 'Replaced by a later file' } as const
+export const STATUS_LABELS = {
+  validated: 'Checked, not accepted',
+  accepted: 'Accepted',
+  superseded: 'Replaced by a later file',
+} as const
 
 /** The result page: per list, problems grouped by rule, and what the person can do next. */
 /** "12,000 rows read so far (about 40% of the file), now reading List 3." */
-export function progressSentence(job: Pick<ValidationJob, 'rowsRead' | 'percent' | 'list'> & Partial<Pick<ValidationJob, 'state' | 'ahead'>>): string {
+export function progressSentence(
+  job: Pick<ValidationJob, 'rowsRead' | 'percent' | 'list'> & Partial<Pick<ValidationJob, 'state' | 'ahead'>>,
+): string {
   if (job.state === 'queued') {
-    return !job.ahead ? 'Waiting to start: this file is next.' : `Waiting to start: ${job.ahead.toLocaleString('en-GB')} ${job.ahead === 1 ? 'file is' : 'files are'} being checked first.`
+    return !job.ahead
+      ? 'Waiting to start: this file is next.'
+      : `Waiting to start: ${job.ahead.toLocaleString('en-GB')} ${job.ahead === 1 ? 'file is' : 'files are'} being checked first.`
   }
   const rows = `${job.rowsRead.toLocaleString('en-GB')} ${job.rowsRead === 1 ? 'row' : 'rows'} read so far`
   const share = job.percent === null ? '' : ` (about ${job.percent}% of the file)`
@@ -33,7 +41,10 @@ export function presentResult(imp: ImportRow, result: AnnexAValidationResult) {
     readable: result.readable,
     counts,
     lists: result.lists,
-    rules: result.problemsByRule.map((r: RuleSummary) => ({ ...r, lists: [...new Set(result.problems.filter((p) => p.rule === r.rule).map((p) => p.list ?? 'File'))] })),
+    rules: result.problemsByRule.map((r: RuleSummary) => ({
+      ...r,
+      lists: [...new Set(result.problems.filter((p) => p.rule === r.rule).map((p) => p.list ?? 'File'))],
+    })),
     fileProblems,
     ignoredSheets: result.file.ignoredSheets,
     unmappedCount: new Set(result.unmapped.map((u) => `${u.columnId}|${u.normalised}`)).size,
@@ -49,7 +60,11 @@ export function resultRows(r: ReturnType<typeof presentResult>): { key: { text: 
     { key: { text: 'Errors' }, value: { text: String(r.counts.errors) } },
     { key: { text: 'Queries' }, value: { text: String(r.counts.queries) } },
   ]
-  if (r.acceptedAt) rows.push({ key: { text: 'Accepted' }, value: { text: `${formatDateTime(r.acceptedAt)}${r.acceptedBy ? ` by ${r.acceptedBy}` : ''}` } })
+  if (r.acceptedAt)
+    rows.push({
+      key: { text: 'Accepted' },
+      value: { text: `${formatDateTime(r.acceptedAt)}${r.acceptedBy ? ` by ${r.acceptedBy}` : ''}` },
+    })
   if (r.queriesReason) rows.push({ key: { text: 'Why the queries were accepted' }, value: { text: r.queriesReason } })
   return rows
 }
@@ -67,7 +82,9 @@ export interface UnmappedChoice {
 }
 
 /** Values to map, once per column and spelling, however many lists they appear in. */
-export function presentUnmapped(result: AnnexAValidationResult): { column: string; columnId: string; values: UnmappedChoice[] }[] {
+export function presentUnmapped(
+  result: AnnexAValidationResult,
+): { column: string; columnId: string; values: UnmappedChoice[] }[] {
   const byKey = new Map<string, UnmappedChoice>()
   for (const u of result.unmapped) {
     const key = `${u.columnId}|${u.normalised}`
@@ -77,7 +94,18 @@ export function presentUnmapped(result: AnnexAValidationResult): { column: strin
       existing.count += u.count
       existing.lists.push(u.list)
       existing.rows += `; ${where}`
-    } else byKey.set(key, { key, columnId: u.columnId, column: u.column, value: u.value, normalised: u.normalised, count: u.count, lists: [u.list], rows: where, codes: u.codes })
+    } else
+      byKey.set(key, {
+        key,
+        columnId: u.columnId,
+        column: u.column,
+        value: u.value,
+        normalised: u.normalised,
+        count: u.count,
+        lists: [u.list],
+        rows: where,
+        codes: u.codes,
+      })
   }
   const groups = new Map<string, { column: string; columnId: string; values: UnmappedChoice[] }>()
   for (const choice of byKey.values()) {
@@ -91,7 +119,12 @@ export function presentUnmapped(result: AnnexAValidationResult): { column: strin
 export const PROBLEMS_PAGE_SIZE = 50
 
 /** One rule's problems (optionally one list's), a page at a time. */
-export function problemsFor(result: AnnexAValidationResult, rule: string, list: string | undefined, page: number): { problems: Problem[]; total: number; pages: number } {
+export function problemsFor(
+  result: AnnexAValidationResult,
+  rule: string,
+  list: string | undefined,
+  page: number,
+): { problems: Problem[]; total: number; pages: number } {
   const all = result.problems.filter((p) => p.rule === rule && (!list || p.list === list))
   const pages = Math.max(1, Math.ceil(all.length / PROBLEMS_PAGE_SIZE))
   return { problems: all.slice((page - 1) * PROBLEMS_PAGE_SIZE, page * PROBLEMS_PAGE_SIZE), total: all.length, pages }

@@ -6,7 +6,10 @@ type Db = Kysely<Database>
 
 // Every function takes the partnership id first: an id from another partnership is simply not found.
 
-export type ImportRow = Selectable<AnnexAImportsTable> & { uploaded_by_name: string | null; accepted_by_name: string | null }
+export type ImportRow = Selectable<AnnexAImportsTable> & {
+  uploaded_by_name: string | null
+  accepted_by_name: string | null
+}
 export type ImportListRow = Selectable<AnnexAImportListsTable>
 
 export interface NewImport {
@@ -22,7 +25,12 @@ export interface NewImport {
   uploadedBy: string | null
 }
 
-export async function insertImport(db: Db, partnershipId: string, f: NewImport, now: Date): Promise<Selectable<AnnexAImportsTable>> {
+export async function insertImport(
+  db: Db,
+  partnershipId: string,
+  f: NewImport,
+  now: Date,
+): Promise<Selectable<AnnexAImportsTable>> {
   return db
     .insertInto('annex_a_imports')
     .values({
@@ -45,7 +53,12 @@ export async function insertImport(db: Db, partnershipId: string, f: NewImport, 
 }
 
 /** Counts from the latest validation of a file that has not been accepted yet. */
-export async function updateImportCounts(db: Db, partnershipId: string, id: string, counts: { rowsRead: number; errors: number; queries: number }): Promise<void> {
+export async function updateImportCounts(
+  db: Db,
+  partnershipId: string,
+  id: string,
+  counts: { rowsRead: number; errors: number; queries: number },
+): Promise<void> {
   await db
     .updateTable('annex_a_imports')
     .set({ rows_read: counts.rowsRead, errors: counts.errors, queries: counts.queries })
@@ -79,7 +92,12 @@ export async function listsOfImports(db: Db, partnershipId: string): Promise<Imp
 }
 
 export async function currentLists(db: Db, partnershipId: string): Promise<ImportListRow[]> {
-  return db.selectFrom('annex_a_import_lists').selectAll().where('partnership_id', '=', partnershipId).where('current', '=', true).execute()
+  return db
+    .selectFrom('annex_a_import_lists')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .where('current', '=', true)
+    .execute()
 }
 
 export interface ChildRowInput {
@@ -131,10 +149,29 @@ export async function acceptImport(
       .returning('import_id')
       .execute()
     replaced.push(...new Set(previous.map((p) => p.import_id)))
-    await trx.updateTable('annex_a_children').set({ current: false }).where('partnership_id', '=', partnershipId).where('current', '=', true).where('list', 'in', listNames).execute()
+    await trx
+      .updateTable('annex_a_children')
+      .set({ current: false })
+      .where('partnership_id', '=', partnershipId)
+      .where('current', '=', true)
+      .where('list', 'in', listNames)
+      .execute()
     await trx
       .insertInto('annex_a_import_lists')
-      .values(input.lists.map((l) => ({ partnership_id: partnershipId, import_id: importId, list: l.list, title: l.title, rows_read: l.rowsRead, errors: l.errors, queries: l.queries, current: true, superseded_by: null, superseded_at: null })))
+      .values(
+        input.lists.map((l) => ({
+          partnership_id: partnershipId,
+          import_id: importId,
+          list: l.list,
+          title: l.title,
+          rows_read: l.rowsRead,
+          errors: l.errors,
+          queries: l.queries,
+          current: true,
+          superseded_by: null,
+          superseded_at: null,
+        })),
+      )
       .execute()
   }
   let batch: ChildRowInput[] = []
@@ -177,9 +214,19 @@ export async function acceptImport(
 
   const superseded: string[] = []
   for (const id of replaced) {
-    const left = await trx.selectFrom('annex_a_import_lists').select('list').where('import_id', '=', id).where('current', '=', true).executeTakeFirst()
+    const left = await trx
+      .selectFrom('annex_a_import_lists')
+      .select('list')
+      .where('import_id', '=', id)
+      .where('current', '=', true)
+      .executeTakeFirst()
     if (!left) {
-      await trx.updateTable('annex_a_imports').set({ status: 'superseded' }).where('partnership_id', '=', partnershipId).where('id', '=', id).execute()
+      await trx
+        .updateTable('annex_a_imports')
+        .set({ status: 'superseded' })
+        .where('partnership_id', '=', partnershipId)
+        .where('id', '=', id)
+        .execute()
       superseded.push(id)
     }
   }
@@ -189,7 +236,11 @@ export async function acceptImport(
 // Remembered value mappings ---------------------------------------------------------------
 
 export async function listMappings(db: Db, partnershipId: string): Promise<Map<string, Map<string, string>>> {
-  const rows = await db.selectFrom('value_mappings').select(['column_id', 'spelling', 'code']).where('partnership_id', '=', partnershipId).execute()
+  const rows = await db
+    .selectFrom('value_mappings')
+    .select(['column_id', 'spelling', 'code'])
+    .where('partnership_id', '=', partnershipId)
+    .execute()
   const out = new Map<string, Map<string, string>>()
   for (const r of rows) {
     const column = out.get(r.column_id) ?? new Map<string, string>()
@@ -206,12 +257,33 @@ export interface MappingInput {
 }
 
 /** Remembers (or changes) what each spelling means for a column, for every later file. */
-export async function upsertMappings(trx: Db, partnershipId: string, mappings: MappingInput[], createdBy: string | null, now: Date): Promise<void> {
+export async function upsertMappings(
+  trx: Db,
+  partnershipId: string,
+  mappings: MappingInput[],
+  createdBy: string | null,
+  now: Date,
+): Promise<void> {
   if (!mappings.length) return
   await trx
     .insertInto('value_mappings')
-    .values(mappings.map((m) => ({ partnership_id: partnershipId, column_id: m.columnId, spelling: m.spelling, code: m.code, created_by: createdBy, created_at: now })))
-    .onConflict((oc) => oc.columns(['partnership_id', 'column_id', 'spelling']).doUpdateSet((eb) => ({ code: eb.ref('excluded.code'), created_by: eb.ref('excluded.created_by'), created_at: eb.ref('excluded.created_at') })))
+    .values(
+      mappings.map((m) => ({
+        partnership_id: partnershipId,
+        column_id: m.columnId,
+        spelling: m.spelling,
+        code: m.code,
+        created_by: createdBy,
+        created_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['partnership_id', 'column_id', 'spelling']).doUpdateSet((eb) => ({
+        code: eb.ref('excluded.code'),
+        created_by: eb.ref('excluded.created_by'),
+        created_at: eb.ref('excluded.created_at'),
+      })),
+    )
     .execute()
 }
 
@@ -271,7 +343,13 @@ function registerQuery(db: Db, partnershipId: string, filter: RegisterFilter, re
 }
 
 /** Children across every current list, one row per Child Unique ID, a page at a time. */
-export async function listRegister(db: Db, partnershipId: string, filter: RegisterFilter, refDate: string, page: { limit: number; offset: number }): Promise<{ rows: RegisterChild[]; total: number }> {
+export async function listRegister(
+  db: Db,
+  partnershipId: string,
+  filter: RegisterFilter,
+  refDate: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: RegisterChild[]; total: number }> {
   const base = registerQuery(db, partnershipId, filter, refDate)
   const rows = await base
     .select([
@@ -296,11 +374,28 @@ export async function listRegister(db: Db, partnershipId: string, filter: Regist
     .selectFrom(base.select(sql<string>`child_id`.as('child_id')).as('c'))
     .select(sql<number>`count(*)::int`.as('n'))
     .executeTakeFirstOrThrow()
-  return { rows: rows.map((r) => ({ ...r, dob: dateText(r.dob), first_event: dateText(r.first_event), latest_event: dateText(r.latest_event) })), total: total.n }
+  return {
+    rows: rows.map((r) => ({
+      ...r,
+      dob: dateText(r.dob),
+      first_event: dateText(r.first_event),
+      latest_event: dateText(r.latest_event),
+    })),
+    total: total.n,
+  }
 }
 
 /** Values the register's filters can offer (what the current lists actually hold). */
-export async function registerFacets(db: Db, partnershipId: string): Promise<{ lists: string[]; legalStatuses: string[]; ethnicities: string[]; disabilities: string[]; hasTheme: boolean }> {
+export async function registerFacets(
+  db: Db,
+  partnershipId: string,
+): Promise<{
+  lists: string[]
+  legalStatuses: string[]
+  ethnicities: string[]
+  disabilities: string[]
+  hasTheme: boolean
+}> {
   const distinct = async (column: 'list' | 'legal_status' | 'ethnicity' | 'disability') => {
     const rows = await db
       .selectFrom('annex_a_children')
@@ -313,8 +408,21 @@ export async function registerFacets(db: Db, partnershipId: string): Promise<{ l
       .execute()
     return rows.map((r) => r.v).sort()
   }
-  const theme = await db.selectFrom('annex_a_children').select('id').where('partnership_id', '=', partnershipId).where('current', '=', true).where('theme', '=', true).limit(1).executeTakeFirst()
-  return { lists: await distinct('list'), legalStatuses: await distinct('legal_status'), ethnicities: await distinct('ethnicity'), disabilities: await distinct('disability'), hasTheme: Boolean(theme) }
+  const theme = await db
+    .selectFrom('annex_a_children')
+    .select('id')
+    .where('partnership_id', '=', partnershipId)
+    .where('current', '=', true)
+    .where('theme', '=', true)
+    .limit(1)
+    .executeTakeFirst()
+  return {
+    lists: await distinct('list'),
+    legalStatuses: await distinct('legal_status'),
+    ethnicities: await distinct('ethnicity'),
+    disabilities: await distinct('disability'),
+    hasTheme: Boolean(theme),
+  }
 }
 
 export type ChildRow = Selectable<Database['annex_a_children']>
@@ -322,13 +430,27 @@ export type ChildRow = Selectable<Database['annex_a_children']>
 /** One stored row by its opaque id, if it is current. */
 export async function findCurrentChildRow(db: Db, partnershipId: string, rowId: string): Promise<ChildRow | undefined> {
   if (!isUuid(rowId)) return undefined
-  const row = await db.selectFrom('annex_a_children').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', rowId).where('current', '=', true).executeTakeFirst()
+  const row = await db
+    .selectFrom('annex_a_children')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', rowId)
+    .where('current', '=', true)
+    .executeTakeFirst()
   return row && { ...row, dob: dateText(row.dob), event_date: dateText(row.event_date) }
 }
 
 /** Every current row for one child, from every list. */
 export async function currentRowsOfChild(db: Db, partnershipId: string, childId: string): Promise<ChildRow[]> {
-  const rows = await db.selectFrom('annex_a_children').selectAll().where('partnership_id', '=', partnershipId).where('current', '=', true).where('child_id', '=', childId).orderBy('list').orderBy('row').execute()
+  const rows = await db
+    .selectFrom('annex_a_children')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .where('current', '=', true)
+    .where('child_id', '=', childId)
+    .orderBy('list')
+    .orderBy('row')
+    .execute()
   return rows.map((row) => ({ ...row, dob: dateText(row.dob), event_date: dateText(row.event_date) }))
 }
 
@@ -336,7 +458,17 @@ export async function currentRowsOfChild(db: Db, partnershipId: string, childId:
 export async function* currentRows(db: Db, partnershipId: string, pageSize = 2000): AsyncGenerator<ChildRow> {
   let offset = 0
   for (;;) {
-    const rows = await db.selectFrom('annex_a_children').selectAll().where('partnership_id', '=', partnershipId).where('current', '=', true).orderBy('list').orderBy('row').orderBy('id').limit(pageSize).offset(offset).execute()
+    const rows = await db
+      .selectFrom('annex_a_children')
+      .selectAll()
+      .where('partnership_id', '=', partnershipId)
+      .where('current', '=', true)
+      .orderBy('list')
+      .orderBy('row')
+      .orderBy('id')
+      .limit(pageSize)
+      .offset(offset)
+      .execute()
     yield* rows
     if (rows.length < pageSize) return
     offset += pageSize

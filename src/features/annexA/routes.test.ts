@@ -4,9 +4,24 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, createAgency, createPartnership, createPerson, csrfFrom, signIn, type Agent, type TestApp } from '../../../test/support/app'
+import {
+  buildTestApp,
+  createAgency,
+  createPartnership,
+  createPerson,
+  csrfFrom,
+  signIn,
+  type Agent,
+  type TestApp,
+} from '../../../test/support/app'
 import { CORPUS } from '../../../test/fixtures/annex-a/buildBadFileCorpus'
-import { CLEAN_NOTIFIED, criminalExploitationRows, list6Rows, list7Rows, writeListCsv } from '../../../test/fixtures/annex-a/cleanLists'
+import {
+  CLEAN_NOTIFIED,
+  criminalExploitationRows,
+  list6Rows,
+  list7Rows,
+  writeListCsv,
+} from '../../../test/fixtures/annex-a/cleanLists'
 
 const SAMPLE = fileURLToPath(new URL('../../../test/fixtures/annex-a/Annex_A_2024_Jan.xlsx', import.meta.url))
 
@@ -24,7 +39,11 @@ const dateFields = (iso: string) => {
 }
 
 /** Uploads a file through the real form and follows the check to its findings page. */
-async function upload(agent: Agent, path: string, notified: string): Promise<{ importId: string; page: request.Response }> {
+async function upload(
+  agent: Agent,
+  path: string,
+  notified: string,
+): Promise<{ importId: string; page: request.Response }> {
   const form = await agent.get('/annex-a/upload').expect(200)
   let req = agent.post('/annex-a/upload').field('_csrf', csrfFrom(form.text))
   for (const [k, v] of Object.entries(dateFields(notified))) req = req.field(k, v)
@@ -49,8 +68,20 @@ async function follow(agent: Agent, checkUrl: string): Promise<{ importId: strin
   throw new Error('the check never finished')
 }
 
-const childRows = async () => (await t.handle.db.selectFrom('annex_a_children').select(['id', 'list', 'child_id', 'current']).where('partnership_id', '=', partnershipId).execute())
-const audit = async (action: string) => t.handle.db.selectFrom('audit_events').selectAll().where('partnership_id', '=', partnershipId).where('action', '=', action).orderBy('seq').execute()
+const childRows = async () =>
+  await t.handle.db
+    .selectFrom('annex_a_children')
+    .select(['id', 'list', 'child_id', 'current'])
+    .where('partnership_id', '=', partnershipId)
+    .execute()
+const audit = async (action: string) =>
+  t.handle.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .where('action', '=', action)
+    .orderBy('seq')
+    .execute()
 
 beforeAll(async () => {
   t = await buildTestApp()
@@ -77,7 +108,11 @@ describe('Annex A import', () => {
     expect(page.text).toContain('Value not recognised for this column')
     expect(page.text).toContain('Map values')
     expect(page.text).not.toContain('Accept this file')
-    const imp = await t.handle.db.selectFrom('annex_a_imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow()
+    const imp = await t.handle.db
+      .selectFrom('annex_a_imports')
+      .selectAll()
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow()
     expect(imp).toMatchObject({ status: 'validated', notified_on: '2021-03-10', file_name: 'Annex_A_2024_Jan.xlsx' })
     expect(imp.errors).toBeGreaterThan(0)
     expect(await audit('annex-a.validated')).toHaveLength(1)
@@ -96,9 +131,17 @@ describe('Annex A import', () => {
     await admin.get(`/annex-a/imports/${sampleImport}/problems?rule=no.such-rule`).expect(404)
     // Both reads are in the audit log: which rule, list and row (the spreadsheet's row number), never a cell's value.
     const [problemsRead] = await audit('annex-a.problems-viewed')
-    expect(problemsRead).toMatchObject({ entity_type: 'annex-a-import', entity_id: sampleImport, details: { rule: 'cell.excel-error', list: null, page: 1, shown: 10, total: 10 } })
+    expect(problemsRead).toMatchObject({
+      entity_type: 'annex-a-import',
+      entity_id: sampleImport,
+      details: { rule: 'cell.excel-error', list: null, page: 1, shown: 10, total: 10 },
+    })
     const [rowRead] = await audit('annex-a.row-viewed')
-    expect(rowRead).toMatchObject({ entity_type: 'annex-a-import', entity_id: sampleImport, details: { list: 'List 6', row: 2 } })
+    expect(rowRead).toMatchObject({
+      entity_type: 'annex-a-import',
+      entity_id: sampleImport,
+      details: { list: 'List 6', row: 2 },
+    })
     expect(JSON.stringify([problemsRead, rowRead])).not.toContain('#N/A')
     // A row that is not in the file is not found, and not recorded.
     await admin.get(`/annex-a/imports/${sampleImport}/row?list=List%206&row=99999`).expect(404)
@@ -117,15 +160,32 @@ describe('Annex A import', () => {
   })
 
   it('refuses to accept while errors remain, and writes nothing', async () => {
-    const before = (await t.handle.db.selectFrom('audit_events').select('seq').where('partnership_id', '=', partnershipId).execute()).length
+    const before = (
+      await t.handle.db.selectFrom('audit_events').select('seq').where('partnership_id', '=', partnershipId).execute()
+    ).length
     const page = await admin.get(`/annex-a/imports/${sampleImport}/accept`).expect(200)
     expect(page.text).toContain('It cannot be accepted until none are left')
-    const res = await admin.post(`/annex-a/imports/${sampleImport}/accept`).type('form').send({ _csrf: admin.csrf, reason: 'Please' }).expect(400)
+    const res = await admin
+      .post(`/annex-a/imports/${sampleImport}/accept`)
+      .type('form')
+      .send({ _csrf: admin.csrf, reason: 'Please' })
+      .expect(400)
     expect(res.text).toContain('<title>Error: ')
     expect(res.text).toMatch(/This file still has \d+ errors/)
     expect(await childRows()).toHaveLength(0)
-    expect((await t.handle.db.selectFrom('annex_a_imports').select('status').where('id', '=', sampleImport).executeTakeFirstOrThrow()).status).toBe('validated')
-    expect((await t.handle.db.selectFrom('audit_events').select('seq').where('partnership_id', '=', partnershipId).execute()).length).toBe(before)
+    expect(
+      (
+        await t.handle.db
+          .selectFrom('annex_a_imports')
+          .select('status')
+          .where('id', '=', sampleImport)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('validated')
+    expect(
+      (await t.handle.db.selectFrom('audit_events').select('seq').where('partnership_id', '=', partnershipId).execute())
+        .length,
+    ).toBe(before)
   })
 
   let list6Import: string
@@ -138,26 +198,50 @@ describe('Annex A import', () => {
     expect(map.text).toContain('Does the Child have a Disability')
     expect(map.text).toContain('“Disabled - learning”')
     const key = /name="key-0" value="([^"]+)"/.exec(map.text)![1]!
-    const none = await admin.post(`/annex-a/imports/${importId}/map`).type('form').send({ _csrf: admin.csrf, 'key-0': key, 'code-0': '' }).expect(400)
+    const none = await admin
+      .post(`/annex-a/imports/${importId}/map`)
+      .type('form')
+      .send({ _csrf: admin.csrf, 'key-0': key, 'code-0': '' })
+      .expect(400)
     expect(none.text).toContain('Choose a code for at least one value')
-    const saved = await admin.post(`/annex-a/imports/${importId}/map`).type('form').send({ _csrf: admin.csrf, 'key-0': key, 'code-0': 'a) Yes' }).expect(303)
+    const saved = await admin
+      .post(`/annex-a/imports/${importId}/map`)
+      .type('form')
+      .send({ _csrf: admin.csrf, 'key-0': key, 'code-0': 'a) Yes' })
+      .expect(303)
     const after = await follow(admin, saved.headers.location!)
     expect(after.page.text).not.toContain('Map values')
     expect(after.page.text).toContain('Accept this file')
-    expect(await t.handle.db.selectFrom('value_mappings').select(['column_id', 'spelling', 'code']).where('partnership_id', '=', partnershipId).execute()).toEqual([
-      { column_id: 'does_the_child_have_a_disability', spelling: 'disabled - learning', code: 'a) Yes' },
-    ])
+    expect(
+      await t.handle.db
+        .selectFrom('value_mappings')
+        .select(['column_id', 'spelling', 'code'])
+        .where('partnership_id', '=', partnershipId)
+        .execute(),
+    ).toEqual([{ column_id: 'does_the_child_have_a_disability', spelling: 'disabled - learning', code: 'a) Yes' }])
     expect(await audit('annex-a.values-mapped')).toHaveLength(1)
     // A later file with the same spelling needs no mapping.
-    const again = await upload(admin, await writeListCsv('List_6.csv', list6Rows({ disabilitySpelling: 'Disabled - learning' })), CLEAN_NOTIFIED)
+    const again = await upload(
+      admin,
+      await writeListCsv('List_6.csv', list6Rows({ disabilitySpelling: 'Disabled - learning' })),
+      CLEAN_NOTIFIED,
+    )
     expect(again.page.text).not.toContain('Map values')
     expect(again.page.text).toContain('Accept this file')
   })
 
   it('accepts a file with no errors in one go, with its audit event', async () => {
-    await admin.post(`/annex-a/imports/${list6Import}/accept`).type('form').send({ _csrf: admin.csrf, reason: '' }).expect(303).expect('Location', '/annex-a')
+    await admin
+      .post(`/annex-a/imports/${list6Import}/accept`)
+      .type('form')
+      .send({ _csrf: admin.csrf, reason: '' })
+      .expect(303)
+      .expect('Location', '/annex-a')
     const rows = await childRows()
-    expect(rows.map((r) => [r.list, r.child_id, r.current])).toEqual([['List 6', 'C1001', true], ['List 6', 'C1002', true]])
+    expect(rows.map((r) => [r.list, r.child_id, r.current])).toEqual([
+      ['List 6', 'C1001', true],
+      ['List 6', 'C1002', true],
+    ])
     const [event] = await audit('annex-a.accepted')
     expect(event).toMatchObject({ entity_id: list6Import })
     const history = await admin.get('/annex-a').expect(200)
@@ -167,12 +251,29 @@ describe('Annex A import', () => {
   })
 
   it('a re-import of a list replaces it and keeps the earlier version as history', async () => {
-    const { importId } = await upload(admin, await writeListCsv('List_6.csv', list6Rows({ extraChild: true })), CLEAN_NOTIFIED)
+    const { importId } = await upload(
+      admin,
+      await writeListCsv('List_6.csv', list6Rows({ extraChild: true })),
+      CLEAN_NOTIFIED,
+    )
     await admin.post(`/annex-a/imports/${importId}/accept`).type('form').send({ _csrf: admin.csrf }).expect(303)
     const rows = await childRows()
-    expect(rows.filter((r) => r.current).map((r) => r.child_id).sort()).toEqual(['C1001', 'C1002', 'C1003'])
+    expect(
+      rows
+        .filter((r) => r.current)
+        .map((r) => r.child_id)
+        .sort(),
+    ).toEqual(['C1001', 'C1002', 'C1003'])
     expect(rows.filter((r) => !r.current)).toHaveLength(2)
-    expect((await t.handle.db.selectFrom('annex_a_imports').select('status').where('id', '=', list6Import).executeTakeFirstOrThrow()).status).toBe('superseded')
+    expect(
+      (
+        await t.handle.db
+          .selectFrom('annex_a_imports')
+          .select('status')
+          .where('id', '=', list6Import)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('superseded')
     const history = await admin.get('/annex-a').expect(200)
     expect(history.text).toContain('Replaced by a later file')
     const seven = await upload(admin, await writeListCsv('List_7.csv', list7Rows()), CLEAN_NOTIFIED)
@@ -212,8 +313,14 @@ describe('child register', () => {
     await laLead.get('/register?ethnicity=C1001').expect(200)
     const events = await audit('register.viewed')
     expect(events).toHaveLength(before + 2)
-    expect(events.at(-2)).toMatchObject({ entity_type: 'child-register', entity_id: null, details: { filters: { list: 'List 7', ageBand: '5-9' }, page: 1 } })
-    expect(events.at(-1)).toMatchObject({ details: { filters: { ethnicity: 'not recognised' }, page: 1, shown: 0, total: 0 } })
+    expect(events.at(-2)).toMatchObject({
+      entity_type: 'child-register',
+      entity_id: null,
+      details: { filters: { list: 'List 7', ageBand: '5-9' }, page: 1 },
+    })
+    expect(events.at(-1)).toMatchObject({
+      details: { filters: { ethnicity: 'not recognised' }, page: 1, shown: 0, total: 0 },
+    })
     const listed = events.at(-2)!.details as { shown: number; total: number }
     expect(listed.shown).toBe(listed.total)
     for (const e of events) expect(JSON.stringify(e)).not.toMatch(/C100\d/)
@@ -248,7 +355,11 @@ describe('child register', () => {
     const rowId = (await childRows()).find((r) => r.current)!.id
     await policeLead.get(`/register/children/${rowId}`).expect(403)
     const form = await laLead.get('/annex-a/upload').expect(200)
-    const res = await policeLead.post('/annex-a/upload').field('_csrf', csrfFrom(form.text)).attach('file', SAMPLE).expect(403)
+    const res = await policeLead
+      .post('/annex-a/upload')
+      .field('_csrf', csrfFrom(form.text))
+      .attach('file', SAMPLE)
+      .expect(403)
     expect(res.text).toContain('You do not have access to this page')
     expect(await audit('child.viewed')).toHaveLength(1)
   })
@@ -259,9 +370,21 @@ describe('child register', () => {
       expect(home.text).not.toContain('href="/register"')
       expect(home.text).not.toContain('href="/annex-a"')
     }
-    const imp = await t.handle.db.selectFrom('annex_a_imports').select('id').where('partnership_id', '=', partnershipId).executeTakeFirstOrThrow()
+    const imp = await t.handle.db
+      .selectFrom('annex_a_imports')
+      .select('id')
+      .where('partnership_id', '=', partnershipId)
+      .executeTakeFirstOrThrow()
     const rowId = (await childRows()).find((r) => r.current)!.id
-    for (const path of ['/register', `/register/children/${rowId}`, '/annex-a', '/annex-a/upload', '/annex-a/export.xlsx', `/annex-a/imports/${imp.id}`, `/annex-a/imports/${imp.id}/problems.xlsx`]) {
+    for (const path of [
+      '/register',
+      `/register/children/${rowId}`,
+      '/annex-a',
+      '/annex-a/upload',
+      '/annex-a/export.xlsx',
+      `/annex-a/imports/${imp.id}`,
+      `/annex-a/imports/${imp.id}/problems.xlsx`,
+    ]) {
       const res = await laContributor.get(path).expect(403)
       expect(res.text).toContain('You do not have access to this page')
     }
@@ -273,7 +396,11 @@ describe('child register', () => {
     const outsider = await signIn(t, await createPerson(t, other, ['administrator']))
     const rowId = (await childRows()).find((r) => r.current)!.id
     await outsider.get(`/register/children/${rowId}`).expect(404)
-    const imp = await t.handle.db.selectFrom('annex_a_imports').select('id').where('partnership_id', '=', partnershipId).executeTakeFirstOrThrow()
+    const imp = await t.handle.db
+      .selectFrom('annex_a_imports')
+      .select('id')
+      .where('partnership_id', '=', partnershipId)
+      .executeTakeFirstOrThrow()
     await outsider.get(`/annex-a/imports/${imp.id}`).expect(404)
     const register = await outsider.get('/register').expect(200)
     expect(register.text).toContain('0 children')
@@ -286,7 +413,11 @@ describe('theme lists from a framework', () => {
   it('identifies and validates the criminal exploitation theme list, then accepts it', async () => {
     const before = await laLead.get('/register').expect(200)
     expect(before.text).toContain('No theme list (such as children at risk of criminal exploitation) has been accepted')
-    const bad = await upload(admin, await writeListCsv(`${CE}.csv`, criminalExploitationRows({ riskSpelling: 'Trafficking drugs' })), CLEAN_NOTIFIED)
+    const bad = await upload(
+      admin,
+      await writeListCsv(`${CE}.csv`, criminalExploitationRows({ riskSpelling: 'Trafficking drugs' })),
+      CLEAN_NOTIFIED,
+    )
     expect(bad.page.text).toContain(CE)
     expect(bad.page.text).toContain('Value not recognised for this column')
     expect(bad.page.text).not.toContain('Accept this file')
@@ -298,11 +429,25 @@ describe('theme lists from a framework', () => {
     expect(row.text).toContain(`${CE} row 2`)
     expect(row.text).toMatch(/app-cell--problem[^>]*>\s*Trafficking drugs/)
 
-    const { importId, page } = await upload(admin, await writeListCsv('ce.csv', criminalExploitationRows()), CLEAN_NOTIFIED)
+    const { importId, page } = await upload(
+      admin,
+      await writeListCsv('ce.csv', criminalExploitationRows()),
+      CLEAN_NOTIFIED,
+    )
     expect(page.text).toContain(CE)
     expect(page.text).toContain('Accept this file')
-    await admin.post(`/annex-a/imports/${importId}/accept`).type('form').send({ _csrf: admin.csrf, reason: '' }).expect(303)
-    const rows = await t.handle.db.selectFrom('annex_a_children').select(['list', 'child_id', 'theme', 'event_date']).where('partnership_id', '=', partnershipId).where('list', '=', CE).orderBy('child_id').execute()
+    await admin
+      .post(`/annex-a/imports/${importId}/accept`)
+      .type('form')
+      .send({ _csrf: admin.csrf, reason: '' })
+      .expect(303)
+    const rows = await t.handle.db
+      .selectFrom('annex_a_children')
+      .select(['list', 'child_id', 'theme', 'event_date'])
+      .where('partnership_id', '=', partnershipId)
+      .where('list', '=', CE)
+      .orderBy('child_id')
+      .execute()
     expect(rows).toEqual([
       { list: CE, child_id: 'C1001', theme: true, event_date: '2025-11-01' },
       { list: CE, child_id: 'C2001', theme: true, event_date: '2026-01-15' },
@@ -338,17 +483,31 @@ describe('cross-list rules against the lists already accepted', () => {
     const coordinator = await signIn(t, await createPerson(t, crossPartnership, ['administrator']))
     const six = await upload(coordinator, await writeListCsv('List_6.csv', list6Rows()), CLEAN_NOTIFIED)
     expect(six.page.text).toContain('Accept this file')
-    await coordinator.post(`/annex-a/imports/${six.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason: '' }).expect(303)
+    await coordinator
+      .post(`/annex-a/imports/${six.importId}/accept`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, reason: '' })
+      .expect(303)
 
     // C1001 is on the accepted List 6; C9009 is not.
     const [headers, c1001] = list7Rows() as [string[], string[]]
-    const seven = await upload(coordinator, await writeListCsv('List_7.csv', [headers, c1001, ['C9009', ...c1001.slice(1)]]), CLEAN_NOTIFIED)
+    const seven = await upload(
+      coordinator,
+      await writeListCsv('List_7.csv', [headers, c1001, ['C9009', ...c1001.slice(1)]]),
+      CLEAN_NOTIFIED,
+    )
     expect(seven.page.text).toContain('Child protection child missing from children in need')
-    const problems = await coordinator.get(`/annex-a/imports/${seven.importId}/problems?rule=cp.missing-from-cin`).expect(200)
+    const problems = await coordinator
+      .get(`/annex-a/imports/${seven.importId}/problems?rule=cp.missing-from-cin`)
+      .expect(200)
     expect(problems.text).toContain('C9009')
     expect(problems.text).toContain('not in the accepted List 6')
     expect(problems.text).not.toContain('Child C1001 ')
-    const imp = await t.handle.db.selectFrom('annex_a_imports').select(['errors', 'queries']).where('id', '=', seven.importId).executeTakeFirstOrThrow()
+    const imp = await t.handle.db
+      .selectFrom('annex_a_imports')
+      .select(['errors', 'queries'])
+      .where('id', '=', seven.importId)
+      .executeTakeFirstOrThrow()
     expect(imp).toEqual({ errors: 0, queries: 1 })
   })
 })
@@ -358,31 +517,59 @@ describe('accepting a file whose only findings are queries', () => {
     const other = await createPartnership(t, 'Queries SCP')
     const coordinator = await signIn(t, await createPerson(t, other, ['inspection-coordinator']))
     const six = await upload(coordinator, await writeListCsv('List_6.csv', list6Rows()), CLEAN_NOTIFIED)
-    await coordinator.post(`/annex-a/imports/${six.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason: '' }).expect(303)
+    await coordinator
+      .post(`/annex-a/imports/${six.importId}/accept`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, reason: '' })
+      .expect(303)
     // C9009 is on the List 7 but not the accepted List 6: a query, not an error.
     const [headers, c1001] = list7Rows() as [string[], string[]]
-    const seven = await upload(coordinator, await writeListCsv('List_7.csv', [headers, c1001, ['C9009', ...c1001.slice(1)]]), CLEAN_NOTIFIED)
+    const seven = await upload(
+      coordinator,
+      await writeListCsv('List_7.csv', [headers, c1001, ['C9009', ...c1001.slice(1)]]),
+      CLEAN_NOTIFIED,
+    )
     expect(seven.page.text).toContain('Accept this file')
     const form = await coordinator.get(`/annex-a/imports/${seven.importId}/accept`).expect(200)
     expect(form.text).toContain('Why can the 1 query be accepted?')
 
     for (const reason of ['', '   ']) {
-      const refused = await coordinator.post(`/annex-a/imports/${seven.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason }).expect(400)
+      const refused = await coordinator
+        .post(`/annex-a/imports/${seven.importId}/accept`)
+        .type('form')
+        .send({ _csrf: coordinator.csrf, reason })
+        .expect(400)
       expect(refused.text).toContain('<title>Error: ')
       const summary = /<div class="govuk-error-summary[\s\S]*?<\/ul>/.exec(refused.text)![0]
       expect(summary).toContain('href="#reason"')
       expect(summary).toContain('Explain why the 1 query can be accepted')
       expect(refused.text).toMatch(/govuk-error-message[\s\S]*?Explain why the 1 query can be accepted/)
     }
-    const rowsOfSeven = () => t.handle.db.selectFrom('annex_a_children').select('id').where('import_id', '=', seven.importId).execute()
+    const rowsOfSeven = () =>
+      t.handle.db.selectFrom('annex_a_children').select('id').where('import_id', '=', seven.importId).execute()
     expect(await rowsOfSeven()).toHaveLength(0)
 
     const why = 'C9009 moved in from another authority; their child in need record follows on Monday.'
-    await coordinator.post(`/annex-a/imports/${seven.importId}/accept`).type('form').send({ _csrf: coordinator.csrf, reason: `  ${why}  ` }).expect(303).expect('Location', '/annex-a')
+    await coordinator
+      .post(`/annex-a/imports/${seven.importId}/accept`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, reason: `  ${why}  ` })
+      .expect(303)
+      .expect('Location', '/annex-a')
     expect(await rowsOfSeven()).toHaveLength(2)
-    const imp = await t.handle.db.selectFrom('annex_a_imports').select(['status', 'queries', 'queries_reason']).where('id', '=', seven.importId).executeTakeFirstOrThrow()
+    const imp = await t.handle.db
+      .selectFrom('annex_a_imports')
+      .select(['status', 'queries', 'queries_reason'])
+      .where('id', '=', seven.importId)
+      .executeTakeFirstOrThrow()
     expect(imp).toEqual({ status: 'accepted', queries: 1, queries_reason: why })
-    const events = await t.handle.db.selectFrom('audit_events').selectAll().where('partnership_id', '=', other).where('action', '=', 'annex-a.accepted').orderBy('seq').execute()
+    const events = await t.handle.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('partnership_id', '=', other)
+      .where('action', '=', 'annex-a.accepted')
+      .orderBy('seq')
+      .execute()
     expect(events.at(-1)).toMatchObject({ entity_id: seven.importId, details: { queries: 1, queriesReason: why } })
     const findings = await coordinator.get(`/annex-a/imports/${seven.importId}`).expect(200)
     expect(findings.text).toContain('Why the queries were accepted')
@@ -396,7 +583,9 @@ describe('a file that cannot be read', () => {
     for await (const k of t.services.files.listKeys()) keys.push(k)
     return keys.sort()
   }
-  const imports = async () => (await t.handle.db.selectFrom('annex_a_imports').select('id').where('partnership_id', '=', partnershipId).execute()).length
+  const imports = async () =>
+    (await t.handle.db.selectFrom('annex_a_imports').select('id').where('partnership_id', '=', partnershipId).execute())
+      .length
 
   it.each([
     ['truncated zip', 'damaged'],
@@ -408,7 +597,11 @@ describe('a file that cannot be read', () => {
   ])('%s is refused with a specific message, and nothing is written or kept', async (name, words) => {
     const c = CORPUS.find((x) => x.name === name)!
     const path = await c.build(await mkdtemp(join(tmpdir(), 'annex-a-refused-')))
-    const [keysBefore, importsBefore, refusedBefore] = [await storedKeys(), await imports(), (await audit('annex-a.refused')).length]
+    const [keysBefore, importsBefore, refusedBefore] = [
+      await storedKeys(),
+      await imports(),
+      (await audit('annex-a.refused')).length,
+    ]
     const form = await laLead.get('/annex-a/upload').expect(200)
     let req = laLead.post('/annex-a/upload').field('_csrf', csrfFrom(form.text))
     for (const [k, v] of Object.entries(dateFields(CLEAN_NOTIFIED))) req = req.field(k, v)
@@ -417,7 +610,10 @@ describe('a file that cannot be read', () => {
     if (res.status === 303) {
       // Checked off the request path: the check ends by pointing back at itself, which then says why.
       const checkUrl = res.headers.location!
-      let status = (await laLead.get(`${checkUrl}?format=json`).expect(200)).body as { done: boolean; next: string | null }
+      let status = (await laLead.get(`${checkUrl}?format=json`).expect(200)).body as {
+        done: boolean
+        next: string | null
+      }
       for (let i = 0; i < 300 && !status.done; i++) {
         await new Promise((r) => setTimeout(r, 100))
         status = (await laLead.get(`${checkUrl}?format=json`).expect(200)).body
@@ -428,7 +624,11 @@ describe('a file that cannot be read', () => {
       expect(page.text).toContain('href="/annex-a/upload"')
       expect(await audit('annex-a.refused')).toHaveLength(refusedBefore + 1)
       const event = (await audit('annex-a.refused')).at(-1)!
-      expect(event.details).toMatchObject({ rule: c.rule, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), fileNameSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+      expect(event.details).toMatchObject({
+        rule: c.rule,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        fileNameSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      })
       expect(JSON.stringify(event)).not.toContain(c.fileName)
     } else {
       // Refused as it arrived (its first bytes say it is not a workbook): the upload form says why.
@@ -457,8 +657,16 @@ describe('after a restart', () => {
       expect(page.text).toContain('Check the file again')
       expect(page.headers['cache-control']).toBe('no-store')
     }
-    const started = await me.post(`/annex-a/imports/${first.importId}/check-again`).type('form').send({ _csrf: me.csrf }).expect(303)
-    const again = await me.post(`/annex-a/imports/${first.importId}/check-again`).type('form').send({ _csrf: me.csrf }).expect(303)
+    const started = await me
+      .post(`/annex-a/imports/${first.importId}/check-again`)
+      .type('form')
+      .send({ _csrf: me.csrf })
+      .expect(303)
+    const again = await me
+      .post(`/annex-a/imports/${first.importId}/check-again`)
+      .type('form')
+      .send({ _csrf: me.csrf })
+      .expect(303)
     const visit = await me.get(`/annex-a/imports/${first.importId}`)
     if (visit.status === 303) expect(visit.headers.location).toBe(started.headers.location)
     expect(again.headers.location).toBe(started.headers.location)

@@ -10,8 +10,24 @@ import { errorList, pageNumber, queryText } from '../../web/forms'
 import { parseUpload, UploadError, formatFileSize } from '../../web/uploads'
 import { csrfValid } from '../../web/multipartCsrf'
 import type { RouteOptions, Routes } from '../../web/routes'
-import { annexAUploadMessage, presentResult, presentUnmapped, problemsFor, progressSentence, resultRows, STATUS_LABELS } from './presenters'
-import { ACCEPT_ANCHORS, ACCEPT_FIELDS, acceptSchema, MAP_ANCHORS, mapSchema, readNotified, UPLOAD_FIELDS } from './schemas'
+import {
+  annexAUploadMessage,
+  presentResult,
+  presentUnmapped,
+  problemsFor,
+  progressSentence,
+  resultRows,
+  STATUS_LABELS,
+} from './presenters'
+import {
+  ACCEPT_ANCHORS,
+  ACCEPT_FIELDS,
+  acceptSchema,
+  MAP_ANCHORS,
+  mapSchema,
+  readNotified,
+  UPLOAD_FIELDS,
+} from './schemas'
 
 /** Annex A workbooks are large; this matches the app's default upload limit. */
 const ACCEPTED = ['xlsx', 'csv']
@@ -29,7 +45,13 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     return open.find((i) => !i.practice) ?? open[0] ?? null
   }
 
-  async function renderUpload(res: Response, scope: Scope, status = 200, errors?: Record<string, string>, values?: Record<string, string>) {
+  async function renderUpload(
+    res: Response,
+    scope: Scope,
+    status = 200,
+    errors?: Record<string, string>,
+    values?: Record<string, string>,
+  ) {
     const inspection = await defaultInspection(scope)
     res.status(status).render('annexA/views/upload.njk', {
       values: values ?? dateInputValues('notified', inspection?.notified_on ?? null),
@@ -62,7 +84,10 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
   /** The findings, for showing a form again; they were there a moment ago, when the service used them. */
   async function findings(scope: Scope, importId: string) {
     const found = await annexA.result(scope, importId)
-    if (!found.result) throw new ConflictError('The findings for this file need working out again. Go back to the file and check it again.')
+    if (!found.result)
+      throw new ConflictError(
+        'The findings for this file need working out again. Go back to the file and check it again.',
+      )
     return { import: found.import, result: found.result }
   }
 
@@ -70,7 +95,11 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     const { imports, lists } = await annexA.history(scope)
     const current = lists.filter((l) => l.current)
     res.render('annexA/views/index.njk', {
-      imports: imports.map((i) => ({ ...i, statusLabel: STATUS_LABELS[i.status], lists: lists.filter((l) => l.import_id === i.id).map((l) => l.list) })),
+      imports: imports.map((i) => ({
+        ...i,
+        statusLabel: STATUS_LABELS[i.status],
+        lists: lists.filter((l) => l.import_id === i.id).map((l) => l.list),
+      })),
       current: current.map((l) => ({ ...l, fileName: imports.find((i) => i.id === l.import_id)?.file_name ?? '' })),
     })
   })
@@ -108,7 +137,11 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     }
     const inspection = await defaultInspection(scope)
     try {
-      const job = await annexA.startUpload(scope, { file, notifiedOn: notified.value, inspectionId: inspection?.id ?? null })
+      const job = await annexA.startUpload(scope, {
+        file,
+        notifiedOn: notified.value,
+        inspectionId: inspection?.id ?? null,
+      })
       res.redirect(303, `/annex-a/checks/${job.id}`)
     } catch (error) {
       await services.files.delete(file.key)
@@ -125,11 +158,22 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     const next = done ? (job.importId ? `/annex-a/imports/${job.importId}` : refused ? checkUrl : '/annex-a') : null
     if (text(req, 'format') === 'json') {
       res.setHeader('Cache-Control', 'no-store')
-      return res.json({ done, rowsRead: job.rowsRead, list: job.list, percent: job.percent, status: progressSentence(job), next })
+      return res.json({
+        done,
+        rowsRead: job.rowsRead,
+        list: job.list,
+        percent: job.percent,
+        status: progressSentence(job),
+        next,
+      })
     }
     if (refused) {
       res.setHeader('Cache-Control', 'no-store')
-      return res.status(422).render('annexA/views/refused.njk', { job, message: refused, errorList: [{ text: refused, href: '#upload-again' }] })
+      return res.status(422).render('annexA/views/refused.njk', {
+        job,
+        message: refused,
+        errorList: [{ text: refused, href: '#upload-again' }],
+      })
     }
     if (next) return res.redirect(303, next)
     res.setHeader('Cache-Control', 'no-store')
@@ -160,7 +204,18 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
       list,
       problems,
       total,
-      pagination: pages > 1 ? { previous: page > 1 ? { href: `${base}&page=${page - 1}` } : undefined, next: page < pages ? { href: `${base}&page=${page + 1}` } : undefined, items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: `${base}&page=${i + 1}`, current: i + 1 === page })) } : undefined,
+      pagination:
+        pages > 1
+          ? {
+              previous: page > 1 ? { href: `${base}&page=${page - 1}` } : undefined,
+              next: page < pages ? { href: `${base}&page=${page + 1}` } : undefined,
+              items: Array.from({ length: pages }, (_, i) => ({
+                number: i + 1,
+                href: `${base}&page=${i + 1}`,
+                current: i + 1 === page,
+              })),
+            }
+          : undefined,
     })
   })
 
@@ -175,10 +230,23 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     const cells = spec.columns.map((c) => {
       const cellProblems = problems.filter((p) => p.column === c.label)
       const value = row?.values[c.id]
-      return { label: c.label, value: cellProblems.find((p) => p.value !== null)?.value ?? (value === null || value === undefined ? '' : String(value)), problems: cellProblems }
+      return {
+        label: c.label,
+        value:
+          cellProblems.find((p) => p.value !== null)?.value ??
+          (value === null || value === undefined ? '' : String(value)),
+        problems: cellProblems,
+      }
     })
     res.setHeader('Cache-Control', 'no-store')
-    res.render('annexA/views/row.njk', { imp: found.import, list, title: spec.title, rowNumber, cells, rowProblems: problems.filter((p) => !spec.columns.some((c) => c.label === p.column)) })
+    res.render('annexA/views/row.njk', {
+      imp: found.import,
+      list,
+      title: spec.title,
+      rowNumber,
+      cells,
+      rowProblems: problems.filter((p) => !spec.columns.some((c) => c.label === p.column)),
+    })
   })
 
   routes.get('/annex-a/imports/:importId/problems.xlsx', async (_req, res, { scope, params }) => {
@@ -189,7 +257,12 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     }
     try {
       const { size } = await stat(report.path)
-      await sendDownload(res, { filename: report.fileName, mime: XLSX_MIME, size, stream: createReadStream(report.path) })
+      await sendDownload(res, {
+        filename: report.fileName,
+        mime: XLSX_MIME,
+        size,
+        stream: createReadStream(report.path),
+      })
     } finally {
       await report.cleanup()
     }
@@ -250,7 +323,12 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     const workbook = await annexA.ofstedWorkbook(scope)
     try {
       const { size } = await stat(workbook.path)
-      await sendDownload(res, { filename: workbook.fileName, mime: XLSX_MIME, size, stream: createReadStream(workbook.path) })
+      await sendDownload(res, {
+        filename: workbook.fileName,
+        mime: XLSX_MIME,
+        size,
+        stream: createReadStream(workbook.path),
+      })
     } finally {
       await workbook.cleanup()
     }

@@ -30,19 +30,47 @@ describe('Annex A checks are bounded', () => {
   let files: FsFileStore
   beforeAll(async () => {
     handle = await openTestPglite()
-    const { id: partnershipId } = await handle.db.insertInto('partnerships').values({ name: 'P' }).returning('id').executeTakeFirstOrThrow()
+    const { id: partnershipId } = await handle.db
+      .insertInto('partnerships')
+      .values({ name: 'P' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     scope = { partnershipId, personId: randomUUID(), name: 'Admin', roles: ['administrator'], agencyId: null }
     files = new FsFileStore(join(tmpdir(), `jtai-annex-a-${randomUUID()}`, 'files'))
   })
   afterAll(() => handle.close())
 
   function service(validator: ReturnType<typeof heldValidator>['validator']) {
-    return createAnnexAService({ db: handle.db, clock: new FakeClock('2026-03-02T09:00:00Z'), files, frameworks: { list: async () => [] }, validator, scratch: new ScratchSpace(join(tmpdir(), `jtai-scratch-${randomUUID()}`)), maxConcurrentChecks: 2 })
+    return createAnnexAService({
+      db: handle.db,
+      clock: new FakeClock('2026-03-02T09:00:00Z'),
+      files,
+      frameworks: { list: async () => [] },
+      validator,
+      scratch: new ScratchSpace(join(tmpdir(), `jtai-scratch-${randomUUID()}`)),
+      maxConcurrentChecks: 2,
+    })
   }
 
   async function storedImport(): Promise<string> {
     const stored = await files.put(Readable.from([Buffer.from('Child ID\n1\n')]), { maxBytes: 1024 })
-    const imp = await insertImport(handle.db, scope.partnershipId, { inspectionId: null, notifiedOn: '2026-03-02', fileName: 'list.csv', fileKey: stored.key, sha256: stored.sha256, specVersion: 'ilacs-2023', rowsRead: 1, errors: 0, queries: 0, uploadedBy: null }, new Date())
+    const imp = await insertImport(
+      handle.db,
+      scope.partnershipId,
+      {
+        inspectionId: null,
+        notifiedOn: '2026-03-02',
+        fileName: 'list.csv',
+        fileKey: stored.key,
+        sha256: stored.sha256,
+        specVersion: 'ilacs-2023',
+        rowsRead: 1,
+        errors: 0,
+        queries: 0,
+        uploadedBy: null,
+      },
+      new Date(),
+    )
     return imp.id
   }
 
@@ -65,7 +93,11 @@ describe('Annex A checks are bounded', () => {
     const annexA = service(held.validator)
     const id = await storedImport()
     const first = await annexA.revalidate(scope, id)
-    const again = await Promise.all([annexA.revalidate(scope, id), annexA.revalidate(scope, id), annexA.revalidate(scope, id)])
+    const again = await Promise.all([
+      annexA.revalidate(scope, id),
+      annexA.revalidate(scope, id),
+      annexA.revalidate(scope, id),
+    ])
     expect(again.map((j) => j.id)).toEqual([first.id, first.id, first.id])
     await expect.poll(() => held.started()).toBe(1)
     held.releaseAll()

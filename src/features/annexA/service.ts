@@ -18,7 +18,14 @@ import {
   type Problem,
   type ValidationProgress,
 } from '../../domain/annexA'
-import { ilacsLibrary, loadExtraHeaderAliases, specVersionFor, writeOfstedWorkbook, writeProblemReport, type ValidateOptions } from './files'
+import {
+  ilacsLibrary,
+  loadExtraHeaderAliases,
+  specVersionFor,
+  writeOfstedWorkbook,
+  writeProblemReport,
+  type ValidateOptions,
+} from './files'
 import type { Clock } from '../../domain/clock'
 import { frameworkSchema } from '../../domain/frameworks'
 import type { FileStore } from '../../storage/fileStore'
@@ -64,12 +71,17 @@ export interface MappingChoice {
   code: string
 }
 
-export type Validator = (filePath: string, options: ValidateOptions, onProgress: (p: ValidationProgress) => void) => Promise<AnnexAValidationResult>
+export type Validator = (
+  filePath: string,
+  options: ValidateOptions,
+  onProgress: (p: ValidationProgress) => void,
+) => Promise<AnnexAValidationResult>
 
 const RESULTS_KEPT = 4
 
 /** Shown when the check itself failed (not the file's fault); nothing from the file is kept. */
-export const CHECK_FAILED = 'The file could not be checked because something went wrong on our side. Nothing from it has been kept. Upload it again; if this happens again, contact your administrator.'
+export const CHECK_FAILED =
+  'The file could not be checked because something went wrong on our side. Nothing from it has been kept. Upload it again; if this happens again, contact your administrator.'
 const JOBS_KEPT_MS = 6 * 3_600_000
 
 /** Errors and queries across the whole file, file-level problems included. */
@@ -114,8 +126,16 @@ export interface ThemeListSource {
  * The library for lists already accepted (the register, the Ofsted workbook): ILACS, the theme lists
  * of every framework the partnership has, and those of the latest accepted import's inspection snapshot.
  */
-export async function acceptedListsLibrary(themes: ThemeListSource, scope: Scope, latest: { notified_on: string; inspection_id: string | null } | undefined, today: string): Promise<ListLibrary> {
-  const [all, snapshot] = await Promise.all([themes(scope, null), latest?.inspection_id ? themes(scope, latest.inspection_id) : Promise.resolve([])])
+export async function acceptedListsLibrary(
+  themes: ThemeListSource,
+  scope: Scope,
+  latest: { notified_on: string; inspection_id: string | null } | undefined,
+  today: string,
+): Promise<ListLibrary> {
+  const [all, snapshot] = await Promise.all([
+    themes(scope, null),
+    latest?.inspection_id ? themes(scope, latest.inspection_id) : Promise.resolve([]),
+  ])
   return libraryWithThemes(latest?.notified_on ?? today, [...all, ...snapshot])
 }
 
@@ -160,7 +180,15 @@ export interface AnnexAServiceDeps {
   maxConcurrentChecks: number
 }
 
-export function createAnnexAService({ db, clock, files, frameworks, validator, scratch, maxConcurrentChecks }: AnnexAServiceDeps) {
+export function createAnnexAService({
+  db,
+  clock,
+  files,
+  frameworks,
+  validator,
+  scratch,
+  maxConcurrentChecks,
+}: AnnexAServiceDeps) {
   const themeLists = themeListSource(db, frameworks)
   /** ILACS for the notification date plus the theme lists in force for this import. */
   async function libraryOf(scope: Scope, notifiedOn: string, inspectionId: string | null): Promise<ListLibrary> {
@@ -181,18 +209,33 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
   }
 
   /** Copies the stored file to a private temporary path the worker can read, and validates it. */
-  async function validateStored(scope: Scope, fileKey: string, fileName: string, notifiedOn: string, inspectionId: string | null, job: ValidationJob): Promise<AnnexAValidationResult> {
+  async function validateStored(
+    scope: Scope,
+    fileKey: string,
+    fileName: string,
+    notifiedOn: string,
+    inspectionId: string | null,
+    job: ValidationJob,
+  ): Promise<AnnexAValidationResult> {
     const dir = await scratch.folder('annex-a-check')
     try {
       const path = join(dir.path, 'upload')
       await pipeline(await files.open(fileKey), createWriteStream(path, { mode: 0o600 }))
       // The accepted lists' children too, so a List 7 uploaded alone is checked against the accepted List 6.
-      const [remembered, library, acceptedChildren] = await Promise.all([repo.listMappings(db, scope.partnershipId), libraryOf(scope, notifiedOn, inspectionId), loadAcceptedChildren(db, scope.partnershipId)])
-      return await validator(path, { notified: notifiedOn, remembered, fileName, now: clock.now(), library, acceptedChildren }, (p) => {
-        job.rowsRead = p.rowsRead
-        job.list = p.list
-        job.percent = p.percent
-      })
+      const [remembered, library, acceptedChildren] = await Promise.all([
+        repo.listMappings(db, scope.partnershipId),
+        libraryOf(scope, notifiedOn, inspectionId),
+        loadAcceptedChildren(db, scope.partnershipId),
+      ])
+      return await validator(
+        path,
+        { notified: notifiedOn, remembered, fileName, now: clock.now(), library, acceptedChildren },
+        (p) => {
+          job.rowsRead = p.rowsRead
+          job.list = p.list
+          job.percent = p.percent
+        },
+      )
     } finally {
       await dir.remove()
     }
@@ -200,7 +243,19 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
 
   function newJob(partnershipId: string, fileName: string, importId: string | null): ValidationJob {
     forgetOldJobs()
-    const job: ValidationJob = { id: randomUUID(), partnershipId, importId, state: 'queued', ahead: 0, rowsRead: 0, list: null, percent: null, fileName, startedAt: clock.now(), refusal: null }
+    const job: ValidationJob = {
+      id: randomUUID(),
+      partnershipId,
+      importId,
+      state: 'queued',
+      ahead: 0,
+      rowsRead: 0,
+      list: null,
+      percent: null,
+      fileName,
+      startedAt: clock.now(),
+      refusal: null,
+    }
     jobs.set(job.id, job)
     return job
   }
@@ -239,7 +294,8 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
 
   /** The check of this import that is queued or running, if any: a second request joins it. */
   function checkInFlight(partnershipId: string, importId: string): ValidationJob | undefined {
-    for (const job of jobs.values()) if (job.partnershipId === partnershipId && job.importId === importId && job.state !== 'done') return job
+    for (const job of jobs.values())
+      if (job.partnershipId === partnershipId && job.importId === importId && job.state !== 'done') return job
     return undefined
   }
 
@@ -250,7 +306,10 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
   }
 
   /** Writes a read of child-level data to the audit log, in its own transaction like any change. */
-  async function recordRead(scope: Scope, event: { action: string; entityType: string; entityId: string; summary: string; details: Record<string, unknown> }): Promise<void> {
+  async function recordRead(
+    scope: Scope,
+    event: { action: string; entityType: string; entityId: string; summary: string; details: Record<string, unknown> },
+  ): Promise<void> {
     await change(db, clock, actorOf(scope), async () => ({ result: undefined, audit: event }))
   }
 
@@ -258,7 +317,11 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
    * Starts validating the stored file again (after mapping values, or after a restart), unless a
    * check of it is already queued or running, which is answered instead: one check per import.
    */
-  async function revalidate(scope: Scope, importId: string, why: 'check-again' | 'mappings-changed' = 'check-again'): Promise<ValidationJob> {
+  async function revalidate(
+    scope: Scope,
+    importId: string,
+    why: 'check-again' | 'mappings-changed' = 'check-again',
+  ): Promise<ValidationJob> {
     await requireChildDataAccess(db, scope)
     const imp = await requireImport(scope, importId)
     // New mappings need a check that reads them; anything else joins the check already under way.
@@ -289,7 +352,14 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
       run(job, async () => {
         let result: AnnexAValidationResult
         try {
-          result = await validateStored(scope, input.file.key, input.file.filename, input.notifiedOn, input.inspectionId, job)
+          result = await validateStored(
+            scope,
+            input.file.key,
+            input.file.filename,
+            input.notifiedOn,
+            input.inspectionId,
+            job,
+          )
         } catch (error) {
           await files.delete(input.file.key)
           throw error
@@ -297,7 +367,9 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
         if (!result.readable) {
           await files.delete(input.file.key)
           const problem = result.problems[0]
-          job.refusal = problem?.message ?? 'This file could not be read. Save it again as an Excel workbook (.xlsx) or a CSV file and upload that.'
+          job.refusal =
+            problem?.message ??
+            'This file could not be read. Save it again as an Excel workbook (.xlsx) or a CSV file and upload that.'
           const rule = problem?.rule ?? 'file.unreadable'
           await change(db, clock, actor, async () => ({
             result: undefined,
@@ -305,7 +377,12 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
               action: 'annex-a.refused',
               entityType: 'annex-a-import',
               summary: `Refused an Annex A file: ${RULES[rule].title}`,
-              details: { rule, size: input.file.size ?? null, sha256: input.file.sha256, fileNameSha256: createHash('sha256').update(input.file.filename).digest('hex') },
+              details: {
+                rule,
+                size: input.file.size ?? null,
+                sha256: input.file.sha256,
+                fileNameSha256: createHash('sha256').update(input.file.filename).digest('hex'),
+              },
             },
           }))
           return
@@ -316,12 +393,27 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
           const row = await repo.insertImport(
             trx,
             scope.partnershipId,
-            { inspectionId: input.inspectionId, notifiedOn: input.notifiedOn, fileName: input.file.filename, fileKey: input.file.key, sha256: input.file.sha256, specVersion: result.specVersion || libraryFor(input.notifiedOn).specVersion, ...counts, uploadedBy: scope.personId },
+            {
+              inspectionId: input.inspectionId,
+              notifiedOn: input.notifiedOn,
+              fileName: input.file.filename,
+              fileKey: input.file.key,
+              sha256: input.file.sha256,
+              specVersion: result.specVersion || libraryFor(input.notifiedOn).specVersion,
+              ...counts,
+              uploadedBy: scope.personId,
+            },
             now,
           )
           return {
             result: row,
-            audit: { action: 'annex-a.validated', entityType: 'annex-a-import', entityId: row.id, summary: `Checked Annex A file ${input.file.filename}`, details: { ...counts, lists: result.lists.map((l) => l.list), sha256: input.file.sha256 } },
+            audit: {
+              action: 'annex-a.validated',
+              entityType: 'annex-a-import',
+              entityId: row.id,
+              summary: `Checked Annex A file ${input.file.filename}`,
+              details: { ...counts, lists: result.lists.map((l) => l.list), sha256: input.file.sha256 },
+            },
           }
         }).catch(async (error: unknown) => {
           await files.delete(input.file.key)
@@ -350,7 +442,10 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
     },
 
     /** The import and its latest findings; `result` is null when they must be worked out again. */
-    async result(scope: Scope, importId: string): Promise<{ import: repo.ImportRow; result: AnnexAValidationResult | null }> {
+    async result(
+      scope: Scope,
+      importId: string,
+    ): Promise<{ import: repo.ImportRow; result: AnnexAValidationResult | null }> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
       return { import: imp, result: results.get(imp.id) ?? null }
@@ -358,7 +453,10 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
 
     async history(scope: Scope) {
       await requireChildDataAccess(db, scope)
-      const [imports, lists] = await Promise.all([repo.listImports(db, scope.partnershipId), repo.listsOfImports(db, scope.partnershipId)])
+      const [imports, lists] = await Promise.all([
+        repo.listImports(db, scope.partnershipId),
+        repo.listsOfImports(db, scope.partnershipId),
+      ])
       return { imports, lists }
     },
 
@@ -370,20 +468,30 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
       const result = results.get(imp.id)
-      if (!result) throw new ConflictError('The findings for this file need working out again. Go back to the file and check it again.')
+      if (!result)
+        throw new ConflictError(
+          'The findings for this file need working out again. Go back to the file and check it again.',
+        )
       const allowed = new Map(result.unmapped.map((u) => [`${u.columnId}|${u.normalised}`, u]))
       const accepted: repo.MappingInput[] = []
       for (const c of choices) {
         const group = allowed.get(`${c.columnId}|${c.spelling}`)
         if (!group || !group.codes.includes(c.code)) continue
-        if (!accepted.some((a) => a.columnId === c.columnId && a.spelling === c.spelling)) accepted.push({ columnId: c.columnId, spelling: c.spelling, code: c.code })
+        if (!accepted.some((a) => a.columnId === c.columnId && a.spelling === c.spelling))
+          accepted.push({ columnId: c.columnId, spelling: c.spelling, code: c.code })
       }
       if (!accepted.length) throw new ValidationError({ form: 'Choose a code for at least one value' })
       await change(db, clock, actorOf(scope), async (trx, now) => {
         await repo.upsertMappings(trx, scope.partnershipId, accepted, scope.personId, now)
         return {
           result: undefined,
-          audit: { action: 'annex-a.values-mapped', entityType: 'annex-a-import', entityId: imp.id, summary: `Mapped ${accepted.length} ${accepted.length === 1 ? 'value' : 'values'} to Ofsted codes`, details: { mappings: accepted.map((a) => ({ column: a.columnId, code: a.code })) } },
+          audit: {
+            action: 'annex-a.values-mapped',
+            entityType: 'annex-a-import',
+            entityId: imp.id,
+            summary: `Mapped ${accepted.length} ${accepted.length === 1 ? 'value' : 'values'} to Ofsted codes`,
+            details: { mappings: accepted.map((a) => ({ column: a.columnId, code: a.code })) },
+          },
         }
       })
       return revalidate(scope, imp.id, 'mappings-changed')
@@ -394,23 +502,53 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
      * audit event, and only when no errors remain. Queries may be accepted with a reason. Each list
      * in the file replaces the partnership's previous version of that list, which is kept as history.
      */
-    async accept(scope: Scope, importId: string, reason: string): Promise<{ rows: number; lists: string[]; superseded: string[] }> {
+    async accept(
+      scope: Scope,
+      importId: string,
+      reason: string,
+    ): Promise<{ rows: number; lists: string[]; superseded: string[] }> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
       if (imp.status !== 'validated') throw new ConflictError('This file has already been accepted.')
       const result = results.get(imp.id)
-      if (!result) throw new ConflictError('The findings for this file need working out again. Go back to the file and check it again.')
+      if (!result)
+        throw new ConflictError(
+          'The findings for this file need working out again. Go back to the file and check it again.',
+        )
       const counts = countsOf(result)
       if (!result.readable || counts.errors > 0) {
-        throw new ValidationError({ form: `This file still has ${counts.errors} ${counts.errors === 1 ? 'error' : 'errors'}. Correct ${counts.errors === 1 ? 'it' : 'them'} in the file, or map the values, and check it again before accepting` })
+        throw new ValidationError({
+          form: `This file still has ${counts.errors} ${counts.errors === 1 ? 'error' : 'errors'}. Correct ${counts.errors === 1 ? 'it' : 'them'} in the file, or map the values, and check it again before accepting`,
+        })
       }
-      if (!result.lists.length) throw new ValidationError({ form: 'This file holds no Annex A lists, so there is nothing to accept' })
+      if (!result.lists.length)
+        throw new ValidationError({ form: 'This file holds no Annex A lists, so there is nothing to accept' })
       const why = reason.trim()
-      if (counts.queries > 0 && !why) throw new ValidationError({ reason: `Explain why the ${counts.queries} ${counts.queries === 1 ? 'query' : 'queries'} can be accepted` })
+      if (counts.queries > 0 && !why)
+        throw new ValidationError({
+          reason: `Explain why the ${counts.queries} ${counts.queries === 1 ? 'query' : 'queries'} can be accepted`,
+        })
       const library = await libraryOf(scope, imp.notified_on, imp.inspection_id)
-      const lists = result.lists.map((l) => ({ list: l.list, title: l.title, rowsRead: l.rowsRead, errors: l.errors, queries: l.queries }))
+      const lists = result.lists.map((l) => ({
+        list: l.list,
+        title: l.title,
+        rowsRead: l.rowsRead,
+        errors: l.errors,
+        queries: l.queries,
+      }))
       const superseded = await change(db, clock, actorOf(scope), async (trx, now) => {
-        const replaced = await repo.acceptImport(trx, scope.partnershipId, imp.id, { lists, rows: childRows(result.rows, library), acceptedBy: scope.personId, queriesReason: counts.queries > 0 ? why : null }, now)
+        const replaced = await repo.acceptImport(
+          trx,
+          scope.partnershipId,
+          imp.id,
+          {
+            lists,
+            rows: childRows(result.rows, library),
+            acceptedBy: scope.personId,
+            queriesReason: counts.queries > 0 ? why : null,
+          },
+          now,
+        )
         return {
           result: replaced,
           audit: {
@@ -418,7 +556,13 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
             entityType: 'annex-a-import',
             entityId: imp.id,
             summary: `Accepted Annex A file ${imp.file_name} (${counts.rowsRead} rows)`,
-            details: { lists: lists.map((l) => l.list), rows: result.rows.length, queries: counts.queries, queriesReason: counts.queries > 0 ? why : null, superseded: replaced },
+            details: {
+              lists: lists.map((l) => l.list),
+              rows: result.rows.length,
+              queries: counts.queries,
+              queriesReason: counts.queries > 0 ? why : null,
+              superseded: replaced,
+            },
           },
         }
       })
@@ -430,7 +574,12 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
      * import's whole library (ILACS and its theme lists). Records the read; null when the file has
      * no such row (or its findings need working out again).
      */
-    async row(scope: Scope, importId: string, list: string | undefined, rowNumber: number): Promise<{ import: repo.ImportRow; spec: ListSpec; row: NormalisedRow | undefined; problems: Problem[] } | null> {
+    async row(
+      scope: Scope,
+      importId: string,
+      list: string | undefined,
+      rowNumber: number,
+    ): Promise<{ import: repo.ImportRow; spec: ListSpec; row: NormalisedRow | undefined; problems: Problem[] } | null> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
       const result = results.get(imp.id)
@@ -439,12 +588,22 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
       const problems = result.problems.filter((p) => p.list === list && p.row === rowNumber)
       const spec = (await libraryOf(scope, imp.notified_on, imp.inspection_id)).lists.find((l) => l.key === list)
       if (!spec || (!row && !problems.length)) return null
-      await recordRead(scope, { action: 'annex-a.row-viewed', entityType: 'annex-a-import', entityId: imp.id, summary: `Viewed ${list} row ${rowNumber} of Annex A file ${imp.file_name}`, details: { list, row: rowNumber, problems: problems.length } })
+      await recordRead(scope, {
+        action: 'annex-a.row-viewed',
+        entityType: 'annex-a-import',
+        entityId: imp.id,
+        summary: `Viewed ${list} row ${rowNumber} of Annex A file ${imp.file_name}`,
+        details: { list, row: rowNumber, problems: problems.length },
+      })
       return { import: imp, spec, row, problems }
     },
 
     /** Records that a page of one rule's problems (cell values included) was shown. */
-    async problemsViewed(scope: Scope, importId: string, shown: { rule: string; list: string | undefined; page: number; problems: number; total: number }): Promise<void> {
+    async problemsViewed(
+      scope: Scope,
+      importId: string,
+      shown: { rule: string; list: string | undefined; page: number; problems: number; total: number },
+    ): Promise<void> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
       await recordRead(scope, {
@@ -452,12 +611,21 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
         entityType: 'annex-a-import',
         entityId: imp.id,
         summary: `Viewed ${shown.problems} of ${shown.total} problems (${shown.rule}) in Annex A file ${imp.file_name}`,
-        details: { rule: shown.rule, list: shown.list ?? null, page: shown.page, shown: shown.problems, total: shown.total },
+        details: {
+          rule: shown.rule,
+          list: shown.list ?? null,
+          page: shown.page,
+          shown: shown.problems,
+          total: shown.total,
+        },
       })
     },
 
     /** Writes the findings as an .xlsx into a temporary folder, recording the download; the caller streams it and calls cleanup. */
-    async problemReport(scope: Scope, importId: string): Promise<{ path: string; fileName: string; cleanup: () => Promise<void> } | null> {
+    async problemReport(
+      scope: Scope,
+      importId: string,
+    ): Promise<{ path: string; fileName: string; cleanup: () => Promise<void> } | null> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
       const result = results.get(imp.id)
@@ -467,12 +635,22 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
       try {
         await writeProblemReport(result, path)
         const counts = countsOf(result)
-        await recordRead(scope, { action: 'annex-a.problems-downloaded', entityType: 'annex-a-import', entityId: imp.id, summary: `Downloaded the problem report for Annex A file ${imp.file_name}`, details: { errors: counts.errors, queries: counts.queries } })
+        await recordRead(scope, {
+          action: 'annex-a.problems-downloaded',
+          entityType: 'annex-a-import',
+          entityId: imp.id,
+          summary: `Downloaded the problem report for Annex A file ${imp.file_name}`,
+          details: { errors: counts.errors, queries: counts.queries },
+        })
       } catch (error) {
         await dir.remove()
         throw error
       }
-      return { path, fileName: `Annex A problems – ${imp.file_name.replace(/\.[^.]+$/, '')}.xlsx`, cleanup: () => dir.remove() }
+      return {
+        path,
+        fileName: `Annex A problems – ${imp.file_name.replace(/\.[^.]+$/, '')}.xlsx`,
+        cleanup: () => dir.remove(),
+      }
     },
 
     /** The current version of every list as an Ofsted-ready workbook, recorded in the audit log. */
@@ -483,14 +661,20 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
       const latest = (await repo.listImports(db, scope.partnershipId)).find((i) => i.status === 'accepted')
       const library = await acceptedListsLibrary(themeLists, scope, latest, londonDateOf(clock.now()))
       const rows: NormalisedRow[] = []
-      for await (const r of repo.currentRows(db, scope.partnershipId)) rows.push({ list: r.list, row: r.row, childId: r.child_id, values: r.values, errors: 0, queries: 0 })
+      for await (const r of repo.currentRows(db, scope.partnershipId))
+        rows.push({ list: r.list, row: r.row, childId: r.child_id, values: r.values, errors: 0, queries: 0 })
       const dir = await scratch.folder('annex-a-export')
       const path = join(dir.path, 'annex-a.xlsx')
       try {
         await writeOfstedWorkbook(rows, library, path)
         await change(db, clock, actorOf(scope), async () => ({
           result: undefined,
-          audit: { action: 'annex-a.exported', entityType: 'annex-a', summary: `Downloaded the Ofsted Annex A workbook (${rows.length} rows)`, details: { lists: current.map((l) => l.list).sort(), rows: rows.length } },
+          audit: {
+            action: 'annex-a.exported',
+            entityType: 'annex-a',
+            summary: `Downloaded the Ofsted Annex A workbook (${rows.length} rows)`,
+            details: { lists: current.map((l) => l.list).sort(), rows: rows.length },
+          },
         }))
       } catch (error) {
         await dir.remove()
@@ -505,7 +689,13 @@ export function createAnnexAService({ db, clock, files, frameworks, validator, s
 }
 
 /** Key columns the register filters on, by the spec's stable column ids. */
-const KEY_COLUMNS = { dob: 'date_of_birth', sex: 'gender', ethnicity: 'ethnicity', disability: 'does_the_child_have_a_disability', legalStatus: 'child_s_legal_status' } as const
+const KEY_COLUMNS = {
+  dob: 'date_of_birth',
+  sex: 'gender',
+  ethnicity: 'ethnicity',
+  disability: 'does_the_child_have_a_disability',
+  legalStatus: 'child_s_legal_status',
+} as const
 
 function* childRows(rows: NormalisedRow[], library: ListLibrary): Generator<repo.ChildRowInput> {
   const specs = new Map(library.lists.map((l) => [l.key, l]))
@@ -531,5 +721,3 @@ function* childRows(rows: NormalisedRow[], library: ListLibrary): Generator<repo
     }
   }
 }
-
-

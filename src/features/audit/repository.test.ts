@@ -14,20 +14,38 @@ describe.each(testDatabases())('audit trail on $name', (database) => {
 
   beforeAll(async () => {
     h = await database.open()
-    partnershipId = (await h.db.insertInto('partnerships').values({ name: 'A' }).returning('id').executeTakeFirstOrThrow()).id
+    partnershipId = (
+      await h.db.insertInto('partnerships').values({ name: 'A' }).returning('id').executeTakeFirstOrThrow()
+    ).id
     otherId = (await h.db.insertInto('partnerships').values({ name: 'B' }).returning('id').executeTakeFirstOrThrow()).id
   })
   afterAll(async () => h.close())
 
   const append = (pid: string, i: number) =>
     h.db.transaction().execute((trx) =>
-      appendAuditEvent(trx, { partnershipId: pid, personId: null, name: 'Tester' }, { action: 'test.event', entityType: 'test', entityId: String(i), summary: `Event ${i}`, details: { i, nested: { b: 2, a: [1, 'x'] } } }, clock.now()),
+      appendAuditEvent(
+        trx,
+        { partnershipId: pid, personId: null, name: 'Tester' },
+        {
+          action: 'test.event',
+          entityType: 'test',
+          entityId: String(i),
+          summary: `Event ${i}`,
+          details: { i, nested: { b: 2, a: [1, 'x'] } },
+        },
+        clock.now(),
+      ),
     )
 
   it('numbers events per partnership and chains them', async () => {
     for (let i = 0; i < 5; i++) await append(partnershipId, i)
     await append(otherId, 0)
-    const rows = await h.db.selectFrom('audit_events').select(['seq', 'prev_hash', 'hash']).where('partnership_id', '=', partnershipId).orderBy('seq').execute()
+    const rows = await h.db
+      .selectFrom('audit_events')
+      .select(['seq', 'prev_hash', 'hash'])
+      .where('partnership_id', '=', partnershipId)
+      .orderBy('seq')
+      .execute()
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5])
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash)
     const five = await createAuditService({ db: h.db }).verify(partnershipId)
@@ -42,13 +60,26 @@ describe.each(testDatabases())('audit trail on $name', (database) => {
   })
 
   it('refuses updates and deletes', async () => {
-    await expect(h.db.updateTable('audit_events').set({ summary: 'changed' }).where('partnership_id', '=', partnershipId).execute()).rejects.toThrow(/append-only/)
-    await expect(h.db.deleteFrom('audit_events').where('partnership_id', '=', partnershipId).execute()).rejects.toThrow(/append-only/)
+    await expect(
+      h.db
+        .updateTable('audit_events')
+        .set({ summary: 'changed' })
+        .where('partnership_id', '=', partnershipId)
+        .execute(),
+    ).rejects.toThrow(/append-only/)
+    await expect(h.db.deleteFrom('audit_events').where('partnership_id', '=', partnershipId).execute()).rejects.toThrow(
+      /append-only/,
+    )
   })
 
   it('finds the first tampered event when someone bypasses the trigger', async () => {
     await sql`alter table audit_events disable trigger audit_events_no_change`.execute(h.db)
-    await h.db.updateTable('audit_events').set({ summary: 'Quietly changed' }).where('partnership_id', '=', partnershipId).where('seq', '=', 3).execute()
+    await h.db
+      .updateTable('audit_events')
+      .set({ summary: 'Quietly changed' })
+      .where('partnership_id', '=', partnershipId)
+      .where('seq', '=', 3)
+      .execute()
     await sql`alter table audit_events enable trigger audit_events_no_change`.execute(h.db)
     const result = await createAuditService({ db: h.db }).verify(partnershipId)
     expect(result).toMatchObject({ ok: false, brokenAt: 3, count: 2 })

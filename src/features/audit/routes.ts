@@ -11,7 +11,13 @@ export function auditRoutes(routes: Routes, services: Services): void {
     const text = (k: string) => queryText(q[k])
     const day = (k: string) => {
       const v = text(k)
-      return v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) && Number(v.slice(0, 4)) >= MIN_YEAR && Number(v.slice(0, 4)) <= MAX_YEAR ? v : undefined
+      return v &&
+        /^\d{4}-\d{2}-\d{2}$/.test(v) &&
+        !Number.isNaN(Date.parse(v)) &&
+        Number(v.slice(0, 4)) >= MIN_YEAR &&
+        Number(v.slice(0, 4)) <= MAX_YEAR
+        ? v
+        : undefined
     }
     const page = pageNumber(q.page)
     const from = day('from')
@@ -29,18 +35,35 @@ export function auditRoutes(routes: Routes, services: Services): void {
       services.directory.listPeople(scope, { includeDisabled: true }),
     ])
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
-    const params = new URLSearchParams(Object.entries({ action: filter.action, type: filter.entityType, person: filter.actorId, from, to }).filter((e): e is [string, string] => Boolean(e[1])))
+    const params = new URLSearchParams(
+      Object.entries({ action: filter.action, type: filter.entityType, person: filter.actorId, from, to }).filter(
+        (e): e is [string, string] => Boolean(e[1]),
+      ),
+    )
     const link = (p: number) => `/audit?${new URLSearchParams([...params, ['page', String(p)]]).toString()}`
     res.render('audit/views/index.njk', {
       rows,
       total,
       page,
       pages,
-      filter: { action: filter.action ?? '', type: filter.entityType ?? '', person: filter.actorId ?? '', from: from ?? '', to: to ?? '' },
+      filter: {
+        action: filter.action ?? '',
+        type: filter.entityType ?? '',
+        person: filter.actorId ?? '',
+        from: from ?? '',
+        to: to ?? '',
+      },
       actionItems: [{ value: '', text: 'Any action' }, ...options.actions.map((a) => ({ value: a, text: a }))],
       typeItems: [{ value: '', text: 'Anything' }, ...options.entityTypes.map((t) => ({ value: t, text: t }))],
       personItems: [{ value: '', text: 'Anyone' }, ...people.map((p) => ({ value: p.id, text: p.name }))],
-      pagination: pages > 1 ? { previous: page > 1 ? { href: link(page - 1) } : undefined, next: page < pages ? { href: link(page + 1) } : undefined, items: pageItems(page, pages, link) } : undefined,
+      pagination:
+        pages > 1
+          ? {
+              previous: page > 1 ? { href: link(page - 1) } : undefined,
+              next: page < pages ? { href: link(page + 1) } : undefined,
+              items: pageItems(page, pages, link),
+            }
+          : undefined,
     })
   })
 }
@@ -57,6 +80,8 @@ function pageItems(page: number, pages: number, link: (p: number) => string) {
 /** Midnight at the start of a calendar day in UK time. */
 function londonMidnight(iso: string): Date {
   const noonUtc = new Date(`${iso}T12:00:00Z`)
-  const londonHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(noonUtc))
+  const londonHour = Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(noonUtc),
+  )
   return new Date(noonUtc.getTime() - londonHour * 3_600_000)
 }

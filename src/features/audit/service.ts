@@ -1,6 +1,13 @@
 import type { Kysely } from 'kysely'
 import { ChainVerifier, type ChainCheck } from '../../domain/auditChain'
-import { distinctAuditValues, eventHash, listAuditEvents, readChain, toChained, type AuditFilter } from '../../db/auditLog'
+import {
+  distinctAuditValues,
+  eventHash,
+  listAuditEvents,
+  readChain,
+  toChained,
+  type AuditFilter,
+} from '../../db/auditLog'
 import type { Database } from '../../db/schema'
 import type { Scope } from '../../shared/scope'
 
@@ -40,4 +47,3 @@ export function createAuditService({ db }: AuditServiceDeps) {
     },
   }
 }
-

@@ -5,12 +5,25 @@ type Db = Kysely<Database>
 
 export async function insertToken(
   db: Db,
-  t: { kind: 'setup' | 'password-reset'; tokenHash: string; partnershipId: string | null; personId: string | null; expiresAt: Date },
+  t: {
+    kind: 'setup' | 'password-reset'
+    tokenHash: string
+    partnershipId: string | null
+    personId: string | null
+    expiresAt: Date
+  },
   now: Date,
 ): Promise<void> {
   await db
     .insertInto('one_time_tokens')
-    .values({ kind: t.kind, token_hash: t.tokenHash, partnership_id: t.partnershipId, person_id: t.personId, expires_at: t.expiresAt, created_at: now })
+    .values({
+      kind: t.kind,
+      token_hash: t.tokenHash,
+      partnership_id: t.partnershipId,
+      person_id: t.personId,
+      expires_at: t.expiresAt,
+      created_at: now,
+    })
     .execute()
 }
 
@@ -27,11 +40,21 @@ export async function findLiveToken(db: Db, kind: 'setup' | 'password-reset', to
 
 /** Marks a token used; false if someone else used it first. */
 export async function useToken(db: Db, id: string, now: Date): Promise<boolean> {
-  const r = await db.updateTable('one_time_tokens').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst()
+  const r = await db
+    .updateTable('one_time_tokens')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
 
-export async function revokeTokens(db: Db, kind: 'setup' | 'password-reset', personId: string | null, now: Date): Promise<void> {
+export async function revokeTokens(
+  db: Db,
+  kind: 'setup' | 'password-reset',
+  personId: string | null,
+  now: Date,
+): Promise<void> {
   let q = db.updateTable('one_time_tokens').set({ used_at: now }).where('kind', '=', kind).where('used_at', 'is', null)
   q = personId ? q.where('person_id', '=', personId) : q
   await q.execute()

@@ -4,7 +4,15 @@ import { countFailure } from './repository'
 import { createAuthService } from './service'
 import { currentTotp } from './totp'
 import type { DatabaseHandle } from '../../db/database'
-import { buildTestApp, createPartnership, createPerson, csrfFrom, signIn, TEST_PASSWORD, type TestApp } from '../../../test/support/app'
+import {
+  buildTestApp,
+  createPartnership,
+  createPerson,
+  csrfFrom,
+  signIn,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../../../test/support/app'
 import { emptyTestDatabase, openTestPglite } from '../../../test/support/pglite'
 
 // Each test gets a new app (services, clock, file store) on an emptied database: first-run set-up needs
@@ -29,7 +37,19 @@ describe('first-run set-up', () => {
     const form = await agent.get(`/setup/${token}`).expect(200)
     expect(form.text).toContain('Set up JTAI Ready')
 
-    const bad = await agent.post(`/setup/${token}`).type('form').send({ _csrf: csrfFrom(form.text), partnershipName: '', name: 'Ada', email: 'not-an-email', jobTitle: '', password: 'short', confirm: 'short' }).expect(400)
+    const bad = await agent
+      .post(`/setup/${token}`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        partnershipName: '',
+        name: 'Ada',
+        email: 'not-an-email',
+        jobTitle: '',
+        password: 'short',
+        confirm: 'short',
+      })
+      .expect(400)
     expect(bad.text).toContain('<title>Error: Set up JTAI Ready')
     expect(bad.text).toContain('Enter the name of your safeguarding children partnership')
     // Every problem in one round, the password's included.
@@ -39,16 +59,33 @@ describe('first-run set-up', () => {
     await agent
       .post(`/setup/${token}`)
       .type('form')
-      .send({ _csrf: csrfFrom(form.text), partnershipName: 'Testshire SCP', name: 'Ada Admin', email: 'Ada@Example.org', jobTitle: 'Business manager', password: TEST_PASSWORD, confirm: TEST_PASSWORD })
+      .send({
+        _csrf: csrfFrom(form.text),
+        partnershipName: 'Testshire SCP',
+        name: 'Ada Admin',
+        email: 'Ada@Example.org',
+        jobTitle: 'Business manager',
+        password: TEST_PASSWORD,
+        confirm: TEST_PASSWORD,
+      })
       .expect(303)
       .expect('Location', '/sign-in/set-up-authenticator')
     const enrol = await agent.get('/sign-in/set-up-authenticator').expect(200)
     expect(enrol.text).toContain('data:image/png;base64')
     const secret = /id="secret">([A-Z2-7 ]+)</.exec(enrol.text)![1]!.replace(/ /g, '')
 
-    const wrong = await agent.post('/sign-in/set-up-authenticator').type('form').send({ _csrf: csrfFrom(enrol.text), code: '000000' }).expect(400)
+    const wrong = await agent
+      .post('/sign-in/set-up-authenticator')
+      .type('form')
+      .send({ _csrf: csrfFrom(enrol.text), code: '000000' })
+      .expect(400)
     expect(wrong.text).toContain('Enter the 6-digit code your authenticator app shows')
-    await agent.post('/sign-in/set-up-authenticator').type('form').send({ _csrf: csrfFrom(enrol.text), code: currentTotp(secret, t.clock.now()) }).expect(303).expect('Location', '/')
+    await agent
+      .post('/sign-in/set-up-authenticator')
+      .type('form')
+      .send({ _csrf: csrfFrom(enrol.text), code: currentTotp(secret, t.clock.now()) })
+      .expect(303)
+      .expect('Location', '/')
     const home = await agent.get('/').expect(200)
     expect(home.text).toContain('Testshire SCP')
     expect(home.text).toContain('Welcome, Ada Admin')
@@ -56,7 +93,12 @@ describe('first-run set-up', () => {
     // The link is single-use.
     await request(t.app).get(`/setup/${token}`).expect(404)
     const audit = await t.handle.db.selectFrom('audit_events').select('action').orderBy('seq').execute()
-    expect(audit.map((a) => a.action)).toEqual(['partnership.created', 'person.created', 'person.totp-enrolled', 'session.signed-in'])
+    expect(audit.map((a) => a.action)).toEqual([
+      'partnership.created',
+      'person.created',
+      'person.totp-enrolled',
+      'session.signed-in',
+    ])
   })
 })
 
@@ -66,9 +108,21 @@ describe('sign-in', () => {
     const admin = await createPerson(t, p, ['administrator'], { email: 'known@example.org' })
     const agent = request.agent(t.app)
     const csrf = csrfFrom((await agent.get('/sign-in')).text)
-    const unknown = await agent.post('/sign-in').type('form').send({ _csrf: csrf, email: 'nobody@example.org', password: TEST_PASSWORD }).expect(400)
-    const wrong = await agent.post('/sign-in').type('form').send({ _csrf: csrf, email: admin.email, password: 'wrong password here' }).expect(400)
-    const strip = (s: string) => s.replace(/name="_csrf" value="[^"]+"/g, '').replace(/value="[^"]*@example.org"/g, '').replace(/nonce="[^"]+"/g, '')
+    const unknown = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, email: 'nobody@example.org', password: TEST_PASSWORD })
+      .expect(400)
+    const wrong = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, email: admin.email, password: 'wrong password here' })
+      .expect(400)
+    const strip = (s: string) =>
+      s
+        .replace(/name="_csrf" value="[^"]+"/g, '')
+        .replace(/value="[^"]*@example.org"/g, '')
+        .replace(/nonce="[^"]+"/g, '')
     expect(strip(unknown.text)).toBe(strip(wrong.text))
     expect(unknown.text).toContain('Enter a correct email address and password')
   })
@@ -78,11 +132,24 @@ describe('sign-in', () => {
     const admin = await createPerson(t, p, ['administrator'])
     const agent = request.agent(t.app)
     const csrf = csrfFrom((await agent.get('/sign-in')).text)
-    for (let i = 0; i < 5; i++) await agent.post('/sign-in').type('form').send({ _csrf: csrf, email: admin.email, password: 'wrong password here' }).expect(400)
-    const locked = await agent.post('/sign-in').type('form').send({ _csrf: csrf, email: admin.email, password: TEST_PASSWORD }).expect(400)
+    for (let i = 0; i < 5; i++)
+      await agent
+        .post('/sign-in')
+        .type('form')
+        .send({ _csrf: csrf, email: admin.email, password: 'wrong password here' })
+        .expect(400)
+    const locked = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, email: admin.email, password: TEST_PASSWORD })
+      .expect(400)
     expect(locked.text).toContain('too many attempts')
     t.clock.advance(16 * 60_000)
-    await agent.post('/sign-in').type('form').send({ _csrf: csrf, email: admin.email, password: TEST_PASSWORD }).expect(303)
+    await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, email: admin.email, password: TEST_PASSWORD })
+      .expect(303)
   })
 
   it('counts failures per email and, with a much higher limit, per IP address: one office cannot lock everyone out', async () => {
@@ -91,7 +158,8 @@ describe('sign-in', () => {
     const office = '203.0.113.7'
     const agent = request.agent(t.app)
     const csrf = csrfFrom((await agent.get('/sign-in')).text)
-    const send = (email: string, password: string) => agent.post('/sign-in').set('X-Forwarded-For', office).type('form').send({ _csrf: csrf, email, password })
+    const send = (email: string, password: string) =>
+      agent.post('/sign-in').set('X-Forwarded-For', office).type('form').send({ _csrf: csrf, email, password })
     for (let i = 0; i < 6; i++) await send(`colleague-${i}@example.org`, 'wrong password here').expect(400)
     // Six failures from the office's address, on six different emails: a correct sign-in still works.
     await send(admin.email, TEST_PASSWORD).expect(303).expect('Location', '/sign-in/code')
@@ -100,18 +168,35 @@ describe('sign-in', () => {
   it('locks an IP address at its own limit, and counts failures atomically', async () => {
     const auth = createAuthService({ db: t.handle.db, clock: t.clock, signInIpLimit: 8 })
     const ip = '198.51.100.9'
-    for (let i = 0; i < 7; i++) expect((await auth.checkPassword(`someone-${i}@example.org`, 'wrong password here', ip)).status).toBe('invalid')
+    for (let i = 0; i < 7; i++)
+      expect((await auth.checkPassword(`someone-${i}@example.org`, 'wrong password here', ip)).status).toBe('invalid')
     expect((await auth.checkPassword('another@example.org', 'wrong password here', ip)).status).toBe('invalid')
-    expect(await auth.checkPassword('and-another@example.org', 'wrong password here', ip)).toEqual({ status: 'throttled', minutes: 15 })
+    expect(await auth.checkPassword('and-another@example.org', 'wrong password here', ip)).toEqual({
+      status: 'throttled',
+      minutes: 15,
+    })
     // Attempts arriving together are all counted: no read-then-write.
     const now = t.clock.now()
-    const args = { now, windowStart: new Date(now.getTime() - 15 * 60_000), limit: 5, lockUntil: new Date(now.getTime() + 15 * 60_000) }
+    const args = {
+      now,
+      windowStart: new Date(now.getTime() - 15 * 60_000),
+      limit: 5,
+      lockUntil: new Date(now.getTime() + 15 * 60_000),
+    }
     const results = await Promise.all(Array.from({ length: 5 }, () => countFailure(t.handle.db, 'test:together', args)))
     expect(results.map((r) => r.failures).sort()).toEqual([1, 2, 3, 4, 5])
     expect(results.find((r) => r.failures === 5)!.lockedUntil?.getTime()).toBe(args.lockUntil.getTime())
     // A new window starts again at 1.
     const later = new Date(now.getTime() + 16 * 60_000)
-    expect((await countFailure(t.handle.db, 'test:together', { ...args, now: later, windowStart: new Date(later.getTime() - 15 * 60_000) })).failures).toBe(1)
+    expect(
+      (
+        await countFailure(t.handle.db, 'test:together', {
+          ...args,
+          now: later,
+          windowStart: new Date(later.getTime() - 15 * 60_000),
+        })
+      ).failures,
+    ).toBe(1)
   })
 
   it('refuses a replayed TOTP code', async () => {
@@ -121,10 +206,18 @@ describe('sign-in', () => {
     await a1.post('/sign-out').type('form').send({ _csrf: a1.csrf }).expect(303)
     const agent = request.agent(t.app)
     let csrf = csrfFrom((await agent.get('/sign-in')).text)
-    await agent.post('/sign-in').type('form').send({ _csrf: csrf, email: admin.email, password: TEST_PASSWORD }).expect(303)
+    await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, email: admin.email, password: TEST_PASSWORD })
+      .expect(303)
     csrf = csrfFrom((await agent.get('/sign-in/code')).text)
     // Same 30-second step as the sign-in above.
-    const res = await agent.post('/sign-in/code').type('form').send({ _csrf: csrf, code: currentTotp(admin.totpSecret, t.clock.now()) }).expect(400)
+    const res = await agent
+      .post('/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrf, code: currentTotp(admin.totpSecret, t.clock.now()) })
+      .expect(400)
     expect(res.text).toContain('already been used')
   })
 
@@ -146,10 +239,20 @@ describe('sign-in', () => {
     }
     await again.get('/').expect(303).expect('Location', '/sign-in')
     const limit = await again.get('/sign-in').expect(200)
-    expect(limit.text).toContain('You were signed out because you had been signed in for 12 hours, the longest a session can last')
+    expect(limit.text).toContain(
+      'You were signed out because you had been signed in for 12 hours, the longest a session can last',
+    )
     expect(limit.text).not.toContain('had not done anything')
-    const summaries = await t.handle.db.selectFrom('audit_events').select('summary').where('action', '=', 'session.timed-out').orderBy('seq').execute()
-    expect(summaries.map((r) => r.summary)).toEqual([`Test administrator was signed out after a period of inactivity`, `Test administrator was signed out at the end of the longest time a session may last`])
+    const summaries = await t.handle.db
+      .selectFrom('audit_events')
+      .select('summary')
+      .where('action', '=', 'session.timed-out')
+      .orderBy('seq')
+      .execute()
+    expect(summaries.map((r) => r.summary)).toEqual([
+      `Test administrator was signed out after a period of inactivity`,
+      `Test administrator was signed out at the end of the longest time a session may last`,
+    ])
   })
 
   it('keep-alive answers with the seconds left by the server’s clock, and offers no “Stay signed in” near the 12-hour limit', async () => {
@@ -158,8 +261,19 @@ describe('sign-in', () => {
     t.clock.set('2026-03-02T09:00:00Z')
     const agent = await signIn(t, admin) // signed in at 09:00:30
     t.clock.advance(10 * 60_000)
-    const early = await agent.post('/session/keep-alive').set('Accept', 'application/json').type('form').send({ _csrf: agent.csrf }).expect(200)
-    expect(early.body).toEqual({ secondsLeft: 30 * 60, endsBecause: 'idle', endsAtText: '9:40am', warningSeconds: 120, canStaySignedIn: true })
+    const early = await agent
+      .post('/session/keep-alive')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: agent.csrf })
+      .expect(200)
+    expect(early.body).toEqual({
+      secondsLeft: 30 * 60,
+      endsBecause: 'idle',
+      endsAtText: '9:40am',
+      warningSeconds: 120,
+      canStaySignedIn: true,
+    })
     const page = await agent.get('/').expect(200)
     expect(page.text).toContain('data-seconds-left="1800"')
     expect(page.text).toContain('data-ends-because="idle"')
@@ -171,8 +285,19 @@ describe('sign-in', () => {
       await agent.post('/session/keep-alive').type('form').send({ _csrf: agent.csrf }).expect(303)
     }
     t.clock.set('2026-03-02T20:45:30Z')
-    const late = await agent.post('/session/keep-alive').set('Accept', 'application/json').type('form').send({ _csrf: agent.csrf }).expect(200)
-    expect(late.body).toEqual({ secondsLeft: 15 * 60, endsBecause: 'limit', endsAtText: '9:00pm', warningSeconds: 120, canStaySignedIn: false })
+    const late = await agent
+      .post('/session/keep-alive')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: agent.csrf })
+      .expect(200)
+    expect(late.body).toEqual({
+      secondsLeft: 15 * 60,
+      endsBecause: 'limit',
+      endsAtText: '9:00pm',
+      warningSeconds: 120,
+      canStaySignedIn: false,
+    })
     const latePage = await agent.get('/').expect(200)
     expect(latePage.text).toContain('data-ends-because="limit"')
     expect(latePage.text).toContain('We will sign you out at <span class="app-timeout__time">9:00pm</span>')
@@ -182,7 +307,15 @@ describe('sign-in', () => {
   })
 
   it('creates no session for /health, assets or the icon: no cookie, no row', async () => {
-    const count = async () => Number((await t.handle.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+    const count = async () =>
+      Number(
+        (
+          await t.handle.db
+            .selectFrom('sessions')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
     const before = await count()
     for (const path of ['/health', '/assets/images/icon.svg', '/favicon.ico', '/assets/no-such-file.css']) {
       const res = await request(t.app).get(path)
@@ -200,9 +333,13 @@ describe('sign-in', () => {
     const p = await createPartnership(t, 'P')
     const admin = await createPerson(t, p, ['administrator'])
     const agent = await signIn(t, admin)
-    expect(await t.handle.db.selectFrom('sessions').select('sid').where('person_id', '=', admin.id).execute()).toHaveLength(1)
+    expect(
+      await t.handle.db.selectFrom('sessions').select('sid').where('person_id', '=', admin.id).execute(),
+    ).toHaveLength(1)
     await agent.post('/sign-out').type('form').send({ _csrf: agent.csrf }).expect(303).expect('Location', '/signed-out')
-    expect(await t.handle.db.selectFrom('sessions').select('sid').where('person_id', '=', admin.id).execute()).toHaveLength(0)
+    expect(
+      await t.handle.db.selectFrom('sessions').select('sid').where('person_id', '=', admin.id).execute(),
+    ).toHaveLength(0)
     await agent.get('/').expect(303)
   })
 
@@ -218,7 +355,11 @@ describe('sign-in', () => {
     await agent.get('/').expect(303)
     const fresh = request.agent(t.app)
     const csrf = csrfFrom((await fresh.get('/sign-in')).text)
-    await fresh.post('/sign-in').type('form').send({ _csrf: csrf, email: inspector.email, password: TEST_PASSWORD }).expect(400)
+    await fresh
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrf, email: inspector.email, password: TEST_PASSWORD })
+      .expect(400)
   })
 
   it('refuses a form without a CSRF token', async () => {

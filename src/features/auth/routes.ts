@@ -4,7 +4,14 @@ import { ValidationError } from '../../shared/errors'
 import { bodyOf, parseForm, parseFormWith, renderWithErrors, totpCodeSchema } from '../../web/forms'
 import type { SessionTiming } from '../../web/middleware/auth'
 import type { RouteOptions, Routes } from '../../web/routes'
-import { PASSWORD_FIELDS, passwordSchema, SETUP_FIELDS, setupPasswordProblems, setupSchema, signInSchema } from './schemas'
+import {
+  PASSWORD_FIELDS,
+  passwordSchema,
+  SETUP_FIELDS,
+  setupPasswordProblems,
+  setupSchema,
+  signInSchema,
+} from './schemas'
 import { formatSecret, totpQrCode } from './totp'
 
 const PENDING_MS = 10 * 60_000
@@ -86,10 +93,19 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
     const pending = pendingOf(req, 'code')
     if (!pending) return res.redirect(303, '/sign-in')
     const code = codeIn(req.body)
-    if (code === undefined) return renderWithErrors(res, CODE, new ValidationError({ code: 'Enter the 6-digit code from your authenticator app' }), {})
+    if (code === undefined)
+      return renderWithErrors(
+        res,
+        CODE,
+        new ValidationError({ code: 'Enter the 6-digit code from your authenticator app' }),
+        {},
+      )
     const outcome = await auth.checkCode(pending.personId, code, req.ip ?? 'unknown')
     if (outcome !== 'ok') {
-      const message = outcome === 'throttled' ? 'There have been too many attempts. Wait 15 minutes and try again' : 'The code is not correct or has already been used. Enter the current 6-digit code from your authenticator app'
+      const message =
+        outcome === 'throttled'
+          ? 'There have been too many attempts. Wait 15 minutes and try again'
+          : 'The code is not correct or has already been used. Enter the current 6-digit code from your authenticator app'
       return renderWithErrors(res, CODE, new ValidationError({ code: message }), {})
     }
     res.redirect(303, await finishSignIn(req, pending.personId))
@@ -116,7 +132,12 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
     if (code === undefined || !(await auth.completeEnrolment(pending.personId, code))) {
       const view = await enrolmentView(pending.personId)
       if (!view) return res.redirect(303, '/sign-in')
-      return renderWithErrors(res, ENROL, new ValidationError({ code: 'Enter the 6-digit code your authenticator app shows for JTAI Ready' }), view)
+      return renderWithErrors(
+        res,
+        ENROL,
+        new ValidationError({ code: 'Enter the 6-digit code your authenticator app shows for JTAI Ready' }),
+        view,
+      )
     }
     res.redirect(303, await finishSignIn(req, pending.personId))
   })

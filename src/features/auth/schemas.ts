@@ -4,13 +4,21 @@ import { passwordProblem } from './passwords'
 
 /** Read as sent: a wrong or missing answer is the same "enter a correct email address and password". */
 export const signInSchema = z.strictObject({
-  email: z.string().optional().transform((s) => (s ?? '').trim()),
-  password: z.string().optional().transform((s) => s ?? ''),
+  email: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').trim()),
+  password: z
+    .string()
+    .optional()
+    .transform((s) => s ?? ''),
 })
 
-
 /** A new password from a reset link; the service checks its strength and that the two match. */
-export const passwordSchema = z.strictObject({ password: z.string().optional().default(''), confirm: z.string().optional().default('') })
+export const passwordSchema = z.strictObject({
+  password: z.string().optional().default(''),
+  confirm: z.string().optional().default(''),
+})
 export const PASSWORD_FIELDS = ['password', 'confirm']
 
 export const setupSchema = z.strictObject({

@@ -116,11 +116,25 @@ export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthSer
       const now = clock.now()
       const step = checkTotp(person.totp_secret, code, now)
       if (step === undefined) return false
-      await change(db, clock, { partnershipId: person.partnership_id, personId: person.id, name: person.name }, async (trx) => {
-        await repo.setTotp(trx, person.id, person.totp_secret, true, now)
-        await repo.claimTotpStep(trx, person.id, step)
-        return { result: undefined, audit: { action: 'person.totp-enrolled', entityType: 'person', entityId: person.id, summary: `${person.name} set up their authenticator app`, details: {} } }
-      })
+      await change(
+        db,
+        clock,
+        { partnershipId: person.partnership_id, personId: person.id, name: person.name },
+        async (trx) => {
+          await repo.setTotp(trx, person.id, person.totp_secret, true, now)
+          await repo.claimTotpStep(trx, person.id, step)
+          return {
+            result: undefined,
+            audit: {
+              action: 'person.totp-enrolled',
+              entityType: 'person',
+              entityId: person.id,
+              summary: `${person.name} set up their authenticator app`,
+              details: {},
+            },
+          }
+        },
+      )
       return true
     },
 
@@ -130,7 +144,13 @@ export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthSer
       await authRepo.clearThrottle(db, keyFor('email', person.email))
       await change(db, clock, { partnershipId: person.partnership_id, personId, name: person.name }, async () => ({
         result: undefined,
-        audit: { action: 'session.signed-in', entityType: 'person', entityId: personId, summary: `${person.name} signed in`, details: {} },
+        audit: {
+          action: 'session.signed-in',
+          entityType: 'person',
+          entityId: personId,
+          summary: `${person.name} signed in`,
+          details: {},
+        },
       }))
     },
 
@@ -141,16 +161,21 @@ export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthSer
         'timed-out': 'was signed out after a period of inactivity',
         'session-limit': 'was signed out at the end of the longest time a session may last',
       }[reason]
-      await change(db, clock, { partnershipId: scope.partnershipId, personId: scope.personId, name: scope.name }, async () => ({
-        result: undefined,
-        audit: {
-          action: reason === 'signed-out' ? 'session.signed-out' : 'session.timed-out',
-          entityType: 'person',
-          entityId: scope.personId,
-          summary: `${scope.name} ${summary}`,
-          details: reason === 'signed-out' ? {} : { reason: reason === 'timed-out' ? 'idle' : 'session-limit' },
-        },
-      }))
+      await change(
+        db,
+        clock,
+        { partnershipId: scope.partnershipId, personId: scope.personId, name: scope.name },
+        async () => ({
+          result: undefined,
+          audit: {
+            action: reason === 'signed-out' ? 'session.signed-out' : 'session.timed-out',
+            entityType: 'person',
+            entityId: scope.personId,
+            summary: `${scope.name} ${summary}`,
+            details: reason === 'signed-out' ? {} : { reason: reason === 'timed-out' ? 'idle' : 'session-limit' },
+          },
+        }),
+      )
     },
 
     /** The scope of a signed-in person, or undefined if they may no longer use the service. */
@@ -158,7 +183,14 @@ export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthSer
       const person = await activePerson(personId)
       if (!person || !person.totp_enabled) return undefined
       const agency = person.agency_id ? await repo.findAgency(db, person.partnership_id, person.agency_id) : undefined
-      return { partnershipId: person.partnership_id, personId: person.id, name: person.name, roles: await repo.rolesOf(db, person.id), agencyId: person.agency_id, agencyType: agency?.type ?? null }
+      return {
+        partnershipId: person.partnership_id,
+        personId: person.id,
+        name: person.name,
+        roles: await repo.rolesOf(db, person.id),
+        agencyId: person.agency_id,
+        agencyType: agency?.type ?? null,
+      }
     },
 
     async personForResetToken(token: string) {
@@ -171,19 +203,39 @@ export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthSer
     async resetPassword(token: string, password: string, confirm: string): Promise<string> {
       const problem = passwordProblem(password)
       if (problem) throw new ValidationError({ password: problem })
-      if (password !== confirm) throw new ValidationError({ confirm: 'The passwords do not match. Enter the same password twice' })
+      if (password !== confirm)
+        throw new ValidationError({ confirm: 'The passwords do not match. Enter the same password twice' })
       const row = await authRepo.findLiveToken(db, 'password-reset', hashToken(token), clock.now())
       const person = row?.person_id ? await activePerson(row.person_id) : undefined
-      if (!row || !person) throw new ValidationError({ password: 'This link has expired or has already been used. Ask your administrator for a new one' })
+      if (!row || !person)
+        throw new ValidationError({
+          password: 'This link has expired or has already been used. Ask your administrator for a new one',
+        })
       const passwordHash = await hashPassword(password)
-      await change(db, clock, { partnershipId: person.partnership_id, personId: person.id, name: person.name }, async (trx, now) => {
-        if (!(await authRepo.useToken(trx, row.id, now))) throw new ValidationError({ password: 'This link has already been used. Ask your administrator for a new one' })
-        await repo.setPassword(trx, person.id, passwordHash, now)
-        await authRepo.deleteSessionsOf(trx, person.id)
-        return { result: undefined, audit: { action: 'person.password-set', entityType: 'person', entityId: person.id, summary: `${person.name} set a new password`, details: {} } }
-      })
+      await change(
+        db,
+        clock,
+        { partnershipId: person.partnership_id, personId: person.id, name: person.name },
+        async (trx, now) => {
+          if (!(await authRepo.useToken(trx, row.id, now)))
+            throw new ValidationError({
+              password: 'This link has already been used. Ask your administrator for a new one',
+            })
+          await repo.setPassword(trx, person.id, passwordHash, now)
+          await authRepo.deleteSessionsOf(trx, person.id)
+          return {
+            result: undefined,
+            audit: {
+              action: 'person.password-set',
+              entityType: 'person',
+              entityId: person.id,
+              summary: `${person.name} set a new password`,
+              details: {},
+            },
+          }
+        },
+      )
       return person.id
     },
   }
 }
-

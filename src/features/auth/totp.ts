@@ -26,7 +26,11 @@ export function currentTotp(secret: string, now: Date): string {
   return authenticator.clone({ epoch: now.getTime(), step: STEP_SECONDS }).generate(secret)
 }
 
-export async function totpQrCode(secret: string, email: string, issuer: string): Promise<{ uri: string; dataUrl: string }> {
+export async function totpQrCode(
+  secret: string,
+  email: string,
+  issuer: string,
+): Promise<{ uri: string; dataUrl: string }> {
   const uri = authenticator.keyuri(email, issuer, secret)
   const dataUrl = await QRCode.toDataURL(uri, { margin: 1, width: 220 })
   return { uri, dataUrl }

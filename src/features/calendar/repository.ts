@@ -7,14 +7,35 @@ type Db = Kysely<Database>
 // Imported bank holidays and closure days are kept per partnership (see calendarService).
 
 export async function importedHolidays(db: Db, partnershipId: string): Promise<(Holiday & { imported_at: Date })[]> {
-  return db.selectFrom('imported_holidays').select(['date', 'title', 'imported_at']).where('partnership_id', '=', partnershipId).orderBy('date').execute()
+  return db
+    .selectFrom('imported_holidays')
+    .select(['date', 'title', 'imported_at'])
+    .where('partnership_id', '=', partnershipId)
+    .orderBy('date')
+    .execute()
 }
 
 /** Replaces the partnership's imported list with `holidays` (a gov.uk file is always the full list). */
-export async function replaceImportedHolidays(db: Db, partnershipId: string, holidays: readonly Holiday[], importedBy: string | null, now: Date): Promise<void> {
+export async function replaceImportedHolidays(
+  db: Db,
+  partnershipId: string,
+  holidays: readonly Holiday[],
+  importedBy: string | null,
+  now: Date,
+): Promise<void> {
   await db.deleteFrom('imported_holidays').where('partnership_id', '=', partnershipId).execute()
-  const rows = holidays.map((h) => ({ partnership_id: partnershipId, date: h.date, title: h.title, imported_by: importedBy, imported_at: now }))
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('imported_holidays').values(rows.slice(i, i + 500)).execute()
+  const rows = holidays.map((h) => ({
+    partnership_id: partnershipId,
+    date: h.date,
+    title: h.title,
+    imported_by: importedBy,
+    imported_at: now,
+  }))
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('imported_holidays')
+      .values(rows.slice(i, i + 500))
+      .execute()
 }
 
 export interface ClosureRow extends Holiday {
@@ -33,11 +54,25 @@ export async function closureDays(db: Db, partnershipId: string): Promise<Closur
 }
 
 export async function findClosureDay(db: Db, partnershipId: string, date: string): Promise<Holiday | undefined> {
-  return db.selectFrom('closure_days').select(['date', 'title']).where('partnership_id', '=', partnershipId).where('date', '=', date).executeTakeFirst()
+  return db
+    .selectFrom('closure_days')
+    .select(['date', 'title'])
+    .where('partnership_id', '=', partnershipId)
+    .where('date', '=', date)
+    .executeTakeFirst()
 }
 
-export async function insertClosureDay(db: Db, partnershipId: string, day: Holiday, createdBy: string | null, now: Date): Promise<void> {
-  await db.insertInto('closure_days').values({ partnership_id: partnershipId, date: day.date, title: day.title, created_by: createdBy, created_at: now }).execute()
+export async function insertClosureDay(
+  db: Db,
+  partnershipId: string,
+  day: Holiday,
+  createdBy: string | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto('closure_days')
+    .values({ partnership_id: partnershipId, date: day.date, title: day.title, created_by: createdBy, created_at: now })
+    .execute()
 }
 
 export async function deleteClosureDay(db: Db, partnershipId: string, date: string): Promise<void> {

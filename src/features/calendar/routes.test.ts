@@ -4,7 +4,15 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHolidaysCommand } from '../../cli/commands/holidays'
 import { bundledBankHolidays } from '../../domain/calendar'
-import { buildTestApp, createPartnership, createPerson, csrfFrom, signIn, type Agent, type TestApp } from '../../../test/support/app'
+import {
+  buildTestApp,
+  createPartnership,
+  createPerson,
+  csrfFrom,
+  signIn,
+  type Agent,
+  type TestApp,
+} from '../../../test/support/app'
 
 // Clock: Monday 2 March 2026. Inspections notified that day put "children selected" (day 4) on Thursday 5 March.
 let t: TestApp
@@ -16,7 +24,15 @@ let inspectionPath: string
 
 const govUkFile = (extra: { date: string; title: string }[] = []) =>
   JSON.stringify({
-    'england-and-wales': { division: 'england-and-wales', events: [...bundledBankHolidays(2026), ...extra].map((h) => ({ title: h.title, date: h.date, notes: '', bunting: true })) },
+    'england-and-wales': {
+      division: 'england-and-wales',
+      events: [...bundledBankHolidays(2026), ...extra].map((h) => ({
+        title: h.title,
+        date: h.date,
+        notes: '',
+        bunting: true,
+      })),
+    },
     scotland: { division: 'scotland', events: [] },
   })
 
@@ -26,7 +42,10 @@ const childrenSelected = async (agent: Agent, path: string) => {
   return /DTSTART(?:;VALUE=DATE)?:(\d{8})/.exec(block)![1]
 }
 
-async function expectStatus(pending: Promise<{ status: number; text: string; headers: Record<string, string> }>, status: number) {
+async function expectStatus(
+  pending: Promise<{ status: number; text: string; headers: Record<string, string> }>,
+  status: number,
+) {
   const res = await pending
   expect(res.status, res.text.slice(0, 300)).toBe(status)
   return res
@@ -41,7 +60,15 @@ beforeAll(async () => {
   const res = await admin
     .post('/inspections/new')
     .type('form')
-    .send({ _csrf: admin.csrf, frameworkId: 'front-door', 'notifiedOn-day': '2', 'notifiedOn-month': '3', 'notifiedOn-year': '2026', notifiedTime: '', practice: 'yes' })
+    .send({
+      _csrf: admin.csrf,
+      frameworkId: 'front-door',
+      'notifiedOn-day': '2',
+      'notifiedOn-month': '3',
+      'notifiedOn-year': '2026',
+      notifiedTime: '',
+      practice: 'yes',
+    })
     .expect(303)
   inspectionPath = res.headers.location!
 }, 60_000)
@@ -49,7 +76,10 @@ afterAll(async () => t.close())
 
 async function importFile(agent: Agent, content: string) {
   const form = await agent.get('/holidays/import').expect(200)
-  return agent.post('/holidays/import').field('_csrf', csrfFrom(form.text)).attach('file', Buffer.from(content), { filename: 'bank-holidays.json', contentType: 'application/json' })
+  return agent
+    .post('/holidays/import')
+    .field('_csrf', csrfFrom(form.text))
+    .attach('file', Buffer.from(content), { filename: 'bank-holidays.json', contentType: 'application/json' })
 }
 
 describe('bank holidays and closure days', () => {
@@ -68,20 +98,31 @@ describe('bank holidays and closure days', () => {
   })
 
   it('an imported date wins over the bundled ones and moves a computed milestone (UI)', async () => {
-    const res = await expectStatus(importFile(admin, govUkFile([{ date: '2026-03-05', title: 'Special bank holiday' }])), 303)
+    const res = await expectStatus(
+      importFile(admin, govUkFile([{ date: '2026-03-05', title: 'Special bank holiday' }])),
+      303,
+    )
     expect(res.headers.location).toBe('/holidays')
     const page = await admin.get('/holidays').expect(200)
     expect(page.text).toContain('Special bank holiday')
     expect(page.text).toContain('Loaded from gov.uk')
     expect(await childrenSelected(admin, inspectionPath)).toBe('20260306')
     // The new holiday moves the open inspection's deadlines, and the page says which.
-    expect(page.text).toContain('Warning: this moves milestones of the practice inspection notified Monday 2 March 2026')
+    expect(page.text).toContain(
+      'Warning: this moves milestones of the practice inspection notified Monday 2 March 2026',
+    )
     expect(page.text).toMatch(/Warning: this moves milestones[^<]*Children selected/i)
     // Loading the same file again moves nothing, so there is no warning.
     await expectStatus(importFile(admin, govUkFile([{ date: '2026-03-05', title: 'Special bank holiday' }])), 303)
     expect((await admin.get('/holidays').expect(200)).text).not.toContain('Warning: this moves milestones')
     // Another partnership's calendar is untouched.
-    expect(await t.handle.db.selectFrom('imported_holidays').select('date').where('partnership_id', '=', otherPartnershipId).execute()).toHaveLength(0)
+    expect(
+      await t.handle.db
+        .selectFrom('imported_holidays')
+        .select('date')
+        .where('partnership_id', '=', otherPartnershipId)
+        .execute(),
+    ).toHaveLength(0)
   })
 
   it('the command line imports too, for every partnership, with an audit event in each', async () => {
@@ -100,10 +141,18 @@ describe('bank holidays and closure days', () => {
     // The whole list is replaced: the 5th is a working day again, the 4th is not, so day 4 is still Friday 6 March.
     expect(await childrenSelected(admin, inspectionPath)).toBe('20260306')
     for (const p of [partnershipId, otherPartnershipId]) {
-      const events = await t.handle.db.selectFrom('audit_events').select(['action', 'actor_name']).where('partnership_id', '=', p).where('action', '=', 'holidays.imported').execute()
+      const events = await t.handle.db
+        .selectFrom('audit_events')
+        .select(['action', 'actor_name'])
+        .where('partnership_id', '=', p)
+        .where('action', '=', 'holidays.imported')
+        .execute()
       expect(events.some((e) => e.actor_name?.startsWith('Command line'))).toBe(true)
     }
-    const bad = await command.run(['import', join(dir, 'missing.json')], { stdout: () => undefined, stderr: (s) => err.push(s) })
+    const bad = await command.run(['import', join(dir, 'missing.json')], {
+      stdout: () => undefined,
+      stderr: (s) => err.push(s),
+    })
     expect(bad).toBe(2)
     expect(err.join('')).toContain('there is no such file')
   })
@@ -121,7 +170,9 @@ describe('bank holidays and closure days', () => {
     // The list is replaced: the 4th is a working day again and the 6th a holiday, so "Inspectors select
     // children" (day 4) moves back from Friday 6 to Thursday 5 March.
     const out = await run([{ date: '2026-03-06', title: 'Special bank holiday' }])
-    expect(out).toMatch(/\nAnytown SCP: Warning: this moves milestones of the practice inspection notified Monday 2 March 2026 \([^)]+\): [^\n]*Inspectors select children[^\n]*\.\n$/i)
+    expect(out).toMatch(
+      /\nAnytown SCP: Warning: this moves milestones of the practice inspection notified Monday 2 March 2026 \([^)]+\): [^\n]*Inspectors select children[^\n]*\.\n$/i,
+    )
     expect(out).not.toContain('Elsewhere SCP')
     expect(await childrenSelected(admin, inspectionPath)).toBe('20260305')
     // Put the calendar back as the earlier test left it, for the tests that follow.
@@ -130,10 +181,18 @@ describe('bank holidays and closure days', () => {
   })
 
   it('adds and removes a local closure day, which working days skip', async () => {
-    const bad = await admin.post('/holidays/closures').type('form').send({ _csrf: admin.csrf, 'date-day': '31', 'date-month': '2', 'date-year': '2026', title: '' }).expect(400)
+    const bad = await admin
+      .post('/holidays/closures')
+      .type('form')
+      .send({ _csrf: admin.csrf, 'date-day': '31', 'date-month': '2', 'date-year': '2026', title: '' })
+      .expect(400)
     expect(bad.text).toContain('The closure date must be a real date')
     expect(bad.text).toContain('Enter what the closure day is for')
-    await admin.post('/holidays/closures').type('form').send({ _csrf: admin.csrf, 'date-day': '6', 'date-month': '3', 'date-year': '2026', title: 'Office closed' }).expect(303)
+    await admin
+      .post('/holidays/closures')
+      .type('form')
+      .send({ _csrf: admin.csrf, 'date-day': '6', 'date-month': '3', 'date-year': '2026', title: 'Office closed' })
+      .expect(303)
     expect(await childrenSelected(admin, inspectionPath)).toBe('20260309')
     await admin.post('/holidays/closures/2026-03-06/remove').type('form').send({ _csrf: admin.csrf }).expect(303)
     expect(await childrenSelected(admin, inspectionPath)).toBe('20260306')
@@ -142,7 +201,11 @@ describe('bank holidays and closure days', () => {
 
   it('keeps an open inspection whose notification day becomes a closure day: day 1 stays, the home page still shows it', async () => {
     const before = await childrenSelected(admin, inspectionPath)
-    const added = await admin.post('/holidays/closures').type('form').send({ _csrf: admin.csrf, 'date-day': '2', 'date-month': '3', 'date-year': '2026', title: 'Snow day' }).expect(303)
+    const added = await admin
+      .post('/holidays/closures')
+      .type('form')
+      .send({ _csrf: admin.csrf, 'date-day': '2', 'date-month': '3', 'date-year': '2026', title: 'Snow day' })
+      .expect(303)
     expect(added.headers.location).toBe('/holidays')
     // Closing the notification day itself moves nothing: day 2 is still the next working day.
     expect((await admin.get('/holidays').expect(200)).text).not.toContain('Warning: this moves milestones')
@@ -155,21 +218,39 @@ describe('bank holidays and closure days', () => {
     const refused = await admin
       .post('/inspections/new')
       .type('form')
-      .send({ _csrf: admin.csrf, frameworkId: 'front-door', 'notifiedOn-day': '2', 'notifiedOn-month': '3', 'notifiedOn-year': '2026', notifiedTime: '', practice: 'yes' })
+      .send({
+        _csrf: admin.csrf,
+        frameworkId: 'front-door',
+        'notifiedOn-day': '2',
+        'notifiedOn-month': '3',
+        'notifiedOn-year': '2026',
+        notifiedTime: '',
+        practice: 'yes',
+      })
       .expect(400)
     expect(refused.text).toContain('is not a working day (Snow day)')
     await admin.post('/holidays/closures/2026-03-02/remove').type('form').send({ _csrf: admin.csrf }).expect(303)
   })
 
-  it('warns, naming the inspection and its milestones, when a closure day moves an open inspection\'s deadlines (and adds it all the same)', async () => {
-    await admin.post('/holidays/closures').type('form').send({ _csrf: admin.csrf, 'date-day': '3', 'date-month': '3', 'date-year': '2026', title: 'Training day' }).expect(303)
+  it("warns, naming the inspection and its milestones, when a closure day moves an open inspection's deadlines (and adds it all the same)", async () => {
+    await admin
+      .post('/holidays/closures')
+      .type('form')
+      .send({ _csrf: admin.csrf, 'date-day': '3', 'date-month': '3', 'date-year': '2026', title: 'Training day' })
+      .expect(303)
     const page = await admin.get('/holidays').expect(200)
-    expect(page.text).toContain('Warning: this moves milestones of the practice inspection notified Monday 2 March 2026 (Joint targeted area inspection')
+    expect(page.text).toContain(
+      'Warning: this moves milestones of the practice inspection notified Monday 2 March 2026 (Joint targeted area inspection',
+    )
     expect(page.text).toContain('Inspectors select children')
     expect(page.text).toContain('Training day')
     await admin.post('/holidays/closures/2026-03-03/remove').type('form').send({ _csrf: admin.csrf }).expect(303)
     // A closure after every deadline moves nothing and warns of nothing.
-    await admin.post('/holidays/closures').type('form').send({ _csrf: admin.csrf, 'date-day': '1', 'date-month': '3', 'date-year': '2027', title: 'Far away' }).expect(303)
+    await admin
+      .post('/holidays/closures')
+      .type('form')
+      .send({ _csrf: admin.csrf, 'date-day': '1', 'date-month': '3', 'date-year': '2027', title: 'Far away' })
+      .expect(303)
     expect((await admin.get('/holidays').expect(200)).text).not.toContain('Warning: this moves milestones')
   })
 })

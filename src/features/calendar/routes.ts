@@ -30,9 +30,25 @@ export function holidayRoutes(routes: Routes, services: Services): void {
       holidays: cal.bankHolidays(y).map((h) => ({ date: formatIsoDate(h.date), title: h.title })),
     }))
     const imported = await calendar.importedHolidays(scope)
-    const closures = (await calendar.closureDays(scope)).map((c) => ({ iso: c.date, date: formatIsoDate(c.date), title: c.title, by: c.created_by_name }))
-    const lastImport = imported.reduce<Date | null>((latest, h) => (!latest || h.imported_at > latest ? h.imported_at : latest), null)
-    return { years, closures, importedCount: imported.length, importedRange: imported.length ? `${imported[0]!.date.slice(0, 4)} to ${imported.at(-1)!.date.slice(0, 4)}` : null, lastImport: lastImport?.toISOString().slice(0, 10) }
+    const closures = (await calendar.closureDays(scope)).map((c) => ({
+      iso: c.date,
+      date: formatIsoDate(c.date),
+      title: c.title,
+      by: c.created_by_name,
+    }))
+    const lastImport = imported.reduce<Date | null>(
+      (latest, h) => (!latest || h.imported_at > latest ? h.imported_at : latest),
+      null,
+    )
+    return {
+      years,
+      closures,
+      importedCount: imported.length,
+      importedRange: imported.length
+        ? `${imported[0]!.date.slice(0, 4)} to ${imported.at(-1)!.date.slice(0, 4)}`
+        : null,
+      lastImport: lastImport?.toISOString().slice(0, 10),
+    }
   }
 
   routes.get('/holidays', async (_req, res, { scope }) => {
@@ -70,7 +86,10 @@ export function holidayRoutes(routes: Routes, services: Services): void {
   // Not routes.form: the file comes as multipart/form-data, and a file too large is refused with status 413.
   routes.post('/holidays/import', async (req, res, { scope }) => {
     const fail = (messages: string[], status = 400) =>
-      res.status(status).render('calendar/views/import.njk', { errors: { file: messages[0] }, errorList: messages.map((text) => ({ text, href: '#file' })) })
+      res.status(status).render('calendar/views/import.njk', {
+        errors: { file: messages[0] },
+        errorList: messages.map((text) => ({ text, href: '#file' })),
+      })
     let upload
     try {
       upload = await readSmallUpload(req, MAX_HOLIDAYS_BYTES)

@@ -2,7 +2,10 @@ import { z } from 'zod'
 import { dateInputFields, readDateInput } from '../../web/dateInput'
 import { requiredText, type FieldErrors } from '../../web/forms'
 
-export const closureSchema = z.strictObject({ title: requiredText('Enter what the closure day is for, like “Office closed”', 100), ...dateInputFields('date') })
+export const closureSchema = z.strictObject({
+  title: requiredText('Enter what the closure day is for, like “Office closed”', 100),
+  ...dateInputFields('date'),
+})
 /** The closure day form's fields in page order, for the error summary. */
 export const CLOSURE_FIELDS = ['date', 'title']
 

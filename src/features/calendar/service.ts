@@ -4,7 +4,13 @@ import * as repo from './repository'
 import { partnershipIds } from '../directory/repository'
 import type { Database } from '../../db/schema'
 import type { Clock } from '../../domain/clock'
-import { isIsoDate, parseGovUkBankHolidays, WorkingDayCalendar, type ClosureDay, type Holiday } from '../../domain/calendar'
+import {
+  isIsoDate,
+  parseGovUkBankHolidays,
+  WorkingDayCalendar,
+  type ClosureDay,
+  type Holiday,
+} from '../../domain/calendar'
 import { ValidationError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
@@ -34,8 +40,15 @@ export interface CalendarServiceDeps {
 
 export function createCalendarService({ db, clock }: CalendarServiceDeps) {
   /** The partnership's calendar; `extraClosures` adds closure days not stored yet (to see what adding one would move). */
-  async function calendarFor(partnershipId: string, handle: Kysely<Database> = db, extraClosures: readonly ClosureDay[] = []): Promise<WorkingDayCalendar> {
-    const [importedHolidays, closures] = await Promise.all([repo.importedHolidays(handle, partnershipId), repo.closureDays(handle, partnershipId)])
+  async function calendarFor(
+    partnershipId: string,
+    handle: Kysely<Database> = db,
+    extraClosures: readonly ClosureDay[] = [],
+  ): Promise<WorkingDayCalendar> {
+    const [importedHolidays, closures] = await Promise.all([
+      repo.importedHolidays(handle, partnershipId),
+      repo.closureDays(handle, partnershipId),
+    ])
     return new WorkingDayCalendar({ importedHolidays, closures: [...closures, ...extraClosures] })
   }
 
@@ -57,7 +70,12 @@ export function createCalendarService({ db, clock }: CalendarServiceDeps) {
         await repo.replaceImportedHolidays(trx, scope.partnershipId, parsed.holidays, scope.personId, now)
         return {
           result: undefined,
-          audit: { action: 'holidays.imported', entityType: 'calendar', summary: `Loaded ${parsed.holidays.length} bank holidays (${yearSpan(years)})`, details: { count: parsed.holidays.length, years, sourceName } },
+          audit: {
+            action: 'holidays.imported',
+            entityType: 'calendar',
+            summary: `Loaded ${parsed.holidays.length} bank holidays (${yearSpan(years)})`,
+            details: { count: parsed.holidays.length, years, sourceName },
+          },
         }
       })
       return { ok: true, count: parsed.holidays.length, years }
@@ -67,7 +85,11 @@ export function createCalendarService({ db, clock }: CalendarServiceDeps) {
      * The command line's import: into the given partnerships (every one when omitted), all in one
      * transaction, with an audit event in each partnership's trail.
      */
-    async importHolidaysForPartnerships(text: string, sourceName: string, only?: string[]): Promise<ImportResult & { partnerships?: number }> {
+    async importHolidaysForPartnerships(
+      text: string,
+      sourceName: string,
+      only?: string[],
+    ): Promise<ImportResult & { partnerships?: number }> {
       const parsed = parseGovUkBankHolidays(text)
       if (!parsed.ok) return parsed
       const years = summarise(parsed.holidays)
@@ -79,7 +101,12 @@ export function createCalendarService({ db, clock }: CalendarServiceDeps) {
           await appendAuditEvent(
             trx,
             { partnershipId, personId: null, name: 'Command line (jtai holidays import)' },
-            { action: 'holidays.imported', entityType: 'calendar', summary: `Loaded ${parsed.holidays.length} bank holidays (${yearSpan(years)})`, details: { count: parsed.holidays.length, years, sourceName } },
+            {
+              action: 'holidays.imported',
+              entityType: 'calendar',
+              summary: `Loaded ${parsed.holidays.length} bank holidays (${yearSpan(years)})`,
+              details: { count: parsed.holidays.length, years, sourceName },
+            },
             now,
           )
         }
@@ -93,7 +120,16 @@ export function createCalendarService({ db, clock }: CalendarServiceDeps) {
         const existing = await repo.findClosureDay(trx, scope.partnershipId, date)
         if (existing) throw new ValidationError({ date: `${date} is already a closure day (${existing.title})` })
         await repo.insertClosureDay(trx, scope.partnershipId, { date, title }, scope.personId, now)
-        return { result: undefined, audit: { action: 'closure-day.added', entityType: 'calendar', entityId: date, summary: `Added closure day ${date} (${title})`, details: { date, title } } }
+        return {
+          result: undefined,
+          audit: {
+            action: 'closure-day.added',
+            entityType: 'calendar',
+            entityId: date,
+            summary: `Added closure day ${date} (${title})`,
+            details: { date, title },
+          },
+        }
       })
     },
 
@@ -104,7 +140,16 @@ export function createCalendarService({ db, clock }: CalendarServiceDeps) {
         const existing = await repo.findClosureDay(trx, scope.partnershipId, date)
         if (!existing) return { result: false, audit: [] }
         await repo.deleteClosureDay(trx, scope.partnershipId, date)
-        return { result: true, audit: { action: 'closure-day.removed', entityType: 'calendar', entityId: date, summary: `Removed closure day ${date} (${existing.title})`, details: { date, title: existing.title } } }
+        return {
+          result: true,
+          audit: {
+            action: 'closure-day.removed',
+            entityType: 'calendar',
+            entityId: date,
+            summary: `Removed closure day ${date} (${existing.title})`,
+            details: { date, title: existing.title },
+          },
+        }
       })
     },
   }

@@ -40,22 +40,121 @@ interface DemoPerson {
 
 // Clearly fictional people at the reserved .example domain.
 const PEOPLE: DemoPerson[] = [
-  { name: 'Alex Admin', email: 'admin@anytown.example', jobTitle: 'Partnership business manager', agency: null, roles: ['administrator'] },
-  { name: 'Casey Coordinator', email: 'coordinator@anytown.example', jobTitle: 'Inspection manager', agency: 'la', roles: ['inspection-coordinator'] },
-  { name: 'Dana Director', email: 'dcs@anytown.example', jobTitle: 'Director of Children’s Services', agency: 'la', roles: ['senior-approver'], approverFor: 'la' },
-  { name: 'Lee Lead', email: 'la.lead@anytown.example', jobTitle: 'Head of Safeguarding', agency: 'la', roles: ['agency-lead'] },
-  { name: 'Pat Police', email: 'police.lead@anytown.example', jobTitle: 'Detective Chief Inspector, Public Protection', agency: 'police', roles: ['agency-lead'] },
-  { name: 'Morgan Constable', email: 'acc@anytown.example', jobTitle: 'Assistant Chief Constable', agency: 'police', roles: ['senior-approver'], approverFor: 'police' },
-  { name: 'Harper Health', email: 'icb.lead@anytown.example', jobTitle: 'Designated Nurse for Safeguarding Children', agency: 'icb', roles: ['agency-lead'] },
-  { name: 'Nico Nursing', email: 'nursing@anytown.example', jobTitle: 'ICB Director of Nursing', agency: 'icb', roles: ['senior-approver'], approverFor: 'icb' },
-  { name: 'Taylor Trust', email: 'trust.lead@anytown.example', jobTitle: 'Named Nurse', agency: 'trust', roles: ['agency-lead', 'contributor'] },
-  { name: 'Eden Education', email: 'education.lead@anytown.example', jobTitle: 'Education Safeguarding Lead', agency: 'education', roles: ['agency-lead'] },
-  { name: 'Jordan Justice', email: 'yjs.lead@anytown.example', jobTitle: 'Youth Justice Service Manager', agency: 'yjs', roles: ['agency-lead'] },
-  { name: 'Parker Probation', email: 'probation.lead@anytown.example', jobTitle: 'Head of Probation Delivery Unit', agency: 'probation', roles: ['agency-lead'] },
-  { name: 'Val Voluntary', email: 'voluntary@anytown.example', jobTitle: 'Family Support Manager', agency: 'voluntary', roles: ['contributor'] },
-  { name: 'Olly Other', email: 'housing@anytown.example', jobTitle: 'Housing Safeguarding Officer', agency: 'other', roles: ['contributor'] },
-  { name: 'Charlie Contributor', email: 'practitioner@anytown.example', jobTitle: 'Social Worker', agency: 'la', roles: ['contributor'] },
-  { name: 'Iris Inspector', email: 'inspector@inspectorate.example', jobTitle: 'Lead inspector (demo)', agency: null, roles: ['inspector'] },
+  {
+    name: 'Alex Admin',
+    email: 'admin@anytown.example',
+    jobTitle: 'Partnership business manager',
+    agency: null,
+    roles: ['administrator'],
+  },
+  {
+    name: 'Casey Coordinator',
+    email: 'coordinator@anytown.example',
+    jobTitle: 'Inspection manager',
+    agency: 'la',
+    roles: ['inspection-coordinator'],
+  },
+  {
+    name: 'Dana Director',
+    email: 'dcs@anytown.example',
+    jobTitle: 'Director of Children’s Services',
+    agency: 'la',
+    roles: ['senior-approver'],
+    approverFor: 'la',
+  },
+  {
+    name: 'Lee Lead',
+    email: 'la.lead@anytown.example',
+    jobTitle: 'Head of Safeguarding',
+    agency: 'la',
+    roles: ['agency-lead'],
+  },
+  {
+    name: 'Pat Police',
+    email: 'police.lead@anytown.example',
+    jobTitle: 'Detective Chief Inspector, Public Protection',
+    agency: 'police',
+    roles: ['agency-lead'],
+  },
+  {
+    name: 'Morgan Constable',
+    email: 'acc@anytown.example',
+    jobTitle: 'Assistant Chief Constable',
+    agency: 'police',
+    roles: ['senior-approver'],
+    approverFor: 'police',
+  },
+  {
+    name: 'Harper Health',
+    email: 'icb.lead@anytown.example',
+    jobTitle: 'Designated Nurse for Safeguarding Children',
+    agency: 'icb',
+    roles: ['agency-lead'],
+  },
+  {
+    name: 'Nico Nursing',
+    email: 'nursing@anytown.example',
+    jobTitle: 'ICB Director of Nursing',
+    agency: 'icb',
+    roles: ['senior-approver'],
+    approverFor: 'icb',
+  },
+  {
+    name: 'Taylor Trust',
+    email: 'trust.lead@anytown.example',
+    jobTitle: 'Named Nurse',
+    agency: 'trust',
+    roles: ['agency-lead', 'contributor'],
+  },
+  {
+    name: 'Eden Education',
+    email: 'education.lead@anytown.example',
+    jobTitle: 'Education Safeguarding Lead',
+    agency: 'education',
+    roles: ['agency-lead'],
+  },
+  {
+    name: 'Jordan Justice',
+    email: 'yjs.lead@anytown.example',
+    jobTitle: 'Youth Justice Service Manager',
+    agency: 'yjs',
+    roles: ['agency-lead'],
+  },
+  {
+    name: 'Parker Probation',
+    email: 'probation.lead@anytown.example',
+    jobTitle: 'Head of Probation Delivery Unit',
+    agency: 'probation',
+    roles: ['agency-lead'],
+  },
+  {
+    name: 'Val Voluntary',
+    email: 'voluntary@anytown.example',
+    jobTitle: 'Family Support Manager',
+    agency: 'voluntary',
+    roles: ['contributor'],
+  },
+  {
+    name: 'Olly Other',
+    email: 'housing@anytown.example',
+    jobTitle: 'Housing Safeguarding Officer',
+    agency: 'other',
+    roles: ['contributor'],
+  },
+  {
+    name: 'Charlie Contributor',
+    email: 'practitioner@anytown.example',
+    jobTitle: 'Social Worker',
+    agency: 'la',
+    roles: ['contributor'],
+  },
+  {
+    name: 'Iris Inspector',
+    email: 'inspector@inspectorate.example',
+    jobTitle: 'Lead inspector (demo)',
+    agency: null,
+    roles: ['inspector'],
+  },
 ]
 
 export interface DemoCredential {
@@ -78,42 +177,98 @@ export function createDemoService({ db, clock }: DemoServiceDeps) {
      * there. Returns each demo person's sign-in details (demo data only).
      */
     async load(): Promise<{ created: boolean; credentials: DemoCredential[] }> {
-      const existing = await db.selectFrom('partnerships').select('id').where('name', '=', DEMO_PARTNERSHIP).executeTakeFirst()
+      const existing = await db
+        .selectFrom('partnerships')
+        .select('id')
+        .where('name', '=', DEMO_PARTNERSHIP)
+        .executeTakeFirst()
       const credentials: (DemoCredential & { hash: string })[] = []
       for (const p of PEOPLE) {
         const password = `demo-${randomBytes(6).toString('hex')}`
-        credentials.push({ name: p.name, email: p.email, roles: p.roles, password, totpSecret: newTotpSecret(), hash: await hashPassword(password) })
+        credentials.push({
+          name: p.name,
+          email: p.email,
+          roles: p.roles,
+          password,
+          totpSecret: newTotpSecret(),
+          hash: await hashPassword(password),
+        })
       }
       const accessEndsOn = new Date(clock.now().getTime() + 90 * 86_400_000).toISOString().slice(0, 10)
-      await change(db, clock, (r: { partnershipId: string }) => ({ partnershipId: r.partnershipId, personId: null, name: 'Demo loader' }), async (trx, now) => {
-        let partnershipId = existing?.id
-        const created = !partnershipId
-        if (!partnershipId) {
-          partnershipId = (await trx.insertInto('partnerships').values({ name: DEMO_PARTNERSHIP, created_at: now }).returning('id').executeTakeFirstOrThrow()).id
-          const agencyIds = new Map<string, string>()
-          for (const a of AGENCIES) {
-            agencyIds.set(a.key, (await repo.insertAgency(trx, partnershipId, { name: a.name, type: a.type, isStatutory: a.statutory, seniorApproverId: null }, now)).id)
+      await change(
+        db,
+        clock,
+        (r: { partnershipId: string }) => ({ partnershipId: r.partnershipId, personId: null, name: 'Demo loader' }),
+        async (trx, now) => {
+          let partnershipId = existing?.id
+          const created = !partnershipId
+          if (!partnershipId) {
+            partnershipId = (
+              await trx
+                .insertInto('partnerships')
+                .values({ name: DEMO_PARTNERSHIP, created_at: now })
+                .returning('id')
+                .executeTakeFirstOrThrow()
+            ).id
+            const agencyIds = new Map<string, string>()
+            for (const a of AGENCIES) {
+              agencyIds.set(
+                a.key,
+                (
+                  await repo.insertAgency(
+                    trx,
+                    partnershipId,
+                    { name: a.name, type: a.type, isStatutory: a.statutory, seniorApproverId: null },
+                    now,
+                  )
+                ).id,
+              )
+            }
+            for (const p of PEOPLE) {
+              const agencyId = p.agency ? agencyIds.get(p.agency)! : null
+              const person = await repo.insertPerson(
+                trx,
+                partnershipId,
+                {
+                  name: p.name,
+                  email: p.email,
+                  jobTitle: p.jobTitle,
+                  agencyId,
+                  roles: p.roles,
+                  accessEndsOn: p.roles.includes('inspector') ? accessEndsOn : null,
+                },
+                now,
+              )
+              if (p.approverFor)
+                await trx
+                  .updateTable('agencies')
+                  .set({ senior_approver_id: person.id })
+                  .where('id', '=', agencyIds.get(p.approverFor)!)
+                  .execute()
+            }
+            const lead = await repo.findPersonByEmail(trx, 'la.lead@anytown.example')
+            const dcs = await repo.findPersonByEmail(trx, 'dcs@anytown.example')
+            await repo.setAvailability(trx, partnershipId, dcs!.id, false, lead!.id, now)
           }
-          for (const p of PEOPLE) {
-            const agencyId = p.agency ? agencyIds.get(p.agency)! : null
-            const person = await repo.insertPerson(trx, partnershipId, { name: p.name, email: p.email, jobTitle: p.jobTitle, agencyId, roles: p.roles, accessEndsOn: p.roles.includes('inspector') ? accessEndsOn : null }, now)
-            if (p.approverFor) await trx.updateTable('agencies').set({ senior_approver_id: person.id }).where('id', '=', agencyIds.get(p.approverFor)!).execute()
+          for (const c of credentials) {
+            const person = await repo.findPersonByEmail(trx, c.email)
+            if (!person || person.partnership_id !== partnershipId)
+              throw new Error(`The demo email ${c.email} is already used outside the demo partnership`)
+            await repo.setPassword(trx, person.id, c.hash, now)
+            await repo.setTotp(trx, person.id, c.totpSecret, true, now)
           }
-          const lead = await repo.findPersonByEmail(trx, 'la.lead@anytown.example')
-          const dcs = await repo.findPersonByEmail(trx, 'dcs@anytown.example')
-          await repo.setAvailability(trx, partnershipId, dcs!.id, false, lead!.id, now)
-        }
-        for (const c of credentials) {
-          const person = await repo.findPersonByEmail(trx, c.email)
-          if (!person || person.partnership_id !== partnershipId) throw new Error(`The demo email ${c.email} is already used outside the demo partnership`)
-          await repo.setPassword(trx, person.id, c.hash, now)
-          await repo.setTotp(trx, person.id, c.totpSecret, true, now)
-        }
-        return {
-          result: { partnershipId },
-          audit: { action: created ? 'demo.loaded' : 'demo.credentials-refreshed', entityType: 'partnership', entityId: partnershipId, summary: created ? 'Loaded the Anytown demo partnership' : 'Refreshed the demo sign-in details', details: { people: PEOPLE.length, agencies: AGENCIES.length } },
-        }
-      })
+          return {
+            result: { partnershipId },
+            audit: {
+              action: created ? 'demo.loaded' : 'demo.credentials-refreshed',
+              entityType: 'partnership',
+              entityId: partnershipId,
+              summary: created ? 'Loaded the Anytown demo partnership' : 'Refreshed the demo sign-in details',
+              details: { people: PEOPLE.length, agencies: AGENCIES.length },
+            },
+          }
+        },
+      )
       return { created: !existing, credentials: credentials.map(({ hash: _h, ...c }) => c) }
     },
   }

@@ -17,7 +17,10 @@ export function agencyRoutes(routes: Routes, services: Services): void {
   }
 
   routes.get('/agencies', async (_req, res, { scope }) => {
-    res.render('directory/views/agencies.njk', { agencies: await directory.listAgencies(scope), typeLabels: AGENCY_TYPE_LABELS })
+    res.render('directory/views/agencies.njk', {
+      agencies: await directory.listAgencies(scope),
+      typeLabels: AGENCY_TYPE_LABELS,
+    })
   })
 
   routes.get('/agencies/new', (_req, res) => {
@@ -30,7 +33,11 @@ export function agencyRoutes(routes: Routes, services: Services): void {
     order: AGENCY_FIELDS,
     context: () => ({ typeItems: agencyTypeItems }),
     async onValid(form, req, { scope }) {
-      const agency = await directory.createAgency(scope, { ...form, isStatutory: form.isStatutory === 'yes', seniorApproverId: null })
+      const agency = await directory.createAgency(scope, {
+        ...form,
+        isStatutory: form.isStatutory === 'yes',
+        seniorApproverId: null,
+      })
       req.session.flash = `${agency.name} has been added. Now add its people and choose its senior approver.`
       return `/agencies/${agency.id}`
     },
@@ -47,7 +54,12 @@ export function agencyRoutes(routes: Routes, services: Services): void {
     const agency = await directory.getAgency(scope, params.agencyId)
     res.render(FORM, {
       agency,
-      values: { name: agency.name, type: agency.type, isStatutory: agency.is_statutory ? 'yes' : 'no', seniorApproverId: agency.senior_approver_id ?? '' },
+      values: {
+        name: agency.name,
+        type: agency.type,
+        isStatutory: agency.is_statutory ? 'yes' : 'no',
+        seniorApproverId: agency.senior_approver_id ?? '',
+      },
       typeItems: agencyTypeItems,
       approverItems: await approverChoices(scope, agency.id),
     })

@@ -42,7 +42,12 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
 
   async function deputyItems(scope: Scope, personId: string) {
     const people = await directory.listPeople(scope)
-    return [{ value: '', text: 'Choose a deputy' }, ...people.filter((p) => p.id !== personId).map((p) => ({ value: p.id, text: `${p.name}${p.agency_name ? ` (${p.agency_name})` : ''}` }))]
+    return [
+      { value: '', text: 'Choose a deputy' },
+      ...people
+        .filter((p) => p.id !== personId)
+        .map((p) => ({ value: p.id, text: `${p.name}${p.agency_name ? ` (${p.agency_name})` : ''}` })),
+    ]
   }
 
   const personForm = {
@@ -52,13 +57,29 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
     anchors: PERSON_ANCHORS,
     check: accessEndsOnProblem,
   }
-  const personInput = (form: z.output<typeof personSchema>) => ({ name: form.name, email: form.email, jobTitle: form.jobTitle, agencyId: form.agencyId, roles: form.roles, accessEndsOn: readAccessEndsOn(form) })
+  const personInput = (form: z.output<typeof personSchema>) => ({
+    name: form.name,
+    email: form.email,
+    jobTitle: form.jobTitle,
+    agencyId: form.agencyId,
+    roles: form.roles,
+    accessEndsOn: readAccessEndsOn(form),
+  })
 
   routes.get('/people', async (req, res, { scope }) => {
     const agencyId = typeof req.query.agency === 'string' && req.query.agency ? req.query.agency : undefined
     const role = ROLES.find((r) => r === req.query.role)
-    const [people, agencies] = await Promise.all([directory.listPeople(scope, { agencyId, role, includeDisabled: req.query.show === 'all' }), directory.listAgencies(scope)])
-    res.render('directory/views/people.njk', { people, agencyItems: [{ value: '', text: 'All agencies' }, ...agencies.map((a) => ({ value: a.id, text: a.name }))], roleLabels: ROLE_LABELS, roleItems, filter: { agency: agencyId ?? '', role: role ?? '', show: req.query.show === 'all' ? 'all' : '' } })
+    const [people, agencies] = await Promise.all([
+      directory.listPeople(scope, { agencyId, role, includeDisabled: req.query.show === 'all' }),
+      directory.listAgencies(scope),
+    ])
+    res.render('directory/views/people.njk', {
+      people,
+      agencyItems: [{ value: '', text: 'All agencies' }, ...agencies.map((a) => ({ value: a.id, text: a.name }))],
+      roleLabels: ROLE_LABELS,
+      roleItems,
+      filter: { agency: agencyId ?? '', role: role ?? '', show: req.query.show === 'all' ? 'all' : '' },
+    })
   })
 
   routes.get('/people/new', async (req, res, { scope }) => {
@@ -85,7 +106,14 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
     const person = await directory.getPerson(scope, params.personId)
     res.render(FORM, {
       person,
-      values: { name: person.name, email: person.email, jobTitle: person.job_title, agencyId: person.agency_id ?? '', roles: person.roles, ...dateInputValues('accessEndsOn', person.access_ends_on) },
+      values: {
+        name: person.name,
+        email: person.email,
+        jobTitle: person.job_title,
+        agencyId: person.agency_id ?? '',
+        roles: person.roles,
+        ...dateInputValues('accessEndsOn', person.access_ends_on),
+      },
       ...(await formContext(scope)),
     })
   })
@@ -106,7 +134,11 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
 
   routes.get('/people/:personId/availability', async (_req, res, { scope, params }) => {
     const person = await directory.getPerson(scope, params.personId)
-    res.render(AVAILABILITY, { person, values: { unavailable: person.unavailable ? 'yes' : 'no', deputyId: person.deputy_id ?? '' }, deputyItems: await deputyItems(scope, person.id) })
+    res.render(AVAILABILITY, {
+      person,
+      values: { unavailable: person.unavailable ? 'yes' : 'no', deputyId: person.deputy_id ?? '' },
+      deputyItems: await deputyItems(scope, person.id),
+    })
   })
 
   routes.form('/people/:personId/availability', {
@@ -120,7 +152,10 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
     async onValid(form, req, { scope, params }) {
       const person = await directory.getPerson(scope, params.personId)
       await directory.setAvailability(scope, person.id, form.unavailable === 'yes', form.deputyId)
-      req.session.flash = form.unavailable === 'yes' ? `${person.name} is marked unavailable. Their deputy acts for them.` : `${person.name} is marked available.`
+      req.session.flash =
+        form.unavailable === 'yes'
+          ? `${person.name} is marked unavailable. Their deputy acts for them.`
+          : `${person.name} is marked available.`
       return `/people/${person.id}`
     },
   })
@@ -164,7 +199,9 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
     try {
       const form = parseForm(resetSchema, req.body)
       const token = await directory.issuePasswordReset(scope, person.id, form.resetTotp === 'yes')
-      res.set('Cache-Control', 'no-store').render('directory/views/reset-link.njk', { person, link: `${options.baseUrl}/password/${token}` })
+      res
+        .set('Cache-Control', 'no-store')
+        .render('directory/views/reset-link.njk', { person, link: `${options.baseUrl}/password/${token}` })
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e
       renderWithErrors(res, RESET, e, { person }, ['confirm'])

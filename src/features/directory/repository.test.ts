@@ -18,7 +18,19 @@ describe.each(testDatabases())('directory on $name', (database) => {
     h = await database.open()
     const make = async (name: string): Promise<Scope> => {
       const pid = (await h.db.insertInto('partnerships').values({ name }).returning('id').executeTakeFirstOrThrow()).id
-      const admin = await repo.insertPerson(h.db, pid, { name: `${name} admin`, email: `${name}@example.org`, jobTitle: '', agencyId: null, roles: ['administrator'], accessEndsOn: null }, clock.now())
+      const admin = await repo.insertPerson(
+        h.db,
+        pid,
+        {
+          name: `${name} admin`,
+          email: `${name}@example.org`,
+          jobTitle: '',
+          agencyId: null,
+          roles: ['administrator'],
+          accessEndsOn: null,
+        },
+        clock.now(),
+      )
       return { partnershipId: pid, personId: admin.id, name: admin.name, roles: ['administrator'], agencyId: null }
     }
     a = await make('a')
@@ -28,7 +40,12 @@ describe.each(testDatabases())('directory on $name', (database) => {
 
   it('scopes every read to the caller’s partnership', async () => {
     const svc = createDirectoryService({ db: h.db, clock })
-    const agency = await svc.createAgency(a, { name: 'A Police', type: 'police', isStatutory: true, seniorApproverId: null })
+    const agency = await svc.createAgency(a, {
+      name: 'A Police',
+      type: 'police',
+      isStatutory: true,
+      seniorApproverId: null,
+    })
     expect((await svc.listAgencies(a)).map((x) => x.name)).toEqual(['A Police'])
     expect(await svc.listAgencies(b)).toEqual([])
     await expect(svc.getAgency(b, agency.id)).rejects.toMatchObject({ status: 404 })
@@ -38,7 +55,14 @@ describe.each(testDatabases())('directory on $name', (database) => {
 
   it('returns roles and calendar dates in the same shape on both databases', async () => {
     const svc = createDirectoryService({ db: h.db, clock })
-    const person = await svc.createPerson(a, { name: 'Ina', email: 'ina@example.org', jobTitle: '', agencyId: null, roles: ['inspector'], accessEndsOn: '2026-03-20' })
+    const person = await svc.createPerson(a, {
+      name: 'Ina',
+      email: 'ina@example.org',
+      jobTitle: '',
+      agencyId: null,
+      roles: ['inspector'],
+      accessEndsOn: '2026-03-20',
+    })
     const found = await svc.getPerson(a, person.id)
     expect(found.roles).toEqual(['inspector'])
     expect(found.access_ends_on).toBe('2026-03-20')
@@ -47,7 +71,9 @@ describe.each(testDatabases())('directory on $name', (database) => {
   it('writes nothing when a change fails validation', async () => {
     const svc = createDirectoryService({ db: h.db, clock })
     const before = await h.db.selectFrom('audit_events').select('seq').execute()
-    await expect(svc.createAgency(a, { name: 'a police', type: 'police', isStatutory: true, seniorApproverId: null })).rejects.toMatchObject({ status: 400 })
+    await expect(
+      svc.createAgency(a, { name: 'a police', type: 'police', isStatutory: true, seniorApproverId: null }),
+    ).rejects.toMatchObject({ status: 400 })
     expect(await h.db.selectFrom('audit_events').select('seq').execute()).toHaveLength(before.length)
   })
 
@@ -59,8 +85,21 @@ describe.each(testDatabases())('directory on $name', (database) => {
     expect(second.created).toBe(false)
     expect(second.credentials).toHaveLength(first.credentials.length)
     const roles = new Set(first.credentials.flatMap((c) => c.roles))
-    expect([...roles].sort()).toEqual(['administrator', 'agency-lead', 'contributor', 'inspection-coordinator', 'inspector', 'senior-approver'])
-    const pid = (await h.db.selectFrom('partnerships').select('id').where('name', '=', 'Anytown Safeguarding Children Partnership').executeTakeFirstOrThrow()).id
+    expect([...roles].sort()).toEqual([
+      'administrator',
+      'agency-lead',
+      'contributor',
+      'inspection-coordinator',
+      'inspector',
+      'senior-approver',
+    ])
+    const pid = (
+      await h.db
+        .selectFrom('partnerships')
+        .select('id')
+        .where('name', '=', 'Anytown Safeguarding Children Partnership')
+        .executeTakeFirstOrThrow()
+    ).id
     const types = await h.db.selectFrom('agencies').select('type').where('partnership_id', '=', pid).execute()
     expect(new Set(types.map((t) => t.type)).size).toBe(9)
     expect(await createAuditService({ db: h.db }).verify(pid)).toMatchObject({ ok: true, count: 2 })

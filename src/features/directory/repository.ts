@@ -7,14 +7,22 @@ type Db = Kysely<Database>
 
 // Every function takes the partnership id first: an id from another partnership is simply not found.
 
-export async function listAgencies(db: Db, partnershipId: string): Promise<(Agency & { people: number; approver_name: string | null })[]> {
+export async function listAgencies(
+  db: Db,
+  partnershipId: string,
+): Promise<(Agency & { people: number; approver_name: string | null })[]> {
   return db
     .selectFrom('agencies as a')
     .leftJoin('people as ap', 'ap.id', 'a.senior_approver_id')
     .selectAll('a')
     .select('ap.name as approver_name')
     .select((eb) =>
-      eb.selectFrom('people as p').whereRef('p.agency_id', '=', 'a.id').where('p.disabled_at', 'is', null).select(sql<number>`count(*)::int`.as('n')).as('people'),
+      eb
+        .selectFrom('people as p')
+        .whereRef('p.agency_id', '=', 'a.id')
+        .where('p.disabled_at', 'is', null)
+        .select(sql<number>`count(*)::int`.as('n'))
+        .as('people'),
     )
     .where('a.partnership_id', '=', partnershipId)
     .orderBy('a.name')
@@ -23,11 +31,21 @@ export async function listAgencies(db: Db, partnershipId: string): Promise<(Agen
 
 export async function findAgency(db: Db, partnershipId: string, id: string): Promise<Agency | undefined> {
   if (!isUuid(id)) return undefined
-  return db.selectFrom('agencies').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('agencies')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 export async function findAgencyByName(db: Db, partnershipId: string, name: string): Promise<Agency | undefined> {
-  return db.selectFrom('agencies').selectAll().where('partnership_id', '=', partnershipId).where(sql`lower(name)`, '=', name.toLowerCase()).executeTakeFirst()
+  return db
+    .selectFrom('agencies')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .where(sql`lower(name)`, '=', name.toLowerCase())
+    .executeTakeFirst()
 }
 
 export interface AgencyFields {
@@ -40,15 +58,35 @@ export interface AgencyFields {
 export async function insertAgency(db: Db, partnershipId: string, f: AgencyFields, now: Date): Promise<Agency> {
   return db
     .insertInto('agencies')
-    .values({ partnership_id: partnershipId, name: f.name, type: f.type, is_statutory: f.isStatutory, senior_approver_id: f.seniorApproverId, created_at: now, updated_at: now })
+    .values({
+      partnership_id: partnershipId,
+      name: f.name,
+      type: f.type,
+      is_statutory: f.isStatutory,
+      senior_approver_id: f.seniorApproverId,
+      created_at: now,
+      updated_at: now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow()
 }
 
-export async function updateAgency(db: Db, partnershipId: string, id: string, f: AgencyFields, now: Date): Promise<void> {
+export async function updateAgency(
+  db: Db,
+  partnershipId: string,
+  id: string,
+  f: AgencyFields,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('agencies')
-    .set({ name: f.name, type: f.type, is_statutory: f.isStatutory, senior_approver_id: f.seniorApproverId, updated_at: now })
+    .set({
+      name: f.name,
+      type: f.type,
+      is_statutory: f.isStatutory,
+      senior_approver_id: f.seniorApproverId,
+      updated_at: now,
+    })
     .where('partnership_id', '=', partnershipId)
     .where('id', '=', id)
     .execute()
@@ -85,7 +123,12 @@ export async function listPeople(db: Db, partnershipId: string, filter: PeopleFi
     if (!isUuid(filter.agencyId)) return []
     q = q.where('p.agency_id', '=', filter.agencyId)
   }
-  if (filter.role) q = q.where((eb) => eb.exists(eb.selectFrom('person_roles as r2').whereRef('r2.person_id', '=', 'p.id').where('r2.role', '=', filter.role!)))
+  if (filter.role)
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('person_roles as r2').whereRef('r2.person_id', '=', 'p.id').where('r2.role', '=', filter.role!),
+      ),
+    )
   if (!filter.includeDisabled) q = q.where('p.disabled_at', 'is', null)
   const rows = await q.orderBy('p.name').execute()
   return rows.map(normaliseRoles)
@@ -108,7 +151,12 @@ export async function findPersonById(db: Db, id: string): Promise<Person | undef
 }
 
 export async function rolesOf(db: Db, personId: string): Promise<Role[]> {
-  const rows = await db.selectFrom('person_roles').select('role').where('person_id', '=', personId).orderBy('role').execute()
+  const rows = await db
+    .selectFrom('person_roles')
+    .select('role')
+    .where('person_id', '=', personId)
+    .orderBy('role')
+    .execute()
   return rows.map((r) => r.role)
 }
 
@@ -142,10 +190,23 @@ export async function insertPerson(db: Db, partnershipId: string, f: PersonField
   return person
 }
 
-export async function updatePerson(db: Db, partnershipId: string, id: string, f: PersonFields, now: Date): Promise<void> {
+export async function updatePerson(
+  db: Db,
+  partnershipId: string,
+  id: string,
+  f: PersonFields,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('people')
-    .set({ agency_id: f.agencyId, name: f.name, email: f.email.toLowerCase(), job_title: f.jobTitle, access_ends_on: f.accessEndsOn, updated_at: now })
+    .set({
+      agency_id: f.agencyId,
+      name: f.name,
+      email: f.email.toLowerCase(),
+      job_title: f.jobTitle,
+      access_ends_on: f.accessEndsOn,
+      updated_at: now,
+    })
     .where('partnership_id', '=', partnershipId)
     .where('id', '=', id)
     .execute()
@@ -153,26 +214,70 @@ export async function updatePerson(db: Db, partnershipId: string, id: string, f:
 }
 
 async function setRoles(db: Db, partnershipId: string, personId: string, roles: Role[]): Promise<void> {
-  await db.deleteFrom('person_roles').where('partnership_id', '=', partnershipId).where('person_id', '=', personId).execute()
+  await db
+    .deleteFrom('person_roles')
+    .where('partnership_id', '=', partnershipId)
+    .where('person_id', '=', personId)
+    .execute()
   if (roles.length) {
-    await db.insertInto('person_roles').values(roles.map((role) => ({ partnership_id: partnershipId, person_id: personId, role }))).execute()
+    await db
+      .insertInto('person_roles')
+      .values(roles.map((role) => ({ partnership_id: partnershipId, person_id: personId, role })))
+      .execute()
   }
 }
 
-export async function setAvailability(db: Db, partnershipId: string, id: string, unavailable: boolean, deputyId: string | null, now: Date): Promise<void> {
-  await db.updateTable('people').set({ unavailable, deputy_id: deputyId, updated_at: now }).where('partnership_id', '=', partnershipId).where('id', '=', id).execute()
+export async function setAvailability(
+  db: Db,
+  partnershipId: string,
+  id: string,
+  unavailable: boolean,
+  deputyId: string | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ unavailable, deputy_id: deputyId, updated_at: now })
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', id)
+    .execute()
 }
 
-export async function setDisabled(db: Db, partnershipId: string, id: string, disabledAt: Date | null, now: Date): Promise<void> {
-  await db.updateTable('people').set({ disabled_at: disabledAt, updated_at: now }).where('partnership_id', '=', partnershipId).where('id', '=', id).execute()
+export async function setDisabled(
+  db: Db,
+  partnershipId: string,
+  id: string,
+  disabledAt: Date | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ disabled_at: disabledAt, updated_at: now })
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', id)
+    .execute()
 }
 
 export async function setPassword(db: Db, personId: string, passwordHash: string, now: Date): Promise<void> {
-  await db.updateTable('people').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', personId).execute()
+  await db
+    .updateTable('people')
+    .set({ password_hash: passwordHash, updated_at: now })
+    .where('id', '=', personId)
+    .execute()
 }
 
-export async function setTotp(db: Db, personId: string, secret: string | null, enabled: boolean, now: Date): Promise<void> {
-  await db.updateTable('people').set({ totp_secret: secret, totp_enabled: enabled, totp_last_step: null, updated_at: now }).where('id', '=', personId).execute()
+export async function setTotp(
+  db: Db,
+  personId: string,
+  secret: string | null,
+  enabled: boolean,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ totp_secret: secret, totp_enabled: enabled, totp_last_step: null, updated_at: now })
+    .where('id', '=', personId)
+    .execute()
 }
 
 /** Records the TOTP step just used; false when it (or a later one) was already used: a replay. */
@@ -196,11 +301,13 @@ export async function partnershipName(db: Db, id: string): Promise<string | unde
 }
 
 export async function countPeople(db: Db): Promise<number> {
-  const row = await db.selectFrom('people').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('people')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow()
   return row.n
 }
 
 function normaliseRoles<T extends { roles: Role[] | null }>(row: T): T & { roles: Role[] } {
   return { ...row, roles: row.roles ?? [] }
 }
-

@@ -1,12 +1,23 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, createAgency, createPartnership, createPerson, csrfFrom, type Agent, type TestApp, type TestPerson } from '../../../test/support/app'
+import {
+  buildTestApp,
+  createAgency,
+  createPartnership,
+  createPerson,
+  csrfFrom,
+  type Agent,
+  type TestApp,
+  type TestPerson,
+} from '../../../test/support/app'
 import { signIn } from '../../../test/support/app'
 
 let t: TestApp
 let admin: Agent
 let partnershipId: string
-const auditCount = async () => (await t.handle.db.selectFrom('audit_events').select('seq').where('partnership_id', '=', partnershipId).execute()).length
+const auditCount = async () =>
+  (await t.handle.db.selectFrom('audit_events').select('seq').where('partnership_id', '=', partnershipId).execute())
+    .length
 
 beforeAll(async () => {
   t = await buildTestApp()
@@ -18,7 +29,11 @@ afterAll(async () => t.close())
 describe('agencies', () => {
   it('adds an agency and records it in the audit log', async () => {
     const before = await auditCount()
-    const res = await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: 'Anytown Police', type: 'police', isStatutory: 'yes' }).expect(303)
+    const res = await admin
+      .post('/agencies/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'Anytown Police', type: 'police', isStatutory: 'yes' })
+      .expect(303)
     const page = await admin.get(res.headers.location!).expect(200)
     expect(page.text).toContain('Anytown Police has been added')
     expect(await auditCount()).toBe(before + 1)
@@ -27,16 +42,30 @@ describe('agencies', () => {
   })
 
   it('only lets the local authority, the ICB and the police be flagged as statutory partners', async () => {
-    const res = await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: 'Anytown Hospitals', type: 'health-provider', isStatutory: 'yes' }).expect(400)
-    expect(res.text).toContain('Select No: an agency of type “Health – provider trust” is not a statutory safeguarding partner')
+    const res = await admin
+      .post('/agencies/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'Anytown Hospitals', type: 'health-provider', isStatutory: 'yes' })
+      .expect(400)
+    expect(res.text).toContain(
+      'Select No: an agency of type “Health – provider trust” is not a statutory safeguarding partner',
+    )
     expect(res.text).toContain('href="#isStatutory"')
     // A second police force can be in the partnership without being the statutory partner.
-    await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: 'British Transport Police', type: 'police', isStatutory: 'no' }).expect(303)
+    await admin
+      .post('/agencies/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'British Transport Police', type: 'police', isStatutory: 'no' })
+      .expect(303)
   })
 
   it('explains every problem and writes nothing', async () => {
     const before = await auditCount()
-    const res = await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: '  ', type: 'spaceship' }).expect(400)
+    const res = await admin
+      .post('/agencies/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: '  ', type: 'spaceship' })
+      .expect(400)
     expect(res.text).toContain('<title>Error: Add an agency')
     expect(res.text).toContain('govuk-error-summary')
     expect(res.text).toContain('Enter the agency’s name')
@@ -47,13 +76,25 @@ describe('agencies', () => {
   })
 
   it('refuses a duplicate name', async () => {
-    await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: 'Anytown Schools', type: 'education', isStatutory: 'no' }).expect(303)
-    const res = await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: 'anytown schools', type: 'education', isStatutory: 'no' }).expect(400)
+    await admin
+      .post('/agencies/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'Anytown Schools', type: 'education', isStatutory: 'no' })
+      .expect(303)
+    const res = await admin
+      .post('/agencies/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'anytown schools', type: 'education', isStatutory: 'no' })
+      .expect(400)
     expect(res.text).toContain('already exists')
   })
 
   it('rejects fields the form does not have', async () => {
-    const res = await admin.post('/agencies/new').type('form').send({ _csrf: admin.csrf, name: 'Sneaky', type: 'police', isStatutory: 'no', partnership_id: 'x' }).expect(400)
+    const res = await admin
+      .post('/agencies/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'Sneaky', type: 'police', isStatutory: 'no', partnership_id: 'x' })
+      .expect(400)
     expect(res.text).toContain('fields this page does not accept')
     expect(await t.handle.db.selectFrom('agencies').select('id').where('name', '=', 'Sneaky').execute()).toHaveLength(0)
   })
@@ -62,9 +103,29 @@ describe('agencies', () => {
     const agencyId = await createAgency(t, partnershipId, 'Anytown ICB', 'health-icb')
     const contributor = await createPerson(t, partnershipId, ['contributor'], { agencyId })
     const approver = await createPerson(t, partnershipId, ['senior-approver'], { agencyId })
-    const notApprover = await admin.post(`/agencies/${agencyId}/edit`).type('form').send({ _csrf: admin.csrf, name: 'Anytown ICB', type: 'health-icb', isStatutory: 'yes', seniorApproverId: contributor.id }).expect(400)
+    const notApprover = await admin
+      .post(`/agencies/${agencyId}/edit`)
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: 'Anytown ICB',
+        type: 'health-icb',
+        isStatutory: 'yes',
+        seniorApproverId: contributor.id,
+      })
+      .expect(400)
     expect(notApprover.text).toContain('does not have the senior approver role')
-    await admin.post(`/agencies/${agencyId}/edit`).type('form').send({ _csrf: admin.csrf, name: 'Anytown ICB', type: 'health-icb', isStatutory: 'yes', seniorApproverId: approver.id }).expect(303)
+    await admin
+      .post(`/agencies/${agencyId}/edit`)
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: 'Anytown ICB',
+        type: 'health-icb',
+        isStatutory: 'yes',
+        seniorApproverId: approver.id,
+      })
+      .expect(303)
     const page = await admin.get(`/agencies/${agencyId}`).expect(200)
     expect(page.text).toContain('Test senior-approver')
   })
@@ -77,7 +138,18 @@ describe('people', () => {
   })
 
   it('adds a person with roles', async () => {
-    const res = await admin.post('/people/new').type('form').send({ _csrf: admin.csrf, name: 'Priya Lead', email: 'Priya.Lead@Example.org', jobTitle: 'Head of service', agencyId, roles: ['agency-lead', 'contributor'] }).expect(303)
+    const res = await admin
+      .post('/people/new')
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: 'Priya Lead',
+        email: 'Priya.Lead@Example.org',
+        jobTitle: 'Head of service',
+        agencyId,
+        roles: ['agency-lead', 'contributor'],
+      })
+      .expect(303)
     const page = await admin.get(res.headers.location!).expect(200)
     expect(page.text).toContain('priya.lead@example.org')
     expect(page.text).toContain('Agency lead, Contributor')
@@ -85,35 +157,90 @@ describe('people', () => {
   })
 
   it('needs an end date for an inspector, and no other role', async () => {
-    const res = await admin.post('/people/new').type('form').send({ _csrf: admin.csrf, name: 'Ina Spector', email: 'ina@ofsted.example', roles: ['inspector', 'contributor'] }).expect(400)
+    const res = await admin
+      .post('/people/new')
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: 'Ina Spector',
+        email: 'ina@ofsted.example',
+        roles: ['inspector', 'contributor'],
+      })
+      .expect(400)
     expect(res.text).toContain('An inspector cannot have any other role')
-    const noDate = await admin.post('/people/new').type('form').send({ _csrf: admin.csrf, name: 'Ina Spector', email: 'ina@ofsted.example', roles: 'inspector' }).expect(400)
+    const noDate = await admin
+      .post('/people/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'Ina Spector', email: 'ina@ofsted.example', roles: 'inspector' })
+      .expect(400)
     expect(noDate.text).toContain('Enter the date the inspector’s access ends')
-    const badDate = await admin.post('/people/new').type('form').send({ _csrf: admin.csrf, name: 'Ina Spector', email: 'ina@ofsted.example', roles: 'inspector', 'accessEndsOn-day': '31', 'accessEndsOn-month': '2', 'accessEndsOn-year': '2026' }).expect(400)
+    const badDate = await admin
+      .post('/people/new')
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: 'Ina Spector',
+        email: 'ina@ofsted.example',
+        roles: 'inspector',
+        'accessEndsOn-day': '31',
+        'accessEndsOn-month': '2',
+        'accessEndsOn-year': '2026',
+      })
+      .expect(400)
     expect(badDate.text).toContain('must be a real date')
-    await admin.post('/people/new').type('form').send({ _csrf: admin.csrf, name: 'Ina Spector', email: 'ina@ofsted.example', roles: 'inspector', 'accessEndsOn-day': '20', 'accessEndsOn-month': '3', 'accessEndsOn-year': '2026' }).expect(303)
+    await admin
+      .post('/people/new')
+      .type('form')
+      .send({
+        _csrf: admin.csrf,
+        name: 'Ina Spector',
+        email: 'ina@ofsted.example',
+        roles: 'inspector',
+        'accessEndsOn-day': '20',
+        'accessEndsOn-month': '3',
+        'accessEndsOn-year': '2026',
+      })
+      .expect(303)
   })
 
   it('refuses an email address someone already uses', async () => {
-    const res = await admin.post('/people/new').type('form').send({ _csrf: admin.csrf, name: 'Copy', email: 'priya.lead@example.org', agencyId, roles: 'contributor' }).expect(400)
+    const res = await admin
+      .post('/people/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'Copy', email: 'priya.lead@example.org', agencyId, roles: 'contributor' })
+      .expect(400)
     expect(res.text).toContain('Someone already uses this email address')
   })
 
   it('refuses an address another partnership uses without saying that someone there has it', async () => {
     const other = await createPartnership(t, 'Another partnership')
     const stranger = await createPerson(t, other, ['contributor'])
-    const res = await admin.post('/people/new').type('form').send({ _csrf: admin.csrf, name: 'Copy', email: stranger.email, agencyId, roles: 'contributor' }).expect(400)
+    const res = await admin
+      .post('/people/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, name: 'Copy', email: stranger.email, agencyId, roles: 'contributor' })
+      .expect(400)
     expect(res.text).toContain('This email address cannot be used')
     expect(res.text).not.toContain('already uses')
-    expect(await t.handle.db.selectFrom('people').select('id').where('email', '=', stranger.email).execute()).toHaveLength(1)
+    expect(
+      await t.handle.db.selectFrom('people').select('id').where('email', '=', stranger.email).execute(),
+    ).toHaveLength(1)
   })
 
   it('marks a principal unavailable with a named deputy', async () => {
     const principal = await createPerson(t, partnershipId, ['agency-lead'], { agencyId })
     const deputy = await createPerson(t, partnershipId, ['agency-lead'], { agencyId })
-    const noDeputy = await admin.post(`/people/${principal.id}/availability`).type('form').send({ _csrf: admin.csrf, unavailable: 'yes', deputyId: '' }).expect(400)
+    const noDeputy = await admin
+      .post(`/people/${principal.id}/availability`)
+      .type('form')
+      .send({ _csrf: admin.csrf, unavailable: 'yes', deputyId: '' })
+      .expect(400)
     expect(noDeputy.text).toContain('Select who acts for')
-    await admin.post(`/people/${principal.id}/availability`).type('form').send({ _csrf: admin.csrf, unavailable: 'yes', deputyId: deputy.id }).expect(303)
+    await admin
+      .post(`/people/${principal.id}/availability`)
+      .type('form')
+      .send({ _csrf: admin.csrf, unavailable: 'yes', deputyId: deputy.id })
+      .expect(303)
     const page = await admin.get(`/people/${principal.id}`).expect(200)
     expect(page.text).toContain('acts for them')
   })
@@ -122,25 +249,47 @@ describe('people', () => {
     const person: TestPerson = await createPerson(t, partnershipId, ['contributor'], { agencyId })
     const theirs = await signIn(t, person)
     await admin.post(`/people/${person.id}/disable`).type('form').send({ _csrf: admin.csrf }).expect(400)
-    await admin.post(`/people/${person.id}/disable`).type('form').send({ _csrf: admin.csrf, confirm: 'yes' }).expect(303)
+    await admin
+      .post(`/people/${person.id}/disable`)
+      .type('form')
+      .send({ _csrf: admin.csrf, confirm: 'yes' })
+      .expect(303)
     await theirs.get('/').expect(303).expect('Location', '/sign-in')
     await admin.post(`/people/${person.id}/enable`).type('form').send({ _csrf: admin.csrf }).expect(303)
   })
 
   it('issues a one-time password link that sets a password and is then spent', async () => {
     const person = await createPerson(t, partnershipId, ['contributor'], { agencyId })
-    const res = await admin.post(`/people/${person.id}/reset`).type('form').send({ _csrf: admin.csrf, resetTotp: 'yes' }).expect(200)
+    const res = await admin
+      .post(`/people/${person.id}/reset`)
+      .type('form')
+      .send({ _csrf: admin.csrf, resetTotp: 'yes' })
+      .expect(200)
     expect(res.headers['cache-control']).toContain('no-store')
     const link = /id="reset-link">([^<]+)</.exec(res.text)![1]!
     const path = new URL(link).pathname
     const agent = request.agent(t.app)
     const form = await agent.get(path).expect(200)
-    const short = await agent.post(path).type('form').send({ _csrf: csrfFrom(form.text), password: 'short', confirm: 'short' }).expect(400)
+    const short = await agent
+      .post(path)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), password: 'short', confirm: 'short' })
+      .expect(400)
     expect(short.text).toContain('at least 12 characters')
-    await agent.post(path).type('form').send({ _csrf: csrfFrom(form.text), password: 'a brand new long password', confirm: 'a brand new long password' }).expect(303).expect('Location', '/sign-in')
+    await agent
+      .post(path)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), password: 'a brand new long password', confirm: 'a brand new long password' })
+      .expect(303)
+      .expect('Location', '/sign-in')
     await request(t.app).get(path).expect(404)
     const signInPage = await agent.get('/sign-in')
-    await agent.post('/sign-in').type('form').send({ _csrf: csrfFrom(signInPage.text), email: person.email, password: 'a brand new long password' }).expect(303).expect('Location', '/sign-in/set-up-authenticator')
+    await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: csrfFrom(signInPage.text), email: person.email, password: 'a brand new long password' })
+      .expect(303)
+      .expect('Location', '/sign-in/set-up-authenticator')
   })
 
   it('lets an administrator browse and filter the audit log', async () => {
@@ -153,14 +302,27 @@ describe('people', () => {
     const byType = await admin.get('/audit?type=agency').expect(200)
     expect(byType.text).toContain('Added agency Anytown Police')
     expect(byType.text).not.toContain('Added person')
-    const adminId = (await t.handle.db.selectFrom('audit_events').select('actor_id').where('partnership_id', '=', partnershipId).where('action', '=', 'agency.created').executeTakeFirstOrThrow()).actor_id!
+    const adminId = (
+      await t.handle.db
+        .selectFrom('audit_events')
+        .select('actor_id')
+        .where('partnership_id', '=', partnershipId)
+        .where('action', '=', 'agency.created')
+        .executeTakeFirstOrThrow()
+    ).actor_id!
     expect((await admin.get(`/audit?person=${adminId}`).expect(200)).text).toContain('Added agency Anytown Police')
-    expect((await admin.get('/audit?person=00000000-0000-4000-8000-000000000000').expect(200)).text).not.toContain('Added agency Anytown Police')
+    expect((await admin.get('/audit?person=00000000-0000-4000-8000-000000000000').expect(200)).text).not.toContain(
+      'Added agency Anytown Police',
+    )
     expect((await admin.get('/audit?person=abc').expect(200)).text).not.toContain('Added agency Anytown Police')
     // The test clock stands on 2 March 2026.
-    expect((await admin.get('/audit?from=2026-03-02&to=2026-03-02').expect(200)).text).toContain('Added agency Anytown Police')
+    expect((await admin.get('/audit?from=2026-03-02&to=2026-03-02').expect(200)).text).toContain(
+      'Added agency Anytown Police',
+    )
     expect((await admin.get('/audit?from=2026-03-03').expect(200)).text).not.toContain('Added agency Anytown Police')
-    expect((await admin.get('/audit?from=not-a-date&page=zz').expect(200)).text).toContain('Added agency Anytown Police')
+    expect((await admin.get('/audit?from=not-a-date&page=zz').expect(200)).text).toContain(
+      'Added agency Anytown Police',
+    )
   })
 
   it('lists nobody for an agency filter that is not an agency, instead of failing', async () => {

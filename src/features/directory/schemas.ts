@@ -56,7 +56,9 @@ export const availabilitySchema = z.strictObject({
 export const AVAILABILITY_FIELDS = ['unavailable', 'deputyId']
 
 /** Disabling an account: the box must be ticked (the message names the person, so it is checked after parsing). */
-export const disableSchema = z.strictObject({ confirm: z.enum(['yes'], { error: 'Confirm that you want to do this' }).optional() })
+export const disableSchema = z.strictObject({
+  confirm: z.enum(['yes'], { error: 'Confirm that you want to do this' }).optional(),
+})
 export const DISABLE_FIELDS = ['confirm']
 
 export const resetSchema = z.strictObject({ resetTotp: z.enum(['yes']).optional() })

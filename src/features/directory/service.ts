@@ -2,7 +2,13 @@ import type { Kysely } from 'kysely'
 import * as repo from './repository'
 import { deleteSessionsOf, insertToken, revokeTokens } from '../auth/repository'
 import type { Database } from '../../db/schema'
-import { AGENCY_TYPE_LABELS, ROLE_LABELS, STATUTORY_BY_DEFAULT, type AgencyType, type Role } from '../../domain/directory'
+import {
+  AGENCY_TYPE_LABELS,
+  ROLE_LABELS,
+  STATUTORY_BY_DEFAULT,
+  type AgencyType,
+  type Role,
+} from '../../domain/directory'
 import type { Clock } from '../../domain/clock'
 import { NotFoundError, ValidationError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
@@ -47,19 +53,28 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
 
   async function checkAgency(trx: Kysely<Database>, scope: Scope, input: AgencyInput, id?: string): Promise<void> {
     const clash = await repo.findAgencyByName(trx, scope.partnershipId, input.name)
-    if (clash && clash.id !== id) throw new ValidationError({ name: `An agency called ‘${clash.name}’ already exists. Enter a different name` })
+    if (clash && clash.id !== id)
+      throw new ValidationError({ name: `An agency called ‘${clash.name}’ already exists. Enter a different name` })
     // The statutory safeguarding partners are the local authority, the ICB and the police. A second
     // police force or a provider trust may be in the partnership, but only those three types can be flagged.
     if (input.isStatutory && !STATUTORY_BY_DEFAULT.includes(input.type)) {
-      throw new ValidationError({ isStatutory: `Select No: an agency of type “${AGENCY_TYPE_LABELS[input.type]}” is not a statutory safeguarding partner. Only the local authority’s children’s services, the integrated care board and the police are` })
+      throw new ValidationError({
+        isStatutory: `Select No: an agency of type “${AGENCY_TYPE_LABELS[input.type]}” is not a statutory safeguarding partner. Only the local authority’s children’s services, the integrated care board and the police are`,
+      })
     }
     if (input.seniorApproverId) {
       const approver = await repo.findPerson(trx, scope.partnershipId, input.seniorApproverId)
-      if (!approver || approver.disabled_at) throw new ValidationError({ seniorApproverId: 'Select a senior approver from the list' })
+      if (!approver || approver.disabled_at)
+        throw new ValidationError({ seniorApproverId: 'Select a senior approver from the list' })
       if (!approver.roles.includes('senior-approver')) {
-        throw new ValidationError({ seniorApproverId: `${approver.name} does not have the senior approver role. Give them the role first, or select someone else` })
+        throw new ValidationError({
+          seniorApproverId: `${approver.name} does not have the senior approver role. Give them the role first, or select someone else`,
+        })
       }
-      if (id && approver.agency_id !== id) throw new ValidationError({ seniorApproverId: `${approver.name} does not work for this agency. Select someone from this agency` })
+      if (id && approver.agency_id !== id)
+        throw new ValidationError({
+          seniorApproverId: `${approver.name} does not work for this agency. Select someone from this agency`,
+        })
     }
   }
 
@@ -80,15 +95,24 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
     }
     if (input.roles.length === 0) throw new ValidationError({ roles: 'Select at least one role' })
     if (input.roles.includes('inspector')) {
-      if (input.roles.length > 1) throw new ValidationError({ roles: 'An inspector cannot have any other role. Untick the other roles' })
+      if (input.roles.length > 1)
+        throw new ValidationError({ roles: 'An inspector cannot have any other role. Untick the other roles' })
       if (!input.accessEndsOn) throw new ValidationError({ accessEndsOn: 'Enter the date the inspector’s access ends' })
-      if (input.accessEndsOn < londonDateOf(clock.now())) throw new ValidationError({ accessEndsOn: 'The date access ends must be today or in the future' })
+      if (input.accessEndsOn < londonDateOf(clock.now()))
+        throw new ValidationError({ accessEndsOn: 'The date access ends must be today or in the future' })
     }
     if (!input.roles.includes('inspector') && !input.agencyId && !input.roles.includes('administrator')) {
       throw new ValidationError({ agencyId: 'Select the agency this person works for' })
     }
-    if (id && id === scope.personId && !input.roles.includes('administrator') && scope.roles.includes('administrator')) {
-      throw new ValidationError({ roles: 'You cannot remove your own administrator role. Ask another administrator to do it' })
+    if (
+      id &&
+      id === scope.personId &&
+      !input.roles.includes('administrator') &&
+      scope.roles.includes('administrator')
+    ) {
+      throw new ValidationError({
+        roles: 'You cannot remove your own administrator role. Ask another administrator to do it',
+      })
     }
   }
 
@@ -104,7 +128,13 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
         const agency = await repo.insertAgency(trx, scope.partnershipId, { ...input, seniorApproverId: null }, now)
         return {
           result: agency,
-          audit: { action: 'agency.created', entityType: 'agency', entityId: agency.id, summary: `Added agency ${agency.name}`, details: { name: agency.name, type: agency.type, isStatutory: agency.is_statutory } },
+          audit: {
+            action: 'agency.created',
+            entityType: 'agency',
+            entityId: agency.id,
+            summary: `Added agency ${agency.name}`,
+            details: { name: agency.name, type: agency.type, isStatutory: agency.is_statutory },
+          },
         }
       })
     },
@@ -122,8 +152,18 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
             entityId: id,
             summary: `Changed agency ${input.name}`,
             details: {
-              before: { name: before.name, type: before.type, isStatutory: before.is_statutory, seniorApproverId: before.senior_approver_id },
-              after: { name: input.name, type: input.type, isStatutory: input.isStatutory, seniorApproverId: input.seniorApproverId },
+              before: {
+                name: before.name,
+                type: before.type,
+                isStatutory: before.is_statutory,
+                seniorApproverId: before.senior_approver_id,
+              },
+              after: {
+                name: input.name,
+                type: input.type,
+                isStatutory: input.isStatutory,
+                seniorApproverId: input.seniorApproverId,
+              },
             },
           },
         }
@@ -136,7 +176,13 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
         const person = await repo.insertPerson(trx, scope.partnershipId, input, now)
         return {
           result: person,
-          audit: { action: 'person.created', entityType: 'person', entityId: person.id, summary: `Added ${person.name}`, details: { roles: input.roles, agencyId: input.agencyId } },
+          audit: {
+            action: 'person.created',
+            entityType: 'person',
+            entityId: person.id,
+            summary: `Added ${person.name}`,
+            details: { roles: input.roles, agencyId: input.agencyId },
+          },
         }
       })
     },
@@ -155,8 +201,20 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
             entityId: id,
             summary: `Changed ${input.name}`,
             details: {
-              before: { name: before.name, jobTitle: before.job_title, agencyId: before.agency_id, roles: before.roles, accessEndsOn: before.access_ends_on },
-              after: { name: input.name, jobTitle: input.jobTitle, agencyId: input.agencyId, roles: input.roles, accessEndsOn: input.accessEndsOn },
+              before: {
+                name: before.name,
+                jobTitle: before.job_title,
+                agencyId: before.agency_id,
+                roles: before.roles,
+                accessEndsOn: before.access_ends_on,
+              },
+              after: {
+                name: input.name,
+                jobTitle: input.jobTitle,
+                agencyId: input.agencyId,
+                roles: input.roles,
+                accessEndsOn: input.accessEndsOn,
+              },
               emailChanged,
             },
           },
@@ -171,13 +229,21 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
         if (deputyId) {
           const deputy = await repo.findPerson(trx, scope.partnershipId, deputyId)
           if (!deputy || deputy.disabled_at) throw new ValidationError({ deputyId: 'Select a deputy from the list' })
-          if (deputy.id === id) throw new ValidationError({ deputyId: 'A person cannot be their own deputy. Select someone else' })
+          if (deputy.id === id)
+            throw new ValidationError({ deputyId: 'A person cannot be their own deputy. Select someone else' })
         }
-        if (unavailable && !deputyId) throw new ValidationError({ deputyId: `Select who acts for ${person.name} while they are unavailable` })
+        if (unavailable && !deputyId)
+          throw new ValidationError({ deputyId: `Select who acts for ${person.name} while they are unavailable` })
         await repo.setAvailability(trx, scope.partnershipId, id, unavailable, deputyId, now)
         return {
           result: undefined,
-          audit: { action: 'person.availability-changed', entityType: 'person', entityId: id, summary: `${person.name} is ${unavailable ? 'unavailable' : 'available'}`, details: { unavailable, deputyId } },
+          audit: {
+            action: 'person.availability-changed',
+            entityType: 'person',
+            entityId: id,
+            summary: `${person.name} is ${unavailable ? 'unavailable' : 'available'}`,
+            details: { unavailable, deputyId },
+          },
         }
       })
     },
@@ -185,7 +251,10 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
     /** Disabling someone ends their sessions at once and cancels any password-reset link. */
     async setDisabled(scope: Scope, id: string, disabled: boolean) {
       const person = await requirePerson(scope, id)
-      if (disabled && id === scope.personId) throw new ValidationError({ confirm: 'You cannot disable your own account. Ask another administrator to do it' })
+      if (disabled && id === scope.personId)
+        throw new ValidationError({
+          confirm: 'You cannot disable your own account. Ask another administrator to do it',
+        })
       return change(db, clock, actorOf(scope), async (trx, now) => {
         await repo.setDisabled(trx, scope.partnershipId, id, disabled ? now : null, now)
         if (disabled) {
@@ -194,7 +263,13 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
         }
         return {
           result: undefined,
-          audit: { action: disabled ? 'person.disabled' : 'person.enabled', entityType: 'person', entityId: id, summary: `${disabled ? 'Disabled' : 'Enabled'} ${person.name}`, details: {} },
+          audit: {
+            action: disabled ? 'person.disabled' : 'person.enabled',
+            entityType: 'person',
+            entityId: id,
+            summary: `${disabled ? 'Disabled' : 'Enabled'} ${person.name}`,
+            details: {},
+          },
         }
       })
     },
@@ -205,16 +280,33 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
      */
     async issuePasswordReset(scope: Scope, id: string, resetTotp: boolean): Promise<string> {
       const person = await requirePerson(scope, id)
-      if (person.disabled_at) throw new ValidationError({ confirm: `${person.name} is disabled. Enable them before issuing a link` })
+      if (person.disabled_at)
+        throw new ValidationError({ confirm: `${person.name} is disabled. Enable them before issuing a link` })
       const { token, hash } = newToken()
       await change(db, clock, actorOf(scope), async (trx, now) => {
         await revokeTokens(trx, 'password-reset', id, now)
-        await insertToken(trx, { kind: 'password-reset', tokenHash: hash, partnershipId: scope.partnershipId, personId: id, expiresAt: new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000) }, now)
+        await insertToken(
+          trx,
+          {
+            kind: 'password-reset',
+            tokenHash: hash,
+            partnershipId: scope.partnershipId,
+            personId: id,
+            expiresAt: new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000),
+          },
+          now,
+        )
         if (resetTotp) await repo.setTotp(trx, id, null, false, now)
         await deleteSessionsOf(trx, id)
         return {
           result: undefined,
-          audit: { action: 'person.password-reset-issued', entityType: 'person', entityId: id, summary: `Issued a password reset link for ${person.name}`, details: { resetTotp, expiresInHours: RESET_LINK_HOURS } },
+          audit: {
+            action: 'person.password-reset-issued',
+            entityType: 'person',
+            entityId: id,
+            summary: `Issued a password reset link for ${person.name}`,
+            details: { resetTotp, expiresInHours: RESET_LINK_HOURS },
+          },
         }
       })
       return token
@@ -226,5 +318,3 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
     partnershipName: (id: string) => repo.partnershipName(db, id),
   }
 }
-
-

@@ -132,7 +132,11 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
    * A database the child can open too: a PGlite data directory (closed while the child has it, as
    * PGlite is one process's), or a fresh PostgreSQL database and its URL.
    */
-  async function sharedDatabase(): Promise<{ open(): Promise<DatabaseHandle>; childArgs: Pick<CrashingUploadArgs, 'databaseUrl' | 'dataDir'>; exclusive: boolean }> {
+  async function sharedDatabase(): Promise<{
+    open(): Promise<DatabaseHandle>
+    childArgs: Pick<CrashingUploadArgs, 'databaseUrl' | 'dataDir'>
+    exclusive: boolean
+  }> {
     work = await mkdtemp(join(tmpdir(), 'jtai-crash-'))
     if (database.name === 'pglite') {
       const dataDir = join(work, 'data')
@@ -159,15 +163,48 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
   /** A partnership, a police agency, a contributor in it, one requirement with a committed version 1. */
   async function seed(h: DatabaseHandle, files: FsFileStore) {
     const now = systemClock.now()
-    const partnershipId = (await h.db.insertInto('partnerships').values({ name: 'Crashford' }).returning('id').executeTakeFirstOrThrow()).id
-    const agency = await dir.insertAgency(h.db, partnershipId, { name: 'Crashford Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
-    const person = await dir.insertPerson(h.db, partnershipId, { name: 'Casey Contributor', email: `casey-${randomUUID()}@example.org`, jobTitle: '', agencyId: agency.id, roles: ['contributor'], accessEndsOn: null }, now)
-    const scope: Scope = { partnershipId, personId: person.id, name: person.name, roles: ['contributor'], agencyId: agency.id }
-    const service = createEvidenceService({ db: h.db, clock: systemClock, files, frameworks: async () => frameworks, checkCode: async () => 'ok' })
+    const partnershipId = (
+      await h.db.insertInto('partnerships').values({ name: 'Crashford' }).returning('id').executeTakeFirstOrThrow()
+    ).id
+    const agency = await dir.insertAgency(
+      h.db,
+      partnershipId,
+      { name: 'Crashford Police', type: 'police', isStatutory: true, seniorApproverId: null },
+      now,
+    )
+    const person = await dir.insertPerson(
+      h.db,
+      partnershipId,
+      {
+        name: 'Casey Contributor',
+        email: `casey-${randomUUID()}@example.org`,
+        jobTitle: '',
+        agencyId: agency.id,
+        roles: ['contributor'],
+        accessEndsOn: null,
+      },
+      now,
+    )
+    const scope: Scope = {
+      partnershipId,
+      personId: person.id,
+      name: person.name,
+      roles: ['contributor'],
+      agencyId: agency.id,
+    }
+    const service = createEvidenceService({
+      db: h.db,
+      clock: systemClock,
+      files,
+      frameworks: async () => frameworks,
+      checkCode: async () => 'ok',
+    })
     const [requirement] = await service.list(scope)
     if (!requirement) throw new Error('the bundled frameworks ask the police for no documents')
     const first = await files.put(Readable.from([Buffer.from('version one, committed')]), { maxBytes: 1024 })
-    expect(await service.addVersion(scope, requirement.id, { ...first, filename: 'v1.txt', mime: 'text/plain' })).toEqual({ version: 1 })
+    expect(
+      await service.addVersion(scope, requirement.id, { ...first, filename: 'v1.txt', mime: 'text/plain' }),
+    ).toEqual({ version: 1 })
     return { scope, requirementId: requirement.id, committedKey: first.key }
   }
 
@@ -185,12 +222,19 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
 
   /** PostgreSQL: the child's server backend, while its transaction is open and after it has gone. */
   async function childBackends(h: DatabaseHandle): Promise<{ state: string | null }[]> {
-    const { rows } = await sql<{ state: string | null }>`select state from pg_stat_activity where application_name = ${APPLICATION_NAME} and datname = current_database()`.execute(h.db)
+    const { rows } = await sql<{
+      state: string | null
+    }>`select state from pg_stat_activity where application_name = ${APPLICATION_NAME} and datname = current_database()`.execute(
+      h.db,
+    )
     return rows
   }
 
   /** Runs the child up to just before COMMIT, checking each stage; returns what it reported. */
-  async function uploadUntilCommit(shared: Awaited<ReturnType<typeof sharedDatabase>>, args: Omit<CrashingUploadArgs, 'databaseUrl' | 'dataDir'>) {
+  async function uploadUntilCommit(
+    shared: Awaited<ReturnType<typeof sharedDatabase>>,
+    args: Omit<CrashingUploadArgs, 'databaseUrl' | 'dataDir'>,
+  ) {
     const child = runChild({ ...shared.childArgs, ...args })
     try {
       await child.reached('opened')
@@ -216,93 +260,138 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
     return { shared, handle, filesRoot, files, ...seeded }
   }
 
-  it('leaves no row, leaves the file as an orphan, and the sweeper removes it', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const prepared = await prepare()
-    const { shared, filesRoot, files, scope, requirementId, committedKey } = prepared
-    let h = prepared.handle
+  it(
+    'leaves no row, leaves the file as an orphan, and the sweeper removes it',
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      const prepared = await prepare()
+      const { shared, filesRoot, files, scope, requirementId, committedKey } = prepared
+      let h = prepared.handle
 
-    const upload = await uploadUntilCommit(shared, { filesRoot, scope, requirementId, content: 'version two, never committed', mode: 'crash' })
-    expect(upload.version).toBe(2)
-    // The file is durable and whole before the row goes in.
-    expect(await storedKeys(files)).toEqual([committedKey, upload.key].sort())
-    expect(await files.stat(upload.key)).toMatchObject({ size: upload.size })
-    if (!shared.exclusive) {
-      // The child really is inside its transaction, and its row is invisible from outside it.
-      expect(await childBackends(h)).toEqual([{ state: 'idle in transaction' }])
-      expect(await repo.listVersions(h.db, scope.partnershipId, requirementId)).toHaveLength(1)
-    }
-    upload.child.go()
-    expect(await upload.child.exit, upload.child.output()).toEqual({ code: null, signal: 'SIGKILL' })
-    expect(upload.child.output()).not.toContain('committed')
+      const upload = await uploadUntilCommit(shared, {
+        filesRoot,
+        scope,
+        requirementId,
+        content: 'version two, never committed',
+        mode: 'crash',
+      })
+      expect(upload.version).toBe(2)
+      // The file is durable and whole before the row goes in.
+      expect(await storedKeys(files)).toEqual([committedKey, upload.key].sort())
+      expect(await files.stat(upload.key)).toMatchObject({ size: upload.size })
+      if (!shared.exclusive) {
+        // The child really is inside its transaction, and its row is invisible from outside it.
+        expect(await childBackends(h)).toEqual([{ state: 'idle in transaction' }])
+        expect(await repo.listVersions(h.db, scope.partnershipId, requirementId)).toHaveLength(1)
+      }
+      upload.child.go()
+      expect(await upload.child.exit, upload.child.output()).toEqual({ code: null, signal: 'SIGKILL' })
+      expect(upload.child.output()).not.toContain('committed')
 
-    if (shared.exclusive) {
-      // PGlite: reopen the data directory the child was killed holding.
-      h = await shared.open()
-      handles.push(h)
-    } else {
-      // PostgreSQL: wait until the server has noticed the dead client and rolled its transaction back.
-      await vi.waitFor(async () => expect(await childBackends(h)).toEqual([]), { timeout: 15_000, interval: 100 })
-    }
+      if (shared.exclusive) {
+        // PGlite: reopen the data directory the child was killed holding.
+        h = await shared.open()
+        handles.push(h)
+      } else {
+        // PostgreSQL: wait until the server has noticed the dead client and rolled its transaction back.
+        await vi.waitFor(async () => expect(await childBackends(h)).toEqual([]), { timeout: 15_000, interval: 100 })
+      }
 
-    // No row, no audit event, no status change: the whole transaction is gone.
-    expect(await h.db.selectFrom('evidence_versions').select('id').where('id', '=', upload.versionId).execute()).toEqual([])
-    expect(await h.db.selectFrom('evidence_versions').select('id').where('file_key', '=', upload.key).execute()).toEqual([])
-    expect((await repo.listVersions(h.db, scope.partnershipId, requirementId)).map((v) => [v.version, v.file_key])).toEqual([[1, committedKey]])
-    expect(await repo.findRequirement(h.db, scope.partnershipId, requirementId)).toMatchObject({ status: 'uploaded', version_number: 1 })
-    const uploads = await h.db.selectFrom('audit_events').select('summary').where('partnership_id', '=', scope.partnershipId).where('action', '=', 'evidence.upload').execute()
-    expect(uploads.map((e) => e.summary)).toEqual([expect.stringContaining('version 1 ')])
+      // No row, no audit event, no status change: the whole transaction is gone.
+      expect(
+        await h.db.selectFrom('evidence_versions').select('id').where('id', '=', upload.versionId).execute(),
+      ).toEqual([])
+      expect(
+        await h.db.selectFrom('evidence_versions').select('id').where('file_key', '=', upload.key).execute(),
+      ).toEqual([])
+      expect(
+        (await repo.listVersions(h.db, scope.partnershipId, requirementId)).map((v) => [v.version, v.file_key]),
+      ).toEqual([[1, committedKey]])
+      expect(await repo.findRequirement(h.db, scope.partnershipId, requirementId)).toMatchObject({
+        status: 'uploaded',
+        version_number: 1,
+      })
+      const uploads = await h.db
+        .selectFrom('audit_events')
+        .select('summary')
+        .where('partnership_id', '=', scope.partnershipId)
+        .where('action', '=', 'evidence.upload')
+        .execute()
+      expect(uploads.map((e) => e.summary)).toEqual([expect.stringContaining('version 1 ')])
 
-    // The file is still on disk, and nothing references it: an orphan.
-    const isReferenced = fileReferences(h.db, features)
-    expect(await storedKeys(files)).toContain(upload.key)
-    expect(await isReferenced([upload.key, committedKey])).toEqual(new Set([committedKey]))
-    expect(await readdir(join(filesRoot, 'tmp'))).toEqual([])
+      // The file is still on disk, and nothing references it: an orphan.
+      const isReferenced = fileReferences(h.db, features)
+      expect(await storedKeys(files)).toContain(upload.key)
+      expect(await isReferenced([upload.key, committedKey])).toEqual(new Set([committedKey]))
+      expect(await readdir(join(filesRoot, 'tmp'))).toEqual([])
 
-    // The sweep main.ts runs at start-up leaves a young file alone: it could be an upload in flight.
-    expect(await files.sweep({ isReferenced, olderThanMs: SWEEP_GRACE_MS })).toEqual({ tempFilesRemoved: 0, orphansRemoved: 0, filesChecked: 0 })
-    expect(await storedKeys(files)).toContain(upload.key)
+      // The sweep main.ts runs at start-up leaves a young file alone: it could be an upload in flight.
+      expect(await files.sweep({ isReferenced, olderThanMs: SWEEP_GRACE_MS })).toEqual({
+        tempFilesRemoved: 0,
+        orphansRemoved: 0,
+        filesChecked: 0,
+      })
+      expect(await storedKeys(files)).toContain(upload.key)
 
-    // An hour later the periodic sweeper removes the orphan and keeps the committed version's file.
-    for (const key of [upload.key, committedKey]) await age(filesRoot, key, 2 * SWEEP_GRACE_MS)
-    const logger = { info: vi.fn(), error: vi.fn() }
-    const stop = startSweeper(files, isReferenced, { intervalMs: 20, olderThanMs: SWEEP_GRACE_MS, logger })
-    try {
-      await vi.waitFor(() => expect(logger.info).toHaveBeenCalled(), { timeout: 10_000 })
-    } finally {
-      await stop()
-    }
-    expect(logger.error).not.toHaveBeenCalled()
-    expect(logger.info.mock.calls[0]?.[0]).toEqual({ tempFilesRemoved: 0, orphansRemoved: 1, filesChecked: 2 })
-    expect(await storedKeys(files)).toEqual([committedKey])
-    await expect(files.stat(upload.key)).rejects.toBeInstanceOf(FileNotFoundError)
+      // An hour later the periodic sweeper removes the orphan and keeps the committed version's file.
+      for (const key of [upload.key, committedKey]) await age(filesRoot, key, 2 * SWEEP_GRACE_MS)
+      const logger = { info: vi.fn(), error: vi.fn() }
+      const stop = startSweeper(files, isReferenced, { intervalMs: 20, olderThanMs: SWEEP_GRACE_MS, logger })
+      try {
+        await vi.waitFor(() => expect(logger.info).toHaveBeenCalled(), { timeout: 10_000 })
+      } finally {
+        await stop()
+      }
+      expect(logger.error).not.toHaveBeenCalled()
+      expect(logger.info.mock.calls[0]?.[0]).toEqual({ tempFilesRemoved: 0, orphansRemoved: 1, filesChecked: 2 })
+      expect(await storedKeys(files)).toEqual([committedKey])
+      await expect(files.stat(upload.key)).rejects.toBeInstanceOf(FileNotFoundError)
 
-    // The database never points at a missing file.
-    const rows = await h.db.selectFrom('evidence_versions').select('file_key').execute()
-    expect(rows.length).toBeGreaterThan(0)
-    for (const row of rows) await expect(files.stat(row.file_key)).resolves.toMatchObject({ key: row.file_key })
-  })
+      // The database never points at a missing file.
+      const rows = await h.db.selectFrom('evidence_versions').select('file_key').execute()
+      expect(rows.length).toBeGreaterThan(0)
+      for (const row of rows) await expect(files.stat(row.file_key)).resolves.toMatchObject({ key: row.file_key })
+    },
+  )
 
-  it('control: the same child, allowed to commit, leaves a row the sweeper keeps', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const prepared = await prepare()
-    const { shared, filesRoot, files, scope, requirementId, committedKey } = prepared
-    let h = prepared.handle
+  it(
+    'control: the same child, allowed to commit, leaves a row the sweeper keeps',
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      const prepared = await prepare()
+      const { shared, filesRoot, files, scope, requirementId, committedKey } = prepared
+      let h = prepared.handle
 
-    const upload = await uploadUntilCommit(shared, { filesRoot, scope, requirementId, content: 'version two, committed', mode: 'commit' })
-    upload.child.go()
-    expect(await upload.child.exit, upload.child.output()).toEqual({ code: 0, signal: null })
-    expect(upload.child.output()).toContain('committed 2')
-    if (shared.exclusive) {
-      h = await shared.open()
-      handles.push(h)
-    }
+      const upload = await uploadUntilCommit(shared, {
+        filesRoot,
+        scope,
+        requirementId,
+        content: 'version two, committed',
+        mode: 'commit',
+      })
+      upload.child.go()
+      expect(await upload.child.exit, upload.child.output()).toEqual({ code: 0, signal: null })
+      expect(upload.child.output()).toContain('committed 2')
+      if (shared.exclusive) {
+        h = await shared.open()
+        handles.push(h)
+      }
 
-    expect((await repo.listVersions(h.db, scope.partnershipId, requirementId)).map((v) => [v.id, v.version, v.file_key, v.sha256])).toEqual([
-      [upload.versionId, 2, upload.key, upload.sha256],
-      [expect.any(String), 1, committedKey, expect.any(String)],
-    ])
-    for (const key of [upload.key, committedKey]) await age(filesRoot, key, 2 * SWEEP_GRACE_MS)
-    const report = await files.sweep({ isReferenced: fileReferences(h.db, features), olderThanMs: SWEEP_GRACE_MS })
-    expect(report).toEqual({ tempFilesRemoved: 0, orphansRemoved: 0, filesChecked: 2 })
-    expect(await storedKeys(files)).toEqual([committedKey, upload.key].sort())
-  })
+      expect(
+        (await repo.listVersions(h.db, scope.partnershipId, requirementId)).map((v) => [
+          v.id,
+          v.version,
+          v.file_key,
+          v.sha256,
+        ]),
+      ).toEqual([
+        [upload.versionId, 2, upload.key, upload.sha256],
+        [expect.any(String), 1, committedKey, expect.any(String)],
+      ])
+      for (const key of [upload.key, committedKey]) await age(filesRoot, key, 2 * SWEEP_GRACE_MS)
+      const report = await files.sweep({ isReferenced: fileReferences(h.db, features), olderThanMs: SWEEP_GRACE_MS })
+      expect(report).toEqual({ tempFilesRemoved: 0, orphansRemoved: 0, filesChecked: 2 })
+      expect(await storedKeys(files)).toEqual([committedKey, upload.key].sort())
+    },
+  )
 })

@@ -41,7 +41,17 @@ export async function sendChecklist(res: ServerResponse, rows: Requirement[]): P
 /** The version of a requirement that goes in the pack: its newest approved one. */
 export type PackVersion = Pick<
   VersionRow,
-  'id' | 'version' | 'file_key' | 'filename' | 'sha256' | 'uploaded_at' | 'uploaded_by_name' | 'approved_at' | 'approved_by_name' | 'signed_off_at' | 'signed_off_by_name'
+  | 'id'
+  | 'version'
+  | 'file_key'
+  | 'filename'
+  | 'sha256'
+  | 'uploaded_at'
+  | 'uploaded_by_name'
+  | 'approved_at'
+  | 'approved_by_name'
+  | 'signed_off_at'
+  | 'signed_off_by_name'
 >
 
 interface PackDocument {
@@ -112,8 +122,14 @@ async function indexWorkbook(rows: Requirement[], documents: Map<string, PackDoc
     'File in this pack': [50, (r) => documents.get(r.id)?.path ?? null],
     'Uploaded by': [20, (r) => v(r)?.uploaded_by_name ?? null],
     Uploaded: [12, (r) => v(r)?.uploaded_at ?? null],
-    Approver: [20, (r) => (v(r) ? v(r)!.approved_by_name : r.status === 'not-available' ? r.not_available_confirmed_by_name : null)],
-    Approved: [12, (r) => (v(r) ? v(r)!.approved_at : r.status === 'not-available' ? r.not_available_confirmed_at : null)],
+    Approver: [
+      20,
+      (r) => (v(r) ? v(r)!.approved_by_name : r.status === 'not-available' ? r.not_available_confirmed_by_name : null),
+    ],
+    Approved: [
+      12,
+      (r) => (v(r) ? v(r)!.approved_at : r.status === 'not-available' ? r.not_available_confirmed_at : null),
+    ],
     'Signed off by': [20, (r) => v(r)?.signed_off_by_name ?? null],
     'Signed off': [12, (r) => v(r)?.signed_off_at ?? null],
     'Why not available': [40, (r) => r.not_available_rationale],
@@ -144,7 +160,13 @@ export async function sendEvidencePack(
     yield { name: 'SHA256SUMS', source: sums }
     // Stored, not deflated: office documents, PDFs and images are compressed already, and
     // deflating them again costs most of the pack's time for a few per cent.
-    for (const d of documents) yield { name: d.path, source: await evidence.openFile(d.version.file_key), date: d.version.uploaded_at, store: true }
+    for (const d of documents)
+      yield {
+        name: d.path,
+        source: await evidence.openFile(d.version.file_key),
+        date: d.version.uploaded_at,
+        store: true,
+      }
   }
   await streamZip(res, 'evidence-pack.zip', entries())
 }

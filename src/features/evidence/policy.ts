@@ -1,4 +1,10 @@
-import { EVERYONE_BUT_INSPECTORS, INSPECTION_MANAGERS, AGENCY_PEOPLE, REQUIREMENT_EDITORS, type PolicyFragment } from '../../web/access'
+import {
+  EVERYONE_BUT_INSPECTORS,
+  INSPECTION_MANAGERS,
+  AGENCY_PEOPLE,
+  REQUIREMENT_EDITORS,
+  type PolicyFragment,
+} from '../../web/access'
 
 /** Who may use each of this capability's routes (merged into the one route-by-role table). */
 export const evidencePolicy = {
@@ -20,5 +26,9 @@ export const evidencePolicy = {
   'POST /evidence/requirements/:requirementId/confirm-not-available': EVERYONE_BUT_INSPECTORS,
   'POST /evidence/requirements/:requirementId/provided': EVERYONE_BUT_INSPECTORS,
   'POST /evidence/requirements/:requirementId/comments': ['agency-lead'],
-  'POST /evidence/requirements/:requirementId/comments/:commentId/resolve': ['agency-lead', 'senior-approver', 'contributor'],
+  'POST /evidence/requirements/:requirementId/comments/:commentId/resolve': [
+    'agency-lead',
+    'senior-approver',
+    'contributor',
+  ],
 } as const satisfies PolicyFragment

@@ -1,4 +1,9 @@
-import { currentApprover, EVIDENCE_STATUS_LABELS, type EvidenceStatus, type RequirementFacts } from '../../domain/evidenceStatus'
+import {
+  currentApprover,
+  EVIDENCE_STATUS_LABELS,
+  type EvidenceStatus,
+  type RequirementFacts,
+} from '../../domain/evidenceStatus'
 import type { Requirement, VersionRow } from './service'
 import { formatDate, formatDateTime } from '../../domain/calendar'
 
@@ -30,7 +35,14 @@ export function requirementSummary(r: Requirement) {
   }
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '\\': '&#92;' }
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\\': '&#92;',
+}
 /** Escapes text for HTML as Nunjucks's `escape` filter does. */
 const escapeHtml = (text: string): string => text.replace(/[&"'<>\\]/g, (c) => HTML_ESCAPES[c]!)
 
@@ -61,7 +73,9 @@ export function approverName(facts: RequirementFacts): string | null {
 export function versionApproval(v: VersionRow): string {
   if (!v.approved_at) return 'Not approved'
   const approved = `Approved by ${v.approved_by_name ?? 'unknown'} on ${formatDateTime(v.approved_at)}`
-  return v.signed_off_at ? `${approved}. Signed off by ${v.signed_off_by_name ?? 'unknown'} on ${formatDateTime(v.signed_off_at)}` : approved
+  return v.signed_off_at
+    ? `${approved}. Signed off by ${v.signed_off_by_name ?? 'unknown'} on ${formatDateTime(v.signed_off_at)}`
+    : approved
 }
 
 /**
@@ -73,24 +87,64 @@ export function requirementRows(r: Requirement, facts: RequirementFacts): Summar
   const rows: SummaryRow[] = [
     { key: { text: 'Status' }, value: { html: tagHtml(statusTag(r.status, r.not_available_confirmed_at !== null)) } },
     { key: { text: 'What is needed' }, value: { text: r.description || 'No description' } },
-    { key: { text: 'Asked for by' }, value: { text: r.themes.length ? r.themes.join('; ') : 'Added by the partnership' } },
-    { key: { text: 'Reviewed every' }, value: { text: `${r.review_interval_months}${r.review_interval_months === 1 ? ' month' : ' months'}` } },
+    {
+      key: { text: 'Asked for by' },
+      value: { text: r.themes.length ? r.themes.join('; ') : 'Added by the partnership' },
+    },
+    {
+      key: { text: 'Reviewed every' },
+      value: { text: `${r.review_interval_months}${r.review_interval_months === 1 ? ' month' : ' months'}` },
+    },
     { key: { text: 'Senior approver' }, value: { text: approver || 'Not chosen yet' } },
   ]
   if (r.version_number) {
     rows.push(
-      { key: { text: 'Current version' }, value: { text: `Version ${r.version_number}, ${String(r.filename)}, uploaded by ${r.uploaded_by_name || 'unknown'} on ${formatDateTime(r.uploaded_at)}` } },
-      { key: { text: 'Review by' }, value: { html: `${escapeHtml(formatDate(r.reviewBy))}${r.stale ? ` ${tagHtml({ text: 'Past review date', classes: 'govuk-tag--red' })}` : ''}` } },
+      {
+        key: { text: 'Current version' },
+        value: {
+          text: `Version ${r.version_number}, ${String(r.filename)}, uploaded by ${r.uploaded_by_name || 'unknown'} on ${formatDateTime(r.uploaded_at)}`,
+        },
+      },
+      {
+        key: { text: 'Review by' },
+        value: {
+          html: `${escapeHtml(formatDate(r.reviewBy))}${r.stale ? ` ${tagHtml({ text: 'Past review date', classes: 'govuk-tag--red' })}` : ''}`,
+        },
+      },
     )
   }
-  if (r.approved_at) rows.push({ key: { text: 'Approved' }, value: { text: `By ${String(r.approved_by_name)} on ${formatDateTime(r.approved_at)}` } })
-  if (r.signed_off_at) rows.push({ key: { text: 'Signed off' }, value: { text: `By ${String(r.signed_off_by_name)} on ${formatDateTime(r.signed_off_at)}` } })
+  if (r.approved_at)
+    rows.push({
+      key: { text: 'Approved' },
+      value: { text: `By ${String(r.approved_by_name)} on ${formatDateTime(r.approved_at)}` },
+    })
+  if (r.signed_off_at)
+    rows.push({
+      key: { text: 'Signed off' },
+      value: { text: `By ${String(r.signed_off_by_name)} on ${formatDateTime(r.signed_off_at)}` },
+    })
   if (r.status === 'not-available') {
     rows.push(
-      { key: { text: 'Why it is not available' }, value: { text: `${String(r.not_available_rationale)} (${String(r.not_available_by_name)}, ${formatDateTime(r.not_available_at)})` } },
-      { key: { text: 'Reason confirmed' }, value: { text: r.not_available_confirmed_at ? `By ${String(r.not_available_confirmed_by_name)} on ${formatDateTime(r.not_available_confirmed_at)}` : 'Not yet' } },
+      {
+        key: { text: 'Why it is not available' },
+        value: {
+          text: `${String(r.not_available_rationale)} (${String(r.not_available_by_name)}, ${formatDateTime(r.not_available_at)})`,
+        },
+      },
+      {
+        key: { text: 'Reason confirmed' },
+        value: {
+          text: r.not_available_confirmed_at
+            ? `By ${String(r.not_available_confirmed_by_name)} on ${formatDateTime(r.not_available_confirmed_at)}`
+            : 'Not yet',
+        },
+      },
     )
   }
-  if (r.providedOn) rows.push({ key: { text: 'Provided to inspectors' }, value: { text: `${formatDate(r.providedOn)} (recorded by ${r.providedByName || 'unknown'})` } })
+  if (r.providedOn)
+    rows.push({
+      key: { text: 'Provided to inspectors' },
+      value: { text: `${formatDate(r.providedOn)} (recorded by ${r.providedByName || 'unknown'})` },
+    })
   return rows
 }

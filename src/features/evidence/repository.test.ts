@@ -32,8 +32,13 @@ describe.each(testDatabases())('evidence on $name', (database) => {
   let b: Scope
   let policeA: string
 
-  const service = () => createEvidenceService({ db: h.db, clock, files, frameworks: async () => frameworks, checkCode: async () => 'ok' })
-  const stored = async (text: string) => ({ ...(await files.put(Readable.from([Buffer.from(text)]), { maxBytes: 1024 })), filename: 'a.txt', mime: 'text/plain' })
+  const service = () =>
+    createEvidenceService({ db: h.db, clock, files, frameworks: async () => frameworks, checkCode: async () => 'ok' })
+  const stored = async (text: string) => ({
+    ...(await files.put(Readable.from([Buffer.from(text)]), { maxBytes: 1024 })),
+    filename: 'a.txt',
+    mime: 'text/plain',
+  })
   const keys = async () => {
     const all: string[] = []
     for await (const k of files.listKeys()) all.push(k)
@@ -46,8 +51,25 @@ describe.each(testDatabases())('evidence on $name', (database) => {
     files = new FsFileStore(root)
     const make = async (name: string): Promise<Scope> => {
       const pid = (await h.db.insertInto('partnerships').values({ name }).returning('id').executeTakeFirstOrThrow()).id
-      const agency = await dir.insertAgency(h.db, pid, { name: `${name} Police`, type: 'police', isStatutory: true, seniorApproverId: null }, clock.now())
-      const person = await dir.insertPerson(h.db, pid, { name: `${name} contributor`, email: `${name}-${database.name}@example.org`, jobTitle: '', agencyId: agency.id, roles: ['contributor'], accessEndsOn: null }, clock.now())
+      const agency = await dir.insertAgency(
+        h.db,
+        pid,
+        { name: `${name} Police`, type: 'police', isStatutory: true, seniorApproverId: null },
+        clock.now(),
+      )
+      const person = await dir.insertPerson(
+        h.db,
+        pid,
+        {
+          name: `${name} contributor`,
+          email: `${name}-${database.name}@example.org`,
+          jobTitle: '',
+          agencyId: agency.id,
+          roles: ['contributor'],
+          accessEndsOn: null,
+        },
+        clock.now(),
+      )
       return { partnershipId: pid, personId: person.id, name: person.name, roles: ['contributor'], agencyId: agency.id }
     }
     a = await make('a')
@@ -63,10 +85,28 @@ describe.each(testDatabases())('evidence on $name', (database) => {
     const first = await service().list(a)
     const again = await service().list(a)
     expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id))
-    const policeDocs = new Set(frameworks.flatMap((f) => f.requiredDocuments).filter((d) => d.agencyType === 'police').map((d) => d.id))
+    const policeDocs = new Set(
+      frameworks
+        .flatMap((f) => f.requiredDocuments)
+        .filter((d) => d.agencyType === 'police')
+        .map((d) => d.id),
+    )
     expect(first.length).toBe(policeDocs.size)
     expect(first.every((r) => r.themes.length >= 1)).toBe(true)
-    await repo.syncFrameworkRequirements(h.db, a.partnershipId, [{ agencyId: policeA, documentId: first[0]!.document_id!, title: 'Renamed', description: 'd', reviewIntervalMonths: 3 }], clock.now())
+    await repo.syncFrameworkRequirements(
+      h.db,
+      a.partnershipId,
+      [
+        {
+          agencyId: policeA,
+          documentId: first[0]!.document_id!,
+          title: 'Renamed',
+          description: 'd',
+          reviewIntervalMonths: 3,
+        },
+      ],
+      clock.now(),
+    )
     expect((await repo.findRequirement(h.db, a.partnershipId, first[0]!.id))?.title).toBe('Renamed')
   })
 
@@ -83,17 +123,28 @@ describe.each(testDatabases())('evidence on $name', (database) => {
     expect(await service().addVersion(a, r!.id, await stored('one'))).toEqual({ version: 1 })
     expect(await service().addVersion(a, r!.id, await stored('two!'))).toEqual({ version: 2 })
     const versions = await repo.listVersions(h.db, a.partnershipId, r!.id)
-    expect(versions.map((v) => [v.version, v.size])).toEqual([[2, 4], [1, 3]])
+    expect(versions.map((v) => [v.version, v.size])).toEqual([
+      [2, 4],
+      [1, 3],
+    ])
     const row = await repo.findRequirement(h.db, a.partnershipId, r!.id)
     expect(row).toMatchObject({ status: 'uploaded', version_number: 2, size: 4, uploaded_by_name: 'a contributor' })
-    const audit = await h.db.selectFrom('audit_events').select('action').where('partnership_id', '=', a.partnershipId).execute()
+    const audit = await h.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('partnership_id', '=', a.partnershipId)
+      .execute()
     expect(audit.filter((e) => e.action === 'evidence.upload')).toHaveLength(2)
   })
 
   it('only changes a requirement still in the expected status', async () => {
     const [r] = await service().list(a)
-    expect(await repo.updateRequirement(h.db, a.partnershipId, r!.id, 'approved', { status: 'signed-off' }, clock.now())).toBe(false)
-    expect(await repo.updateRequirement(h.db, b.partnershipId, r!.id, 'uploaded', { status: 'approved' }, clock.now())).toBe(false)
+    expect(
+      await repo.updateRequirement(h.db, a.partnershipId, r!.id, 'approved', { status: 'signed-off' }, clock.now()),
+    ).toBe(false)
+    expect(
+      await repo.updateRequirement(h.db, b.partnershipId, r!.id, 'uploaded', { status: 'approved' }, clock.now()),
+    ).toBe(false)
   })
 
   describe('crash safety: the database never points at a missing file, and no file outlives its row', () => {
@@ -103,8 +154,12 @@ describe.each(testDatabases())('evidence on $name', (database) => {
       const file = await stored('will not be kept')
       expect(await keys()).toContain(file.key)
       // Make the insert fail inside the transaction, as a lost connection or a constraint would.
-      await sql`create or replace function evidence_fail() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end; $$`.execute(h.db)
-      await sql`create trigger evidence_fail before insert on evidence_versions for each row execute function evidence_fail()`.execute(h.db)
+      await sql`create or replace function evidence_fail() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end; $$`.execute(
+        h.db,
+      )
+      await sql`create trigger evidence_fail before insert on evidence_versions for each row execute function evidence_fail()`.execute(
+        h.db,
+      )
       try {
         await expect(service().addVersion(a, r!.id, file)).rejects.toThrow(/disk full/)
       } finally {
@@ -143,16 +198,31 @@ describe.each(testDatabases())('evidence on $name', (database) => {
     await service().addVersion(a, r.id, await stored('v1'))
     const [v1] = await repo.listVersions(h.db, a.partnershipId, r.id)
     expect(await repo.latestApprovedVersions(h.db, a.partnershipId, [r.id])).toEqual(new Map())
-    expect(await repo.markVersion(h.db, b.partnershipId, v1!.id, { approved_by: a.personId, approved_at: clock.now() })).toBe(false)
-    expect(await repo.markVersion(h.db, a.partnershipId, v1!.id, { approved_by: a.personId, approved_at: clock.now() })).toBe(true)
-    expect(await repo.markVersion(h.db, a.partnershipId, v1!.id, { signed_off_by: a.personId, signed_off_at: clock.now() })).toBe(true)
+    expect(
+      await repo.markVersion(h.db, b.partnershipId, v1!.id, { approved_by: a.personId, approved_at: clock.now() }),
+    ).toBe(false)
+    expect(
+      await repo.markVersion(h.db, a.partnershipId, v1!.id, { approved_by: a.personId, approved_at: clock.now() }),
+    ).toBe(true)
+    expect(
+      await repo.markVersion(h.db, a.partnershipId, v1!.id, { signed_off_by: a.personId, signed_off_at: clock.now() }),
+    ).toBe(true)
     // A newer version waiting for approval does not displace the approved one.
     await service().addVersion(a, r.id, await stored('v2 waiting'))
     const latest = await repo.latestApprovedVersions(h.db, a.partnershipId)
-    expect(latest.get(r.id)).toMatchObject({ id: v1!.id, version: 1, approved_by_name: 'a contributor', signed_off_by_name: 'a contributor', size: 2 })
+    expect(latest.get(r.id)).toMatchObject({
+      id: v1!.id,
+      version: 1,
+      approved_by_name: 'a contributor',
+      signed_off_by_name: 'a contributor',
+      size: 2,
+    })
     expect((await repo.latestApprovedVersions(h.db, b.partnershipId)).size).toBe(0)
     const versions = await repo.listVersions(h.db, a.partnershipId, r.id)
-    expect(versions.map((v) => [v.version, v.approved_at !== null, v.signed_off_at !== null])).toEqual([[2, false, false], [1, true, true]])
+    expect(versions.map((v) => [v.version, v.approved_at !== null, v.signed_off_at !== null])).toEqual([
+      [2, false, false],
+      [1, true, true],
+    ])
     const pack = await service().packContents(a)
     expect(pack.approved.get(r.id)?.version).toBe(1)
     expect(pack.rows.find((x) => x.id === r.id)?.version_number).toBe(2)
@@ -161,23 +231,46 @@ describe.each(testDatabases())('evidence on $name', (database) => {
   it('"provided to inspectors": belongs to the current inspection, not before its notification, cleared by a new version', async () => {
     const r = (await service().list(a))[4]!
     await service().addVersion(a, r.id, await stored('to provide'))
-    expect(await repo.updateRequirement(h.db, a.partnershipId, r.id, 'uploaded', { status: 'approved' }, clock.now())).toBe(true)
+    expect(
+      await repo.updateRequirement(h.db, a.partnershipId, r.id, 'uploaded', { status: 'approved' }, clock.now()),
+    ).toBe(true)
     expect(await repo.currentInspection(h.db, a.partnershipId)).toBeUndefined()
     const inspection = (
       await h.db
         .insertInto('inspections')
-        .values({ partnership_id: a.partnershipId, framework_id: 'x', framework: '{}', framework_version_id: null, notified_on: '2026-02-23', notified_time: null, practice: false, status: 'open', created_by: null, created_at: clock.now(), updated_at: clock.now() })
+        .values({
+          partnership_id: a.partnershipId,
+          framework_id: 'x',
+          framework: '{}',
+          framework_version_id: null,
+          notified_on: '2026-02-23',
+          notified_time: null,
+          practice: false,
+          status: 'open',
+          created_by: null,
+          created_at: clock.now(),
+          updated_at: clock.now(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
     expect(await repo.currentInspection(h.db, a.partnershipId)).toEqual({ id: inspection, notified_on: '2026-02-23' })
     await expect(service().recordProvided(a, r.id, '2026-02-20')).rejects.toMatchObject({
-      errors: { providedOn: 'The date provided must be on or after 23 February 2026, the day this inspection was notified' },
+      errors: {
+        providedOn: 'The date provided must be on or after 23 February 2026, the day this inspection was notified',
+      },
     })
-    await expect(service().recordProvided(a, r.id, '2026-03-03')).rejects.toMatchObject({ errors: { providedOn: 'The date provided must be today or in the past: 2 March 2026 or earlier' } })
+    await expect(service().recordProvided(a, r.id, '2026-03-03')).rejects.toMatchObject({
+      errors: { providedOn: 'The date provided must be today or in the past: 2 March 2026 or earlier' },
+    })
     await service().recordProvided(a, r.id, '2026-02-23')
     let row = (await service().get(a, r.id)).requirement
-    expect(row).toMatchObject({ provided_on: '2026-02-23', provided_inspection_id: inspection, providedOn: '2026-02-23', providedByName: 'a contributor' })
+    expect(row).toMatchObject({
+      provided_on: '2026-02-23',
+      provided_inspection_id: inspection,
+      providedOn: '2026-02-23',
+      providedByName: 'a contributor',
+    })
     // Once that inspection is closed, the record no longer counts as provided for the next one.
     await h.db.updateTable('inspections').set({ status: 'closed' }).where('id', '=', inspection).execute()
     row = (await service().get(a, r.id)).requirement
@@ -188,15 +281,27 @@ describe.each(testDatabases())('evidence on $name', (database) => {
     await service().addVersion(a, r.id, await stored('revised'))
     row = (await service().get(a, r.id)).requirement
     expect(row).toMatchObject({ provided_on: null, provided_by: null, provided_inspection_id: null, providedOn: null })
-    const audit = await h.db.selectFrom('audit_events').select(['action', 'details']).where('partnership_id', '=', a.partnershipId).where('entity_id', '=', r.id).execute()
+    const audit = await h.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('partnership_id', '=', a.partnershipId)
+      .where('entity_id', '=', r.id)
+      .execute()
     expect(audit.map((e) => e.action)).toEqual(['evidence.upload', 'evidence.record-provided', 'evidence.upload'])
     await h.db.updateTable('inspections').set({ status: 'closed' }).where('id', '=', inspection).execute()
   })
 
   it('QA comments: insert, list with names, resolve once', async () => {
     const [r] = await service().list(a)
-    const id = await repo.insertComment(h.db, a.partnershipId, { requirementId: r!.id, authorId: a.personId, authorAgencyId: policeA, body: 'Check p.2' }, clock.now())
-    expect(await repo.listComments(h.db, a.partnershipId, r!.id)).toMatchObject([{ id, body: 'Check p.2', author_name: 'a contributor', resolved_at: null }])
+    const id = await repo.insertComment(
+      h.db,
+      a.partnershipId,
+      { requirementId: r!.id, authorId: a.personId, authorAgencyId: policeA, body: 'Check p.2' },
+      clock.now(),
+    )
+    expect(await repo.listComments(h.db, a.partnershipId, r!.id)).toMatchObject([
+      { id, body: 'Check p.2', author_name: 'a contributor', resolved_at: null },
+    ])
     expect((await repo.findRequirement(h.db, a.partnershipId, r!.id))?.open_comments).toBe(1)
     expect(await repo.resolveComment(h.db, b.partnershipId, id, b.personId, clock.now())).toBe(false)
     expect(await repo.resolveComment(h.db, a.partnershipId, id, a.personId, clock.now())).toBe(true)
@@ -208,11 +313,26 @@ describe.each(testDatabases())('file references on $name', (database) => {
   it('counts Annex A imports as well as evidence versions, so the sweep keeps both', async () => {
     const h = await database.open()
     try {
-      const pid = (await h.db.insertInto('partnerships').values({ name: 'p' }).returning('id').executeTakeFirstOrThrow()).id
+      const pid = (
+        await h.db.insertInto('partnerships').values({ name: 'p' }).returning('id').executeTakeFirstOrThrow()
+      ).id
       const annexKey = '00000000-0000-4000-8000-0000000000aa'
       await h.db
         .insertInto('annex_a_imports')
-        .values({ partnership_id: pid, inspection_id: null, notified_on: '2026-03-02', file_name: 'a.xlsx', file_key: annexKey, sha256: '0'.repeat(64), spec_version: 'x', status: 'validated', rows_read: 0, errors: 0, queries: 0, uploaded_by: null })
+        .values({
+          partnership_id: pid,
+          inspection_id: null,
+          notified_on: '2026-03-02',
+          file_name: 'a.xlsx',
+          file_key: annexKey,
+          sha256: '0'.repeat(64),
+          spec_version: 'x',
+          status: 'validated',
+          rows_read: 0,
+          errors: 0,
+          queries: 0,
+          uploaded_by: null,
+        })
         .execute()
       const found = await fileReferences(h.db, features)([annexKey, '00000000-0000-4000-8000-0000000000bb'])
       expect([...found]).toEqual([annexKey])
@@ -227,25 +347,104 @@ describe.each(testDatabases())('migration 006 on $name', (database) => {
     const h = await database.open()
     try {
       const now = new Date('2026-03-05T10:00:00Z')
-      const pid = (await h.db.insertInto('partnerships').values({ name: 'm' }).returning('id').executeTakeFirstOrThrow()).id
-      const agency = await dir.insertAgency(h.db, pid, { name: 'm Police', type: 'police', isStatutory: true, seniorApproverId: null }, now)
-      const person = await dir.insertPerson(h.db, pid, { name: 'm approver', email: `m-${database.name}@example.org`, jobTitle: '', agencyId: agency.id, roles: ['senior-approver'], accessEndsOn: null }, now)
+      const pid = (
+        await h.db.insertInto('partnerships').values({ name: 'm' }).returning('id').executeTakeFirstOrThrow()
+      ).id
+      const agency = await dir.insertAgency(
+        h.db,
+        pid,
+        { name: 'm Police', type: 'police', isStatutory: true, seniorApproverId: null },
+        now,
+      )
+      const person = await dir.insertPerson(
+        h.db,
+        pid,
+        {
+          name: 'm approver',
+          email: `m-${database.name}@example.org`,
+          jobTitle: '',
+          agencyId: agency.id,
+          roles: ['senior-approver'],
+          accessEndsOn: null,
+        },
+        now,
+      )
       const inspection = (
         await h.db
           .insertInto('inspections')
-          .values({ partnership_id: pid, framework_id: 'x', framework: '{}', framework_version_id: null, notified_on: '2026-03-02', notified_time: null, practice: false, status: 'open', created_by: null, created_at: now, updated_at: now })
+          .values({
+            partnership_id: pid,
+            framework_id: 'x',
+            framework: '{}',
+            framework_version_id: null,
+            notified_on: '2026-03-02',
+            notified_time: null,
+            practice: false,
+            status: 'open',
+            created_by: null,
+            created_at: now,
+            updated_at: now,
+          })
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id
-      const requirementId = await repo.insertLocalRequirement(h.db, pid, { agencyId: agency.id, title: 'Old', description: '', reviewIntervalMonths: 12 }, person.id, now)
-      const v1 = await repo.insertVersion(h.db, pid, { requirementId, fileKey: `k-${database.name}`, filename: 'a.txt', mime: 'text/plain', size: 1, sha256: '0'.repeat(64), uploadedBy: person.id }, now)
-      await repo.updateRequirement(h.db, pid, requirementId, 'not-started', { status: 'signed-off', current_version_id: v1.id, approved_by: person.id, approved_at: now, signed_off_by: person.id, signed_off_at: now, provided_on: '2026-03-04', provided_by: person.id }, now)
+      const requirementId = await repo.insertLocalRequirement(
+        h.db,
+        pid,
+        { agencyId: agency.id, title: 'Old', description: '', reviewIntervalMonths: 12 },
+        person.id,
+        now,
+      )
+      const v1 = await repo.insertVersion(
+        h.db,
+        pid,
+        {
+          requirementId,
+          fileKey: `k-${database.name}`,
+          filename: 'a.txt',
+          mime: 'text/plain',
+          size: 1,
+          sha256: '0'.repeat(64),
+          uploadedBy: person.id,
+        },
+        now,
+      )
+      await repo.updateRequirement(
+        h.db,
+        pid,
+        requirementId,
+        'not-started',
+        {
+          status: 'signed-off',
+          current_version_id: v1.id,
+          approved_by: person.id,
+          approved_at: now,
+          signed_off_by: person.id,
+          signed_off_at: now,
+          provided_on: '2026-03-04',
+          provided_by: person.id,
+        },
+        now,
+      )
       // As the data stood before 006: take its columns away, then run it.
       await m006.down(h.db as never)
       await m006.up(h.db as never)
-      const version = await h.db.selectFrom('evidence_versions').select(['approved_by', 'approved_at', 'signed_off_by', 'signed_off_at']).where('id', '=', v1.id).executeTakeFirstOrThrow()
-      expect(version).toEqual({ approved_by: person.id, approved_at: now, signed_off_by: person.id, signed_off_at: now })
-      const row = await h.db.selectFrom('evidence_requirements').select('provided_inspection_id').where('id', '=', requirementId).executeTakeFirstOrThrow()
+      const version = await h.db
+        .selectFrom('evidence_versions')
+        .select(['approved_by', 'approved_at', 'signed_off_by', 'signed_off_at'])
+        .where('id', '=', v1.id)
+        .executeTakeFirstOrThrow()
+      expect(version).toEqual({
+        approved_by: person.id,
+        approved_at: now,
+        signed_off_by: person.id,
+        signed_off_at: now,
+      })
+      const row = await h.db
+        .selectFrom('evidence_requirements')
+        .select('provided_inspection_id')
+        .where('id', '=', requirementId)
+        .executeTakeFirstOrThrow()
       expect(row.provided_inspection_id).toBe(inspection)
     } finally {
       await h.close()

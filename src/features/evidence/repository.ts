@@ -7,7 +7,6 @@ type Db = Kysely<Database>
 
 // Every function takes the partnership id first: an id from another partnership is simply not found.
 
-
 export type RequirementRow = Selectable<EvidenceRequirementsTable> & {
   agency_name: string
   agency_type: AgencyType
@@ -74,11 +73,17 @@ function requirementQuery(db: Db, partnershipId: string) {
     .where('r.partnership_id', '=', partnershipId)
 }
 
-function normalise<T extends { size: unknown; open_comments: unknown }>(row: T): T & { size: number | null; open_comments: number } {
+function normalise<T extends { size: unknown; open_comments: unknown }>(
+  row: T,
+): T & { size: number | null; open_comments: number } {
   return { ...row, size: row.size === null ? null : Number(row.size), open_comments: Number(row.open_comments ?? 0) }
 }
 
-export async function listRequirements(db: Db, partnershipId: string, filter: RequirementFilter = {}): Promise<RequirementRow[]> {
+export async function listRequirements(
+  db: Db,
+  partnershipId: string,
+  filter: RequirementFilter = {},
+): Promise<RequirementRow[]> {
   let q = requirementQuery(db, partnershipId)
   if (filter.agencyId) {
     if (!isUuid(filter.agencyId)) return []
@@ -97,7 +102,13 @@ export async function findRequirement(db: Db, partnershipId: string, id: string)
 
 /** Locks the requirement row for the rest of the transaction, so two approvals cannot race. */
 export async function lockRequirement(trx: Db, partnershipId: string, id: string): Promise<void> {
-  await trx.selectFrom('evidence_requirements').select('id').where('partnership_id', '=', partnershipId).where('id', '=', id).forUpdate().execute()
+  await trx
+    .selectFrom('evidence_requirements')
+    .select('id')
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', id)
+    .forUpdate()
+    .execute()
 }
 
 export interface FrameworkRequirement {
@@ -113,7 +124,12 @@ export interface FrameworkRequirement {
  * missing ones and refreshes the wording of the rest (a revised framework may reword a title).
  * Returns how many rows it inserted.
  */
-export async function syncFrameworkRequirements(db: Db, partnershipId: string, wanted: FrameworkRequirement[], now: Date): Promise<number> {
+export async function syncFrameworkRequirements(
+  db: Db,
+  partnershipId: string,
+  wanted: FrameworkRequirement[],
+  now: Date,
+): Promise<number> {
   if (wanted.length === 0) return 0
   const existing = await db
     .selectFrom('evidence_requirements')
@@ -147,7 +163,10 @@ export async function syncFrameworkRequirements(db: Db, partnershipId: string, w
   }
   for (const w of wanted) {
     const e = byKey.get(`${w.agencyId}/${w.documentId}`)
-    if (e && (e.title !== w.title || e.description !== w.description || e.review_interval_months !== w.reviewIntervalMonths)) {
+    if (
+      e &&
+      (e.title !== w.title || e.description !== w.description || e.review_interval_months !== w.reviewIntervalMonths)
+    ) {
       await db
         .updateTable('evidence_requirements')
         .set({ title: w.title, description: w.description, review_interval_months: w.reviewIntervalMonths })
@@ -165,7 +184,13 @@ export interface LocalRequirementFields {
   reviewIntervalMonths: number
 }
 
-export async function insertLocalRequirement(db: Db, partnershipId: string, f: LocalRequirementFields, createdBy: string, now: Date): Promise<string> {
+export async function insertLocalRequirement(
+  db: Db,
+  partnershipId: string,
+  f: LocalRequirementFields,
+  createdBy: string,
+  now: Date,
+): Promise<string> {
   const row = await db
     .insertInto('evidence_requirements')
     .values({
@@ -206,7 +231,14 @@ export type RequirementChange = Partial<
 >
 
 /** Changes the requirement only if it is still in `expected` status; false if someone got there first. */
-export async function updateRequirement(db: Db, partnershipId: string, id: string, expected: EvidenceStatus, change: RequirementChange, now: Date): Promise<boolean> {
+export async function updateRequirement(
+  db: Db,
+  partnershipId: string,
+  id: string,
+  expected: EvidenceStatus,
+  change: RequirementChange,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('evidence_requirements')
     .set({ ...change, updated_at: now })
@@ -273,7 +305,12 @@ export async function markVersion(
   versionId: string,
   change: { approved_by: string; approved_at: Date } | { signed_off_by: string; signed_off_at: Date },
 ): Promise<boolean> {
-  const result = await db.updateTable('evidence_versions').set(change).where('partnership_id', '=', partnershipId).where('id', '=', versionId).executeTakeFirst()
+  const result = await db
+    .updateTable('evidence_versions')
+    .set(change)
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', versionId)
+    .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
 
@@ -282,7 +319,11 @@ export async function markVersion(
  * partnership's), even when a newer version is waiting for approval: that is what the evidence
  * pack carries.
  */
-export async function latestApprovedVersions(db: Db, partnershipId: string, requirementIds?: string[]): Promise<Map<string, VersionRow>> {
+export async function latestApprovedVersions(
+  db: Db,
+  partnershipId: string,
+  requirementIds?: string[],
+): Promise<Map<string, VersionRow>> {
   if (requirementIds && requirementIds.length === 0) return new Map()
   let q = versionQuery(db, partnershipId).where('v.approved_at', 'is not', null)
   if (requirementIds) q = q.where('v.requirement_id', 'in', requirementIds)
@@ -292,13 +333,24 @@ export async function latestApprovedVersions(db: Db, partnershipId: string, requ
 
 export async function listVersions(db: Db, partnershipId: string, requirementId: string): Promise<VersionRow[]> {
   if (!isUuid(requirementId)) return []
-  const rows = await versionQuery(db, partnershipId).where('v.requirement_id', '=', requirementId).orderBy('v.version', 'desc').execute()
+  const rows = await versionQuery(db, partnershipId)
+    .where('v.requirement_id', '=', requirementId)
+    .orderBy('v.version', 'desc')
+    .execute()
   return rows.map((r) => ({ ...r, size: Number(r.size) }))
 }
 
-export async function findVersion(db: Db, partnershipId: string, requirementId: string, versionId: string): Promise<VersionRow | undefined> {
+export async function findVersion(
+  db: Db,
+  partnershipId: string,
+  requirementId: string,
+  versionId: string,
+): Promise<VersionRow | undefined> {
   if (!isUuid(requirementId) || !isUuid(versionId)) return undefined
-  const row = await versionQuery(db, partnershipId).where('v.requirement_id', '=', requirementId).where('v.id', '=', versionId).executeTakeFirst()
+  const row = await versionQuery(db, partnershipId)
+    .where('v.requirement_id', '=', requirementId)
+    .where('v.id', '=', versionId)
+    .executeTakeFirst()
   return row ? { ...row, size: Number(row.size) } : undefined
 }
 
@@ -313,7 +365,12 @@ export interface NewVersion {
 }
 
 /** Adds the next version number for the requirement. Call after {@link lockRequirement}. */
-export async function insertVersion(db: Db, partnershipId: string, v: NewVersion, now: Date): Promise<{ id: string; version: number }> {
+export async function insertVersion(
+  db: Db,
+  partnershipId: string,
+  v: NewVersion,
+  now: Date,
+): Promise<{ id: string; version: number }> {
   const last = await db
     .selectFrom('evidence_versions')
     .select(sql<number>`coalesce(max(version), 0)::int`.as('n'))
@@ -337,7 +394,11 @@ export async function insertVersion(db: Db, partnershipId: string, v: NewVersion
     .executeTakeFirstOrThrow()
 }
 
-export type CommentRow = Selectable<EvidenceCommentsTable> & { author_name: string | null; author_agency_name: string | null; resolved_by_name: string | null }
+export type CommentRow = Selectable<EvidenceCommentsTable> & {
+  author_name: string | null
+  author_agency_name: string | null
+  resolved_by_name: string | null
+}
 
 export async function listComments(db: Db, partnershipId: string, requirementId: string): Promise<CommentRow[]> {
   if (!isUuid(requirementId)) return []
@@ -354,21 +415,50 @@ export async function listComments(db: Db, partnershipId: string, requirementId:
     .execute()
 }
 
-export async function findComment(db: Db, partnershipId: string, requirementId: string, commentId: string): Promise<Selectable<EvidenceCommentsTable> | undefined> {
+export async function findComment(
+  db: Db,
+  partnershipId: string,
+  requirementId: string,
+  commentId: string,
+): Promise<Selectable<EvidenceCommentsTable> | undefined> {
   if (!isUuid(requirementId) || !isUuid(commentId)) return undefined
-  return db.selectFrom('evidence_comments').selectAll().where('partnership_id', '=', partnershipId).where('requirement_id', '=', requirementId).where('id', '=', commentId).executeTakeFirst()
+  return db
+    .selectFrom('evidence_comments')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .where('requirement_id', '=', requirementId)
+    .where('id', '=', commentId)
+    .executeTakeFirst()
 }
 
-export async function insertComment(db: Db, partnershipId: string, c: { requirementId: string; authorId: string; authorAgencyId: string | null; body: string }, now: Date): Promise<string> {
+export async function insertComment(
+  db: Db,
+  partnershipId: string,
+  c: { requirementId: string; authorId: string; authorAgencyId: string | null; body: string },
+  now: Date,
+): Promise<string> {
   const row = await db
     .insertInto('evidence_comments')
-    .values({ partnership_id: partnershipId, requirement_id: c.requirementId, author_id: c.authorId, author_agency_id: c.authorAgencyId, body: c.body, created_at: now })
+    .values({
+      partnership_id: partnershipId,
+      requirement_id: c.requirementId,
+      author_id: c.authorId,
+      author_agency_id: c.authorAgencyId,
+      body: c.body,
+      created_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
 }
 
-export async function resolveComment(db: Db, partnershipId: string, commentId: string, by: string, now: Date): Promise<boolean> {
+export async function resolveComment(
+  db: Db,
+  partnershipId: string,
+  commentId: string,
+  by: string,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('evidence_comments')
     .set({ resolved_by: by, resolved_at: now })
@@ -383,7 +473,10 @@ export async function resolveComment(db: Db, partnershipId: string, commentId: s
  * The inspection the partnership is working on now: the newest open real inspection, else the
  * newest open practice one (as the home page chooses). Undefined when none is open.
  */
-export async function currentInspection(db: Db, partnershipId: string): Promise<{ id: string; notified_on: string } | undefined> {
+export async function currentInspection(
+  db: Db,
+  partnershipId: string,
+): Promise<{ id: string; notified_on: string } | undefined> {
   return db
     .selectFrom('inspections')
     .select(['id', 'notified_on'])
@@ -397,7 +490,12 @@ export async function currentInspection(db: Db, partnershipId: string): Promise<
 
 /** Whether the partnership has an inspection under way. */
 export async function hasOpenInspection(db: Db, partnershipId: string): Promise<boolean> {
-  const row = await db.selectFrom('inspections').select('id').where('partnership_id', '=', partnershipId).where('status', '=', 'open').executeTakeFirst()
+  const row = await db
+    .selectFrom('inspections')
+    .select('id')
+    .where('partnership_id', '=', partnershipId)
+    .where('status', '=', 'open')
+    .executeTakeFirst()
   return Boolean(row)
 }
 

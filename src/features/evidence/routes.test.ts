@@ -5,7 +5,16 @@ import { createHash } from 'node:crypto'
 import * as dir from '../directory/repository'
 import { currentTotp } from '../auth/totp'
 import { unzipBuffer } from '../../../test/support/zip'
-import { buildTestApp, createAgency, createPartnership, createPerson, signIn, type Agent, type TestApp, type TestPerson } from '../../../test/support/app'
+import {
+  buildTestApp,
+  createAgency,
+  createPartnership,
+  createPerson,
+  signIn,
+  type Agent,
+  type TestApp,
+  type TestPerson,
+} from '../../../test/support/app'
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n')
 const MAX = 64 * 1024
@@ -14,7 +23,10 @@ let t: TestApp
 let partnershipId: string
 let police: string
 let health: string
-let people: Record<'contributor' | 'approver' | 'deputy' | 'admin' | 'coordinator' | 'healthLead' | 'inspector', TestPerson>
+let people: Record<
+  'contributor' | 'approver' | 'deputy' | 'admin' | 'coordinator' | 'healthLead' | 'inspector',
+  TestPerson
+>
 let agents: Record<keyof typeof people, Agent>
 
 export function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void): void {
@@ -30,13 +42,19 @@ async function storedKeys(): Promise<string[]> {
 }
 
 async function versionCount(): Promise<number> {
-  const row = await t.handle.db.selectFrom('evidence_versions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const row = await t.handle.db
+    .selectFrom('evidence_versions')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
 /** The first framework requirement for an agency, by title. */
 async function requirementId(agencyId: string, title?: string): Promise<string> {
-  const list = await t.services.evidence.list({ partnershipId, personId: people.admin.id, name: 'x', roles: ['administrator'], agencyId: null }, { agencyId })
+  const list = await t.services.evidence.list(
+    { partnershipId, personId: people.admin.id, name: 'x', roles: ['administrator'], agencyId: null },
+    { agencyId },
+  )
   const found = title ? list.find((r) => r.title === title) : list[0]
   if (!found) throw new Error(`no requirement ${String(title)}`)
   return found.id
@@ -44,7 +62,14 @@ async function requirementId(agencyId: string, title?: string): Promise<string> 
 
 function upload(agent: Agent, id: string, body: Buffer, filename: string, csrf = agent.csrf) {
   // form-data keeps only the last segment of `filename`; `filepath` sends the name as given.
-  return agent.post(`/evidence/requirements/${id}/upload`).field('_csrf', csrf).attach('file', body, filename.includes('/') ? ({ filepath: filename } as unknown as { filename: string }) : filename)
+  return agent
+    .post(`/evidence/requirements/${id}/upload`)
+    .field('_csrf', csrf)
+    .attach(
+      'file',
+      body,
+      filename.includes('/') ? ({ filepath: filename } as unknown as { filename: string }) : filename,
+    )
 }
 
 async function code(person: TestPerson): Promise<string> {
@@ -67,7 +92,13 @@ beforeAll(async () => {
     healthLead: await createPerson(t, partnershipId, ['agency-lead'], { agencyId: health }),
     inspector: await createPerson(t, partnershipId, ['inspector']),
   }
-  await dir.updateAgency(t.handle.db, partnershipId, police, { name: 'Northshire Police', type: 'police', isStatutory: true, seniorApproverId: people.approver.id }, t.clock.now())
+  await dir.updateAgency(
+    t.handle.db,
+    partnershipId,
+    police,
+    { name: 'Northshire Police', type: 'police', isStatutory: true, seniorApproverId: people.approver.id },
+    t.clock.now(),
+  )
   agents = {} as typeof agents
   for (const [k, p] of Object.entries(people)) agents[k as keyof typeof people] = await signIn(t, p)
 }, 120_000)
@@ -77,7 +108,13 @@ describe('requirements', () => {
   it('lists each framework document once per agency of its type, with a readiness dashboard', async () => {
     const res = await agents.admin.get(`/evidence/requirements?agency=${police}`).expect(200)
     expect(res.text).toContain('Police self-evaluation'.slice(0, 6))
-    const list = await t.services.evidence.list({ partnershipId, personId: people.admin.id, name: 'x', roles: ['administrator'], agencyId: null })
+    const list = await t.services.evidence.list({
+      partnershipId,
+      personId: people.admin.id,
+      name: 'x',
+      roles: ['administrator'],
+      agencyId: null,
+    })
     const policeDocs = list.filter((r) => r.agency_id === police)
     const ids = policeDocs.map((r) => r.document_id)
     expect(new Set(ids).size).toBe(ids.length)
@@ -90,16 +127,34 @@ describe('requirements', () => {
   })
 
   it('adds a local requirement, refusing an empty form with the GOV.UK error summary', async () => {
-    const bad = await agents.admin.post('/evidence/requirements/new').type('form').send({ _csrf: agents.admin.csrf, agencyId: '', title: '', reviewIntervalMonths: '0' }).expect(400)
+    const bad = await agents.admin
+      .post('/evidence/requirements/new')
+      .type('form')
+      .send({ _csrf: agents.admin.csrf, agencyId: '', title: '', reviewIntervalMonths: '0' })
+      .expect(400)
     expect(bad.text).toContain('Error: Add a local requirement')
     expect(bad.text).toContain('Enter the document’s title')
     expect(bad.text).toContain('How often it is reviewed must be between 1 and 60 months')
-    const ok = await agents.deputy.post('/evidence/requirements/new').type('form').send({ _csrf: agents.deputy.csrf, agencyId: police, title: 'Custody safeguarding audit', description: 'Local', reviewIntervalMonths: '6' }).expect(303)
+    const ok = await agents.deputy
+      .post('/evidence/requirements/new')
+      .type('form')
+      .send({
+        _csrf: agents.deputy.csrf,
+        agencyId: police,
+        title: 'Custody safeguarding audit',
+        description: 'Local',
+        reviewIntervalMonths: '6',
+      })
+      .expect(303)
     const page = await agents.deputy.get(ok.headers.location as string).expect(200)
     expect(page.text).toContain('Custody safeguarding audit')
     expect(page.text).toContain('6 months')
     // An agency lead adds only for their own agency.
-    const other = await agents.deputy.post('/evidence/requirements/new').type('form').send({ _csrf: agents.deputy.csrf, agencyId: health, title: 'X', reviewIntervalMonths: '6' }).expect(400)
+    const other = await agents.deputy
+      .post('/evidence/requirements/new')
+      .type('form')
+      .send({ _csrf: agents.deputy.csrf, agencyId: health, title: 'X', reviewIntervalMonths: '6' })
+      .expect(400)
     expect(other.text).toContain('You can only add requirements for your own agency')
   })
 })
@@ -111,7 +166,9 @@ describe('upload → approve → sign off', () => {
   })
 
   it('stores a version with who, when, size and SHA-256, and downloads it as an attachment', async () => {
-    await upload(agents.contributor, id, PDF, 'strategy.pdf').expect(303).expect('Location', `/evidence/requirements/${id}`)
+    await upload(agents.contributor, id, PDF, 'strategy.pdf')
+      .expect(303)
+      .expect('Location', `/evidence/requirements/${id}`)
     const page = await agents.contributor.get(`/evidence/requirements/${id}`).expect(200)
     const sha = createHash('sha256').update(PDF).digest('hex')
     expect(page.text).toContain(sha)
@@ -119,7 +176,11 @@ describe('upload → approve → sign off', () => {
     expect(page.text).toContain(`${PDF.length} bytes`)
     const versionId = /versions\/([0-9a-f-]{36})\/download/.exec(page.text)![1]!
     // Another agency can read it (to quality-assure it); the file comes back byte for byte.
-    const dl = await agents.healthLead.get(`/evidence/requirements/${id}/versions/${versionId}/download`).buffer(true).parse(binary).expect(200)
+    const dl = await agents.healthLead
+      .get(`/evidence/requirements/${id}/versions/${versionId}/download`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200)
     expect(dl.body).toEqual(PDF)
     expect(dl.headers['content-disposition']).toMatch(/^attachment; filename="strategy.pdf"/)
     expect(dl.headers['x-content-type-options']).toBe('nosniff')
@@ -130,40 +191,106 @@ describe('upload → approve → sign off', () => {
   })
 
   it('never lets the uploader approve, and asks the approver for their code', async () => {
-    const own = await agents.contributor.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.contributor.csrf, code: await code(people.contributor) }).expect(403)
+    const own = await agents.contributor
+      .post(`/evidence/requirements/${id}/approve`)
+      .type('form')
+      .send({ _csrf: agents.contributor.csrf, code: await code(people.contributor) })
+      .expect(403)
     expect(own.text).toContain('Only Test senior-approver, the senior approver for Northshire Police, can do this')
-    const empty = await agents.approver.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.approver.csrf, code: '' }).expect(400)
+    const empty = await agents.approver
+      .post(`/evidence/requirements/${id}/approve`)
+      .type('form')
+      .send({ _csrf: agents.approver.csrf, code: '' })
+      .expect(400)
     expect(empty.text).toContain('Enter the 6-digit code from your authenticator app')
-    const wrong = await agents.approver.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.approver.csrf, code: '000000' }).expect(400)
+    const wrong = await agents.approver
+      .post(`/evidence/requirements/${id}/approve`)
+      .type('form')
+      .send({ _csrf: agents.approver.csrf, code: '000000' })
+      .expect(400)
     expect(wrong.text).toContain('The code is not right or has been used')
-    await agents.approver.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.approver.csrf, code: await code(people.approver) }).expect(303)
-    const row = await t.handle.db.selectFrom('evidence_requirements').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    await agents.approver
+      .post(`/evidence/requirements/${id}/approve`)
+      .type('form')
+      .send({ _csrf: agents.approver.csrf, code: await code(people.approver) })
+      .expect(303)
+    const row = await t.handle.db
+      .selectFrom('evidence_requirements')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
     expect(row.status).toBe('approved')
     expect(row.approved_by).toBe(people.approver.id)
   })
 
   it('is signed off by the business unit, then a new version resets approval and sign-off', async () => {
-    await agents.contributor.post(`/evidence/requirements/${id}/sign-off`).type('form').send({ _csrf: agents.contributor.csrf }).expect(403)
-    await agents.coordinator.post(`/evidence/requirements/${id}/sign-off`).type('form').send({ _csrf: agents.coordinator.csrf }).expect(303)
-    const again = await agents.admin.post(`/evidence/requirements/${id}/sign-off`).type('form').send({ _csrf: agents.admin.csrf }).expect(409)
+    await agents.contributor
+      .post(`/evidence/requirements/${id}/sign-off`)
+      .type('form')
+      .send({ _csrf: agents.contributor.csrf })
+      .expect(403)
+    await agents.coordinator
+      .post(`/evidence/requirements/${id}/sign-off`)
+      .type('form')
+      .send({ _csrf: agents.coordinator.csrf })
+      .expect(303)
+    const again = await agents.admin
+      .post(`/evidence/requirements/${id}/sign-off`)
+      .type('form')
+      .send({ _csrf: agents.admin.csrf })
+      .expect(409)
     expect(again.text).toContain('Only an approved document can be signed off')
     await upload(agents.deputy, id, Buffer.from('Revised strategy\n'), 'strategy v2.txt').expect(303)
-    const row = await t.handle.db.selectFrom('evidence_requirements').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    const row = await t.handle.db
+      .selectFrom('evidence_requirements')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
     expect(row).toMatchObject({ status: 'uploaded', approved_by: null, signed_off_by: null })
-    const versions = await t.handle.db.selectFrom('evidence_versions').select(['version', 'filename']).where('requirement_id', '=', id).orderBy('version').execute()
-    expect(versions).toEqual([{ version: 1, filename: 'strategy.pdf' }, { version: 2, filename: 'strategy v2.txt' }])
+    const versions = await t.handle.db
+      .selectFrom('evidence_versions')
+      .select(['version', 'filename'])
+      .where('requirement_id', '=', id)
+      .orderBy('version')
+      .execute()
+    expect(versions).toEqual([
+      { version: 1, filename: 'strategy.pdf' },
+      { version: 2, filename: 'strategy v2.txt' },
+    ])
   })
 
   it('passes approval to the deputy while the approver is unavailable', async () => {
-    await dir.setAvailability(t.handle.db, partnershipId, people.approver.id, true, people.contributor.id, t.clock.now())
+    await dir.setAvailability(
+      t.handle.db,
+      partnershipId,
+      people.approver.id,
+      true,
+      people.contributor.id,
+      t.clock.now(),
+    )
     try {
-      const other = await requirementId(police, (await t.services.evidence.list(adminScope(), { agencyId: police }))[1]!.title)
+      const other = await requirementId(
+        police,
+        (await t.services.evidence.list(adminScope(), { agencyId: police }))[1]!.title,
+      )
       await upload(agents.deputy, other, PDF, 'x.pdf').expect(303)
       // The approver is away and the deputy (contributor here) approves; the approver cannot.
-      await agents.approver.post(`/evidence/requirements/${other}/approve`).type('form').send({ _csrf: agents.approver.csrf, code: await code(people.approver) }).expect(403)
-      await agents.contributor.post(`/evidence/requirements/${other}/approve`).type('form').send({ _csrf: agents.contributor.csrf, code: await code(people.contributor) }).expect(303)
+      await agents.approver
+        .post(`/evidence/requirements/${other}/approve`)
+        .type('form')
+        .send({ _csrf: agents.approver.csrf, code: await code(people.approver) })
+        .expect(403)
+      await agents.contributor
+        .post(`/evidence/requirements/${other}/approve`)
+        .type('form')
+        .send({ _csrf: agents.contributor.csrf, code: await code(people.contributor) })
+        .expect(303)
       // …but the deputy can never approve their own upload.
-      await agents.deputy.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.deputy.csrf, code: await code(people.deputy) }).expect(403)
+      await agents.deputy
+        .post(`/evidence/requirements/${id}/approve`)
+        .type('form')
+        .send({ _csrf: agents.deputy.csrf, code: await code(people.deputy) })
+        .expect(403)
     } finally {
       await dir.setAvailability(t.handle.db, partnershipId, people.approver.id, false, null, t.clock.now())
     }
@@ -185,24 +312,67 @@ describe('the senior approver’s own work goes to their named deputy', () => {
     const page = await agents.deputy.get(`/evidence/requirements/${id}`).expect(200)
     expect(page.text).toContain('Test agency-lead (deputising for Test senior-approver, who uploaded this version)')
     expect(page.text).toContain('Approve version 1')
-    const own = await agents.approver.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.approver.csrf, code: await code(people.approver) }).expect(403)
-    expect(own.text).toContain('You uploaded this version, so someone else must approve it. Your deputy, Test agency-lead, can approve it')
-    const other = await agents.contributor.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.contributor.csrf, code: await code(people.contributor) }).expect(403)
-    expect(other.text).toContain('Only Test agency-lead, deputising for Test senior-approver (who uploaded this version), can do this')
-    await agents.deputy.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.deputy.csrf, code: await code(people.deputy) }).expect(303)
-    const row = await t.handle.db.selectFrom('evidence_requirements').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    const own = await agents.approver
+      .post(`/evidence/requirements/${id}/approve`)
+      .type('form')
+      .send({ _csrf: agents.approver.csrf, code: await code(people.approver) })
+      .expect(403)
+    expect(own.text).toContain(
+      'You uploaded this version, so someone else must approve it. Your deputy, Test agency-lead, can approve it',
+    )
+    const other = await agents.contributor
+      .post(`/evidence/requirements/${id}/approve`)
+      .type('form')
+      .send({ _csrf: agents.contributor.csrf, code: await code(people.contributor) })
+      .expect(403)
+    expect(other.text).toContain(
+      'Only Test agency-lead, deputising for Test senior-approver (who uploaded this version), can do this',
+    )
+    await agents.deputy
+      .post(`/evidence/requirements/${id}/approve`)
+      .type('form')
+      .send({ _csrf: agents.deputy.csrf, code: await code(people.deputy) })
+      .expect(303)
+    const row = await t.handle.db
+      .selectFrom('evidence_requirements')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
     expect(row).toMatchObject({ status: 'approved', approved_by: people.deputy.id })
-    const audit = await t.handle.db.selectFrom('audit_events').select(['action', 'actor_id']).where('entity_id', '=', id).where('action', '=', 'evidence.approve').execute()
+    const audit = await t.handle.db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_id'])
+      .where('entity_id', '=', id)
+      .where('action', '=', 'evidence.approve')
+      .execute()
     expect(audit).toEqual([{ action: 'evidence.approve', actor_id: people.deputy.id }])
   })
 
   it('the deputy confirms a reason the senior approver gave', async () => {
     const id = (await t.services.evidence.list(adminScope(), { agencyId: police, status: 'not-started' })).at(-1)!.id
-    await agents.approver.post(`/evidence/requirements/${id}/not-available`).type('form').send({ _csrf: agents.approver.csrf, rationale: 'Replaced by the joint protocol' }).expect(303)
-    const own = await agents.approver.post(`/evidence/requirements/${id}/confirm-not-available`).type('form').send({ _csrf: agents.approver.csrf, code: await code(people.approver) }).expect(403)
-    expect(own.text).toContain('You gave the reason, so someone else must confirm it. Your deputy, Test agency-lead, can confirm it')
-    await agents.deputy.post(`/evidence/requirements/${id}/confirm-not-available`).type('form').send({ _csrf: agents.deputy.csrf, code: await code(people.deputy) }).expect(303)
-    const row = await t.handle.db.selectFrom('evidence_requirements').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    await agents.approver
+      .post(`/evidence/requirements/${id}/not-available`)
+      .type('form')
+      .send({ _csrf: agents.approver.csrf, rationale: 'Replaced by the joint protocol' })
+      .expect(303)
+    const own = await agents.approver
+      .post(`/evidence/requirements/${id}/confirm-not-available`)
+      .type('form')
+      .send({ _csrf: agents.approver.csrf, code: await code(people.approver) })
+      .expect(403)
+    expect(own.text).toContain(
+      'You gave the reason, so someone else must confirm it. Your deputy, Test agency-lead, can confirm it',
+    )
+    await agents.deputy
+      .post(`/evidence/requirements/${id}/confirm-not-available`)
+      .type('form')
+      .send({ _csrf: agents.deputy.csrf, code: await code(people.deputy) })
+      .expect(303)
+    const row = await t.handle.db
+      .selectFrom('evidence_requirements')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
     expect(row.not_available_confirmed_by).toBe(people.deputy.id)
   })
 })
@@ -215,11 +385,27 @@ describe('not available, provided to inspectors, QA comments', () => {
   it('records a reason that the senior approver confirms with their code', async () => {
     const list = await t.services.evidence.list(adminScope(), { agencyId: police, status: 'not-started' })
     const id = list[0]!.id
-    const empty = await agents.contributor.post(`/evidence/requirements/${id}/not-available`).type('form').send({ _csrf: agents.contributor.csrf, rationale: ' ' }).expect(400)
+    const empty = await agents.contributor
+      .post(`/evidence/requirements/${id}/not-available`)
+      .type('form')
+      .send({ _csrf: agents.contributor.csrf, rationale: ' ' })
+      .expect(400)
     expect(empty.text).toContain('Enter why the document is not available')
-    await agents.contributor.post(`/evidence/requirements/${id}/not-available`).type('form').send({ _csrf: agents.contributor.csrf, rationale: 'Strategy is being rewritten after the merger' }).expect(303)
-    await agents.contributor.post(`/evidence/requirements/${id}/confirm-not-available`).type('form').send({ _csrf: agents.contributor.csrf, code: await code(people.contributor) }).expect(403)
-    await agents.approver.post(`/evidence/requirements/${id}/confirm-not-available`).type('form').send({ _csrf: agents.approver.csrf, code: await code(people.approver) }).expect(303)
+    await agents.contributor
+      .post(`/evidence/requirements/${id}/not-available`)
+      .type('form')
+      .send({ _csrf: agents.contributor.csrf, rationale: 'Strategy is being rewritten after the merger' })
+      .expect(303)
+    await agents.contributor
+      .post(`/evidence/requirements/${id}/confirm-not-available`)
+      .type('form')
+      .send({ _csrf: agents.contributor.csrf, code: await code(people.contributor) })
+      .expect(403)
+    await agents.approver
+      .post(`/evidence/requirements/${id}/confirm-not-available`)
+      .type('form')
+      .send({ _csrf: agents.approver.csrf, code: await code(people.approver) })
+      .expect(303)
     const page = await agents.admin.get(`/evidence/requirements/${id}`).expect(200)
     expect(page.text).toContain('Strategy is being rewritten after the merger')
     expect(page.text).toMatch(/By Test senior-approver on/)
@@ -227,23 +413,64 @@ describe('not available, provided to inspectors, QA comments', () => {
 
   it('records "provided to inspectors" only once an inspection is under way', async () => {
     const id = (await t.services.evidence.list(adminScope(), { agencyId: police, status: 'approved' }))[0]!.id
-    const form = { _csrf: agents.contributor.csrf, 'providedOn-day': '2', 'providedOn-month': '3', 'providedOn-year': '2026' }
-    const before = await agents.contributor.post(`/evidence/requirements/${id}/provided`).type('form').send(form).expect(409)
+    const form = {
+      _csrf: agents.contributor.csrf,
+      'providedOn-day': '2',
+      'providedOn-month': '3',
+      'providedOn-year': '2026',
+    }
+    const before = await agents.contributor
+      .post(`/evidence/requirements/${id}/provided`)
+      .type('form')
+      .send(form)
+      .expect(409)
     expect(before.text).toContain('You can record this once an inspection has started')
     const framework = (await t.services.frameworks.get(adminScope(), 'front-door')).framework
     await t.handle.db
       .insertInto('inspections')
-      .values({ partnership_id: partnershipId, framework_id: 'front-door', framework: JSON.stringify(framework), framework_version_id: null, notified_on: '2026-03-02', notified_time: null, practice: true, status: 'open', created_by: null, created_at: t.clock.now(), updated_at: t.clock.now() })
+      .values({
+        partnership_id: partnershipId,
+        framework_id: 'front-door',
+        framework: JSON.stringify(framework),
+        framework_version_id: null,
+        notified_on: '2026-03-02',
+        notified_time: null,
+        practice: true,
+        status: 'open',
+        created_by: null,
+        created_at: t.clock.now(),
+        updated_at: t.clock.now(),
+      })
       .execute()
-    const future = await agents.contributor.post(`/evidence/requirements/${id}/provided`).type('form').send({ ...form, 'providedOn-year': '2099' }).expect(400)
+    const future = await agents.contributor
+      .post(`/evidence/requirements/${id}/provided`)
+      .type('form')
+      .send({ ...form, 'providedOn-year': '2099' })
+      .expect(400)
     expect(future.text).toContain('The date provided must be today or in the past')
-    const early = await agents.contributor.post(`/evidence/requirements/${id}/provided`).type('form').send({ ...form, 'providedOn-day': '27', 'providedOn-month': '2' }).expect(400)
-    expect(early.text).toContain('The date provided must be on or after 2 March 2026, the day this inspection was notified')
+    const early = await agents.contributor
+      .post(`/evidence/requirements/${id}/provided`)
+      .type('form')
+      .send({ ...form, 'providedOn-day': '27', 'providedOn-month': '2' })
+      .expect(400)
+    expect(early.text).toContain(
+      'The date provided must be on or after 2 March 2026, the day this inspection was notified',
+    )
     await agents.contributor.post(`/evidence/requirements/${id}/provided`).type('form').send(form).expect(303)
     const page = await agents.contributor.get(`/evidence/requirements/${id}`).expect(200)
     expect(page.text).toContain('2 March 2026 (recorded by')
-    const inspection = await t.handle.db.selectFrom('inspections').select('id').where('partnership_id', '=', partnershipId).executeTakeFirstOrThrow()
-    expect(await t.handle.db.selectFrom('evidence_requirements').select(['provided_on', 'provided_inspection_id']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+    const inspection = await t.handle.db
+      .selectFrom('inspections')
+      .select('id')
+      .where('partnership_id', '=', partnershipId)
+      .executeTakeFirstOrThrow()
+    expect(
+      await t.handle.db
+        .selectFrom('evidence_requirements')
+        .select(['provided_on', 'provided_inspection_id'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       provided_on: '2026-03-02',
       provided_inspection_id: inspection.id,
     })
@@ -251,7 +478,13 @@ describe('not available, provided to inspectors, QA comments', () => {
     await upload(agents.contributor, id, Buffer.from('Revised after the inspectors asked\n'), 'revised.txt').expect(303)
     const after = await agents.contributor.get(`/evidence/requirements/${id}`).expect(200)
     expect(after.text).not.toContain('(recorded by')
-    expect(await t.handle.db.selectFrom('evidence_requirements').select(['provided_on', 'provided_by', 'provided_inspection_id']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await t.handle.db
+        .selectFrom('evidence_requirements')
+        .select(['provided_on', 'provided_by', 'provided_inspection_id'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       provided_on: null,
       provided_by: null,
       provided_inspection_id: null,
@@ -260,20 +493,49 @@ describe('not available, provided to inspectors, QA comments', () => {
 
   it('lets another agency’s lead comment and the owning agency resolve', async () => {
     const id = (await t.services.evidence.list(adminScope(), { agencyId: police, status: 'uploaded' }))[0]!.id
-    await agents.deputy.post(`/evidence/requirements/${id}/comments`).type('form').send({ _csrf: agents.deputy.csrf, body: 'Own agency' }).expect(403)
-    await agents.healthLead.post(`/evidence/requirements/${id}/comments`).type('form').send({ _csrf: agents.healthLead.csrf, body: 'Section 3 cites the 2019 threshold document.' }).expect(303)
+    await agents.deputy
+      .post(`/evidence/requirements/${id}/comments`)
+      .type('form')
+      .send({ _csrf: agents.deputy.csrf, body: 'Own agency' })
+      .expect(403)
+    await agents.healthLead
+      .post(`/evidence/requirements/${id}/comments`)
+      .type('form')
+      .send({ _csrf: agents.healthLead.csrf, body: 'Section 3 cites the 2019 threshold document.' })
+      .expect(303)
     const page = await agents.contributor.get(`/evidence/requirements/${id}`).expect(200)
     expect(page.text).toContain('Section 3 cites the 2019 threshold document.')
     const commentId = /comments\/([0-9a-f-]{36})\/resolve/.exec(page.text)![1]!
-    await agents.healthLead.post(`/evidence/requirements/${id}/comments/${commentId}/resolve`).type('form').send({ _csrf: agents.healthLead.csrf }).expect(403)
-    await agents.contributor.post(`/evidence/requirements/${id}/comments/${commentId}/resolve`).type('form').send({ _csrf: agents.contributor.csrf }).expect(303)
-    await agents.deputy.post(`/evidence/requirements/${id}/comments/${commentId}/resolve`).type('form').send({ _csrf: agents.deputy.csrf }).expect(409)
+    await agents.healthLead
+      .post(`/evidence/requirements/${id}/comments/${commentId}/resolve`)
+      .type('form')
+      .send({ _csrf: agents.healthLead.csrf })
+      .expect(403)
+    await agents.contributor
+      .post(`/evidence/requirements/${id}/comments/${commentId}/resolve`)
+      .type('form')
+      .send({ _csrf: agents.contributor.csrf })
+      .expect(303)
+    await agents.deputy
+      .post(`/evidence/requirements/${id}/comments/${commentId}/resolve`)
+      .type('form')
+      .send({ _csrf: agents.deputy.csrf })
+      .expect(409)
   })
 })
 
 describe('exports', () => {
   it('checklist XLSX neutralises formulas', async () => {
-    await agents.admin.post('/evidence/requirements/new').type('form').send({ _csrf: agents.admin.csrf, agencyId: health, title: '=HYPERLINK("http://evil","x")', reviewIntervalMonths: '12' }).expect(303)
+    await agents.admin
+      .post('/evidence/requirements/new')
+      .type('form')
+      .send({
+        _csrf: agents.admin.csrf,
+        agencyId: health,
+        title: '=HYPERLINK("http://evil","x")',
+        reviewIntervalMonths: '12',
+      })
+      .expect(303)
     const res = await agents.contributor.get('/evidence/checklist.xlsx').buffer(true).parse(binary).expect(200)
     expect(res.headers['content-disposition']).toMatch(/^attachment/)
     const wb = new ExcelJS.Workbook()
@@ -310,8 +572,16 @@ describe('approval is per version, and the pack carries the newest approved one'
     const r = (await t.services.evidence.list(adminScope(), { agencyId: police, status: 'not-started' })).at(-1)!
     ;[id, title] = [r.id, r.title]
     await upload(agents.contributor, id, V1, 'policy v1.pdf').expect(303)
-    await agents.approver.post(`/evidence/requirements/${id}/approve`).type('form').send({ _csrf: agents.approver.csrf, code: await code(people.approver) }).expect(303)
-    await agents.coordinator.post(`/evidence/requirements/${id}/sign-off`).type('form').send({ _csrf: agents.coordinator.csrf }).expect(303)
+    await agents.approver
+      .post(`/evidence/requirements/${id}/approve`)
+      .type('form')
+      .send({ _csrf: agents.approver.csrf, code: await code(people.approver) })
+      .expect(303)
+    await agents.coordinator
+      .post(`/evidence/requirements/${id}/sign-off`)
+      .type('form')
+      .send({ _csrf: agents.coordinator.csrf })
+      .expect(303)
     await upload(agents.contributor, id, Buffer.from('Draft version 2\n'), 'policy v2.txt').expect(303)
   })
 
@@ -322,8 +592,15 @@ describe('approval is per version, and the pack carries the newest approved one'
     const v2 = rows.find((r) => r.includes('Version 2 (current)'))!
     const v1 = rows.find((r) => r.includes('>Version 1<'))!
     expect(v2).toContain('Not approved')
-    expect(v1).toMatch(/Approved by Test senior-approver on [^<]+\. Signed off by Test inspection-coordinator on [^<]+\. In the evidence pack/)
-    const versions = await t.handle.db.selectFrom('evidence_versions').select(['version', 'approved_by', 'signed_off_by']).where('requirement_id', '=', id).orderBy('version').execute()
+    expect(v1).toMatch(
+      /Approved by Test senior-approver on [^<]+\. Signed off by Test inspection-coordinator on [^<]+\. In the evidence pack/,
+    )
+    const versions = await t.handle.db
+      .selectFrom('evidence_versions')
+      .select(['version', 'approved_by', 'signed_off_by'])
+      .where('requirement_id', '=', id)
+      .orderBy('version')
+      .execute()
     expect(versions).toEqual([
       { version: 1, approved_by: people.approver.id, signed_off_by: people.coordinator.id },
       { version: 2, approved_by: null, signed_off_by: null },
@@ -393,19 +670,33 @@ describe('approval is per version, and the pack carries the newest approved one'
 })
 
 describe('readiness dashboard: status filter, and every figure is a link', () => {
-  const listCount = async (query: string) => Number(/: (\d+) requirements?\./.exec((await agents.admin.get(`/evidence/requirements?${query}`).expect(200)).text)![1])
+  const listCount = async (query: string) =>
+    Number(
+      /: (\d+) requirements?\./.exec((await agents.admin.get(`/evidence/requirements?${query}`).expect(200)).text)![1],
+    )
 
   it('links every percentage to the same list as its count, with text that makes sense on its own', async () => {
     const dash = await agents.admin.get('/evidence').expect(200)
     const percentages = dash.text.match(/\d+%/g) ?? []
-    const linked = dash.text.match(/<a class="govuk-link" href="[^"]+">\d+%<span class="govuk-visually-hidden"> of [^<]+<\/span><\/a>/g) ?? []
+    const linked =
+      dash.text.match(
+        /<a class="govuk-link" href="[^"]+">\d+%<span class="govuk-visually-hidden"> of [^<]+<\/span><\/a>/g,
+      ) ?? []
     expect(percentages.length).toBeGreaterThan(10)
     expect(linked.length).toBe(percentages.length)
-    expect(dash.text).toMatch(/href="\/evidence\/requirements\?status=uploaded">\d+%<span class="govuk-visually-hidden"> of requirements are uploaded<\/span>/)
+    expect(dash.text).toMatch(
+      /href="\/evidence\/requirements\?status=uploaded">\d+%<span class="govuk-visually-hidden"> of requirements are uploaded<\/span>/,
+    )
     expect(dash.text).toContain(`href="/evidence/requirements?agency=${police}&amp;status=signed-off">`)
-    expect(dash.text).toMatch(new RegExp(`href="/evidence/requirements\\?agency=${police}&amp;status=signed-off">\\d+%<span class="govuk-visually-hidden"> of Northshire Police requirements are signed off</span>`))
+    expect(dash.text).toMatch(
+      new RegExp(
+        `href="/evidence/requirements\\?agency=${police}&amp;status=signed-off">\\d+%<span class="govuk-visually-hidden"> of Northshire Police requirements are signed off</span>`,
+      ),
+    )
     // "n of N (x%)": both N and x% are links.
-    expect(dash.text).toMatch(/ of <a class="govuk-link" href="\/evidence\/requirements">\d+<span class="govuk-visually-hidden"> requirements in all<\/span><\/a> \(<a class="govuk-link" href="\/evidence\/requirements\?ready=yes">\d+%/)
+    expect(dash.text).toMatch(
+      / of <a class="govuk-link" href="\/evidence\/requirements">\d+<span class="govuk-visually-hidden"> requirements in all<\/span><\/a> \(<a class="govuk-link" href="\/evidence\/requirements\?ready=yes">\d+%/,
+    )
   })
 
   it('filters by status with a GOV.UK select, and each figure matches the list it opens', async () => {
@@ -415,10 +706,16 @@ describe('readiness dashboard: status filter, and every figure is a link', () =>
     const dash = await agents.admin.get('/evidence?status=uploaded').expect(200)
     expect(dash.text).toContain('<option value="uploaded" selected>Uploaded</option>')
     expect(dash.text).toContain('<title>Evidence readiness – Uploaded')
-    const total = Number(/href="\/evidence\/requirements\?status=uploaded">(\d+)<span class="govuk-visually-hidden"> uploaded requirements in all/.exec(dash.text)![1])
+    const total = Number(
+      /href="\/evidence\/requirements\?status=uploaded">(\d+)<span class="govuk-visually-hidden"> uploaded requirements in all/.exec(
+        dash.text,
+      )![1],
+    )
     expect(total).toBeGreaterThan(0)
     expect(total).toBe(await listCount('status=uploaded'))
-    const police1 = Number(new RegExp(`href="/evidence/requirements\\?agency=${police}&amp;status=uploaded">(\\d+)<`).exec(dash.text)![1])
+    const police1 = Number(
+      new RegExp(`href="/evidence/requirements\\?agency=${police}&amp;status=uploaded">(\\d+)<`).exec(dash.text)![1],
+    )
     expect(police1).toBe(await listCount(`agency=${police}&status=uploaded`))
     // Only the chosen status is shown, and the other figures keep the filter.
     expect(dash.text).not.toContain('status=not-started"')
@@ -436,11 +733,29 @@ describe('bad uploads are refused with a clear message and nothing is stored', (
   })
   const cases: [string, Buffer, string, number, string][] = [
     ['an empty file', Buffer.alloc(0), 'empty.pdf', 400, 'The file ‘empty.pdf’ is empty'],
-    ['a file over the limit', Buffer.concat([PDF, Buffer.alloc(MAX)]), 'big.pdf', 413, 'The file must be smaller than 64 KB'],
+    [
+      'a file over the limit',
+      Buffer.concat([PDF, Buffer.alloc(MAX)]),
+      'big.pdf',
+      413,
+      'The file must be smaller than 64 KB',
+    ],
     ['a type we do not take', Buffer.from('{\\rtf1 hello}'), 'notes.rtf', 400, 'is not a type you can upload'],
-    ['a renamed executable', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]), 'report.pdf', 400, 'is a program, not a document'],
+    [
+      'a renamed executable',
+      Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]),
+      'report.pdf',
+      400,
+      'is a program, not a document',
+    ],
     ['a PDF named as a Word document', PDF, 'report.docx', 400, 'is a PDF, but its name ends in .docx'],
-    ['a path-traversal name', PDF, '../../../../etc/report.pdf', 400, 'The file name must not include folder names or “..”'],
+    [
+      'a path-traversal name',
+      PDF,
+      '../../../../etc/report.pdf',
+      400,
+      'The file name must not include folder names or “..”',
+    ],
     ['a Windows path', PDF, '..\\..\\windows\\report.pdf', 400, 'The file name must not include folder names or “..”'],
     ['a very long name', PDF, `${'a'.repeat(400)}.pdf`, 400, 'The file name must be 150 characters or fewer'],
   ]
@@ -456,7 +771,12 @@ describe('bad uploads are refused with a clear message and nothing is stored', (
   it('keeps a name of exactly 150 characters, and cleans odd characters from an accepted one', async () => {
     await upload(agents.healthLead, id, Buffer.from('notes\n'), `${'b'.repeat(146)}.txt`).expect(303)
     await upload(agents.healthLead, id, Buffer.from('notes\n'), 'minutes: draft?.txt').expect(303)
-    const versions = await t.handle.db.selectFrom('evidence_versions').select('filename').where('requirement_id', '=', id).orderBy('version').execute()
+    const versions = await t.handle.db
+      .selectFrom('evidence_versions')
+      .select('filename')
+      .where('requirement_id', '=', id)
+      .orderBy('version')
+      .execute()
     expect(versions.map((v) => v.filename)).toEqual([`${'b'.repeat(146)}.txt`, 'minutes_ draft_.txt'])
   })
 
@@ -469,7 +789,11 @@ describe('bad uploads are refused with a clear message and nothing is stored', (
   it('refuses another agency before reading the file, and a plain form post with 400', async () => {
     const res = await upload(agents.contributor, id, PDF, 'ok.pdf').expect(403)
     expect(res.text).toContain('Only people from Northshire ICB can upload its documents')
-    const plain = await agents.healthLead.post(`/evidence/requirements/${id}/upload`).type('form').send({ _csrf: agents.healthLead.csrf }).expect(400)
+    const plain = await agents.healthLead
+      .post(`/evidence/requirements/${id}/upload`)
+      .type('form')
+      .send({ _csrf: agents.healthLead.csrf })
+      .expect(400)
     expect(plain.text).toContain('The upload could not be read')
   })
 })

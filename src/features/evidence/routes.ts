@@ -12,7 +12,16 @@ import { sendChecklist, sendEvidencePack } from './exports'
 import { requirementRows, requirementSummary, versionApproval } from './presenters'
 import { formatDate, formatDateTime } from '../../domain/calendar'
 import { csrfValid } from '../../web/multipartCsrf'
-import { codeSchema, commentSchema, listFilterSchema, LOCAL_REQUIREMENT_FIELDS, localRequirementSchema, providedSchema, rationaleSchema, readProvidedOn } from './schemas'
+import {
+  codeSchema,
+  commentSchema,
+  listFilterSchema,
+  LOCAL_REQUIREMENT_FIELDS,
+  localRequirementSchema,
+  providedSchema,
+  rationaleSchema,
+  readProvidedOn,
+} from './schemas'
 
 const DETAIL = 'evidence/views/requirement.njk'
 const REQUIREMENT_FORM = 'evidence/views/requirement-form.njk'
@@ -21,7 +30,12 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
   const { evidence } = services
 
   /** The requirement page; after an action that did not go through, with its status, the problems and the values sent. */
-  async function renderDetail(res: Response, scope: Scope, id: string, extra: { status?: number; errors?: Record<string, string>; values?: Record<string, unknown> } = {}) {
+  async function renderDetail(
+    res: Response,
+    scope: Scope,
+    id: string,
+    extra: { status?: number; errors?: Record<string, string>; values?: Record<string, unknown> } = {},
+  ) {
     const { requirement: r, versions, comments, facts, can } = await evidence.get(scope, id)
     // Versions come newest first: the first approved one is what the evidence pack carries.
     const latestApproved = versions.find((v) => v.approved_at !== null)
@@ -38,7 +52,11 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
         approval: versionApproval(v),
         inPack: v.id === latestApproved?.id,
       })),
-      comments: comments.map((c) => ({ ...c, at: formatDateTime(c.created_at), resolvedAt: formatDateTime(c.resolved_at) })),
+      comments: comments.map((c) => ({
+        ...c,
+        at: formatDateTime(c.created_at),
+        resolvedAt: formatDateTime(c.resolved_at),
+      })),
       can: Object.fromEntries([...can].map((a) => [a, true])),
       accept: ACCEPTED_EXTENSIONS,
       acceptedTypes: ACCEPTED_TYPES_SENTENCE,
@@ -54,12 +72,20 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
    * routes.form: besides form problems (400, with the values sent), a refusal shows the page again
    * with its own status (ForbiddenError 403, ConflictError 409) and the reason against `field`.
    */
-  async function act(req: Request, res: Response, scope: Scope, id: string, field: string, work: () => Promise<string>) {
+  async function act(
+    req: Request,
+    res: Response,
+    scope: Scope,
+    id: string,
+    field: string,
+    work: () => Promise<string>,
+  ) {
     try {
       req.session.flash = await work()
       res.redirect(303, `/evidence/requirements/${id}`)
     } catch (error) {
-      if (error instanceof ValidationError) return renderDetail(res, scope, id, { status: statusOf(error), errors: error.errors, values: bodyOf(req) })
+      if (error instanceof ValidationError)
+        return renderDetail(res, scope, id, { status: statusOf(error), errors: error.errors, values: bodyOf(req) })
       if (error instanceof ForbiddenError || error instanceof ConflictError) {
         return renderDetail(res, scope, id, { status: statusOf(error), errors: { [field]: error.message } })
       }
@@ -74,13 +100,20 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
     const status = filter.status
     const readiness = await evidence.readiness(scope, { agencyId, status })
     // Every figure links to exactly the list it counts: the same agency and status filters.
-    const query = (q: Record<string, string | undefined>) => new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]))).toString()
-    const link = (q: Record<string, string | undefined>) => (query(q) ? `/evidence/requirements?${query(q)}` : '/evidence/requirements')
+    const query = (q: Record<string, string | undefined>) =>
+      new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]))).toString()
+    const link = (q: Record<string, string | undefined>) =>
+      query(q) ? `/evidence/requirements?${query(q)}` : '/evidence/requirements'
     // With a status chosen, only that status's row is shown: the others are zero by definition.
     const shownStatuses = status ? [status] : EVIDENCE_STATUSES
     const figureRows = (agency: string | undefined, f: typeof readiness.overall) => ({
       total: { count: f.total, percent: f.total ? 100 : 0, href: link({ agency, status }) },
-      statuses: shownStatuses.map((s) => ({ status: s, label: EVIDENCE_STATUS_LABELS[s], ...f.byStatus[s], href: link({ agency, status: s }) })),
+      statuses: shownStatuses.map((s) => ({
+        status: s,
+        label: EVIDENCE_STATUS_LABELS[s],
+        ...f.byStatus[s],
+        href: link({ agency, status: s }),
+      })),
       stale: { count: f.stale, href: link({ agency, status, stale: 'yes' }) },
       waiting: { count: f.waiting, href: link({ agency, status, waiting: 'yes' }) },
       ready: { ...f.ready, href: link({ agency, status, ready: 'yes' }) },
@@ -88,9 +121,24 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
     const statusLabel = status ? EVIDENCE_STATUS_LABELS[status] : undefined
     res.render('evidence/views/dashboard.njk', {
       overall: figureRows(agencyId, readiness.overall),
-      agencies: readiness.agencies.map((a) => ({ id: a.id, name: a.name, href: `/evidence?${query({ agency: a.id, status })}`, ...figureRows(a.id, a.figures) })),
-      agencyOptions: [{ value: '', text: 'All agencies' }, ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === agencyId }))],
-      statusOptions: [{ value: '', text: 'Any status' }, ...EVIDENCE_STATUSES.map((s: EvidenceStatus) => ({ value: s, text: EVIDENCE_STATUS_LABELS[s], selected: s === status }))],
+      agencies: readiness.agencies.map((a) => ({
+        id: a.id,
+        name: a.name,
+        href: `/evidence?${query({ agency: a.id, status })}`,
+        ...figureRows(a.id, a.figures),
+      })),
+      agencyOptions: [
+        { value: '', text: 'All agencies' },
+        ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === agencyId })),
+      ],
+      statusOptions: [
+        { value: '', text: 'Any status' },
+        ...EVIDENCE_STATUSES.map((s: EvidenceStatus) => ({
+          value: s,
+          text: EVIDENCE_STATUS_LABELS[s],
+          selected: s === status,
+        })),
+      ],
       agencyName: agencies.find((a) => a.id === agencyId)?.name,
       agencyId,
       statusLabel,
@@ -103,7 +151,13 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
     const filter = listFilterSchema.parse(req.query)
     const agencies = await services.directory.listAgencies(scope)
     const agencyId = agencies.some((a) => a.id === filter.agency) ? filter.agency : undefined
-    const rows = await evidence.list(scope, { agencyId, status: filter.status, stale: filter.stale === 'yes', waiting: filter.waiting === 'yes', ready: filter.ready === 'yes' })
+    const rows = await evidence.list(scope, {
+      agencyId,
+      status: filter.status,
+      stale: filter.stale === 'yes',
+      waiting: filter.waiting === 'yes',
+      ready: filter.ready === 'yes',
+    })
     const described = [
       agencyId ? agencies.find((a) => a.id === agencyId)?.name : 'All agencies',
       filter.status ? EVIDENCE_STATUS_LABELS[filter.status] : undefined,
@@ -114,8 +168,18 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
     res.render('evidence/views/list.njk', {
       rows: rows.map(requirementSummary),
       described: described.join(' · '),
-      agencyOptions: [{ value: '', text: 'All agencies' }, ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === agencyId }))],
-      statusOptions: [{ value: '', text: 'Any status' }, ...EVIDENCE_STATUSES.map((s: EvidenceStatus) => ({ value: s, text: EVIDENCE_STATUS_LABELS[s], selected: s === filter.status }))],
+      agencyOptions: [
+        { value: '', text: 'All agencies' },
+        ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === agencyId })),
+      ],
+      statusOptions: [
+        { value: '', text: 'Any status' },
+        ...EVIDENCE_STATUSES.map((s: EvidenceStatus) => ({
+          value: s,
+          text: EVIDENCE_STATUS_LABELS[s],
+          selected: s === filter.status,
+        })),
+      ],
       stale: filter.stale === 'yes',
       waiting: filter.waiting === 'yes',
       ready: filter.ready === 'yes',
@@ -126,7 +190,14 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
   async function agencyChoices(scope: Scope, selected?: string) {
     const manager = scope.roles.includes('administrator') || scope.roles.includes('inspection-coordinator')
     const agencies = (await services.directory.listAgencies(scope)).filter((a) => manager || a.id === scope.agencyId)
-    return [{ value: '', text: 'Select an agency' }, ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === (selected ?? (agencies.length === 1 ? a.id : undefined)) }))]
+    return [
+      { value: '', text: 'Select an agency' },
+      ...agencies.map((a) => ({
+        value: a.id,
+        text: a.name,
+        selected: a.id === (selected ?? (agencies.length === 1 ? a.id : undefined)),
+      })),
+    ]
   }
 
   routes.get('/evidence/requirements/new', async (_req, res, { scope }) => {
@@ -165,14 +236,22 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
     try {
       await evidence.assertCanUpload(scope, id)
     } catch (error) {
-      if (error instanceof ForbiddenError) return renderDetail(res, scope, id, { status: statusOf(error), errors: { file: error.message } })
+      if (error instanceof ForbiddenError)
+        return renderDetail(res, scope, id, { status: statusOf(error), errors: { file: error.message } })
       throw error
     }
     let upload
     try {
-      upload = await parseUpload(req, { store: services.files, maxFileBytes: options.maxUploadBytes, maxFields: 5, fieldSizeLimit: 1024, strictFilenames: true })
+      upload = await parseUpload(req, {
+        store: services.files,
+        maxFileBytes: options.maxUploadBytes,
+        maxFields: 5,
+        fieldSizeLimit: 1024,
+        strictFilenames: true,
+      })
     } catch (error) {
-      if (error instanceof UploadError) return renderDetail(res, scope, id, { status: error.status, errors: { file: error.message } })
+      if (error instanceof UploadError)
+        return renderDetail(res, scope, id, { status: error.status, errors: { file: error.message } })
       throw error
     }
     const file = upload.file!
@@ -186,10 +265,13 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
     })
   })
 
-  routes.get('/evidence/requirements/:requirementId/versions/:versionId/download', async (_req, res, { scope, params }) => {
-    const { version, stream } = await evidence.openVersion(scope, params.requirementId, params.versionId)
-    await sendDownload(res, { filename: version.filename, mime: version.mime, size: version.size, stream })
-  })
+  routes.get(
+    '/evidence/requirements/:requirementId/versions/:versionId/download',
+    async (_req, res, { scope, params }) => {
+      const { version, stream } = await evidence.openVersion(scope, params.requirementId, params.versionId)
+      await sendDownload(res, { filename: version.filename, mime: version.mime, size: version.size, stream })
+    },
+  )
 
   routes.post('/evidence/requirements/:requirementId/approve', (req, res, { scope, params }) =>
     act(req, res, scope, params.requirementId, 'code', async () => {

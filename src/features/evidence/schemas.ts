@@ -4,7 +4,9 @@ import { dateInputFields, readDateInput } from '../../web/dateInput'
 import { requiredText, totpCodeSchema } from '../../web/forms'
 
 export const localRequirementSchema = z.strictObject({
-  agencyId: z.string({ error: 'Select the agency that provides this document' }).min(1, 'Select the agency that provides this document'),
+  agencyId: z
+    .string({ error: 'Select the agency that provides this document' })
+    .min(1, 'Select the agency that provides this document'),
   title: requiredText('Enter the document’s title', 200),
   description: z
     .string()
@@ -17,7 +19,13 @@ export const localRequirementSchema = z.strictObject({
     .min(1, 'Enter how often the document is reviewed, in months')
     .regex(/^\d+$/, 'How often it is reviewed must be a whole number of months, like 12')
     .transform(Number)
-    .pipe(z.number().int().min(1, 'How often it is reviewed must be between 1 and 60 months').max(60, 'How often it is reviewed must be between 1 and 60 months')),
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, 'How often it is reviewed must be between 1 and 60 months')
+        .max(60, 'How often it is reviewed must be between 1 and 60 months'),
+    ),
 })
 /** The local requirement form's fields in page order, for the error summary. */
 export const LOCAL_REQUIREMENT_FIELDS = ['agencyId', 'title', 'description', 'reviewIntervalMonths']
@@ -40,7 +48,6 @@ export function readProvidedOn(form: Record<string, unknown>): { value: string }
   if ('error' in date) return date
   return date.value ? { value: date.value } : { error: 'Enter the date you provided the document to inspectors' }
 }
-
 
 /** The list's filters, from the query string; anything unexpected is ignored. */
 export const listFilterSchema = z.object({

@@ -70,7 +70,8 @@ export interface RequirementListFilter extends repo.RequirementFilter {
 }
 
 /** Raised when the person may not take an action now (403), or not in this state (409); the message says why. */
-const refused = (reason: string, conflict = false): AppError => (conflict ? new ConflictError(reason) : new ForbiddenError(reason))
+const refused = (reason: string, conflict = false): AppError =>
+  conflict ? new ConflictError(reason) : new ForbiddenError(reason)
 
 /**
  * The documentary evidence library. Requirements come from the frameworks (one per agency of the
@@ -81,7 +82,9 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
   const { db, clock, files } = deps
 
   /** Document id → the framework titles that ask for it (same id, same document across frameworks). */
-  async function themesOf(scope: Scope): Promise<{ docs: Map<string, Framework['requiredDocuments'][number]>; themes: Map<string, string[]> }> {
+  async function themesOf(
+    scope: Scope,
+  ): Promise<{ docs: Map<string, Framework['requiredDocuments'][number]>; themes: Map<string, string[]> }> {
     const docs = new Map<string, Framework['requiredDocuments'][number]>()
     const themes = new Map<string, string[]>()
     for (const f of await deps.frameworks(scope)) {
@@ -100,15 +103,28 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     const wanted: repo.FrameworkRequirement[] = []
     for (const agency of agencies) {
       for (const d of docs.values()) {
-        if (d.agencyType === agency.type) wanted.push({ agencyId: agency.id, documentId: d.id, title: d.title, description: d.description, reviewIntervalMonths: d.reviewIntervalMonths })
+        if (d.agencyType === agency.type)
+          wanted.push({
+            agencyId: agency.id,
+            documentId: d.id,
+            title: d.title,
+            description: d.description,
+            reviewIntervalMonths: d.reviewIntervalMonths,
+          })
       }
     }
     await repo.syncFrameworkRequirements(db, scope.partnershipId, wanted, clock.now())
     return themes
   }
 
-  function present(row: repo.RequirementRow, themes: Map<string, string[]>, today: string, currentInspectionId: string | null): Requirement {
-    const providedNow = row.provided_on !== null && currentInspectionId !== null && row.provided_inspection_id === currentInspectionId
+  function present(
+    row: repo.RequirementRow,
+    themes: Map<string, string[]>,
+    today: string,
+    currentInspectionId: string | null,
+  ): Requirement {
+    const providedNow =
+      row.provided_on !== null && currentInspectionId !== null && row.provided_inspection_id === currentInspectionId
     const uploadedOn = row.uploaded_at ? londonDateOf(row.uploaded_at) : null
     const reviewBy = uploadedOn ? reviewByDate(uploadedOn, row.review_interval_months) : null
     const confirmed = row.not_available_confirmed_at !== null
@@ -132,11 +148,19 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     const themes = await sync(scope)
     const today = londonDateOf(clock.now())
     const inspectionId = await currentInspectionId(scope)
-    const rows = (await repo.listRequirements(db, scope.partnershipId, filter)).map((r) => present(r, themes, today, inspectionId))
-    return rows.filter((r) => (!filter.stale || r.stale) && (!filter.waiting || r.waiting) && (!filter.ready || r.ready))
+    const rows = (await repo.listRequirements(db, scope.partnershipId, filter)).map((r) =>
+      present(r, themes, today, inspectionId),
+    )
+    return rows.filter(
+      (r) => (!filter.stale || r.stale) && (!filter.waiting || r.waiting) && (!filter.ready || r.ready),
+    )
   }
 
-  async function requireRequirement(scope: Scope, id: string, trx: Kysely<Database> = db): Promise<repo.RequirementRow> {
+  async function requireRequirement(
+    scope: Scope,
+    id: string,
+    trx: Kysely<Database> = db,
+  ): Promise<repo.RequirementRow> {
     const row = await repo.findRequirement(trx, scope.partnershipId, id)
     if (!row) throw new NotFoundError('Evidence requirement')
     return row
@@ -144,7 +168,9 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 
   async function factsOf(trx: Kysely<Database>, scope: Scope, row: repo.RequirementRow): Promise<RequirementFacts> {
     const agency = await dir.findAgency(trx, scope.partnershipId, row.agency_id)
-    const approver = agency?.senior_approver_id ? await dir.findPerson(trx, scope.partnershipId, agency.senior_approver_id) : undefined
+    const approver = agency?.senior_approver_id
+      ? await dir.findPerson(trx, scope.partnershipId, agency.senior_approver_id)
+      : undefined
     const usable = approver && !approver.disabled_at
     return {
       status: row.status,
@@ -154,7 +180,15 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       notAvailableById: row.not_available_by,
       notAvailableConfirmed: row.not_available_confirmed_at !== null,
       approvedById: row.approved_by,
-      approver: usable ? { id: approver.id, name: approver.name, unavailable: approver.unavailable, deputyId: approver.deputy_id, deputyName: approver.deputy_name } : null,
+      approver: usable
+        ? {
+            id: approver.id,
+            name: approver.name,
+            unavailable: approver.unavailable,
+            deputyId: approver.deputy_id,
+            deputyName: approver.deputy_name,
+          }
+        : null,
       inspectionOpen: await repo.hasOpenInspection(trx, scope.partnershipId),
     }
   }
@@ -164,7 +198,12 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
   }
 
   /** Refuses with the rule's reason unless the action is allowed on the row as it is now. */
-  async function check(trx: Kysely<Database>, scope: Scope, row: repo.RequirementRow, action: EvidenceAction): Promise<void> {
+  async function check(
+    trx: Kysely<Database>,
+    scope: Scope,
+    row: repo.RequirementRow,
+    action: EvidenceAction,
+  ): Promise<void> {
     const decision = decide(action, actorFor(scope), await factsOf(trx, scope, row))
     if (!decision.allowed) throw refused(decision.reason, decision.conflict)
   }
@@ -177,7 +216,11 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     scope: Scope,
     id: string,
     action: EvidenceAction,
-    write: (trx: Kysely<Database>, row: repo.RequirementRow, now: Date) => Promise<{ summary: string; details?: Record<string, unknown> }>,
+    write: (
+      trx: Kysely<Database>,
+      row: repo.RequirementRow,
+      now: Date,
+    ) => Promise<{ summary: string; details?: Record<string, unknown> }>,
   ): Promise<void> {
     await requireRequirement(scope, id)
     await change(db, clock, actorOf(scope), async (trx, now) => {
@@ -185,26 +228,48 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       const row = await requireRequirement(scope, id, trx)
       await check(trx, scope, row, action)
       const { summary, details } = await write(trx, row, now)
-      return { result: undefined, audit: { action: `evidence.${action}`, entityType: 'evidence-requirement', entityId: id, summary, details: details ?? {} } }
+      return {
+        result: undefined,
+        audit: {
+          action: `evidence.${action}`,
+          entityType: 'evidence-requirement',
+          entityId: id,
+          summary,
+          details: details ?? {},
+        },
+      }
     })
   }
 
   async function requireCode(scope: Scope, code: string, ip: string): Promise<void> {
     const outcome = await deps.checkCode(scope.personId, code, ip)
-    if (outcome === 'throttled') throw new ValidationError({ code: 'Too many wrong codes. Wait 15 minutes, then try again' })
-    if (outcome !== 'ok') throw new ValidationError({ code: 'The code is not right or has been used. Enter the code your authenticator app shows now' })
+    if (outcome === 'throttled')
+      throw new ValidationError({ code: 'Too many wrong codes. Wait 15 minutes, then try again' })
+    if (outcome !== 'ok')
+      throw new ValidationError({
+        code: 'The code is not right or has been used. Enter the code your authenticator app shows now',
+      })
   }
 
   return {
     list,
 
     /** Figures for the whole partnership and per agency; every agency appears, even with nothing yet. */
-    async readiness(scope: Scope, filter: { agencyId?: string | undefined; status?: EvidenceStatus | undefined } = {}): Promise<{ overall: ReadinessFigures; agencies: { id: string; name: string; figures: ReadinessFigures }[] }> {
+    async readiness(
+      scope: Scope,
+      filter: { agencyId?: string | undefined; status?: EvidenceStatus | undefined } = {},
+    ): Promise<{ overall: ReadinessFigures; agencies: { id: string; name: string; figures: ReadinessFigures }[] }> {
       const items = await list(scope, filter)
-      const agencies = (await dir.listAgencies(db, scope.partnershipId)).filter((a) => !filter.agencyId || a.id === filter.agencyId)
+      const agencies = (await dir.listAgencies(db, scope.partnershipId)).filter(
+        (a) => !filter.agencyId || a.id === filter.agencyId,
+      )
       return {
         overall: readinessFigures(items.map(toItem)),
-        agencies: agencies.map((a) => ({ id: a.id, name: a.name, figures: readinessFigures(items.filter((i) => i.agency_id === a.id).map(toItem)) })),
+        agencies: agencies.map((a) => ({
+          id: a.id,
+          name: a.name,
+          figures: readinessFigures(items.filter((i) => i.agency_id === a.id).map(toItem)),
+        })),
       }
     },
 
@@ -213,17 +278,34 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       const themes = await sync(scope)
       const row = await requireRequirement(scope, id)
       const facts = await factsOf(db, scope, row)
-      const [versions, comments, inspectionId] = await Promise.all([repo.listVersions(db, scope.partnershipId, id), repo.listComments(db, scope.partnershipId, id), currentInspectionId(scope)])
-      return { requirement: present(row, themes, londonDateOf(clock.now()), inspectionId), versions, comments, facts, can: allowedActions(actorFor(scope), facts) }
+      const [versions, comments, inspectionId] = await Promise.all([
+        repo.listVersions(db, scope.partnershipId, id),
+        repo.listComments(db, scope.partnershipId, id),
+        currentInspectionId(scope),
+      ])
+      return {
+        requirement: present(row, themes, londonDateOf(clock.now()), inspectionId),
+        versions,
+        comments,
+        facts,
+        can: allowedActions(actorFor(scope), facts),
+      }
     },
 
     /**
      * What goes in the evidence pack: every requirement (so gaps and reasons show in the index)
      * and, for each, the newest approved version, even while a newer one waits for approval.
      */
-    async packContents(scope: Scope, filter: { agencyId?: string | undefined } = {}): Promise<{ rows: Requirement[]; approved: Map<string, repo.VersionRow> }> {
+    async packContents(
+      scope: Scope,
+      filter: { agencyId?: string | undefined } = {},
+    ): Promise<{ rows: Requirement[]; approved: Map<string, repo.VersionRow> }> {
       const rows = await list(scope, filter)
-      const approved = await repo.latestApprovedVersions(db, scope.partnershipId, filter.agencyId ? rows.map((r) => r.id) : undefined)
+      const approved = await repo.latestApprovedVersions(
+        db,
+        scope.partnershipId,
+        filter.agencyId ? rows.map((r) => r.id) : undefined,
+      )
       return { rows, approved }
     },
 
@@ -237,12 +319,19 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       const agency = await dir.findAgency(db, scope.partnershipId, input.agencyId)
       if (!agency) throw new ValidationError({ agencyId: 'Select the agency that provides this document' })
       const isManager = scope.roles.includes('administrator') || scope.roles.includes('inspection-coordinator')
-      if (!isManager && scope.agencyId !== agency.id) throw new ValidationError({ agencyId: 'You can only add requirements for your own agency' })
+      if (!isManager && scope.agencyId !== agency.id)
+        throw new ValidationError({ agencyId: 'You can only add requirements for your own agency' })
       return change(db, clock, actorOf(scope), async (trx, now) => {
         const id = await repo.insertLocalRequirement(trx, scope.partnershipId, input, scope.personId, now)
         return {
           result: id,
-          audit: { action: 'evidence.requirement-added', entityType: 'evidence-requirement', entityId: id, summary: `Added local requirement ${input.title} for ${agency.name}`, details: { ...input } },
+          audit: {
+            action: 'evidence.requirement-added',
+            entityType: 'evidence-requirement',
+            entityId: id,
+            summary: `Added local requirement ${input.title} for ${agency.name}`,
+            details: { ...input },
+          },
         }
       })
     },
@@ -255,28 +344,55 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       try {
         let version = 0
         await transition(scope, id, 'upload', async (trx, row, now) => {
-          const inserted = await repo.insertVersion(trx, scope.partnershipId, { requirementId: id, fileKey: file.key, filename: file.filename, mime: file.mime, size: file.size, sha256: file.sha256, uploadedBy: scope.personId }, now)
+          const inserted = await repo.insertVersion(
+            trx,
+            scope.partnershipId,
+            {
+              requirementId: id,
+              fileKey: file.key,
+              filename: file.filename,
+              mime: file.mime,
+              size: file.size,
+              sha256: file.sha256,
+              uploadedBy: scope.personId,
+            },
+            now,
+          )
           version = inserted.version
-          await repo.updateRequirement(trx, scope.partnershipId, id, row.status, {
-            status: 'uploaded',
-            current_version_id: inserted.id,
-            approved_by: null,
-            approved_at: null,
-            signed_off_by: null,
-            signed_off_at: null,
-            // "Provided to inspectors" was for the version before; this one has not been provided.
-            provided_on: null,
-            provided_by: null,
-            provided_inspection_id: null,
-            not_available_rationale: null,
-            not_available_by: null,
-            not_available_at: null,
-            not_available_confirmed_by: null,
-            not_available_confirmed_at: null,
-          }, now)
+          await repo.updateRequirement(
+            trx,
+            scope.partnershipId,
+            id,
+            row.status,
+            {
+              status: 'uploaded',
+              current_version_id: inserted.id,
+              approved_by: null,
+              approved_at: null,
+              signed_off_by: null,
+              signed_off_at: null,
+              // "Provided to inspectors" was for the version before; this one has not been provided.
+              provided_on: null,
+              provided_by: null,
+              provided_inspection_id: null,
+              not_available_rationale: null,
+              not_available_by: null,
+              not_available_at: null,
+              not_available_confirmed_by: null,
+              not_available_confirmed_at: null,
+            },
+            now,
+          )
           return {
             summary: `Uploaded version ${inserted.version} of ${row.title} (${row.agency_name})`,
-            details: { version: inserted.version, filename: file.filename, size: file.size, sha256: file.sha256, previousStatus: row.status, previouslyProvidedOn: row.provided_on },
+            details: {
+              version: inserted.version,
+              filename: file.filename,
+              size: file.size,
+              sha256: file.sha256,
+              previousStatus: row.status,
+              previouslyProvidedOn: row.provided_on,
+            },
           }
         })
         return { version }
@@ -291,32 +407,62 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       await check(db, scope, row, 'approve')
       await requireCode(scope, code, ip)
       await transition(scope, id, 'approve', async (trx, current, now) => {
-        const ok = await repo.updateRequirement(trx, scope.partnershipId, id, 'uploaded', { status: 'approved', approved_by: scope.personId, approved_at: now }, now)
+        const ok = await repo.updateRequirement(
+          trx,
+          scope.partnershipId,
+          id,
+          'uploaded',
+          { status: 'approved', approved_by: scope.personId, approved_at: now },
+          now,
+        )
         if (!ok || !current.current_version_id) throw refused('There is no new version waiting for approval', true)
-        await repo.markVersion(trx, scope.partnershipId, current.current_version_id, { approved_by: scope.personId, approved_at: now })
-        return { summary: `Approved version ${current.version_number!} of ${current.title} (${current.agency_name})`, details: { version: current.version_number, sha256: current.sha256 } }
+        await repo.markVersion(trx, scope.partnershipId, current.current_version_id, {
+          approved_by: scope.personId,
+          approved_at: now,
+        })
+        return {
+          summary: `Approved version ${current.version_number!} of ${current.title} (${current.agency_name})`,
+          details: { version: current.version_number, sha256: current.sha256 },
+        }
       })
     },
 
     async signOff(scope: Scope, id: string): Promise<void> {
       await transition(scope, id, 'sign-off', async (trx, row, now) => {
-        const ok = await repo.updateRequirement(trx, scope.partnershipId, id, 'approved', { status: 'signed-off', signed_off_by: scope.personId, signed_off_at: now }, now)
+        const ok = await repo.updateRequirement(
+          trx,
+          scope.partnershipId,
+          id,
+          'approved',
+          { status: 'signed-off', signed_off_by: scope.personId, signed_off_at: now },
+          now,
+        )
         if (!ok || !row.current_version_id) throw refused('Only an approved document can be signed off', true)
-        await repo.markVersion(trx, scope.partnershipId, row.current_version_id, { signed_off_by: scope.personId, signed_off_at: now })
+        await repo.markVersion(trx, scope.partnershipId, row.current_version_id, {
+          signed_off_by: scope.personId,
+          signed_off_at: now,
+        })
         return { summary: `Signed off ${row.title} (${row.agency_name})`, details: { version: row.version_number } }
       })
     },
 
     async markNotAvailable(scope: Scope, id: string, rationale: string): Promise<void> {
       await transition(scope, id, 'mark-not-available', async (trx, row, now) => {
-        await repo.updateRequirement(trx, scope.partnershipId, id, row.status, {
-          status: 'not-available',
-          not_available_rationale: rationale,
-          not_available_by: scope.personId,
-          not_available_at: now,
-          not_available_confirmed_by: null,
-          not_available_confirmed_at: null,
-        }, now)
+        await repo.updateRequirement(
+          trx,
+          scope.partnershipId,
+          id,
+          row.status,
+          {
+            status: 'not-available',
+            not_available_rationale: rationale,
+            not_available_by: scope.personId,
+            not_available_at: now,
+            not_available_confirmed_by: null,
+            not_available_confirmed_at: null,
+          },
+          now,
+        )
         return { summary: `Marked ${row.title} (${row.agency_name}) not available`, details: { rationale } }
       })
     },
@@ -326,22 +472,44 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       await check(db, scope, row, 'confirm-not-available')
       await requireCode(scope, code, ip)
       await transition(scope, id, 'confirm-not-available', async (trx, current, now) => {
-        await repo.updateRequirement(trx, scope.partnershipId, id, 'not-available', { not_available_confirmed_by: scope.personId, not_available_confirmed_at: now }, now)
-        return { summary: `Confirmed ${current.title} (${current.agency_name}) is not available`, details: { rationale: current.not_available_rationale } }
+        await repo.updateRequirement(
+          trx,
+          scope.partnershipId,
+          id,
+          'not-available',
+          { not_available_confirmed_by: scope.personId, not_available_confirmed_at: now },
+          now,
+        )
+        return {
+          summary: `Confirmed ${current.title} (${current.agency_name}) is not available`,
+          details: { rationale: current.not_available_rationale },
+        }
       })
     },
 
     async recordProvided(scope: Scope, id: string, providedOn: string): Promise<void> {
       const today = londonDateOf(clock.now())
-      if (providedOn > today) throw new ValidationError({ providedOn: `The date provided must be today or in the past: ${formatDate(today)} or earlier` })
+      if (providedOn > today)
+        throw new ValidationError({
+          providedOn: `The date provided must be today or in the past: ${formatDate(today)} or earlier`,
+        })
       await transition(scope, id, 'record-provided', async (trx, row, now) => {
         // The rule has just checked an inspection is open; the record belongs to that inspection.
         const inspection = await repo.currentInspection(trx, scope.partnershipId)
         if (!inspection) throw refused('You can record this once an inspection has started', true)
         if (providedOn < inspection.notified_on) {
-          throw new ValidationError({ providedOn: `The date provided must be on or after ${formatDate(inspection.notified_on)}, the day this inspection was notified` })
+          throw new ValidationError({
+            providedOn: `The date provided must be on or after ${formatDate(inspection.notified_on)}, the day this inspection was notified`,
+          })
         }
-        await repo.updateRequirement(trx, scope.partnershipId, id, row.status, { provided_on: providedOn, provided_by: scope.personId, provided_inspection_id: inspection.id }, now)
+        await repo.updateRequirement(
+          trx,
+          scope.partnershipId,
+          id,
+          row.status,
+          { provided_on: providedOn, provided_by: scope.personId, provided_inspection_id: inspection.id },
+          now,
+        )
         return {
           summary: `Recorded ${row.title} (${row.agency_name}) as provided to inspectors on ${providedOn}`,
           details: { providedOn, version: row.version_number, inspectionId: inspection.id },
@@ -351,8 +519,16 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 
     async addComment(scope: Scope, id: string, body: string): Promise<void> {
       await transition(scope, id, 'comment', async (trx, row, now) => {
-        const commentId = await repo.insertComment(trx, scope.partnershipId, { requirementId: id, authorId: scope.personId, authorAgencyId: scope.agencyId, body }, now)
-        return { summary: `Commented on ${row.title} (${row.agency_name})`, details: { commentId, version: row.version_number } }
+        const commentId = await repo.insertComment(
+          trx,
+          scope.partnershipId,
+          { requirementId: id, authorId: scope.personId, authorAgencyId: scope.agencyId, body },
+          now,
+        )
+        return {
+          summary: `Commented on ${row.title} (${row.agency_name})`,
+          details: { commentId, version: row.version_number },
+        }
       })
     },
 
@@ -360,13 +536,18 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       const comment = await repo.findComment(db, scope.partnershipId, id, commentId)
       if (!comment) throw new NotFoundError('Comment')
       await transition(scope, id, 'resolve-comment', async (trx, row, now) => {
-        if (!(await repo.resolveComment(trx, scope.partnershipId, commentId, scope.personId, now))) throw refused('This comment has already been resolved', true)
+        if (!(await repo.resolveComment(trx, scope.partnershipId, commentId, scope.personId, now)))
+          throw refused('This comment has already been resolved', true)
         return { summary: `Resolved a comment on ${row.title} (${row.agency_name})`, details: { commentId } }
       })
     },
 
     /** Opens one version for download; the requirement must be in the person's partnership. */
-    async openVersion(scope: Scope, id: string, versionId: string): Promise<{ version: repo.VersionRow; stream: Readable }> {
+    async openVersion(
+      scope: Scope,
+      id: string,
+      versionId: string,
+    ): Promise<{ version: repo.VersionRow; stream: Readable }> {
       await requireRequirement(scope, id)
       const version = await repo.findVersion(db, scope.partnershipId, id, versionId)
       if (!version) throw new NotFoundError('Document version')
@@ -381,7 +562,6 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 function toItem(r: Requirement) {
   return { agencyId: r.agency_id, status: r.status, stale: r.stale, waiting: r.waiting, ready: r.ready }
 }
-
 
 export type EvidenceService = ReturnType<typeof createEvidenceService>
 export type { EvidenceStatus }

@@ -36,7 +36,10 @@ export function pageRoutes(routes: Routes, services: Services): void {
   routes.get('/cookies', (_req, res) => res.render('home/views/cookies.njk'))
 
   routes.get('/', async (_req, res, { scope }) => {
-    const [agencies, people] = await Promise.all([services.directory.listAgencies(scope), services.directory.listPeople(scope)])
+    const [agencies, people] = await Promise.all([
+      services.directory.listAgencies(scope),
+      services.directory.listPeople(scope),
+    ])
     const withoutApprover = agencies.filter((a) => !a.senior_approver_id)
     const inspection = await inspectionSummary(services, scope)
     if (inspection?.practice) res.locals.practice = true

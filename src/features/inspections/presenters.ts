@@ -57,7 +57,9 @@ export function presentMilestone(m: TimelineMilestone, now: Now): MilestoneView 
     isToday: m.date === now.date,
     passed: hasPassed(m, now),
     done: m.completion !== null,
-    doneText: m.completion ? `Done by ${m.completion.by ?? 'someone no longer listed'} on ${formatIsoDate(londonDateOf(m.completion.at))}` : null,
+    doneText: m.completion
+      ? `Done by ${m.completion.by ?? 'someone no longer listed'} on ${formatIsoDate(londonDateOf(m.completion.at))}`
+      : null,
   }
 }
 
@@ -84,7 +86,12 @@ export function byWeek(t: InspectionTimeline, now: Now): WeekView[] {
     const monday = mondayOf(date)
     const n = Math.round((Date.parse(monday) - Date.parse(firstMonday)) / (7 * 86_400_000)) + 1
     const week = weeks.get(monday) ?? { label: `Week ${n}, from ${formatIsoDate(monday)}`, days: [] }
-    week.days.push({ date, dateText: formatIsoDate(date), isToday: date === now.date, milestones: days.get(date) ?? [] })
+    week.days.push({
+      date,
+      dateText: formatIsoDate(date),
+      isToday: date === now.date,
+      milestones: days.get(date) ?? [],
+    })
     weeks.set(monday, week)
   }
   return [...weeks.values()]
@@ -97,7 +104,11 @@ export interface Countdown {
 }
 
 /** The next deadline not yet passed or done, and how long until it. */
-export function nextDeadline(t: InspectionTimeline, now: Now, filter: (m: TimelineMilestone) => boolean = () => true): Countdown | null {
+export function nextDeadline(
+  t: InspectionTimeline,
+  now: Now,
+  filter: (m: TimelineMilestone) => boolean = () => true,
+): Countdown | null {
   const next = t.milestones.find((m) => filter(m) && !hasPassed(m, now) && m.completion === null)
   if (!next) return null
   const when = `${formatIsoDate(next.date)}${next.time ? ` at ${next.time}` : ''}`
@@ -139,7 +150,13 @@ export function dayOfInspection(t: InspectionTimeline, now: Now): { day: number;
   // Day 1 stays day 1 even when it has since become a closure day or a bank holiday.
   const day = date <= start ? 1 : dayNumberOf(cal, start, date)
   if (day === null) return null
-  return { day, of: end.day, text: onWorkingDay ? `Day ${day} of ${end.day}` : `Day ${day} of ${end.day} was the last working day; day ${day + 1} is ${formatIsoDate(cal.nextWorkingDay(now.date))}` }
+  return {
+    day,
+    of: end.day,
+    text: onWorkingDay
+      ? `Day ${day} of ${end.day}`
+      : `Day ${day} of ${end.day} was the last working day; day ${day + 1} is ${formatIsoDate(cal.nextWorkingDay(now.date))}`,
+  }
 }
 
 /**
@@ -157,6 +174,9 @@ export function myTasks(t: InspectionTimeline, roles: readonly Role[], now: Now,
   }
 }
 
-export function describeInspection(t: { framework: { title: string }; inspection: { notified_on: string; practice: boolean } }): string {
+export function describeInspection(t: {
+  framework: { title: string }
+  inspection: { notified_on: string; practice: boolean }
+}): string {
   return `${t.inspection.practice ? 'Practice: ' : ''}${t.framework.title}, notified ${formatIsoDate(t.inspection.notified_on)}`
 }

@@ -24,7 +24,15 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
     const inspection = await repo.insertInspection(
       handle.db,
       a,
-      { frameworkId: 'front-door', framework: { id: 'front-door', title: 'Front door', nested: { list: [1, 2] } }, frameworkVersionId: null, notifiedOn: '2026-03-02', notifiedTime: '09:30', practice: true, createdBy: null },
+      {
+        frameworkId: 'front-door',
+        framework: { id: 'front-door', title: 'Front door', nested: { list: [1, 2] } },
+        frameworkVersionId: null,
+        notifiedOn: '2026-03-02',
+        notifiedTime: '09:30',
+        practice: true,
+        createdBy: null,
+      },
       NOW,
     )
     inspectionId = inspection.id
@@ -38,21 +46,60 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
   })
 
   it('closes an inspection with who and when, only in its partnership, and opens it again', async () => {
-    const closer = (await handle.db.insertInto('people').values({ partnership_id: a, name: 'Closer', email: 'closer@example.org', job_title: 'Manager', totp_enabled: false, unavailable: false, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id
+    const closer = (
+      await handle.db
+        .insertInto('people')
+        .values({
+          partnership_id: a,
+          name: 'Closer',
+          email: 'closer@example.org',
+          job_title: 'Manager',
+          totp_enabled: false,
+          unavailable: false,
+          updated_at: NOW,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
     await repo.setInspectionClosed(handle.db, b, inspectionId, null, true, NOW)
     expect((await repo.findInspection(handle.db, a, inspectionId))?.status).toBe('open')
     await repo.setInspectionClosed(handle.db, a, inspectionId, closer, true, NOW)
-    expect(await repo.findInspection(handle.db, a, inspectionId)).toMatchObject({ status: 'closed', closed_by_name: 'Closer', closed_at: NOW })
+    expect(await repo.findInspection(handle.db, a, inspectionId)).toMatchObject({
+      status: 'closed',
+      closed_by_name: 'Closer',
+      closed_at: NOW,
+    })
     await repo.setInspectionClosed(handle.db, a, inspectionId, null, false, NOW)
-    expect(await repo.findInspection(handle.db, a, inspectionId)).toMatchObject({ status: 'open', closed_by: null, closed_at: null })
+    expect(await repo.findInspection(handle.db, a, inspectionId)).toMatchObject({
+      status: 'open',
+      closed_by: null,
+      closed_at: null,
+    })
   })
 
   it('keeps one override per milestone, replacing it, and scopes it by partnership', async () => {
-    await repo.upsertOverride(handle.db, a, inspectionId, { milestoneId: 'fieldwork-end', date: '2026-03-23', time: null, reason: 'first', by: null }, NOW)
-    await repo.upsertOverride(handle.db, a, inspectionId, { milestoneId: 'fieldwork-end', date: '2026-03-24', time: '17:00', reason: 'second', by: null }, NOW)
+    await repo.upsertOverride(
+      handle.db,
+      a,
+      inspectionId,
+      { milestoneId: 'fieldwork-end', date: '2026-03-23', time: null, reason: 'first', by: null },
+      NOW,
+    )
+    await repo.upsertOverride(
+      handle.db,
+      a,
+      inspectionId,
+      { milestoneId: 'fieldwork-end', date: '2026-03-24', time: '17:00', reason: 'second', by: null },
+      NOW,
+    )
     const overrides = await repo.overridesOf(handle.db, a, inspectionId)
     expect(overrides).toHaveLength(1)
-    expect(overrides[0]).toMatchObject({ milestone_id: 'fieldwork-end', date: '2026-03-24', time: '17:00', reason: 'second' })
+    expect(overrides[0]).toMatchObject({
+      milestone_id: 'fieldwork-end',
+      date: '2026-03-24',
+      time: '17:00',
+      reason: 'second',
+    })
     expect(await repo.overridesOf(handle.db, b, inspectionId)).toHaveLength(0)
     await repo.deleteOverride(handle.db, b, inspectionId, 'fieldwork-end')
     expect(await repo.overridesOf(handle.db, a, inspectionId)).toHaveLength(1)
@@ -63,7 +110,9 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
   it('marks a milestone done once, scoped by partnership, and not done again', async () => {
     expect(await repo.insertCompletion(handle.db, a, inspectionId, 'annex-a-due', null, NOW)).toBe(true)
     expect(await repo.insertCompletion(handle.db, a, inspectionId, 'annex-a-due', null, NOW)).toBe(false)
-    expect((await repo.completionsOf(handle.db, a, inspectionId)).map((c) => [c.milestone_id, c.completed_at.toISOString()])).toEqual([['annex-a-due', NOW.toISOString()]])
+    expect(
+      (await repo.completionsOf(handle.db, a, inspectionId)).map((c) => [c.milestone_id, c.completed_at.toISOString()]),
+    ).toEqual([['annex-a-due', NOW.toISOString()]])
     expect(await repo.completionsOf(handle.db, b, inspectionId)).toHaveLength(0)
     expect(await repo.deleteCompletion(handle.db, b, inspectionId, 'annex-a-due')).toBe(false)
     expect(await repo.deleteCompletion(handle.db, a, inspectionId, 'annex-a-due')).toBe(true)
@@ -71,10 +120,23 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
   })
 
   it('stores local tasks and the local plan, one plan task per id', async () => {
-    const task = { taskId: 'local-brief', title: 'Brief', description: '', ownerRole: 'contributor' as const, anchorMilestone: 'children-selected', offsetWorkingDays: -1, time: '10:00', createdBy: null }
+    const task = {
+      taskId: 'local-brief',
+      title: 'Brief',
+      description: '',
+      ownerRole: 'contributor' as const,
+      anchorMilestone: 'children-selected',
+      offsetWorkingDays: -1,
+      time: '10:00',
+      createdBy: null,
+    }
     await repo.insertLocalTask(handle.db, a, inspectionId, task, NOW)
     await expect(repo.insertLocalTask(handle.db, a, inspectionId, task, NOW)).rejects.toThrow()
-    expect((await repo.localTasksOf(handle.db, a, inspectionId))[0]).toMatchObject({ task_id: 'local-brief', offset_working_days: -1, time: '10:00' })
+    expect((await repo.localTasksOf(handle.db, a, inspectionId))[0]).toMatchObject({
+      task_id: 'local-brief',
+      offset_working_days: -1,
+      time: '10:00',
+    })
     expect(await repo.localTasksOf(handle.db, b, inspectionId)).toHaveLength(0)
     await repo.upsertPlanTask(handle.db, a, task, NOW)
     await repo.upsertPlanTask(handle.db, a, { ...task, title: 'Brief the chiefs' }, NOW)
@@ -94,21 +156,51 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
   })
 
   it('numbers framework versions per partnership and framework', async () => {
-    await frameworkRepo.insertVersion(handle.db, a, { frameworkId: 'front-door', content: { v: 1 }, sourceName: 'a.json', uploadedBy: null }, NOW)
-    await frameworkRepo.insertVersion(handle.db, a, { frameworkId: 'front-door', content: { v: 2 }, sourceName: 'b.json', uploadedBy: null }, NOW)
-    await frameworkRepo.insertVersion(handle.db, b, { frameworkId: 'front-door', content: { v: 9 }, sourceName: 'c.json', uploadedBy: null }, NOW)
+    await frameworkRepo.insertVersion(
+      handle.db,
+      a,
+      { frameworkId: 'front-door', content: { v: 1 }, sourceName: 'a.json', uploadedBy: null },
+      NOW,
+    )
+    await frameworkRepo.insertVersion(
+      handle.db,
+      a,
+      { frameworkId: 'front-door', content: { v: 2 }, sourceName: 'b.json', uploadedBy: null },
+      NOW,
+    )
+    await frameworkRepo.insertVersion(
+      handle.db,
+      b,
+      { frameworkId: 'front-door', content: { v: 9 }, sourceName: 'c.json', uploadedBy: null },
+      NOW,
+    )
     const latest = await frameworkRepo.latestVersions(handle.db, a)
     expect(latest.map((l) => [l.framework_id, l.version, l.content])).toEqual([['front-door', 2, { v: 2 }]])
     expect((await frameworkRepo.versionsOf(handle.db, b, 'front-door')).map((v) => v.version)).toEqual([1])
   })
 
   it('keeps imported holidays and closure days per partnership, dates as text', async () => {
-    await calendarRepo.replaceImportedHolidays(handle.db, a, [{ date: '2026-12-25', title: 'Christmas Day' }], null, NOW)
-    await calendarRepo.replaceImportedHolidays(handle.db, a, [{ date: '2026-12-28', title: 'Boxing Day (substitute day)' }], null, NOW)
+    await calendarRepo.replaceImportedHolidays(
+      handle.db,
+      a,
+      [{ date: '2026-12-25', title: 'Christmas Day' }],
+      null,
+      NOW,
+    )
+    await calendarRepo.replaceImportedHolidays(
+      handle.db,
+      a,
+      [{ date: '2026-12-28', title: 'Boxing Day (substitute day)' }],
+      null,
+      NOW,
+    )
     expect((await calendarRepo.importedHolidays(handle.db, a)).map((h) => h.date)).toEqual(['2026-12-28'])
     expect(await calendarRepo.importedHolidays(handle.db, b)).toHaveLength(0)
     await calendarRepo.insertClosureDay(handle.db, a, { date: '2026-12-29', title: 'Closed' }, null, NOW)
-    expect(await calendarRepo.findClosureDay(handle.db, a, '2026-12-29')).toEqual({ date: '2026-12-29', title: 'Closed' })
+    expect(await calendarRepo.findClosureDay(handle.db, a, '2026-12-29')).toEqual({
+      date: '2026-12-29',
+      title: 'Closed',
+    })
     expect(await calendarRepo.findClosureDay(handle.db, b, '2026-12-29')).toBeUndefined()
     await calendarRepo.deleteClosureDay(handle.db, b, '2026-12-29')
     expect(await calendarRepo.closureDays(handle.db, a)).toHaveLength(1)

@@ -7,7 +7,10 @@ type Db = Kysely<Database>
 
 // Every function takes the partnership id first: an id from another partnership is simply not found.
 
-export type InspectionRow = Selectable<InspectionsTable> & { created_by_name: string | null; closed_by_name: string | null }
+export type InspectionRow = Selectable<InspectionsTable> & {
+  created_by_name: string | null
+  closed_by_name: string | null
+}
 
 function inspectionQuery(db: Db, partnershipId: string) {
   return db
@@ -20,10 +23,21 @@ function inspectionQuery(db: Db, partnershipId: string) {
 }
 
 /** Closes an inspection (by someone, now) or opens it again (by null). */
-export async function setInspectionClosed(db: Db, partnershipId: string, id: string, closedBy: string | null, closing: boolean, now: Date): Promise<void> {
+export async function setInspectionClosed(
+  db: Db,
+  partnershipId: string,
+  id: string,
+  closedBy: string | null,
+  closing: boolean,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('inspections')
-    .set(closing ? { status: 'closed', closed_by: closedBy, closed_at: now, updated_at: now } : { status: 'open', closed_by: null, closed_at: null, updated_at: now })
+    .set(
+      closing
+        ? { status: 'closed', closed_by: closedBy, closed_at: now, updated_at: now }
+        : { status: 'open', closed_by: null, closed_at: null, updated_at: now },
+    )
     .where('partnership_id', '=', partnershipId)
     .where('id', '=', id)
     .execute()
@@ -48,7 +62,12 @@ export interface InspectionFields {
   createdBy: string | null
 }
 
-export async function insertInspection(db: Db, partnershipId: string, f: InspectionFields, now: Date): Promise<Selectable<InspectionsTable>> {
+export async function insertInspection(
+  db: Db,
+  partnershipId: string,
+  f: InspectionFields,
+  now: Date,
+): Promise<Selectable<InspectionsTable>> {
   return db
     .insertInto('inspections')
     .values({
@@ -82,7 +101,15 @@ export async function overridesOf(db: Db, partnershipId: string, inspectionId: s
   return db
     .selectFrom('milestone_overrides as o')
     .leftJoin('people as p', 'p.id', 'o.overridden_by')
-    .select(['o.milestone_id', 'o.date', 'o.time', 'o.reason', 'o.overridden_by', 'p.name as overridden_by_name', 'o.at'])
+    .select([
+      'o.milestone_id',
+      'o.date',
+      'o.time',
+      'o.reason',
+      'o.overridden_by',
+      'p.name as overridden_by_name',
+      'o.at',
+    ])
     .where('o.partnership_id', '=', partnershipId)
     .where('o.inspection_id', '=', inspectionId)
     .execute()
@@ -97,13 +124,36 @@ export async function upsertOverride(
 ): Promise<void> {
   await db
     .insertInto('milestone_overrides')
-    .values({ partnership_id: partnershipId, inspection_id: inspectionId, milestone_id: o.milestoneId, date: o.date, time: o.time, reason: o.reason, overridden_by: o.by, at: now })
-    .onConflict((oc) => oc.columns(['inspection_id', 'milestone_id']).doUpdateSet({ date: o.date, time: o.time, reason: o.reason, overridden_by: o.by, at: now }))
+    .values({
+      partnership_id: partnershipId,
+      inspection_id: inspectionId,
+      milestone_id: o.milestoneId,
+      date: o.date,
+      time: o.time,
+      reason: o.reason,
+      overridden_by: o.by,
+      at: now,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['inspection_id', 'milestone_id'])
+        .doUpdateSet({ date: o.date, time: o.time, reason: o.reason, overridden_by: o.by, at: now }),
+    )
     .execute()
 }
 
-export async function deleteOverride(db: Db, partnershipId: string, inspectionId: string, milestoneId: string): Promise<void> {
-  await db.deleteFrom('milestone_overrides').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('milestone_id', '=', milestoneId).execute()
+export async function deleteOverride(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+  milestoneId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('milestone_overrides')
+    .where('partnership_id', '=', partnershipId)
+    .where('inspection_id', '=', inspectionId)
+    .where('milestone_id', '=', milestoneId)
+    .execute()
 }
 
 export interface CompletionRow {
@@ -124,10 +174,23 @@ export async function completionsOf(db: Db, partnershipId: string, inspectionId:
 }
 
 /** Marks a milestone done; false when it already was. */
-export async function insertCompletion(db: Db, partnershipId: string, inspectionId: string, milestoneId: string, by: string | null, now: Date): Promise<boolean> {
+export async function insertCompletion(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+  milestoneId: string,
+  by: string | null,
+  now: Date,
+): Promise<boolean> {
   const rows = await db
     .insertInto('milestone_completions')
-    .values({ partnership_id: partnershipId, inspection_id: inspectionId, milestone_id: milestoneId, completed_by: by, completed_at: now })
+    .values({
+      partnership_id: partnershipId,
+      inspection_id: inspectionId,
+      milestone_id: milestoneId,
+      completed_by: by,
+      completed_at: now,
+    })
     .onConflict((oc) => oc.columns(['inspection_id', 'milestone_id']).doNothing())
     .returning('milestone_id')
     .execute()
@@ -135,8 +198,19 @@ export async function insertCompletion(db: Db, partnershipId: string, inspection
 }
 
 /** Marks a milestone not done; false when it was not done. */
-export async function deleteCompletion(db: Db, partnershipId: string, inspectionId: string, milestoneId: string): Promise<boolean> {
-  const rows = await db.deleteFrom('milestone_completions').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('milestone_id', '=', milestoneId).returning('milestone_id').execute()
+export async function deleteCompletion(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+  milestoneId: string,
+): Promise<boolean> {
+  const rows = await db
+    .deleteFrom('milestone_completions')
+    .where('partnership_id', '=', partnershipId)
+    .where('inspection_id', '=', inspectionId)
+    .where('milestone_id', '=', milestoneId)
+    .returning('milestone_id')
+    .execute()
   return rows.length > 0
 }
 
@@ -167,27 +241,74 @@ const taskValues = (partnershipId: string, f: TaskFields, now: Date) => ({
 })
 
 export async function localTasksOf(db: Db, partnershipId: string, inspectionId: string): Promise<TaskRow[]> {
-  return db.selectFrom('local_tasks').selectAll().where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).orderBy('created_at').orderBy('task_id').execute()
+  return db
+    .selectFrom('local_tasks')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .where('inspection_id', '=', inspectionId)
+    .orderBy('created_at')
+    .orderBy('task_id')
+    .execute()
 }
 
-export async function insertLocalTask(db: Db, partnershipId: string, inspectionId: string, f: TaskFields, now: Date): Promise<void> {
-  await db.insertInto('local_tasks').values({ ...taskValues(partnershipId, f, now), inspection_id: inspectionId }).execute()
+export async function insertLocalTask(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+  f: TaskFields,
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto('local_tasks')
+    .values({ ...taskValues(partnershipId, f, now), inspection_id: inspectionId })
+    .execute()
 }
 
 /** Removes a local task from one inspection, with its override and completion. */
-export async function deleteLocalTask(db: Db, partnershipId: string, inspectionId: string, taskId: string): Promise<void> {
-  await db.deleteFrom('milestone_overrides').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('milestone_id', '=', taskId).execute()
-  await db.deleteFrom('milestone_completions').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('milestone_id', '=', taskId).execute()
-  await db.deleteFrom('local_tasks').where('partnership_id', '=', partnershipId).where('inspection_id', '=', inspectionId).where('task_id', '=', taskId).execute()
+export async function deleteLocalTask(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+  taskId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('milestone_overrides')
+    .where('partnership_id', '=', partnershipId)
+    .where('inspection_id', '=', inspectionId)
+    .where('milestone_id', '=', taskId)
+    .execute()
+  await db
+    .deleteFrom('milestone_completions')
+    .where('partnership_id', '=', partnershipId)
+    .where('inspection_id', '=', inspectionId)
+    .where('milestone_id', '=', taskId)
+    .execute()
+  await db
+    .deleteFrom('local_tasks')
+    .where('partnership_id', '=', partnershipId)
+    .where('inspection_id', '=', inspectionId)
+    .where('task_id', '=', taskId)
+    .execute()
 }
 
 export async function localPlan(db: Db, partnershipId: string): Promise<TaskRow[]> {
-  return db.selectFrom('local_plan_tasks').selectAll().where('partnership_id', '=', partnershipId).orderBy('created_at').orderBy('task_id').execute()
+  return db
+    .selectFrom('local_plan_tasks')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .orderBy('created_at')
+    .orderBy('task_id')
+    .execute()
 }
 
 export async function findPlanTask(db: Db, partnershipId: string, id: string): Promise<TaskRow | undefined> {
   if (!isUuid(id)) return undefined
-  return db.selectFrom('local_plan_tasks').selectAll().where('partnership_id', '=', partnershipId).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('local_plan_tasks')
+    .selectAll()
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 /** Adds the task to the plan, or replaces the plan's task with the same id. */

@@ -6,7 +6,14 @@ import { type Framework } from '../../domain/frameworks'
 import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from '../frameworks/loadDirectory'
 import { computeTimeline } from '../../domain/timeline'
 import { binary } from '../../../test/support/exports'
-import { buildTestApp, createPartnership, createPerson, signIn, type Agent, type TestApp } from '../../../test/support/app'
+import {
+  buildTestApp,
+  createPartnership,
+  createPerson,
+  signIn,
+  type Agent,
+  type TestApp,
+} from '../../../test/support/app'
 
 // The clock stands on Monday 2 March 2026, 09:00 UK time: notification day of the inspection below.
 let t: TestApp
@@ -18,7 +25,14 @@ let frontDoor: Framework
 let inspectionPath = ''
 
 const auditActions = async () =>
-  (await t.handle.db.selectFrom('audit_events').select('action').where('partnership_id', '=', partnershipId).orderBy('seq').execute()).map((r) => r.action)
+  (
+    await t.handle.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('partnership_id', '=', partnershipId)
+      .orderBy('seq')
+      .execute()
+  ).map((r) => r.action)
 
 function dtstarts(ics: string): Map<string, string> {
   const out = new Map<string, string>()
@@ -37,18 +51,34 @@ beforeAll(async () => {
   admin = await signIn(t, await createPerson(t, partnershipId, ['administrator']))
   coordinator = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
   contributor = await signIn(t, await createPerson(t, partnershipId, ['contributor'], { agencyId: null }))
-  frontDoor = (await loadFrameworksFromDirectory(bundledFrameworksDirectory())).frameworks.find((f) => f.id === 'front-door')!
+  frontDoor = (await loadFrameworksFromDirectory(bundledFrameworksDirectory())).frameworks.find(
+    (f) => f.id === 'front-door',
+  )!
 }, 60_000)
 afterAll(async () => t.close())
 
-const expected = (overrides = {}) => computeTimeline(frontDoor.timeline, { notified: '2026-03-02', notifiedTime: '09:30' }, WorkingDayCalendar.bundled(), overrides)
+const expected = (overrides = {}) =>
+  computeTimeline(
+    frontDoor.timeline,
+    { notified: '2026-03-02', notifiedTime: '09:30' },
+    WorkingDayCalendar.bundled(),
+    overrides,
+  )
 
 describe('creating an inspection', () => {
   it('refuses a notification date that is not a working day, naming why', async () => {
     const res = await coordinator
       .post('/inspections/new')
       .type('form')
-      .send({ _csrf: coordinator.csrf, frameworkId: 'front-door', 'notifiedOn-day': '3', 'notifiedOn-month': '4', 'notifiedOn-year': '2026', notifiedTime: '', practice: 'no' })
+      .send({
+        _csrf: coordinator.csrf,
+        frameworkId: 'front-door',
+        'notifiedOn-day': '3',
+        'notifiedOn-month': '4',
+        'notifiedOn-year': '2026',
+        notifiedTime: '',
+        practice: 'no',
+      })
       .expect(400)
     expect(res.text).toContain('<title>Error: Start an inspection')
     expect(res.text).toContain('is not a working day (Good Friday)')
@@ -56,7 +86,11 @@ describe('creating an inspection', () => {
   })
 
   it('explains every missing answer', async () => {
-    const res = await coordinator.post('/inspections/new').type('form').send({ _csrf: coordinator.csrf, frameworkId: '' }).expect(400)
+    const res = await coordinator
+      .post('/inspections/new')
+      .type('form')
+      .send({ _csrf: coordinator.csrf, frameworkId: '' })
+      .expect(400)
     expect(res.text).toContain('Select the framework')
     expect(res.text).toContain('Enter the date the inspection was notified')
     expect(res.text).toContain('Select whether this is a practice inspection')
@@ -66,7 +100,15 @@ describe('creating an inspection', () => {
     const res = await coordinator
       .post('/inspections/new')
       .type('form')
-      .send({ _csrf: coordinator.csrf, frameworkId: 'front-door', 'notifiedOn-day': '2', 'notifiedOn-month': '3', 'notifiedOn-year': '2026', notifiedTime: '09:30', practice: 'no' })
+      .send({
+        _csrf: coordinator.csrf,
+        frameworkId: 'front-door',
+        'notifiedOn-day': '2',
+        'notifiedOn-month': '3',
+        'notifiedOn-year': '2026',
+        notifiedTime: '09:30',
+        practice: 'no',
+      })
       .expect(303)
     inspectionPath = res.headers.location!
     expect(inspectionPath).toMatch(/^\/inspections\/[0-9a-f-]{36}$/)
@@ -88,7 +130,18 @@ describe('creating an inspection', () => {
 
 describe('overriding a date', () => {
   it('needs a reason', async () => {
-    const res = await coordinator.post(`${inspectionPath}/milestones/fieldwork-end`).type('form').send({ _csrf: coordinator.csrf, 'date-day': '23', 'date-month': '3', 'date-year': '2026', time: '', reason: ' ' }).expect(400)
+    const res = await coordinator
+      .post(`${inspectionPath}/milestones/fieldwork-end`)
+      .type('form')
+      .send({
+        _csrf: coordinator.csrf,
+        'date-day': '23',
+        'date-month': '3',
+        'date-year': '2026',
+        time: '',
+        reason: ' ',
+      })
+      .expect(400)
     expect(res.text).toContain('Enter the reason for the change')
   })
 
@@ -98,7 +151,14 @@ describe('overriding a date', () => {
     await coordinator
       .post(`${inspectionPath}/milestones/fieldwork-end`)
       .type('form')
-      .send({ _csrf: coordinator.csrf, 'date-day': '23', 'date-month': '3', 'date-year': '2026', time: '', reason: 'Lead inspector extended fieldwork' })
+      .send({
+        _csrf: coordinator.csrf,
+        'date-day': '23',
+        'date-month': '3',
+        'date-year': '2026',
+        time: '',
+        reason: 'Lead inspector extended fieldwork',
+      })
       .expect(303)
     const after = expected({ 'fieldwork-end': { date: '2026-03-23' } })
     const draftAfter = after.find((m) => m.id === 'draft-letter')!.date
@@ -116,11 +176,19 @@ describe('overriding a date', () => {
 
   it('only lets administrators and the coordinator change dates', async () => {
     await contributor.get(`${inspectionPath}/milestones/fieldwork-end`).expect(403)
-    await contributor.post(`${inspectionPath}/milestones/fieldwork-end`).type('form').send({ _csrf: contributor.csrf, 'date-day': '1', 'date-month': '4', 'date-year': '2026', reason: 'x' }).expect(403)
+    await contributor
+      .post(`${inspectionPath}/milestones/fieldwork-end`)
+      .type('form')
+      .send({ _csrf: contributor.csrf, 'date-day': '1', 'date-month': '4', 'date-year': '2026', reason: 'x' })
+      .expect(403)
   })
 
   it('can go back to the computed date', async () => {
-    await admin.post(`${inspectionPath}/milestones/fieldwork-end/reset`).type('form').send({ _csrf: admin.csrf }).expect(303)
+    await admin
+      .post(`${inspectionPath}/milestones/fieldwork-end/reset`)
+      .type('form')
+      .send({ _csrf: admin.csrf })
+      .expect(303)
     const ics = await admin.get(`${inspectionPath}/calendar.ics`).expect(200)
     expect(dtstarts(ics.text).get('fieldwork-end')).toBe('20260320')
   })
@@ -131,7 +199,16 @@ describe('local tasks', () => {
     await coordinator
       .post(`${inspectionPath}/tasks/new`)
       .type('form')
-      .send({ _csrf: coordinator.csrf, title: 'Brief the chief executives', description: '=HYPERLINK("http://evil")', ownerRole: 'contributor', anchorMilestone: 'children-selected', offsetWorkingDays: '1', time: '10:00', keepInPlan: 'yes' })
+      .send({
+        _csrf: coordinator.csrf,
+        title: 'Brief the chief executives',
+        description: '=HYPERLINK("http://evil")',
+        ownerRole: 'contributor',
+        anchorMilestone: 'children-selected',
+        offsetWorkingDays: '1',
+        time: '10:00',
+        keepInPlan: 'yes',
+      })
       .expect(303)
     const page = await coordinator.get(inspectionPath).expect(200)
     expect(page.text).toContain('Brief the chief executives')
@@ -152,17 +229,31 @@ describe('local tasks', () => {
     const practice = await coordinator
       .post('/inspections/new')
       .type('form')
-      .send({ _csrf: coordinator.csrf, frameworkId: 'early-help', 'notifiedOn-day': '9', 'notifiedOn-month': '3', 'notifiedOn-year': '2026', notifiedTime: '', practice: 'yes' })
+      .send({
+        _csrf: coordinator.csrf,
+        frameworkId: 'early-help',
+        'notifiedOn-day': '9',
+        'notifiedOn-month': '3',
+        'notifiedOn-year': '2026',
+        notifiedTime: '',
+        practice: 'yes',
+      })
       .expect(303)
     const practicePage = await coordinator.get(practice.headers.location!).expect(200)
     expect(practicePage.text).toContain('Practice inspection')
     expect(practicePage.text).toContain('Brief the chief executives')
-    expect((await coordinator.get(`${practice.headers.location!}/my-tasks`).expect(200)).text).toContain('This is a practice inspection')
+    expect((await coordinator.get(`${practice.headers.location!}/my-tasks`).expect(200)).text).toContain(
+      'This is a practice inspection',
+    )
     expect(await auditActions()).toEqual(expect.arrayContaining(['local-task.added', 'local-plan.task-saved']))
   })
 
   it('refuses a task with no anchor or a bad offset', async () => {
-    const res = await coordinator.post(`${inspectionPath}/tasks/new`).type('form').send({ _csrf: coordinator.csrf, title: '', ownerRole: '', anchorMilestone: '', offsetWorkingDays: 'two' }).expect(400)
+    const res = await coordinator
+      .post(`${inspectionPath}/tasks/new`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, title: '', ownerRole: '', anchorMilestone: '', offsetWorkingDays: 'two' })
+      .expect(400)
     expect(res.text).toContain('Enter the task')
     expect(res.text).toContain('Select who does the task')
     expect(res.text).toContain('Enter the number of working days as a whole number')
@@ -179,7 +270,19 @@ describe('exports', () => {
     await workbook.xlsx.load(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer)
     const sheet = workbook.getWorksheet('Timeline')!
     const header = (sheet.getRow(1).values as unknown[]).slice(1)
-    expect(header).toEqual(['Date', 'Day', 'Time', 'Milestone', 'Owner', 'What happens', 'Local task', 'Date status', 'Changed by', 'Reason for change', 'Done'])
+    expect(header).toEqual([
+      'Date',
+      'Day',
+      'Time',
+      'Milestone',
+      'Owner',
+      'What happens',
+      'Local task',
+      'Date status',
+      'Changed by',
+      'Reason for change',
+      'Done',
+    ])
     const rows: unknown[][] = []
     sheet.eachRow((row, n) => {
       if (n > 1) rows.push((row.values as unknown[]).slice(1))
@@ -223,9 +326,15 @@ describe('marking tasks done, and removing a local task', () => {
     const mine = await contributor.get(`${inspectionPath}/my-tasks`).expect(200)
     expect(mine.text).toContain('Brief the chief executives is marked as done.')
     expect(mine.text).toContain('Done by Test contributor on Monday 2 March 2026')
-    expect(mine.text).toContain('Mark as not done<span class="govuk-visually-hidden"> for Brief the chief executives</span>')
+    expect(mine.text).toContain(
+      'Mark as not done<span class="govuk-visually-hidden"> for Brief the chief executives</span>',
+    )
     // Twice changes nothing and writes no second event.
-    await contributor.post(`${inspectionPath}/milestones/local-brief-the-chief-executives/done`).type('form').send({ _csrf: contributor.csrf, done: 'yes' }).expect(303)
+    await contributor
+      .post(`${inspectionPath}/milestones/local-brief-the-chief-executives/done`)
+      .type('form')
+      .send({ _csrf: contributor.csrf, done: 'yes' })
+      .expect(303)
     expect(await doneCount('milestone.completed')).toBe(1)
     const timeline = await coordinator.get(inspectionPath).expect(200)
     expect(timeline.text).toMatch(/Brief the chief executives[\s\S]{0,400}Done/)
@@ -239,17 +348,37 @@ describe('marking tasks done, and removing a local task', () => {
     })
     expect(doneCell).toBe('Done by Test contributor on Monday 2 March 2026')
 
-    await contributor.post(`${inspectionPath}/milestones/local-brief-the-chief-executives/done`).type('form').send({ _csrf: contributor.csrf, done: 'no', returnTo: 'my-tasks' }).expect(303)
-    expect((await contributor.get(`${inspectionPath}/my-tasks`).expect(200)).text).not.toContain('Done by Test contributor')
+    await contributor
+      .post(`${inspectionPath}/milestones/local-brief-the-chief-executives/done`)
+      .type('form')
+      .send({ _csrf: contributor.csrf, done: 'no', returnTo: 'my-tasks' })
+      .expect(303)
+    expect((await contributor.get(`${inspectionPath}/my-tasks`).expect(200)).text).not.toContain(
+      'Done by Test contributor',
+    )
     expect(await doneCount('milestone.reopened')).toBe(1)
   })
 
   it('refuses anyone who does not hold the owner role, and inspectors always', async () => {
-    const refused = await contributor.post(`${inspectionPath}/milestones/annex-a-due/done`).type('form').send({ _csrf: contributor.csrf, done: 'yes' }).expect(403)
-    expect(refused.text).toContain('Only the owner of “Annex A submitted” or the inspection coordinator can mark it done')
+    const refused = await contributor
+      .post(`${inspectionPath}/milestones/annex-a-due/done`)
+      .type('form')
+      .send({ _csrf: contributor.csrf, done: 'yes' })
+      .expect(403)
+    expect(refused.text).toContain(
+      'Only the owner of “Annex A submitted” or the inspection coordinator can mark it done',
+    )
     const inspector = await signIn(t, await createPerson(t, partnershipId, ['inspector']))
-    await inspector.post(`${inspectionPath}/milestones/fieldwork-end/done`).type('form').send({ _csrf: inspector.csrf, done: 'yes' }).expect(403)
-    await coordinator.post(`${inspectionPath}/milestones/no-such-milestone/done`).type('form').send({ _csrf: coordinator.csrf, done: 'yes' }).expect(404)
+    await inspector
+      .post(`${inspectionPath}/milestones/fieldwork-end/done`)
+      .type('form')
+      .send({ _csrf: inspector.csrf, done: 'yes' })
+      .expect(403)
+    await coordinator
+      .post(`${inspectionPath}/milestones/no-such-milestone/done`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, done: 'yes' })
+      .expect(404)
     expect(await doneCount('milestone.completed')).toBe(1)
   })
 
@@ -259,13 +388,23 @@ describe('marking tasks done, and removing a local task', () => {
     const manager = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
     const overdue = (await manager.get(`${inspectionPath}/my-tasks`).expect(200)).text
     expect(overdue.slice(overdue.indexOf('Overdue'), overdue.indexOf('Due today'))).toContain('Annex A submitted')
-    await manager.post(`${inspectionPath}/milestones/annex-a-due/done`).type('form').send({ _csrf: manager.csrf, done: 'yes', returnTo: 'my-tasks' }).expect(303)
+    await manager
+      .post(`${inspectionPath}/milestones/annex-a-due/done`)
+      .type('form')
+      .send({ _csrf: manager.csrf, done: 'yes', returnTo: 'my-tasks' })
+      .expect(303)
     const after = (await manager.get(`${inspectionPath}/my-tasks`).expect(200)).text
     expect(after.slice(after.indexOf('Overdue'), after.indexOf('Due today'))).not.toContain('Annex A submitted')
     expect(after.slice(after.indexOf('<h2 class="govuk-heading-m">Done</h2>'))).toContain('Annex A submitted')
     // A manager may mark an inspector-owned milestone done too, from the milestone page.
-    await manager.post(`${inspectionPath}/milestones/children-selected/done`).type('form').send({ _csrf: manager.csrf, done: 'yes', returnTo: 'milestone' }).expect(303)
-    expect((await manager.get(`${inspectionPath}/milestones/children-selected`).expect(200)).text).toContain('Done by Test inspection-coordinator')
+    await manager
+      .post(`${inspectionPath}/milestones/children-selected/done`)
+      .type('form')
+      .send({ _csrf: manager.csrf, done: 'yes', returnTo: 'milestone' })
+      .expect(303)
+    expect((await manager.get(`${inspectionPath}/milestones/children-selected`).expect(200)).text).toContain(
+      'Done by Test inspection-coordinator',
+    )
   })
 
   it('removes a local task from the inspection, but not while another task is counted from it', async () => {
@@ -273,15 +412,43 @@ describe('marking tasks done, and removing a local task', () => {
     await manager
       .post(`${inspectionPath}/tasks/new`)
       .type('form')
-      .send({ _csrf: manager.csrf, title: 'Debrief', description: '', ownerRole: 'contributor', anchorMilestone: 'local-brief-the-chief-executives', offsetWorkingDays: '1', time: '' })
+      .send({
+        _csrf: manager.csrf,
+        title: 'Debrief',
+        description: '',
+        ownerRole: 'contributor',
+        anchorMilestone: 'local-brief-the-chief-executives',
+        offsetWorkingDays: '1',
+        time: '',
+      })
       .expect(303)
-    const blocked = await manager.post(`${inspectionPath}/tasks/local-brief-the-chief-executives/remove`).type('form').send({ _csrf: manager.csrf }).expect(409)
+    const blocked = await manager
+      .post(`${inspectionPath}/tasks/local-brief-the-chief-executives/remove`)
+      .type('form')
+      .send({ _csrf: manager.csrf })
+      .expect(409)
     expect(blocked.text).toContain('Remove “Debrief” first: it is counted from this task')
     expect(blocked.text).toContain('href="#remove-task"')
-    await contributor.post(`${inspectionPath}/tasks/local-debrief/remove`).type('form').send({ _csrf: contributor.csrf }).expect(403)
-    await manager.post(`${inspectionPath}/tasks/fieldwork-end/remove`).type('form').send({ _csrf: manager.csrf }).expect(404)
-    await manager.post(`${inspectionPath}/tasks/local-debrief/remove`).type('form').send({ _csrf: manager.csrf }).expect(303)
-    await manager.post(`${inspectionPath}/tasks/local-brief-the-chief-executives/remove`).type('form').send({ _csrf: manager.csrf }).expect(303)
+    await contributor
+      .post(`${inspectionPath}/tasks/local-debrief/remove`)
+      .type('form')
+      .send({ _csrf: contributor.csrf })
+      .expect(403)
+    await manager
+      .post(`${inspectionPath}/tasks/fieldwork-end/remove`)
+      .type('form')
+      .send({ _csrf: manager.csrf })
+      .expect(404)
+    await manager
+      .post(`${inspectionPath}/tasks/local-debrief/remove`)
+      .type('form')
+      .send({ _csrf: manager.csrf })
+      .expect(303)
+    await manager
+      .post(`${inspectionPath}/tasks/local-brief-the-chief-executives/remove`)
+      .type('form')
+      .send({ _csrf: manager.csrf })
+      .expect(303)
     const page = await manager.get(inspectionPath).expect(200)
     expect(page.text).not.toContain('Brief the chief executives')
     expect(page.text).toContain('The local task has been removed from this inspection')
@@ -296,7 +463,9 @@ describe('closing an inspection', () => {
     const manager = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
     const reader = await signIn(t, await createPerson(t, partnershipId, ['contributor']))
     await reader.post(`${inspectionPath}/close`).type('form').send({ _csrf: reader.csrf }).expect(403)
-    expect((await reader.get('/').expect(200)).text).toContain('Joint targeted area inspection of the multi-agency response to identification of initial need and risk, notified Monday 2 March 2026')
+    expect((await reader.get('/').expect(200)).text).toContain(
+      'Joint targeted area inspection of the multi-agency response to identification of initial need and risk, notified Monday 2 March 2026',
+    )
 
     await manager.post(`${inspectionPath}/close`).type('form').send({ _csrf: manager.csrf }).expect(303)
     const page = await manager.get(inspectionPath).expect(200)
@@ -310,7 +479,10 @@ describe('closing an inspection', () => {
 
     await manager.post(`${inspectionPath}/reopen`).type('form').send({ _csrf: manager.csrf }).expect(303)
     expect((await reader.get('/').expect(200)).text).toContain('notified Monday 2 March 2026')
-    expect((await auditActions()).filter((a) => a === 'inspection.closed' || a === 'inspection.reopened')).toEqual(['inspection.closed', 'inspection.reopened'])
+    expect((await auditActions()).filter((a) => a === 'inspection.closed' || a === 'inspection.reopened')).toEqual([
+      'inspection.closed',
+      'inspection.reopened',
+    ])
   })
 })
 
@@ -328,17 +500,34 @@ describe('moving the notification date, practice exports and local plan order', 
       await coordinator
         .post('/inspections/new')
         .type('form')
-        .send({ _csrf: coordinator.csrf, frameworkId: 'front-door', 'notifiedOn-day': day, 'notifiedOn-month': month, 'notifiedOn-year': '2026', notifiedTime: '', practice: 'yes' })
+        .send({
+          _csrf: coordinator.csrf,
+          frameworkId: 'front-door',
+          'notifiedOn-day': day,
+          'notifiedOn-month': month,
+          'notifiedOn-year': '2026',
+          notifiedTime: '',
+          practice: 'yes',
+        })
         .expect(303)
     ).headers.location!
 
   it('counts day N from an overridden notification date, and numbers the days from it', async () => {
     practicePath = await newPractice('13', '4')
-    expect(dtstarts((await coordinator.get(`${practicePath}/calendar.ics`).expect(200)).text).get('children-selected')).toBe('20260416')
+    expect(
+      dtstarts((await coordinator.get(`${practicePath}/calendar.ics`).expect(200)).text).get('children-selected'),
+    ).toBe('20260416')
     await coordinator
       .post(`${practicePath}/milestones/notification`)
       .type('form')
-      .send({ _csrf: coordinator.csrf, 'date-day': '14', 'date-month': '4', 'date-year': '2026', time: '', reason: 'Notified a day late' })
+      .send({
+        _csrf: coordinator.csrf,
+        'date-day': '14',
+        'date-month': '4',
+        'date-year': '2026',
+        time: '',
+        reason: 'Notified a day late',
+      })
       .expect(303)
     const starts = dtstarts((await coordinator.get(`${practicePath}/calendar.ics`).expect(200)).text)
     expect(starts.get('notification')).toBe('20260414')
@@ -347,19 +536,34 @@ describe('moving the notification date, practice exports and local plan order', 
     expect(starts.get('fieldwork-start')).toBe('20260428')
     const page = await coordinator.get(`${practicePath}/milestones/children-selected`).expect(200)
     expect(page.text).toContain('Friday 17 April 2026 (Day 4)')
-    expect((await coordinator.get(`${practicePath}/milestones/notification`).expect(200)).text).toContain('Tuesday 14 April 2026 (Day 1)')
+    expect((await coordinator.get(`${practicePath}/milestones/notification`).expect(200)).text).toContain(
+      'Tuesday 14 April 2026 (Day 1)',
+    )
   })
 
   it('accepts a milestone moved to a weekend, with a warning', async () => {
     const res = await coordinator
       .post(`${practicePath}/milestones/audit-day`)
       .type('form')
-      .send({ _csrf: coordinator.csrf, 'date-day': '25', 'date-month': '4', 'date-year': '2026', time: '', reason: 'Saturday audit' })
+      .send({
+        _csrf: coordinator.csrf,
+        'date-day': '25',
+        'date-month': '4',
+        'date-year': '2026',
+        time: '',
+        reason: 'Saturday audit',
+      })
       .expect(303)
     const timeline = await coordinator.get(res.headers.location!).expect(200)
-    expect(timeline.text).toContain('Saturday 25 April 2026 is not a working day; milestones counted from it start from the next working day.')
-    expect((await coordinator.get(`${practicePath}/milestones/audit-day`).expect(200)).text).toContain('Saturday 25 April 2026 is not a working day')
-    expect((await coordinator.get(`${practicePath}/milestones/audit-report-due`).expect(200)).text).not.toContain('is not a working day')
+    expect(timeline.text).toContain(
+      'Saturday 25 April 2026 is not a working day; milestones counted from it start from the next working day.',
+    )
+    expect((await coordinator.get(`${practicePath}/milestones/audit-day`).expect(200)).text).toContain(
+      'Saturday 25 April 2026 is not a working day',
+    )
+    expect((await coordinator.get(`${practicePath}/milestones/audit-report-due`).expect(200)).text).not.toContain(
+      'is not a working day',
+    )
   })
 
   it('labels practice exports: PRACTICE: in the calendar and a PRACTICE note in the spreadsheet', async () => {
@@ -368,7 +572,12 @@ describe('moving the notification date, practice exports and local plan order', 
     expect(summaries.length).toBeGreaterThan(20)
     expect(summaries.every((l) => l.startsWith('SUMMARY:PRACTICE: '))).toBe(true)
     const mine = (await contributor.get(`${practicePath}/my-tasks.ics`).expect(200)).text.replace(/\r\n[ \t]/g, '')
-    expect(mine.split('\r\n').filter((l) => l.startsWith('SUMMARY:')).every((l) => l.startsWith('SUMMARY:PRACTICE: '))).toBe(true)
+    expect(
+      mine
+        .split('\r\n')
+        .filter((l) => l.startsWith('SUMMARY:'))
+        .every((l) => l.startsWith('SUMMARY:PRACTICE: ')),
+    ).toBe(true)
 
     const res = await contributor.get(`${practicePath}/timeline.xlsx`).buffer(true).parse(binary).expect(200)
     expect(res.headers['content-disposition']).toContain('-practice.xlsx')
@@ -386,15 +595,47 @@ describe('moving the notification date, practice exports and local plan order', 
     await coordinator
       .post(`${practicePath}/tasks/new`)
       .type('form')
-      .send({ _csrf: coordinator.csrf, title: 'Book rooms', description: '', ownerRole: 'contributor', anchorMilestone: 'fieldwork-start', offsetWorkingDays: '-3', time: '', keepInPlan: 'yes' })
+      .send({
+        _csrf: coordinator.csrf,
+        title: 'Book rooms',
+        description: '',
+        ownerRole: 'contributor',
+        anchorMilestone: 'fieldwork-start',
+        offsetWorkingDays: '-3',
+        time: '',
+        keepInPlan: 'yes',
+      })
       .expect(303)
     // Its id sorts before the task it is counted from, so copying in stored order would drop it.
     await coordinator
       .post(`${practicePath}/tasks/new`)
       .type('form')
-      .send({ _csrf: coordinator.csrf, title: 'Agree room layout', description: '', ownerRole: 'contributor', anchorMilestone: 'local-book-rooms', offsetWorkingDays: '1', time: '', keepInPlan: 'yes' })
+      .send({
+        _csrf: coordinator.csrf,
+        title: 'Agree room layout',
+        description: '',
+        ownerRole: 'contributor',
+        anchorMilestone: 'local-book-rooms',
+        offsetWorkingDays: '1',
+        time: '',
+        keepInPlan: 'yes',
+      })
       .expect(303)
-    await upsertPlanTask(t.handle.db, partnershipId, { taskId: 'local-ghost', title: 'Ghost task', description: '', ownerRole: 'contributor', anchorMilestone: 'no-such-milestone', offsetWorkingDays: 1, time: null, createdBy: null }, new Date())
+    await upsertPlanTask(
+      t.handle.db,
+      partnershipId,
+      {
+        taskId: 'local-ghost',
+        title: 'Ghost task',
+        description: '',
+        ownerRole: 'contributor',
+        anchorMilestone: 'no-such-milestone',
+        offsetWorkingDays: 1,
+        time: null,
+        createdBy: null,
+      },
+      new Date(),
+    )
 
     const plan = (await coordinator.get('/local-plan').expect(200)).text
     expect(plan).toContain('3 working days before Fieldwork starts')
@@ -408,7 +649,9 @@ describe('moving the notification date, practice exports and local plan order', 
     expect(page.text).toContain('Book rooms')
     expect(page.text).toContain('Agree room layout')
     expect(page.text).not.toContain('Ghost task</')
-    expect(page.text).toContain('This task in your local plan could not be added: “Ghost task” (it is counted from “no-such-milestone”, which is neither a milestone of this framework nor a task in your local plan).')
+    expect(page.text).toContain(
+      'This task in your local plan could not be added: “Ghost task” (it is counted from “no-such-milestone”, which is neither a milestone of this framework nor a task in your local plan).',
+    )
     expect(page.text).not.toContain('does not have the milestone')
     const starts = dtstarts((await coordinator.get(`${created}/calendar.ics`).expect(200)).text)
     // Fieldwork starts Monday 25 May 2026 is a bank holiday, so Tuesday 26 May; book rooms 3 working days before, layout a day after that.

@@ -12,7 +12,17 @@ import { safeXlsxValue, sendXlsx, setDownloadHeaders } from '../../web/exports'
 import { errorList, parseForm, type FieldErrors } from '../../web/forms'
 import type { RouteOptions, Routes } from '../../web/routes'
 import { byWeek, dayOfInspection, describeInspection, myTasks, nextDeadline, presentMilestone } from './presenters'
-import { doneSchema, NEW_INSPECTION_FIELDS, newInspectionSchema, OVERRIDE_FIELDS, overrideSchema, readNotifiedOn, readOverrideDate, TASK_FIELDS, taskSchema } from './schemas'
+import {
+  doneSchema,
+  NEW_INSPECTION_FIELDS,
+  newInspectionSchema,
+  OVERRIDE_FIELDS,
+  overrideSchema,
+  readNotifiedOn,
+  readOverrideDate,
+  TASK_FIELDS,
+  taskSchema,
+} from './schemas'
 
 /** Why local plan tasks were not copied into a new inspection, naming each one. */
 export function describeSkipped(skipped: readonly SkippedPlanTask[]): string {
@@ -39,21 +49,36 @@ const MILESTONE = 'inspections/views/milestone.njk'
 const TASK_FORM = 'inspections/views/task-form.njk'
 
 /** What every page of one inspection shows: the inspection, its title and, for a practice one, the layout's banner. */
-const pageOf = (t: InspectionTimeline) => ({ inspection: t.inspection, title: describeInspection(t), practice: t.inspection.practice })
+const pageOf = (t: InspectionTimeline) => ({
+  inspection: t.inspection,
+  title: describeInspection(t),
+  practice: t.inspection.practice,
+})
 
 export function inspectionRoutes(routes: Routes, services: Services, options: RouteOptions): void {
   const { inspections, frameworks } = services
   const now = () => londonNow(options.clock.now())
-  const load = (scope: Scope, inspectionId: string): Promise<InspectionTimeline> => inspections.timeline(scope, inspectionId)
+  const load = (scope: Scope, inspectionId: string): Promise<InspectionTimeline> =>
+    inspections.timeline(scope, inspectionId)
 
   async function frameworkItems(scope: Scope) {
-    return (await frameworks.list(scope)).map((f) => ({ value: f.framework.id, text: `${f.framework.title} (version ${f.framework.version})` }))
+    return (await frameworks.list(scope)).map((f) => ({
+      value: f.framework.id,
+      text: `${f.framework.title} (version ${f.framework.version})`,
+    }))
   }
 
   routes.get('/inspections', async (_req, res, { scope }) => {
     const list = await inspections.list(scope)
     res.render(LIST, {
-      inspections: list.map((i) => ({ id: i.id, title: (i.framework as { title?: string }).title ?? i.framework_id, notified: formatIsoDate(i.notified_on), practice: i.practice, closed: i.status === 'closed', by: i.created_by_name })),
+      inspections: list.map((i) => ({
+        id: i.id,
+        title: (i.framework as { title?: string }).title ?? i.framework_id,
+        notified: formatIsoDate(i.notified_on),
+        practice: i.practice,
+        closed: i.status === 'closed',
+        by: i.created_by_name,
+      })),
       canManage: canManage(scope),
     })
   })
@@ -75,7 +100,12 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     async onValid(form, req, { scope }) {
       const date = readNotifiedOn(form)
       if ('error' in date) throw new ValidationError({ notifiedOn: date.error })
-      const { inspection, skippedPlanTasks } = await inspections.create(scope, { frameworkId: form.frameworkId, notifiedOn: date.value, notifiedTime: form.notifiedTime, practice: form.practice === 'yes' })
+      const { inspection, skippedPlanTasks } = await inspections.create(scope, {
+        frameworkId: form.frameworkId,
+        notifiedOn: date.value,
+        notifiedTime: form.notifiedTime,
+        practice: form.practice === 'yes',
+      })
       req.session.flash = `The ${inspection.practice ? 'practice ' : ''}inspection timeline has been worked out from ${formatIsoDate(inspection.notified_on)}.${skippedPlanTasks.length ? ` ${describeSkipped(skippedPlanTasks)}` : ''}`
       return `/inspections/${inspection.id}`
     },
@@ -92,17 +122,35 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       dayOf: dayOfInspection(t, n),
       today: formatIsoDate(n.date),
       canManage: canManage(scope),
-      closed: t.inspection.status === 'closed' ? { by: t.inspection.closed_by_name ?? 'someone no longer listed', on: t.inspection.closed_at ? formatIsoDate(londonDateOf(t.inspection.closed_at)) : '' } : null,
+      closed:
+        t.inspection.status === 'closed'
+          ? {
+              by: t.inspection.closed_by_name ?? 'someone no longer listed',
+              on: t.inspection.closed_at ? formatIsoDate(londonDateOf(t.inspection.closed_at)) : '',
+            }
+          : null,
     })
   })
 
   routes.get('/inspections/:inspectionId/print', async (_req, res, { scope, params }) => {
     const t = await load(scope, params.inspectionId)
-    res.render('inspections/views/print.njk', { ...pageOf(t), weeks: byWeek(t, now()), printedAt: `${formatIsoDate(now().date)} at ${now().time}` })
+    res.render('inspections/views/print.njk', {
+      ...pageOf(t),
+      weeks: byWeek(t, now()),
+      printedAt: `${formatIsoDate(now().date)} at ${now().time}`,
+    })
   })
 
-  const sendIcs = (res: Response, filename: string, t: InspectionTimeline, milestones: readonly ComputedMilestone[], name: string) => {
-    const events = milestonesToIcsEvents(milestones, t.inspection.id).map((e) => (t.inspection.practice ? { ...e, title: `PRACTICE: ${e.title}` } : e))
+  const sendIcs = (
+    res: Response,
+    filename: string,
+    t: InspectionTimeline,
+    milestones: readonly ComputedMilestone[],
+    name: string,
+  ) => {
+    const events = milestonesToIcsEvents(milestones, t.inspection.id).map((e) =>
+      t.inspection.practice ? { ...e, title: `PRACTICE: ${e.title}` } : e,
+    )
     const body = buildIcsCalendar(events, { now: options.clock.now(), calendarName: name })
     setDownloadHeaders(res, { filename, mime: 'text/calendar; charset=utf-8', size: Buffer.byteLength(body) })
     res.end(body)
@@ -110,63 +158,81 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
 
   routes.get('/inspections/:inspectionId/calendar.ics', async (_req, res, { scope, params }) => {
     const t = await load(scope, params.inspectionId)
-    sendIcs(res, `inspection-${t.inspection.notified_on}${t.inspection.practice ? '-practice' : ''}.ics`, t, t.milestones, describeInspection(t))
+    sendIcs(
+      res,
+      `inspection-${t.inspection.notified_on}${t.inspection.practice ? '-practice' : ''}.ics`,
+      t,
+      t.milestones,
+      describeInspection(t),
+    )
   })
 
   routes.get('/inspections/:inspectionId/my-tasks.ics', async (_req, res, { scope, params }) => {
     const t = await load(scope, params.inspectionId)
     const roles = scope.roles
-    sendIcs(res, `my-tasks-${t.inspection.notified_on}${t.inspection.practice ? '-practice' : ''}.ics`, t, t.milestones.filter((m) => roles.includes(m.ownerRole)), `My tasks: ${describeInspection(t)}`)
+    sendIcs(
+      res,
+      `my-tasks-${t.inspection.notified_on}${t.inspection.practice ? '-practice' : ''}.ics`,
+      t,
+      t.milestones.filter((m) => roles.includes(m.ownerRole)),
+      `My tasks: ${describeInspection(t)}`,
+    )
   })
 
   routes.get('/inspections/:inspectionId/timeline.xlsx', async (_req, res, { scope, params }) => {
     const t = await load(scope, params.inspectionId)
     const n = now()
-    await sendXlsx(res, `inspection-timeline-${t.inspection.notified_on}${t.inspection.practice ? '-practice' : ''}.xlsx`, (workbook) => {
-      const practice = t.inspection.practice
-      const sheet = workbook.addWorksheet(practice ? 'PRACTICE timeline' : 'Timeline')
-      const columns = [
-        { header: 'Date', key: 'date', width: 12 },
-        { header: 'Day', key: 'day', width: 8 },
-        { header: 'Time', key: 'time', width: 8 },
-        { header: 'Milestone', key: 'title', width: 40 },
-        { header: 'Owner', key: 'owner', width: 28 },
-        { header: 'What happens', key: 'description', width: 60 },
-        { header: 'Local task', key: 'local', width: 10 },
-        { header: 'Date status', key: 'status', width: 12 },
-        { header: 'Changed by', key: 'by', width: 20 },
-        { header: 'Reason for change', key: 'reason', width: 40 },
-        { header: 'Done', key: 'done', width: 40 },
-      ]
-      sheet.columns = columns.map(({ key, width }) => ({ key, width }))
-      if (practice) {
-        // A practice timeline must never pass for a real one once it leaves the app.
-        const note = sheet.addRow([`PRACTICE inspection (a rehearsal, not a real inspection): ${describeInspection(t)}`])
-        note.font = { bold: true }
-        note.commit()
-      }
-      const header = sheet.addRow(columns.map((c) => c.header))
-      header.font = { bold: true }
-      header.commit()
-      for (const m of t.milestones.map((x) => presentMilestone(x, n))) {
-        sheet
-          .addRow({
-            date: safeXlsxValue(m.date),
-            day: safeXlsxValue(m.dayText.replace('Day ', '') ? Number(m.dayText.replace('Day ', '')) : null),
-            time: safeXlsxValue(m.time),
-            title: safeXlsxValue(m.title),
-            owner: safeXlsxValue(m.owner),
-            description: safeXlsxValue(m.description),
-            local: safeXlsxValue(m.local ? 'Yes' : 'No'),
-            status: safeXlsxValue(m.overridden ? 'Changed' : 'Computed'),
-            by: safeXlsxValue(m.overriddenBy),
-            reason: safeXlsxValue(m.reason),
-            done: safeXlsxValue(m.doneText ?? 'No'),
-          })
-          .commit()
-      }
-      sheet.commit()
-    })
+    await sendXlsx(
+      res,
+      `inspection-timeline-${t.inspection.notified_on}${t.inspection.practice ? '-practice' : ''}.xlsx`,
+      (workbook) => {
+        const practice = t.inspection.practice
+        const sheet = workbook.addWorksheet(practice ? 'PRACTICE timeline' : 'Timeline')
+        const columns = [
+          { header: 'Date', key: 'date', width: 12 },
+          { header: 'Day', key: 'day', width: 8 },
+          { header: 'Time', key: 'time', width: 8 },
+          { header: 'Milestone', key: 'title', width: 40 },
+          { header: 'Owner', key: 'owner', width: 28 },
+          { header: 'What happens', key: 'description', width: 60 },
+          { header: 'Local task', key: 'local', width: 10 },
+          { header: 'Date status', key: 'status', width: 12 },
+          { header: 'Changed by', key: 'by', width: 20 },
+          { header: 'Reason for change', key: 'reason', width: 40 },
+          { header: 'Done', key: 'done', width: 40 },
+        ]
+        sheet.columns = columns.map(({ key, width }) => ({ key, width }))
+        if (practice) {
+          // A practice timeline must never pass for a real one once it leaves the app.
+          const note = sheet.addRow([
+            `PRACTICE inspection (a rehearsal, not a real inspection): ${describeInspection(t)}`,
+          ])
+          note.font = { bold: true }
+          note.commit()
+        }
+        const header = sheet.addRow(columns.map((c) => c.header))
+        header.font = { bold: true }
+        header.commit()
+        for (const m of t.milestones.map((x) => presentMilestone(x, n))) {
+          sheet
+            .addRow({
+              date: safeXlsxValue(m.date),
+              day: safeXlsxValue(m.dayText.replace('Day ', '') ? Number(m.dayText.replace('Day ', '')) : null),
+              time: safeXlsxValue(m.time),
+              title: safeXlsxValue(m.title),
+              owner: safeXlsxValue(m.owner),
+              description: safeXlsxValue(m.description),
+              local: safeXlsxValue(m.local ? 'Yes' : 'No'),
+              status: safeXlsxValue(m.overridden ? 'Changed' : 'Computed'),
+              by: safeXlsxValue(m.overriddenBy),
+              reason: safeXlsxValue(m.reason),
+              done: safeXlsxValue(m.doneText ?? 'No'),
+            })
+            .commit()
+        }
+        sheet.commit()
+      },
+    )
   })
 
   routes.get('/inspections/:inspectionId/my-tasks', async (_req, res, { scope, params }) => {
@@ -206,12 +272,17 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     view: MILESTONE,
     schema: overrideSchema,
     order: OVERRIDE_FIELDS,
-    context: async (_req, { scope, params }) => (await milestonePage(scope, params.inspectionId, params.milestoneId)).page,
+    context: async (_req, { scope, params }) =>
+      (await milestonePage(scope, params.inspectionId, params.milestoneId)).page,
     async onValid(form, req, { scope, params }) {
       // The date is read once the rest of the form is right.
       const date = readOverrideDate(form)
       if ('error' in date) throw new ValidationError({ date: date.error })
-      const updated = await inspections.overrideMilestone(scope, params.inspectionId, params.milestoneId, { date: date.value, time: form.time, reason: form.reason })
+      const updated = await inspections.overrideMilestone(scope, params.inspectionId, params.milestoneId, {
+        date: date.value,
+        time: form.time,
+        reason: form.reason,
+      })
       const cal = await services.calendar.calendarFor(scope.partnershipId)
       req.session.flash = `${updated.title} is now ${formatIsoDate(updated.date)}${updated.time ? ` at ${updated.time}` : ''}. Milestones counted from it have moved too.${cal.isWorkingDay(updated.date) ? '' : ` ${notWorkingWarning(updated.date)}`}`
       return `/inspections/${params.inspectionId}`
@@ -224,10 +295,15 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     res.redirect(303, `/inspections/${params.inspectionId}`)
   })
 
-  for (const [path, closing] of [['close', true], ['reopen', false]] as const) {
+  for (const [path, closing] of [
+    ['close', true],
+    ['reopen', false],
+  ] as const) {
     routes.post(`/inspections/:inspectionId/${path}`, async (req, res, { scope, params }) => {
       await inspections.setClosed(scope, params.inspectionId, closing)
-      req.session.flash = closing ? 'The inspection is closed. Its timeline stays here to read; the home page no longer shows it.' : 'The inspection is open again and shows on the home page.'
+      req.session.flash = closing
+        ? 'The inspection is closed. Its timeline stays here to read; the home page no longer shows it.'
+        : 'The inspection is open again and shows on the home page.'
       res.redirect(303, `/inspections/${params.inspectionId}`)
     })
   }
@@ -240,7 +316,11 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     const form = parseForm(doneSchema, req.body)
     const { title } = await inspections.setDone(scope, id, milestoneId, form.done === 'yes')
     req.session.flash = form.done === 'yes' ? `${title} is marked as done.` : `${title} is marked as not done.`
-    const back = { 'my-tasks': `/inspections/${id}/my-tasks`, timeline: `/inspections/${id}`, milestone: `/inspections/${id}/milestones/${milestoneId}` }
+    const back = {
+      'my-tasks': `/inspections/${id}/my-tasks`,
+      timeline: `/inspections/${id}`,
+      milestone: `/inspections/${id}/milestones/${milestoneId}`,
+    }
     res.redirect(303, back[form.returnTo ?? 'timeline'])
   })
 
@@ -252,7 +332,12 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       if (!(e instanceof ConflictError)) throw e
       const { page, values } = await milestonePage(scope, params.inspectionId, params.taskId)
       const errors = { remove: e.message }
-      return res.status(statusOf(e)).render(MILESTONE, { ...page, values, errors, errorList: errorList(errors, ['remove'], { remove: 'remove-task' }) })
+      return res.status(statusOf(e)).render(MILESTONE, {
+        ...page,
+        values,
+        errors,
+        errorList: errorList(errors, ['remove'], { remove: 'remove-task' }),
+      })
     }
     req.session.flash = 'The local task has been removed from this inspection. Your local plan is unchanged.'
     res.redirect(303, `/inspections/${params.inspectionId}`)
@@ -263,7 +348,10 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     const t = await load(scope, inspectionId)
     return {
       ...pageOf(t),
-      anchorItems: [{ value: '', text: 'Choose a milestone' }, ...t.milestones.map((m) => ({ value: m.id, text: `${m.title} (${formatIsoDate(m.date, true)})` }))],
+      anchorItems: [
+        { value: '', text: 'Choose a milestone' },
+        ...t.milestones.map((m) => ({ value: m.id, text: `${m.title} (${formatIsoDate(m.date, true)})` })),
+      ],
       roleItems: [{ value: '', text: 'Choose a role' }, ...roleItems],
     }
   }
@@ -288,11 +376,17 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     const plan = await inspections.localPlan(scope)
     // Milestone titles from the partnership's frameworks' timelines; a task counted from another plan task names that task.
     const titles = new Map<string, string>()
-    for (const { framework } of await frameworks.list(scope)) for (const m of framework.timeline.milestones) if (!titles.has(m.id)) titles.set(m.id, m.title)
+    for (const { framework } of await frameworks.list(scope))
+      for (const m of framework.timeline.milestones) if (!titles.has(m.id)) titles.set(m.id, m.title)
     for (const p of plan) titles.set(p.task_id, p.title)
     const titleOf = (id: string) => titles.get(id)
     res.render('inspections/views/local-plan.njk', {
-      tasks: plan.map((p) => ({ id: p.id, title: p.title, owner: ROLE_LABELS[p.owner_role], when: `${describeAnchor({ kind: 'after', milestone: p.anchor_milestone, workingDays: p.offset_working_days }, titleOf)}${p.time ? `, ${p.time}` : ''}` })),
+      tasks: plan.map((p) => ({
+        id: p.id,
+        title: p.title,
+        owner: ROLE_LABELS[p.owner_role],
+        when: `${describeAnchor({ kind: 'after', milestone: p.anchor_milestone, workingDays: p.offset_working_days }, titleOf)}${p.time ? `, ${p.time}` : ''}`,
+      })),
       canManage: canManage(scope),
     })
   })

@@ -51,7 +51,9 @@ export const taskSchema = z.strictObject({
   title: requiredText('Enter the task', 120),
   description: optionalText(1000),
   ownerRole: z.enum(ROLES, { error: 'Select who does the task' }),
-  anchorMilestone: z.string({ error: 'Select the milestone this task is counted from' }).min(1, 'Select the milestone this task is counted from'),
+  anchorMilestone: z
+    .string({ error: 'Select the milestone this task is counted from' })
+    .min(1, 'Select the milestone this task is counted from'),
   offsetWorkingDays: z
     .string({ error: 'Enter the number of working days' })
     .trim()

@@ -5,7 +5,13 @@ import type { Clock } from '../../domain/clock'
 import { formatIsoDate, type WorkingDayCalendar } from '../../domain/calendar'
 import type { Role } from '../../domain/directory'
 import { frameworkSchema, type Framework } from '../../domain/frameworks'
-import { computeTimeline, TimelineError, type ComputedMilestone, type MilestoneOverride, type MilestoneTemplate } from '../../domain/timeline'
+import {
+  computeTimeline,
+  TimelineError,
+  type ComputedMilestone,
+  type MilestoneOverride,
+  type MilestoneTemplate,
+} from '../../domain/timeline'
 import type { CalendarService } from '../calendar/service'
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors'
 import type { FrameworkService } from '../frameworks/service'
@@ -67,7 +73,6 @@ export function movedMilestonesWarning(e: CalendarChangeEffect): string {
   return `Warning: this moves milestones of the ${e.inspection.practice ? 'practice ' : ''}inspection notified ${formatIsoDate(e.inspection.notified_on)} (${e.frameworkTitle}): ${titles}.`
 }
 
-
 function slug(text: string): string {
   return (
     text
@@ -103,7 +108,10 @@ export interface SkippedPlanTask {
  * anchor is neither a milestone of the framework nor a task that could be placed, those whose id
  * is a milestone of the framework, and tasks anchored in a loop.
  */
-export function placeablePlanTasks(framework: Pick<Framework, 'timeline'>, plan: readonly repo.TaskRow[]): { copied: repo.TaskRow[]; skipped: SkippedPlanTask[] } {
+export function placeablePlanTasks(
+  framework: Pick<Framework, 'timeline'>,
+  plan: readonly repo.TaskRow[],
+): { copied: repo.TaskRow[]; skipped: SkippedPlanTask[] } {
   const templateIds = new Set(framework.timeline.milestones.map((m) => m.id))
   const placed = new Set(templateIds)
   const skipped: SkippedPlanTask[] = []
@@ -114,7 +122,7 @@ export function placeablePlanTasks(framework: Pick<Framework, 'timeline'>, plan:
   })
   const planIds = new Set(waiting.map((t) => t.task_id))
   const copied: repo.TaskRow[] = []
-  for (let progress = true; progress && waiting.length; ) {
+  for (let progress = true; progress && waiting.length;) {
     progress = false
     const next: repo.TaskRow[] = []
     for (const t of waiting) {
@@ -128,7 +136,13 @@ export function placeablePlanTasks(framework: Pick<Framework, 'timeline'>, plan:
     }
     waiting = next
   }
-  for (const t of waiting) skipped.push({ taskId: t.task_id, title: t.title, anchor: t.anchor_milestone, reason: planIds.has(t.anchor_milestone) ? 'loop' : 'no-anchor' })
+  for (const t of waiting)
+    skipped.push({
+      taskId: t.task_id,
+      title: t.title,
+      anchor: t.anchor_milestone,
+      reason: planIds.has(t.anchor_milestone) ? 'loop' : 'no-anchor',
+    })
   return { copied, skipped }
 }
 
@@ -166,7 +180,11 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
   }
 
   /** Compares timelines worked out earlier with the same inspections now (or on `calendar`, a calendar not yet stored). */
-  async function movedMilestones(scope: Pick<Scope, 'partnershipId'>, before: InspectionTimeline[], calendar?: WorkingDayCalendar): Promise<CalendarChangeEffect[]> {
+  async function movedMilestones(
+    scope: Pick<Scope, 'partnershipId'>,
+    before: InspectionTimeline[],
+    calendar?: WorkingDayCalendar,
+  ): Promise<CalendarChangeEffect[]> {
     const effects: CalendarChangeEffect[] = []
     for (const earlier of before) {
       const inspection = earlier.inspection
@@ -182,7 +200,12 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     return effects
   }
 
-  async function build(scope: Pick<Scope, 'partnershipId'>, inspection: repo.InspectionRow, handle: Kysely<Database> = db, withCalendar?: WorkingDayCalendar): Promise<InspectionTimeline> {
+  async function build(
+    scope: Pick<Scope, 'partnershipId'>,
+    inspection: repo.InspectionRow,
+    handle: Kysely<Database> = db,
+    withCalendar?: WorkingDayCalendar,
+  ): Promise<InspectionTimeline> {
     const framework = frameworkSchema.parse(inspection.framework)
     const [calendar, overrideRows, tasks, completionRows] = await Promise.all([
       withCalendar ?? calendars.calendarFor(scope.partnershipId, handle),
@@ -191,8 +214,12 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       repo.completionsOf(handle, scope.partnershipId, inspection.id),
     ])
     const overrides: Record<string, MilestoneOverride> = {}
-    for (const o of overrideRows) overrides[o.milestone_id] = o.time === null ? { date: o.date } : { date: o.date, time: o.time }
-    const notification = { notified: inspection.notified_on, ...(inspection.notified_time ? { notifiedTime: inspection.notified_time } : {}) }
+    for (const o of overrideRows)
+      overrides[o.milestone_id] = o.time === null ? { date: o.date } : { date: o.date, time: o.time }
+    const notification = {
+      notified: inspection.notified_on,
+      ...(inspection.notified_time ? { notifiedTime: inspection.notified_time } : {}),
+    }
     const localTasks = tasks.map(taskTemplate)
     let computed: ComputedMilestone[]
     let plain: ComputedMilestone[]
@@ -201,9 +228,14 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       // holiday: only starting an inspection refuses a non-working notification date.
       const existing = { requireWorkingNotification: false }
       computed = computeTimeline(framework.timeline, notification, calendar, overrides, localTasks, existing)
-      plain = overrideRows.length ? computeTimeline(framework.timeline, notification, calendar, {}, localTasks, existing) : computed
+      plain = overrideRows.length
+        ? computeTimeline(framework.timeline, notification, calendar, {}, localTasks, existing)
+        : computed
     } catch (error) {
-      if (error instanceof TimelineError) throw new ConflictError(`The timeline cannot be worked out: ${error.message} Check the partnership’s closure days and bank holidays.`)
+      if (error instanceof TimelineError)
+        throw new ConflictError(
+          `The timeline cannot be worked out: ${error.message} Check the partnership’s closure days and bank holidays.`,
+        )
       throw error
     }
     const plainDate = new Map(plain.map((m) => [m.id, m.date]))
@@ -214,7 +246,9 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       const c = completions.get(m.id)
       return {
         ...m,
-        override: o ? { reason: o.reason, by: o.overridden_by_name, at: o.at, computedDate: plainDate.get(m.id) ?? m.date } : null,
+        override: o
+          ? { reason: o.reason, by: o.overridden_by_name, at: o.at, computedDate: plainDate.get(m.id) ?? m.date }
+          : null,
         completion: c ? { by: c.completed_by_name, at: c.completed_at } : null,
       }
     })
@@ -258,7 +292,8 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     openTimelines,
 
     /** For each inspection in `before`, the milestones whose date has changed since. */
-    movedSince: (scope: Pick<Scope, 'partnershipId'>, before: InspectionTimeline[]): Promise<CalendarChangeEffect[]> => movedMilestones(scope, before),
+    movedSince: (scope: Pick<Scope, 'partnershipId'>, before: InspectionTimeline[]): Promise<CalendarChangeEffect[]> =>
+      movedMilestones(scope, before),
 
     /**
      * Starts an inspection from the partnership's current version of the framework, copying the
@@ -273,10 +308,18 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       const plan = await repo.localPlan(db, scope.partnershipId)
       const { copied, skipped } = placeablePlanTasks(framework, plan)
       try {
-        computeTimeline(framework.timeline, { notified: input.notifiedOn, ...(input.notifiedTime ? { notifiedTime: input.notifiedTime } : {}) }, calendar, {}, copied.map(taskTemplate))
+        computeTimeline(
+          framework.timeline,
+          { notified: input.notifiedOn, ...(input.notifiedTime ? { notifiedTime: input.notifiedTime } : {}) },
+          calendar,
+          {},
+          copied.map(taskTemplate),
+        )
       } catch (error) {
         if (error instanceof TimelineError && (error.code === 'not-a-working-day' || error.code === 'invalid-date')) {
-          throw new ValidationError({ notifiedOn: `${error.message} Enter the date of a working day (Monday to Friday, not a bank holiday or closure day).` })
+          throw new ValidationError({
+            notifiedOn: `${error.message} Enter the date of a working day (Monday to Friday, not a bank holiday or closure day).`,
+          })
         }
         throw error
       }
@@ -284,11 +327,34 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
         const inspection = await repo.insertInspection(
           trx,
           scope.partnershipId,
-          { frameworkId: framework.id, framework, frameworkVersionId: effective.versionId, notifiedOn: input.notifiedOn, notifiedTime: input.notifiedTime, practice: input.practice, createdBy: scope.personId },
+          {
+            frameworkId: framework.id,
+            framework,
+            frameworkVersionId: effective.versionId,
+            notifiedOn: input.notifiedOn,
+            notifiedTime: input.notifiedTime,
+            practice: input.practice,
+            createdBy: scope.personId,
+          },
           now,
         )
         for (const t of copied) {
-          await repo.insertLocalTask(trx, scope.partnershipId, inspection.id, { taskId: t.task_id, title: t.title, description: t.description, ownerRole: t.owner_role, anchorMilestone: t.anchor_milestone, offsetWorkingDays: t.offset_working_days, time: t.time, createdBy: scope.personId }, now)
+          await repo.insertLocalTask(
+            trx,
+            scope.partnershipId,
+            inspection.id,
+            {
+              taskId: t.task_id,
+              title: t.title,
+              description: t.description,
+              ownerRole: t.owner_role,
+              anchorMilestone: t.anchor_milestone,
+              offsetWorkingDays: t.offset_working_days,
+              time: t.time,
+              createdBy: scope.personId,
+            },
+            now,
+          )
         }
         return {
           result: { inspection, skippedPlanTasks: skipped },
@@ -297,22 +363,44 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
             entityType: 'inspection',
             entityId: inspection.id,
             summary: `Started ${input.practice ? 'a practice' : 'an'} inspection: ${framework.title}, notified ${input.notifiedOn}`,
-            details: { frameworkId: framework.id, frameworkVersion: framework.version, frameworkVersionId: effective.versionId, notifiedOn: input.notifiedOn, notifiedTime: input.notifiedTime, practice: input.practice, localPlanTasksCopied: copied.length, localPlanTasksSkipped: skipped.map((t) => t.taskId) },
+            details: {
+              frameworkId: framework.id,
+              frameworkVersion: framework.version,
+              frameworkVersionId: effective.versionId,
+              notifiedOn: input.notifiedOn,
+              notifiedTime: input.notifiedTime,
+              practice: input.practice,
+              localPlanTasksCopied: copied.length,
+              localPlanTasksSkipped: skipped.map((t) => t.taskId),
+            },
           },
         }
       })
     },
 
     /** Fixes a milestone's date (and optionally time); milestones counted from it move with it. */
-    async overrideMilestone(scope: Scope, id: string, milestoneId: string, input: OverrideInput): Promise<TimelineMilestone> {
+    async overrideMilestone(
+      scope: Scope,
+      id: string,
+      milestoneId: string,
+      input: OverrideInput,
+    ): Promise<TimelineMilestone> {
       const current = await timeline(scope, id)
       const before = current.milestones.find((m) => m.id === milestoneId)
       if (!before) throw new NotFoundError('Milestone')
       if (!input.reason.trim()) throw new ValidationError({ reason: 'Enter the reason for the change' })
       return change(db, clock, actorOf(scope), async (trx, now) => {
-        await repo.upsertOverride(trx, scope.partnershipId, id, { milestoneId, date: input.date, time: input.time, reason: input.reason, by: scope.personId }, now)
+        await repo.upsertOverride(
+          trx,
+          scope.partnershipId,
+          id,
+          { milestoneId, date: input.date, time: input.time, reason: input.reason, by: scope.personId },
+          now,
+        )
         const after = (await build(scope, current.inspection, trx)).milestones
-        const moved = after.filter((m) => m.id !== milestoneId && current.milestones.find((b) => b.id === m.id)?.date !== m.date).map((m) => m.id)
+        const moved = after
+          .filter((m) => m.id !== milestoneId && current.milestones.find((b) => b.id === m.id)?.date !== m.date)
+          .map((m) => m.id)
         const updated = after.find((m) => m.id === milestoneId)!
         return {
           result: updated,
@@ -321,7 +409,13 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
             entityType: 'inspection',
             entityId: id,
             summary: `Moved ${before.title} from ${before.date}${before.time ? ` ${before.time}` : ''} to ${updated.date}${updated.time ? ` ${updated.time}` : ''}`,
-            details: { milestoneId, before: { date: before.date, time: before.time }, after: { date: updated.date, time: updated.time }, reason: input.reason, moved },
+            details: {
+              milestoneId,
+              before: { date: before.date, time: before.time },
+              after: { date: updated.date, time: updated.time },
+              reason: input.reason,
+              moved,
+            },
           },
         }
       })
@@ -337,7 +431,13 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
         await repo.deleteOverride(trx, scope.partnershipId, id, milestoneId)
         return {
           result: undefined,
-          audit: { action: 'milestone.override-removed', entityType: 'inspection', entityId: id, summary: `${milestone.title} is back to its computed date ${milestone.override!.computedDate}`, details: { milestoneId, was: milestone.date, now: milestone.override!.computedDate } },
+          audit: {
+            action: 'milestone.override-removed',
+            entityType: 'inspection',
+            entityId: id,
+            summary: `${milestone.title} is back to its computed date ${milestone.override!.computedDate}`,
+            details: { milestoneId, was: milestone.date, now: milestone.override!.computedDate },
+          },
         }
       })
     },
@@ -346,19 +446,43 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     async addLocalTask(scope: Scope, id: string, input: LocalTaskInput): Promise<string> {
       const current = await timeline(scope, id)
       const ids = new Set(current.milestones.map((m) => m.id))
-      if (!ids.has(input.anchorMilestone)) throw new ValidationError({ anchorMilestone: 'Select the milestone this task is counted from' })
+      if (!ids.has(input.anchorMilestone))
+        throw new ValidationError({ anchorMilestone: 'Select the milestone this task is counted from' })
       const base = `local-${slug(input.title)}`
       let taskId = base
       for (let n = 2; ids.has(taskId); n += 1) taskId = `${base}-${n}`
-      const fields: repo.TaskFields = { taskId, title: input.title, description: input.description, ownerRole: input.ownerRole, anchorMilestone: input.anchorMilestone, offsetWorkingDays: input.offsetWorkingDays, time: input.time, createdBy: scope.personId }
+      const fields: repo.TaskFields = {
+        taskId,
+        title: input.title,
+        description: input.description,
+        ownerRole: input.ownerRole,
+        anchorMilestone: input.anchorMilestone,
+        offsetWorkingDays: input.offsetWorkingDays,
+        time: input.time,
+        createdBy: scope.personId,
+      }
       await change(db, clock, actorOf(scope), async (trx, now) => {
         await repo.insertLocalTask(trx, scope.partnershipId, id, fields, now)
         // Check the timeline still works out before committing.
         await build(scope, current.inspection, trx)
-        const audit = [{ action: 'local-task.added', entityType: 'inspection', entityId: id, summary: `Added local task ${input.title}`, details: { taskId, ...input } }]
+        const audit = [
+          {
+            action: 'local-task.added',
+            entityType: 'inspection',
+            entityId: id,
+            summary: `Added local task ${input.title}`,
+            details: { taskId, ...input },
+          },
+        ]
         if (input.keepInPlan) {
           await repo.upsertPlanTask(trx, scope.partnershipId, fields, now)
-          audit.push({ action: 'local-plan.task-saved', entityType: 'local-plan', entityId: id, summary: `Kept ${input.title} in the local plan for future inspections`, details: { taskId, ...input } })
+          audit.push({
+            action: 'local-plan.task-saved',
+            entityType: 'local-plan',
+            entityId: id,
+            summary: `Kept ${input.title} in the local plan for future inspections`,
+            details: { taskId, ...input },
+          })
         }
         return { result: undefined, audit }
       })
@@ -373,13 +497,24 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       const current = await timeline(scope, id)
       const milestone = current.milestones.find((m) => m.id === milestoneId)
       if (!milestone) throw new NotFoundError('Milestone')
-      if (!mayComplete(scope, milestone)) throw new ForbiddenError(`Only the owner of “${milestone.title}” or the inspection coordinator can mark it done`)
+      if (!mayComplete(scope, milestone))
+        throw new ForbiddenError(
+          `Only the owner of “${milestone.title}” or the inspection coordinator can mark it done`,
+        )
       await change(db, clock, actorOf(scope), async (trx, now) => {
         const changed = done
           ? await repo.insertCompletion(trx, scope.partnershipId, id, milestoneId, scope.personId, now)
           : await repo.deleteCompletion(trx, scope.partnershipId, id, milestoneId)
         const audit = changed
-          ? [{ action: done ? 'milestone.completed' : 'milestone.reopened', entityType: 'inspection', entityId: id, summary: `${done ? 'Marked' : 'Marked not'} done: ${milestone.title}`, details: { milestoneId, due: milestone.date } }]
+          ? [
+              {
+                action: done ? 'milestone.completed' : 'milestone.reopened',
+                entityType: 'inspection',
+                entityId: id,
+                summary: `${done ? 'Marked' : 'Marked not'} done: ${milestone.title}`,
+                details: { milestoneId, due: milestone.date },
+              },
+            ]
           : []
         return { result: undefined, audit }
       })
@@ -391,11 +526,25 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       const current = await timeline(scope, id)
       const task = current.milestones.find((m) => m.id === taskId && m.source === 'local')
       if (!task) throw new NotFoundError('Task')
-      const counted = (await repo.localTasksOf(db, scope.partnershipId, id)).filter((r) => r.anchor_milestone === taskId).map((r) => r.title)
-      if (counted.length) throw new ConflictError(`Remove ${counted.map((t) => `“${t}”`).join(', ')} first: ${counted.length === 1 ? 'it is' : 'they are'} counted from this task`)
+      const counted = (await repo.localTasksOf(db, scope.partnershipId, id))
+        .filter((r) => r.anchor_milestone === taskId)
+        .map((r) => r.title)
+      if (counted.length)
+        throw new ConflictError(
+          `Remove ${counted.map((t) => `“${t}”`).join(', ')} first: ${counted.length === 1 ? 'it is' : 'they are'} counted from this task`,
+        )
       await change(db, clock, actorOf(scope), async (trx) => {
         await repo.deleteLocalTask(trx, scope.partnershipId, id, taskId)
-        return { result: undefined, audit: { action: 'local-task.removed', entityType: 'inspection', entityId: id, summary: `Removed local task ${task.title}`, details: { taskId, date: task.date } } }
+        return {
+          result: undefined,
+          audit: {
+            action: 'local-task.removed',
+            entityType: 'inspection',
+            entityId: id,
+            summary: `Removed local task ${task.title}`,
+            details: { taskId, date: task.date },
+          },
+        }
       })
     },
 
@@ -409,7 +558,16 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       const what = `${inspection.practice ? 'practice ' : ''}inspection notified ${inspection.notified_on}`
       await change(db, clock, actorOf(scope), async (trx, now) => {
         await repo.setInspectionClosed(trx, scope.partnershipId, id, scope.personId, closing, now)
-        return { result: undefined, audit: { action: closing ? 'inspection.closed' : 'inspection.reopened', entityType: 'inspection', entityId: id, summary: `${closing ? 'Closed' : 'Opened again'} the ${what}`, details: { practice: inspection.practice, notifiedOn: inspection.notified_on } } }
+        return {
+          result: undefined,
+          audit: {
+            action: closing ? 'inspection.closed' : 'inspection.reopened',
+            entityType: 'inspection',
+            entityId: id,
+            summary: `${closing ? 'Closed' : 'Opened again'} the ${what}`,
+            details: { practice: inspection.practice, notifiedOn: inspection.notified_on },
+          },
+        }
       })
     },
 
@@ -420,9 +578,17 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       if (!task) throw new NotFoundError('Task')
       await change(db, clock, actorOf(scope), async (trx) => {
         await repo.deletePlanTask(trx, scope.partnershipId, planTaskId)
-        return { result: undefined, audit: { action: 'local-plan.task-removed', entityType: 'local-plan', entityId: task.task_id, summary: `Removed ${task.title} from the local plan`, details: { taskId: task.task_id } } }
+        return {
+          result: undefined,
+          audit: {
+            action: 'local-plan.task-removed',
+            entityType: 'local-plan',
+            entityId: task.task_id,
+            summary: `Removed ${task.title} from the local plan`,
+            details: { taskId: task.task_id },
+          },
+        }
       })
     },
   }
 }
-

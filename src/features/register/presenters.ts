@@ -8,13 +8,19 @@ export function codeLabel(library: ListLibrary, columnId: string, code: string |
   for (const list of library.lists) {
     const column = list.columns.find((c) => c.id === columnId)
     const entry = column?.codeList?.entries.find((e) => e.code === code)
-    if (entry) return entry.label && !code.toLowerCase().includes(entry.label.toLowerCase()) ? `${code} (${entry.label})` : code
+    if (entry)
+      return entry.label && !code.toLowerCase().includes(entry.label.toLowerCase()) ? `${code} (${entry.label})` : code
   }
   return code
 }
 
 export function presentChild(child: ChildView & { library: ListLibrary }) {
-  return { childId: child.childId, memberships: child.memberships, factRows: childFactRows(child), events: child.events }
+  return {
+    childId: child.childId,
+    memberships: child.memberships,
+    factRows: childFactRows(child),
+    events: child.events,
+  }
 }
 
 /** A child's key facts for govukSummaryList; a fact the lists do not give says so. */
@@ -28,6 +34,9 @@ export function childFactRows(child: ChildView & { library: ListLibrary }) {
     row('Sex', label('gender', child.facts.sex)),
     row('Ethnicity', label('ethnicity', child.facts.ethnicity)),
     row('Disability', label('does_the_child_have_a_disability', child.facts.disability)),
-    row('Legal status (children in care)', child.facts.legalStatus ? label('child_s_legal_status', child.facts.legalStatus) : 'Not in care'),
+    row(
+      'Legal status (children in care)',
+      child.facts.legalStatus ? label('child_s_legal_status', child.facts.legalStatus) : 'Not in care',
+    ),
   ]
 }

@@ -22,7 +22,14 @@ export interface ChildView {
   rowId: string
   childId: string
   memberships: { list: string; title: string; rows: number }[]
-  facts: { dob: string | null; age: number | null; sex: string | null; ethnicity: string | null; disability: string | null; legalStatus: string | null }
+  facts: {
+    dob: string | null
+    age: number | null
+    sex: string | null
+    ethnicity: string | null
+    disability: string | null
+    legalStatus: string | null
+  }
   events: JourneyEvent[]
 }
 
@@ -74,7 +81,8 @@ export function createChildRegisterService({ db, clock, frameworks }: ChildRegis
       ])
       // A read of child-level data: record the filters and how many children were shown, never who.
       // A filter value the register does not offer is recorded as such, not as typed.
-      const known = (value: string | undefined, offered: string[]) => (value === undefined ? undefined : offered.includes(value) ? value : 'not recognised')
+      const known = (value: string | undefined, offered: string[]) =>
+        value === undefined ? undefined : offered.includes(value) ? value : 'not recognised'
       const filters = Object.fromEntries(
         Object.entries({
           list: known(filter.list, facets.lists),
@@ -87,9 +95,19 @@ export function createChildRegisterService({ db, clock, frameworks }: ChildRegis
       )
       await change(db, clock, actorOf(scope), async () => ({
         result: undefined,
-        audit: { action: 'register.viewed', entityType: 'child-register', summary: `Viewed the child register (${rows.length} of ${total} ${total === 1 ? 'child' : 'children'})`, details: { filters, page, shown: rows.length, total } },
+        audit: {
+          action: 'register.viewed',
+          entityType: 'child-register',
+          summary: `Viewed the child register (${rows.length} of ${total} ${total === 1 ? 'child' : 'children'})`,
+          details: { filters, page, shown: rows.length, total },
+        },
       }))
-      return { rows: rows.map((r) => ({ ...r, lists: [...r.lists].sort(byListNumber) })), total, facets: { ...facets, lists: facets.lists.sort(byListNumber) }, library: lib }
+      return {
+        rows: rows.map((r) => ({ ...r, lists: [...r.lists].sort(byListNumber) })),
+        total,
+        facets: { ...facets, lists: facets.lists.sort(byListNumber) },
+        library: lib,
+      }
     },
 
     /** A child's memberships, key facts and journey; records the view in the audit log. */
@@ -102,7 +120,8 @@ export function createChildRegisterService({ db, clock, frameworks }: ChildRegis
       const specs = new Map<string, ListSpec>(lib.lists.map((l) => [l.key, l]))
       const memberships = new Map<string, { list: string; title: string; rows: number }>()
       const events: JourneyEvent[] = []
-      const first = <K extends 'dob' | 'sex' | 'ethnicity' | 'disability' | 'legal_status'>(k: K) => rows.find((r) => r[k])?.[k] ?? null
+      const first = <K extends 'dob' | 'sex' | 'ethnicity' | 'disability' | 'legal_status'>(k: K) =>
+        rows.find((r) => r[k])?.[k] ?? null
       for (const r of rows) {
         const spec = specs.get(r.list)
         const title = spec?.title ?? r.list
@@ -111,7 +130,13 @@ export function createChildRegisterService({ db, clock, frameworks }: ChildRegis
         memberships.set(r.list, m)
         for (const column of spec?.columns ?? []) {
           const value = r.values[column.id]
-          if (column.type !== 'date' || column.id === 'date_of_birth' || typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) continue
+          if (
+            column.type !== 'date' ||
+            column.id === 'date_of_birth' ||
+            typeof value !== 'string' ||
+            !/^\d{4}-\d{2}-\d{2}$/.test(value)
+          )
+            continue
           events.push({ date: value, list: r.list, listTitle: title, what: column.label })
         }
       }
@@ -119,17 +144,29 @@ export function createChildRegisterService({ db, clock, frameworks }: ChildRegis
       const dob = first('dob')
       await change(db, clock, actorOf(scope), async () => ({
         result: undefined,
-        audit: { action: 'child.viewed', entityType: 'child', entityId: row.id, summary: 'Viewed a child’s Annex A record', details: { lists: [...memberships.keys()].sort(byListNumber) } },
+        audit: {
+          action: 'child.viewed',
+          entityType: 'child',
+          entityId: row.id,
+          summary: 'Viewed a child’s Annex A record',
+          details: { lists: [...memberships.keys()].sort(byListNumber) },
+        },
       }))
       return {
         rowId: row.id,
         childId: row.child_id,
         memberships: [...memberships.values()].sort((a, b) => byListNumber(a.list, b.list)),
-        facts: { dob, age: ageOn(dob, londonDateOf(clock.now())), sex: first('sex'), ethnicity: first('ethnicity'), disability: first('disability'), legalStatus: first('legal_status') },
+        facts: {
+          dob,
+          age: ageOn(dob, londonDateOf(clock.now())),
+          sex: first('sex'),
+          ethnicity: first('ethnicity'),
+          disability: first('disability'),
+          legalStatus: first('legal_status'),
+        },
         events,
         library: lib,
       }
     },
   }
 }
-

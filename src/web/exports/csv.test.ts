@@ -37,7 +37,12 @@ describe('csvCell', () => {
 
 describe('toCsv', () => {
   it('starts with a BOM and ends every record with CRLF', () => {
-    expect(toCsv([['Child', 'Agency'], ['A', '=evil()']])).toBe('\uFEFFChild,Agency\r\nA,\'=evil()\r\n')
+    expect(
+      toCsv([
+        ['Child', 'Agency'],
+        ['A', '=evil()'],
+      ]),
+    ).toBe("\uFEFFChild,Agency\r\nA,'=evil()\r\n")
   })
 
   it('can leave the BOM out', () => {

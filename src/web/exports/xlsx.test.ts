@@ -54,7 +54,9 @@ describe('sendXlsx', () => {
       .parse(binary)
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toBe(XLSX_MIME)
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="Annex A.xlsx"; filename*=UTF-8''Annex%20A.xlsx`)
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="Annex A.xlsx"; filename*=UTF-8''Annex%20A.xlsx`,
+    )
     expect(res.headers['x-content-type-options']).toBe('nosniff')
     expect(res.headers['cache-control']).toBe('no-store')
 

@@ -26,7 +26,12 @@ export interface SessionTiming {
   limitText: string
 }
 
-const timeOfDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', minute: '2-digit', hour12: true })
+const timeOfDay = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+})
 
 export function sessionTiming(now: number, signedInAt: number, limits: SessionLimits): SessionTiming {
   const idleEnd = now + limits.idleMs
@@ -38,14 +43,22 @@ export function sessionTiming(now: number, signedInAt: number, limits: SessionLi
     endsAt,
     endsAtText: timeOfDay.format(new Date(endsAt)).replace(/\s?(am|pm)$/i, (m) => m.trim().toLowerCase()),
     warningSeconds: Math.round(limits.warningMs / 1000),
-    warningText: limits.warningMs >= 60_000 ? duration(Math.round(limits.warningMs / 60_000) * 60_000) : `${Math.round(limits.warningMs / 1000)} seconds`,
+    warningText:
+      limits.warningMs >= 60_000
+        ? duration(Math.round(limits.warningMs / 60_000) * 60_000)
+        : `${Math.round(limits.warningMs / 1000)} seconds`,
     limitText: duration(limits.absoluteMs),
   }
 }
 
 /** '30 minutes', '12 hours', '1 minute'. */
 function duration(ms: number): string {
-  const [n, unit] = ms % 3_600_000 === 0 ? [ms / 3_600_000, 'hour'] : ms % 60_000 === 0 ? [ms / 60_000, 'minute'] : [Math.round(ms / 1000), 'second']
+  const [n, unit] =
+    ms % 3_600_000 === 0
+      ? [ms / 3_600_000, 'hour']
+      : ms % 60_000 === 0
+        ? [ms / 60_000, 'minute']
+        : [Math.round(ms / 1000), 'second']
   return `${n} ${unit}${n === 1 ? '' : 's'}`
 }
 
@@ -66,7 +79,8 @@ export function setUpAuth(services: Services, clock: Clock, limits: SessionLimit
     const scope = idle || expired ? undefined : await services.auth.scopeFor(personId)
     if (!scope) {
       // Whichever deadline passed first is the reason the person is given.
-      const reason = !idle && !expired ? undefined : expired && limitDeadline <= idleDeadline ? 'session-limit' : 'timed-out'
+      const reason =
+        !idle && !expired ? undefined : expired && limitDeadline <= idleDeadline ? 'session-limit' : 'timed-out'
       const partial = await services.auth.scopeFor(personId)
       if (partial && reason) await services.auth.recordSignOut(partial, reason)
       await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())))

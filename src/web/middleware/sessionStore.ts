@@ -33,13 +33,24 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
-    const values = { sid, person_id: data.personId ?? null, data: JSON.stringify(data), expires_at: this.expiry(data), created_at: this.clock.now() }
+    const values = {
+      sid,
+      person_id: data.personId ?? null,
+      data: JSON.stringify(data),
+      expires_at: this.expiry(data),
+      created_at: this.clock.now(),
+    }
     this.db
       .insertInto('sessions')
       .values(values)
-      .onConflict((oc) => oc.column('sid').doUpdateSet({ person_id: values.person_id, data: values.data, expires_at: values.expires_at }))
+      .onConflict((oc) =>
+        oc.column('sid').doUpdateSet({ person_id: values.person_id, data: values.data, expires_at: values.expires_at }),
+      )
       .execute()
-      .then(() => cb?.(), (e: unknown) => cb?.(e))
+      .then(
+        () => cb?.(),
+        (e: unknown) => cb?.(e),
+      )
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
@@ -47,7 +58,10 @@ export class DatabaseSessionStore extends session.Store {
       .deleteFrom('sessions')
       .where('sid', '=', sid)
       .execute()
-      .then(() => cb?.(), (e: unknown) => cb?.(e))
+      .then(
+        () => cb?.(),
+        (e: unknown) => cb?.(e),
+      )
   }
 
   override touch(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
@@ -56,7 +70,10 @@ export class DatabaseSessionStore extends session.Store {
       .set({ expires_at: this.expiry(data) })
       .where('sid', '=', sid)
       .execute()
-      .then(() => cb?.(), (e: unknown) => cb?.(e))
+      .then(
+        () => cb?.(),
+        (e: unknown) => cb?.(e),
+      )
   }
 
   /** Removes expired sessions; run periodically. */

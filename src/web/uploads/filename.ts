@@ -37,7 +37,10 @@ function truncate(name: string): string {
   if (chars.length <= MAX_FILENAME_LENGTH) return name
   const extension = EXTENSION.exec(name)?.[0] ?? ''
   const baseLength = MAX_FILENAME_LENGTH - Array.from(extension).length
-  const base = chars.slice(0, chars.length - Array.from(extension).length).slice(0, baseLength).join('')
+  const base = chars
+    .slice(0, chars.length - Array.from(extension).length)
+    .slice(0, baseLength)
+    .join('')
   // Cutting may expose a trailing space or dot, which Windows would silently drop.
   return base.replace(/[.\s]+$/u, '') + extension
 }

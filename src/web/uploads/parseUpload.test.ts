@@ -152,7 +152,10 @@ describe('parseUpload: refused uploads leave nothing behind', () => {
     },
     {
       label: 'no file chosen (empty file input)',
-      parts: [{ name: '_csrf', value: 't' }, { name: 'file', filename: '', content: Buffer.alloc(0) }],
+      parts: [
+        { name: '_csrf', value: 't' },
+        { name: 'file', filename: '', content: Buffer.alloc(0) },
+      ],
       status: 400,
       code: 'no-file',
       message: 'Select a file to upload',

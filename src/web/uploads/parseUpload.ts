@@ -106,7 +106,11 @@ export async function parseUpload(req: IncomingMessage, options: ParseUploadOpti
       return
     }
     if (options.strictFilenames) {
-      const refusal = /[/\\]/.test(info.filename) ? errors.unsafeName() : Array.from(info.filename).length > MAX_FILENAME_LENGTH ? errors.nameTooLong(MAX_FILENAME_LENGTH) : undefined
+      const refusal = /[/\\]/.test(info.filename)
+        ? errors.unsafeName()
+        : Array.from(info.filename).length > MAX_FILENAME_LENGTH
+          ? errors.nameTooLong(MAX_FILENAME_LENGTH)
+          : undefined
       if (refusal) {
         fail(refusal)
         stream.resume()
@@ -262,7 +266,12 @@ function receiveFile(
 
 function typeError(result: Extract<FileTypeResult, { ok: false }>, filename: string, errors: Errors): UploadError {
   const code = result.reason === 'program' ? 'program' : result.reason === 'empty' ? 'empty' : 'wrong-type'
-  return new UploadError(code, 400, errors.fileField, result.message, { filename, extension: result.extension, reason: result.reason, found: result.found })
+  return new UploadError(code, 400, errors.fileField, result.message, {
+    filename,
+    extension: result.extension,
+    reason: result.reason,
+    found: result.found,
+  })
 }
 
 function toError(error: unknown): Error {

@@ -26,7 +26,12 @@ export class UploadError extends Error {
     readonly field: string,
     message: string,
     /** For a file whose content and name disagree: the facts, so a page can word the refusal its own way. */
-    readonly fileType?: { filename: string; extension: string | null; reason: FileTypeRefusal; found: FoundContent | null },
+    readonly fileType?: {
+      filename: string
+      extension: string | null
+      reason: FileTypeRefusal
+      found: FoundContent | null
+    },
   ) {
     super(message)
   }
@@ -53,18 +58,43 @@ export function uploadErrors(fileField: string, maxFileBytes: number) {
     tooLarge: () =>
       new UploadError('too-large', 413, fileField, `The file must be smaller than ${formatFileSize(maxFileBytes)}`),
     tooManyFiles: () =>
-      new UploadError('too-many-files', 400, fileField, 'Select one file at a time. You can add more files afterwards.'),
+      new UploadError(
+        'too-many-files',
+        400,
+        fileField,
+        'Select one file at a time. You can add more files afterwards.',
+      ),
     tooManyFields: () =>
-      new UploadError('too-many-fields', 400, fileField, 'The form could not be sent. Go back, refresh the page and try again.'),
+      new UploadError(
+        'too-many-fields',
+        400,
+        fileField,
+        'The form could not be sent. Go back, refresh the page and try again.',
+      ),
     fieldTooLong: (field: string) =>
       new UploadError('field-too-long', 413, field, 'The text you entered is too long. Shorten it and try again.'),
     aborted: () =>
       new UploadError('aborted', 400, fileField, 'The upload did not finish. Check your connection and try again.'),
     unsafeName: () =>
-      new UploadError('unsafe-name', 400, fileField, 'The file name must not include folder names or “..”. Choose the file itself and try again.'),
+      new UploadError(
+        'unsafe-name',
+        400,
+        fileField,
+        'The file name must not include folder names or “..”. Choose the file itself and try again.',
+      ),
     nameTooLong: (max: number) =>
-      new UploadError('name-too-long', 400, fileField, `The file name must be ${max} characters or fewer. Rename the file and try again.`),
+      new UploadError(
+        'name-too-long',
+        400,
+        fileField,
+        `The file name must be ${max} characters or fewer. Rename the file and try again.`,
+      ),
     malformed: () =>
-      new UploadError('malformed', 400, fileField, 'The upload could not be read. Go back, refresh the page and try again.'),
+      new UploadError(
+        'malformed',
+        400,
+        fileField,
+        'The upload could not be read. Go back, refresh the page and try again.',
+      ),
   }
 }

@@ -35,7 +35,9 @@ export async function axeViolations(page: Page, options: AxeOptions = {}): Promi
 export function formatViolations(violations: AxeViolation[]): string {
   return violations
     .map((v) => {
-      const targets = v.nodes.map((n) => `    target: ${JSON.stringify(n.target)}${n.failureSummary ? ` (${oneLine(n.failureSummary)})` : ''}`)
+      const targets = v.nodes.map(
+        (n) => `    target: ${JSON.stringify(n.target)}${n.failureSummary ? ` (${oneLine(n.failureSummary)})` : ''}`,
+      )
       return [`  - ${v.id} [${v.impact ?? 'unknown impact'}]: ${v.help} (${v.helpUrl})`, ...targets].join('\n')
     })
     .join('\n')
@@ -52,6 +54,9 @@ export async function expectNoAxeViolations(page: Page, options: AxeOptions = {}
 }
 
 function oneLine(text: string): string {
-  const line = text.replace(/\s*\n\s*/g, '; ').replace(/:;/g, ':').trim()
+  const line = text
+    .replace(/\s*\n\s*/g, '; ')
+    .replace(/:;/g, ':')
+    .trim()
   return line.length > 300 ? `${line.slice(0, 297)}...` : line
 }

@@ -6,9 +6,22 @@ import { newTotpSecret } from '../../../src/features/auth/totp'
 import { Authenticator } from './totp'
 
 /** A partnership with its police force, written straight into the database: "Northshire" gives Northshire Police. */
-export async function seedPartnershipWithPolice(db: Kysely<Database>, area: string, now: Date): Promise<{ partnershipId: string; policeId: string }> {
-  const { id: partnershipId } = await db.insertInto('partnerships').values({ name: `${area} Safeguarding Children Partnership` }).returning('id').executeTakeFirstOrThrow()
-  const police = await dir.insertAgency(db, partnershipId, { name: `${area} Police`, type: 'police', isStatutory: true, seniorApproverId: null }, now)
+export async function seedPartnershipWithPolice(
+  db: Kysely<Database>,
+  area: string,
+  now: Date,
+): Promise<{ partnershipId: string; policeId: string }> {
+  const { id: partnershipId } = await db
+    .insertInto('partnerships')
+    .values({ name: `${area} Safeguarding Children Partnership` })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const police = await dir.insertAgency(
+    db,
+    partnershipId,
+    { name: `${area} Police`, type: 'police', isStatutory: true, seniorApproverId: null },
+    now,
+  )
   return { partnershipId, policeId: police.id }
 }
 
@@ -29,7 +42,19 @@ export async function seedPerson(
   person: { name: string; email: string; roles: Role[]; agencyId: string | null; passwordHash: string },
   now: Date,
 ): Promise<SeededPerson> {
-  const row = await dir.insertPerson(db, partnershipId, { name: person.name, email: person.email, jobTitle: 'Lead', agencyId: person.agencyId, roles: person.roles, accessEndsOn: null }, now)
+  const row = await dir.insertPerson(
+    db,
+    partnershipId,
+    {
+      name: person.name,
+      email: person.email,
+      jobTitle: 'Lead',
+      agencyId: person.agencyId,
+      roles: person.roles,
+      accessEndsOn: null,
+    },
+    now,
+  )
   await dir.setPassword(db, row.id, person.passwordHash, now)
   const secret = newTotpSecret()
   await dir.setTotp(db, row.id, secret, true, now)

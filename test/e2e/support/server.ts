@@ -126,7 +126,8 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
   })
 
   const output = () => out
-  const describe = () => `\n--- app output (port ${port}, data ${dataDir}) ---\n${out || '(nothing)'}\n--- end of app output ---`
+  const describe = () =>
+    `\n--- app output (port ${port}, data ${dataDir}) ---\n${out || '(nothing)'}\n--- end of app output ---`
 
   const waitForOutput = (pattern: RegExp, waitMs = 30_000): Promise<RegExpMatchArray> =>
     new Promise((resolve, reject) => {
@@ -134,14 +135,18 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
       const check = () => {
         const m = out.match(re)
         if (m) return done(() => resolve(m))
-        if (exited !== undefined) done(() => reject(new Error(`The app exited (${exited ?? "?"}) before printing ${String(re)}${describe()}`)))
+        if (exited !== undefined)
+          done(() => reject(new Error(`The app exited (${exited ?? '?'}) before printing ${String(re)}${describe()}`)))
       }
       const done = (fn: () => void) => {
         listeners.delete(check)
         clearTimeout(timer)
         fn()
       }
-      const timer = setTimeout(() => done(() => reject(new Error(`The app did not print ${String(re)} within ${waitMs} ms${describe()}`))), waitMs)
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`The app did not print ${String(re)} within ${waitMs} ms${describe()}`))),
+        waitMs,
+      )
       listeners.add(check)
       check()
     })
@@ -190,7 +195,8 @@ async function waitForHealth(baseUrl: string, timeoutMs: number, exited: () => s
   let last = 'no answer yet'
   while (Date.now() < deadline) {
     const why = exited()
-    if (why !== undefined) throw new Error(`The app exited (${why}) before GET ${baseUrl}/health answered 200 (last: ${last})`)
+    if (why !== undefined)
+      throw new Error(`The app exited (${why}) before GET ${baseUrl}/health answered 200 (last: ${last})`)
     try {
       const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000), redirect: 'manual' })
       await res.arrayBuffer().catch(() => undefined)
@@ -221,7 +227,9 @@ function ensureAssetsBuilt(): void {
     timeout: 120_000,
   })
   if (res.status !== 0) {
-    throw new Error(`scripts/build-assets.ts failed (${res.error?.message ?? `exit ${String(res.status)}`}):\n${res.stdout}\n${res.stderr}`)
+    throw new Error(
+      `scripts/build-assets.ts failed (${res.error?.message ?? `exit ${String(res.status)}`}):\n${res.stdout}\n${res.stderr}`,
+    )
   }
 }
 

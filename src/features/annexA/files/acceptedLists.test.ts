@@ -16,7 +16,8 @@ const acceptedList6: AcceptedChild[] = [
   { list: 'List 6', childId: 'C1002', dob: '2019-09-03', sex: 'a) Male' },
 ]
 
-const only = (rule: string, r: Awaited<ReturnType<typeof validateAnnexAFile>>) => r.problems.filter((p) => p.rule === rule)
+const only = (rule: string, r: Awaited<ReturnType<typeof validateAnnexAFile>>) =>
+  r.problems.filter((p) => p.rule === rule)
 
 describe('cross-list rules against the accepted lists', () => {
   it('checks a List 7 uploaded alone against the accepted List 6, naming it', async () => {
@@ -32,13 +33,21 @@ describe('cross-list rules against the accepted lists', () => {
     const path = await writeTempCsv('List 7.csv', list7WithStranger())
     expect(only('cp.missing-from-cin', await validateAnnexAFile(path, { notified: CLEAN_NOTIFIED }))).toEqual([])
     const otherLists: AcceptedChild[] = [{ list: 'List 3', childId: 'C1001', dob: '2012-05-14', sex: 'b) Female' }]
-    expect(only('cp.missing-from-cin', await validateAnnexAFile(path, { notified: CLEAN_NOTIFIED, acceptedChildren: otherLists }))).toEqual([])
+    expect(
+      only(
+        'cp.missing-from-cin',
+        await validateAnnexAFile(path, { notified: CLEAN_NOTIFIED, acceptedChildren: otherLists }),
+      ),
+    ).toEqual([])
   })
 
   it('a list in the file replaces its accepted version', async () => {
     // The accepted List 7 says C1001 was born on another day, but this file's List 7 replaces it.
     const path = await writeTempCsv('List 7.csv', list7Rows())
-    const accepted: AcceptedChild[] = [...acceptedList6, { list: 'List 7', childId: 'C1001', dob: '2012-05-15', sex: 'a) Male' }]
+    const accepted: AcceptedChild[] = [
+      ...acceptedList6,
+      { list: 'List 7', childId: 'C1001', dob: '2012-05-15', sex: 'a) Male' },
+    ]
     const r = await validateAnnexAFile(path, { notified: CLEAN_NOTIFIED, acceptedChildren: accepted })
     expect(r.problems).toEqual([])
     // A file's own List 6 replaces the accepted List 6 for the child protection check too.
@@ -70,7 +79,13 @@ describe('cross-list rules against the accepted lists', () => {
     const r = await validateAnnexAFile(path, { notified: CLEAN_NOTIFIED, acceptedChildren: accepted })
     const [dob] = only('child.inconsistent-dob', r)
     const [sex] = only('child.inconsistent-sex', r)
-    expect(dob).toMatchObject({ list: 'List 7', row: 2, column: 'Date of Birth', value: '14/05/2012', severity: 'query' })
+    expect(dob).toMatchObject({
+      list: 'List 7',
+      row: 2,
+      column: 'Date of Birth',
+      value: '14/05/2012',
+      severity: 'query',
+    })
     expect(dob?.message).toContain('has date of birth 14/05/2012 here but 15/05/2012 in the accepted List 6 and List 3')
     // The 2026 template calls the column "Sex" (same codes, same column id).
     expect(sex).toMatchObject({ list: 'List 7', row: 2, column: 'Sex', value: 'b) Female', severity: 'query' })
@@ -81,7 +96,11 @@ describe('cross-list rules against the accepted lists', () => {
 
   it('ignores malformed accepted entries instead of failing', async () => {
     const path = await writeTempCsv('List 7.csv', list7Rows())
-    const junk = [{ list: 'List 6', childId: '', dob: null, sex: null }, { list: 'List 6', childId: 'C1001', dob: 'not a date', sex: '' }, null] as unknown as AcceptedChild[]
+    const junk = [
+      { list: 'List 6', childId: '', dob: null, sex: null },
+      { list: 'List 6', childId: 'C1001', dob: 'not a date', sex: '' },
+      null,
+    ] as unknown as AcceptedChild[]
     const r = await validateAnnexAFile(path, { notified: CLEAN_NOTIFIED, acceptedChildren: junk })
     expect(r.readable).toBe(true)
     expect(r.problems).toEqual([])

@@ -7,19 +7,43 @@ import { describe, expect, it } from 'vitest'
 import { parseDateText } from '../../../domain/annexA/parseDateCell'
 import { validateAnnexAFile } from './validateAnnexAFile'
 
-const L3 = ['Child Unique ID', 'Gender', 'Ethnicity', 'Date of Birth', 'Age of Child (Years)', 'Date of referral', 'Referral Source', 'Referral NFA?', 'Number of Referrals in Last 12 Months', 'Allocated Team', 'Allocated Worker']
-const cell = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.date({ noInvalidDate: true }), fc.constant(null), fc.constantFrom('=1+1', '@SUM(A1)', '#N/A', '31/02/2024', '03/04/24', 'a) Male', 'N1'))
+const L3 = [
+  'Child Unique ID',
+  'Gender',
+  'Ethnicity',
+  'Date of Birth',
+  'Age of Child (Years)',
+  'Date of referral',
+  'Referral Source',
+  'Referral NFA?',
+  'Number of Referrals in Last 12 Months',
+  'Allocated Team',
+  'Allocated Worker',
+]
+const cell = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.date({ noInvalidDate: true }),
+  fc.constant(null),
+  fc.constantFrom('=1+1', '@SUM(A1)', '#N/A', '31/02/2024', '03/04/24', 'a) Male', 'N1'),
+)
 
 describe('the validator never throws', () => {
   it('on random bytes, whatever the extension', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'annex-a-prop-'))
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.constantFrom('x.xlsx', 'x.csv', 'x.bin', 'List 3.csv'), async (bytes, name) => {
-        const path = join(dir, name)
-        await writeFile(path, bytes)
-        const result = await validateAnnexAFile(path, { notified: '2024-04-01' })
-        expect(result.problems.every((p) => typeof p.message === 'string' && p.message.length > 0)).toBe(true)
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 2048 }),
+        fc.constantFrom('x.xlsx', 'x.csv', 'x.bin', 'List 3.csv'),
+        async (bytes, name) => {
+          const path = join(dir, name)
+          await writeFile(path, bytes)
+          const result = await validateAnnexAFile(path, { notified: '2024-04-01' })
+          expect(result.problems.every((p) => typeof p.message === 'string' && p.message.length > 0)).toBe(true)
+        },
+      ),
       { numRuns: 60 },
     )
   })
@@ -47,7 +71,9 @@ describe('the validator never throws', () => {
         await wb.xlsx.writeFile(path)
         const result = await validateAnnexAFile(path, { notified: '2024-04-01' })
         expect(result.readable).toBe(true)
-        for (const row of result.rows) for (const v of Object.values(row.values)) expect(v === null || typeof v === 'string' || typeof v === 'number').toBe(true)
+        for (const row of result.rows)
+          for (const v of Object.values(row.values))
+            expect(v === null || typeof v === 'string' || typeof v === 'number').toBe(true)
       }),
       { numRuns: 40 },
     )

@@ -21,7 +21,13 @@ function toCell(text: string, cache: Map<string, RawCell>): RawCell {
 }
 
 async function* csvRows(text: string, delimiter: string, progress: ReadProgress): AsyncGenerator<RawRow> {
-  const parser = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: false })
+  const parser = parse(text, {
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    bom: false,
+  })
   let row = 0
   const cache = new Map<string, RawCell>()
   try {
@@ -53,12 +59,26 @@ export function malformedMessage(error: unknown, rowsYielded: number): string {
 }
 
 /** Reads a CSV file holding one list; the file name (e.g. "List 3 referrals.csv") hints which list. */
-export async function readCsvFile(filePath: string, displayName: string, progress: ReadProgress = { read: 0, total: 0 }): Promise<{ sheet: SheetSource; encoding: CsvEncoding }> {
+export async function readCsvFile(
+  filePath: string,
+  displayName: string,
+  progress: ReadProgress = { read: 0, total: 0 },
+): Promise<{ sheet: SheetSource; encoding: CsvEncoding }> {
   const { size } = await stat(filePath)
   if (size > MAX_CSV_BYTES) {
-    throw new FileRefusal('file.too-large', `The CSV file is larger than ${MAX_CSV_BYTES / 1024 ** 2} MB, far more than one Annex A list: check it is the right file.`)
+    throw new FileRefusal(
+      'file.too-large',
+      `The CSV file is larger than ${MAX_CSV_BYTES / 1024 ** 2} MB, far more than one Annex A list: check it is the right file.`,
+    )
   }
   const { text, encoding } = decodeCsvText(await readFile(filePath))
-  if (text.trim() === '') throw new FileRefusal('file.empty', 'The CSV file has no content: export the list again and upload the new file.')
-  return { sheet: { name: basename(displayName).replace(/\.[^.]+$/, ''), rows: csvRows(text, detectDelimiter(text), progress) }, encoding }
+  if (text.trim() === '')
+    throw new FileRefusal('file.empty', 'The CSV file has no content: export the list again and upload the new file.')
+  return {
+    sheet: {
+      name: basename(displayName).replace(/\.[^.]+$/, ''),
+      rows: csvRows(text, detectDelimiter(text), progress),
+    },
+    encoding,
+  }
 }

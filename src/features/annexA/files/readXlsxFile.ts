@@ -11,7 +11,8 @@ import { openZip, type WorkbookFacts } from './zipPrecheck'
 /** Days between the 1900 and 1904 date systems, for workbooks whose 1904 flag exceljs does not recognise. */
 const DAYS_1900_TO_1904 = 1462
 
-const DAMAGED = 'Part of the workbook could not be read (it may be damaged or saved by an unusual program): open it in Excel, save it as a new .xlsx and upload that.'
+const DAMAGED =
+  'Part of the workbook could not be read (it may be damaged or saved by an unusual program): open it in Excel, save it as a new .xlsx and upload that.'
 
 /**
  * exceljs's WorkbookReader parsers, driven directly. Its own zip loop reads entries in file order and, when
@@ -53,7 +54,11 @@ export function toRawCell(value: unknown, shiftDays: number, formula?: FormulaFl
     }
     if ('error' in value) return { kind: 'error', text: String(value.error), formula }
     if (Array.isArray(value.richText)) {
-      return toRawCell(value.richText.map((r: unknown) => (isRecord(r) && typeof r.text === 'string' ? r.text : '')).join(''), shiftDays, formula)
+      return toRawCell(
+        value.richText.map((r: unknown) => (isRecord(r) && typeof r.text === 'string' ? r.text : '')).join(''),
+        shiftDays,
+        formula,
+      )
     }
     if ('text' in value) return toRawCell(value.text, shiftDays, formula)
   }
@@ -69,7 +74,12 @@ function unrecognisedText(value: unknown): string {
   return String(value)
 }
 
-async function* sheetRows(stream: Readable, parts: WorkbookParts, shiftDays: number, progress: ReadProgress): AsyncGenerator<RawRow> {
+async function* sheetRows(
+  stream: Readable,
+  parts: WorkbookParts,
+  shiftDays: number,
+  progress: ReadProgress,
+): AsyncGenerator<RawRow> {
   try {
     yield* xlsxSheetRows(stream, parts, shiftDays, toRawCell, (chars) => {
       progress.read += chars
@@ -109,7 +119,11 @@ function entryStream(zip: ZipFile, entry: Entry): Promise<Readable> {
  * precheckWorkbookZip has accepted the file. `progress` counts the worksheet XML read (characters against
  * bytes: close enough for a progress bar).
  */
-export async function* readXlsxSheets(filePath: string, facts: WorkbookFacts, progress: ReadProgress = { read: 0, total: 0 }): AsyncGenerator<SheetSource> {
+export async function* readXlsxSheets(
+  filePath: string,
+  facts: WorkbookFacts,
+  progress: ReadProgress = { read: 0, total: 0 },
+): AsyncGenerator<SheetSource> {
   progress.total = facts.sheets.reduce((n, s) => n + s.bytes, 0)
   let zip: ZipFile
   try {
@@ -120,7 +134,12 @@ export async function* readXlsxSheets(filePath: string, facts: WorkbookFacts, pr
   const shiftDays = facts.date1904 && !facts.exceljsAppliesDate1904 ? DAYS_1900_TO_1904 : 0
   try {
     let entries: Map<string, Entry>
-    const parsers = new ExcelJS.stream.xlsx.WorkbookReader(filePath, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' }) as unknown as WorkbookReaderParsers
+    const parsers = new ExcelJS.stream.xlsx.WorkbookReader(filePath, {
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'cache',
+      worksheets: 'emit',
+    }) as unknown as WorkbookReaderParsers
     try {
       entries = await listEntries(zip)
       const open = async (name: string): Promise<Readable | null> => {
@@ -132,9 +151,10 @@ export async function* readXlsxSheets(filePath: string, facts: WorkbookFacts, pr
       const workbook = await open('xl/workbook.xml')
       if (workbook) await parsers._parseWorkbook(workbook)
       const strings = await open('xl/sharedstrings.xml')
-      if (strings) for await (const _ of parsers._parseSharedStrings(strings)) {
-        // Only drained: the parser keeps the strings itself.
-      }
+      if (strings)
+        for await (const _ of parsers._parseSharedStrings(strings)) {
+          // Only drained: the parser keeps the strings itself.
+        }
       const styles = await open('xl/styles.xml')
       if (styles) await parsers._parseStyles(styles)
     } catch {

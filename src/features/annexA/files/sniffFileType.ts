@@ -25,7 +25,13 @@ async function containsAny(filePath: string, size: number, markers: Buffer[]): P
   const handle = await open(filePath, 'r')
   try {
     const window = 4 * 1024 * 1024
-    const ranges = size <= 2 * window ? [[0, size]] : [[0, window], [size - window, window]]
+    const ranges =
+      size <= 2 * window
+        ? [[0, size]]
+        : [
+            [0, window],
+            [size - window, window],
+          ]
     for (const [start, length] of ranges) {
       const buf = Buffer.alloc(length ?? 0)
       await handle.read(buf, 0, buf.length, start ?? 0)
@@ -60,32 +66,68 @@ function looksBinary(head: Buffer): boolean {
 export async function sniffFileType(filePath: string, displayName: string): Promise<SniffedType> {
   const { head, size } = await readHead(filePath, 8192)
   const ext = extname(displayName).toLowerCase()
-  if (size === 0) throw new FileRefusal('file.empty', 'The file is empty (0 bytes): export the Annex A workbook again and upload the new file.')
+  if (size === 0)
+    throw new FileRefusal(
+      'file.empty',
+      'The file is empty (0 bytes): export the Annex A workbook again and upload the new file.',
+    )
   if (head.subarray(0, 8).equals(CFB_SIGNATURE)) {
     if (await containsAny(filePath, size, ENCRYPTION_MARKERS)) {
-      throw new FileRefusal('file.password-protected', 'The workbook is password-protected: open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password), save and upload it again.')
+      throw new FileRefusal(
+        'file.password-protected',
+        'The workbook is password-protected: open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password), save and upload it again.',
+      )
     }
-    throw new FileRefusal('file.legacy-xls', 'This is an old-style Excel 97–2003 (.xls) file: open it in Excel and save it as an Excel Workbook (.xlsx), then upload that.')
+    throw new FileRefusal(
+      'file.legacy-xls',
+      'This is an old-style Excel 97–2003 (.xls) file: open it in Excel and save it as an Excel Workbook (.xlsx), then upload that.',
+    )
   }
-  const isZip = head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5 || head[2] === 7)
+  const isZip =
+    head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5 || head[2] === 7)
   if (isZip) {
     if (ext === '.csv' || ext === '.txt') {
-      throw new FileRefusal('file.wrong-extension', `The file is named ${ext} but is actually an Excel workbook: rename it to .xlsx and upload it again.`)
+      throw new FileRefusal(
+        'file.wrong-extension',
+        `The file is named ${ext} but is actually an Excel workbook: rename it to .xlsx and upload it again.`,
+      )
     }
     return 'zip'
   }
   if (head.subarray(0, 5).toString('latin1') === '%PDF-') {
-    throw new FileRefusal('file.not-spreadsheet', 'This is a PDF, not a spreadsheet: upload the Annex A workbook (.xlsx) or a CSV file for one list.')
+    throw new FileRefusal(
+      'file.not-spreadsheet',
+      'This is a PDF, not a spreadsheet: upload the Annex A workbook (.xlsx) or a CSV file for one list.',
+    )
   }
   if (looksBinary(head)) {
-    throw new FileRefusal('file.not-spreadsheet', 'This file is neither an Excel workbook (.xlsx) nor a CSV text file: upload the Annex A workbook as .xlsx, or a list as .csv.')
+    throw new FileRefusal(
+      'file.not-spreadsheet',
+      'This file is neither an Excel workbook (.xlsx) nor a CSV text file: upload the Annex A workbook as .xlsx, or a list as .csv.',
+    )
   }
-  const start = head.subarray(0, 200).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase()
-  if (start.startsWith('<?xml') || start.startsWith('<html') || start.startsWith('<!doctype') || start.startsWith('<table')) {
-    throw new FileRefusal('file.xml-or-html', 'This is an XML or web-page export rather than a real workbook: open it in Excel, save it as an Excel Workbook (.xlsx) and upload that.')
+  const start = head
+    .subarray(0, 200)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase()
+  if (
+    start.startsWith('<?xml') ||
+    start.startsWith('<html') ||
+    start.startsWith('<!doctype') ||
+    start.startsWith('<table')
+  ) {
+    throw new FileRefusal(
+      'file.xml-or-html',
+      'This is an XML or web-page export rather than a real workbook: open it in Excel, save it as an Excel Workbook (.xlsx) and upload that.',
+    )
   }
   if (ext === '.xlsx' || ext === '.xlsm' || ext === '.xls') {
-    throw new FileRefusal('file.wrong-extension', `The file is named ${ext} but contains plain text: if it is a CSV export, rename it to .csv and upload it again.`)
+    throw new FileRefusal(
+      'file.wrong-extension',
+      `The file is named ${ext} but contains plain text: if it is a CSV export, rename it to .csv and upload it again.`,
+    )
   }
   return 'text'
 }

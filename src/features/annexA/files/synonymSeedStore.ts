@@ -25,7 +25,9 @@ let cached: { seed: SynonymSeed; stats: SynonymSeedStats } | null = null
 export function loadSeed(): { seed: SynonymSeed; stats: SynonymSeedStats } {
   if (cached) return cached
   const file = seedFileSchema.parse(JSON.parse(readFileSync(SEED_JSON_URL, 'utf8')))
-  const seed: SynonymSeed = new Map(Object.entries(file.columns).map(([id, spellings]) => [id, new Map(Object.entries(spellings))]))
+  const seed: SynonymSeed = new Map(
+    Object.entries(file.columns).map(([id, spellings]) => [id, new Map(Object.entries(spellings))]),
+  )
   cached = { seed, stats: file.stats }
   return cached
 }

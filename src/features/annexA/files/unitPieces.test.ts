@@ -31,7 +31,13 @@ describe('specification as data', () => {
     const list = combined.lists.find((l) => l.key === 'Criminal exploitation')
     expect(list?.columns.find((c) => c.id === 'gender')?.codeList?.entries).toHaveLength(4)
     expect(list?.period?.eventColumns).toEqual(['date_identified'])
-    expect(() => buildListLibrary(lib, ['lists: {Bad: {title: x, columns: [{name: A, type: colour, required: true}]}}'], loadExtraHeaderAliases())).toThrow()
+    expect(() =>
+      buildListLibrary(
+        lib,
+        ['lists: {Bad: {title: x, columns: [{name: A, type: colour, required: true}]}}'],
+        loadExtraHeaderAliases(),
+      ),
+    ).toThrow()
   })
 })
 
@@ -57,7 +63,9 @@ describe('value normalisation', () => {
     expect(stats.seeded).toBeGreaterThan(2000)
     expect(seed.get('gender')?.get('2 - female')).toBe('b) Female')
     expect(seed.get('ethnicity')?.get('british')).toBeUndefined() // "White" is five Ofsted codes
-    const allCodes = new Set(lib.lists.flatMap((l) => l.columns.flatMap((c) => c.codeList?.entries.map((e) => e.code) ?? [])))
+    const allCodes = new Set(
+      lib.lists.flatMap((l) => l.columns.flatMap((c) => c.codeList?.entries.map((e) => e.code) ?? [])),
+    )
     for (const spellings of seed.values()) for (const code of spellings.values()) expect(allCodes.has(code)).toBe(true)
   }, 30_000)
 })
@@ -68,7 +76,10 @@ describe('dates', () => {
     expect(parseDateText('25/12/2023', false, 24)).toEqual({ iso: '2023-12-25', flags: [], dayFirst: true })
     expect(parseDateText('2024-02-29', false, 24)).toEqual({ iso: '2024-02-29', flags: [] })
     expect(parseDateText('1 Sept 2023', false, 24)).toEqual({ iso: '2023-09-01', flags: [] })
-    expect(parseDateText('05/06/98', false, 24)).toEqual({ iso: '1998-06-05', flags: ['two-digit-year', 'day-month-ambiguous'] })
+    expect(parseDateText('05/06/98', false, 24)).toEqual({
+      iso: '1998-06-05',
+      flags: ['two-digit-year', 'day-month-ambiguous'],
+    })
     expect(parseDateText('45292', false, 24)).toEqual({ iso: '2024-01-01', flags: [] })
     expect(parseDateText('29/02/2023', false, 24).iso).toBeNull()
   })
@@ -83,7 +94,13 @@ describe('headers and safety', () => {
   it('finds the header below title rows and names the list', () => {
     const rows = [
       { row: 1, cells: [{ kind: 'text' as const, text: 'Annex A' }] },
-      { row: 2, cells: ['CHILD UNIQUE ID', 'gender', 'Ethnicity', 'Date of Contact', 'Contact source'].map((text) => ({ kind: 'text' as const, text })) },
+      {
+        row: 2,
+        cells: ['CHILD UNIQUE ID', 'gender', 'Ethnicity', 'Date of Contact', 'Contact source'].map((text) => ({
+          kind: 'text' as const,
+          text,
+        })),
+      },
     ]
     const found = detectHeader(rows, lib, 'Sheet1')
     expect(found?.match.list.key).toBe('List 1')
@@ -91,6 +108,14 @@ describe('headers and safety', () => {
     expect(listNumberFromName('Annex A - List 10 adoption')).toBe(10)
   })
   it('prefixes formula triggers', () => {
-    expect(['=HYPERLINK("x")', '+1', '-2', '@SUM', '\tx', '\rx', 'ok'].map(safeCellText)).toEqual(["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM", "'\tx", "'\rx", 'ok'])
+    expect(['=HYPERLINK("x")', '+1', '-2', '@SUM', '\tx', '\rx', 'ok'].map(safeCellText)).toEqual([
+      '\'=HYPERLINK("x")',
+      "'+1",
+      "'-2",
+      "'@SUM",
+      "'\tx",
+      "'\rx",
+      'ok',
+    ])
   })
 })

@@ -1,7 +1,12 @@
 import { basename } from 'node:path'
 import { isIsoDate } from '../../../domain/annexA/calendarDates'
 import { londonDateOf } from '../../../domain/calendar'
-import { acceptedOutsideFile, checkChildrenAgainstAccepted, checkCpChildrenInCin, type AcceptedChild } from '../../../domain/annexA/crossListChecks'
+import {
+  acceptedOutsideFile,
+  checkChildrenAgainstAccepted,
+  checkCpChildrenInCin,
+  type AcceptedChild,
+} from '../../../domain/annexA/crossListChecks'
 import { FileRefusal } from '../../../domain/annexA/fileRefusal'
 import { ListValidator } from '../../../domain/annexA/listValidator'
 import type { IlacsSpecVersion } from '../../../domain/annexA/loadSpec'
@@ -10,7 +15,12 @@ import { normaliseValue } from '../../../domain/annexA/normaliseText'
 import type { RawRow } from '../../../domain/annexA/rawCell'
 import { readCsvFile } from './readCsvFile'
 import { readXlsxSheets } from './readXlsxFile'
-import type { AnnexAValidationResult, FileInfo, RuleSummary, ValidationProgress } from '../../../domain/annexA/resultModel'
+import type {
+  AnnexAValidationResult,
+  FileInfo,
+  RuleSummary,
+  ValidationProgress,
+} from '../../../domain/annexA/resultModel'
 import { isRuleId, RULES, type RuleId } from '../../../domain/annexA/rules'
 import { sniffFileType } from './sniffFileType'
 import type { ReadProgress, SheetSource } from '../../../domain/annexA/sheetSource'
@@ -47,18 +57,32 @@ const PROGRESS_EVERY = 2_000
 
 function normaliseRemembered(input: Map<string, Map<string, string>> | undefined): RememberedMappings {
   const out: RememberedMappings = new Map()
-  for (const [column, spellings] of input ?? []) out.set(column, new Map([...spellings].map(([k, v]) => [normaliseValue(k), v])))
+  for (const [column, spellings] of input ?? [])
+    out.set(column, new Map([...spellings].map(([k, v]) => [normaliseValue(k), v])))
   return out
 }
 
 function summariseByRule(result: AnnexAValidationResult): RuleSummary[] {
   const counts = new Map<RuleId, number>()
   for (const p of result.problems) counts.set(p.rule, (counts.get(p.rule) ?? 0) + 1)
-  return [...counts].map(([rule, count]) => ({ rule, severity: RULES[rule].severity, title: RULES[rule].title, count })).sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1))
+  return [...counts]
+    .map(([rule, count]) => ({ rule, severity: RULES[rule].severity, title: RULES[rule].title, count }))
+    .sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1))
 }
 
 function emptyResult(file: FileInfo, notified: string, specVersion: string): AnnexAValidationResult {
-  return { readable: true, specVersion, notified, file, lists: [], problemsByRule: [], problems: [], unmapped: [], rows: [], mappingMethods: {} }
+  return {
+    readable: true,
+    specVersion,
+    notified,
+    file,
+    lists: [],
+    problemsByRule: [],
+    problems: [],
+    unmapped: [],
+    rows: [],
+    mappingMethods: {},
+  }
 }
 
 /** One plain sentence for an error nobody anticipated: the details stay in logs, not in front of the user. */
@@ -67,13 +91,26 @@ export function unexpectedErrorSentence(): string {
 }
 
 /** Errors from the file system itself (the file vanished, is a folder, or cannot be opened or read). */
-const FILE_SYSTEM_CODES = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'EIO', 'EMFILE', 'ENFILE', 'EBUSY'])
+const FILE_SYSTEM_CODES = new Set([
+  'ENOENT',
+  'EISDIR',
+  'ENOTDIR',
+  'EACCES',
+  'EPERM',
+  'EIO',
+  'EMFILE',
+  'ENFILE',
+  'EBUSY',
+])
 
 /** The file could not be opened or read at all: one sentence (file.unreadable) rather than "something unexpected". */
 function asFileRefusal(error: unknown): unknown {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
   if (typeof code === 'string' && FILE_SYSTEM_CODES.has(code)) {
-    return new FileRefusal('file.unreadable', 'The file could not be opened or read (it may have been moved or deleted, or be a folder rather than a file): upload the file again.')
+    return new FileRefusal(
+      'file.unreadable',
+      'The file could not be opened or read (it may have been moved or deleted, or be a folder rather than a file): upload the file again.',
+    )
   }
   return error
 }
@@ -88,17 +125,25 @@ export async function validateAnnexAFile(
   onProgress: (progress: ValidationProgress) => void = () => {},
 ): Promise<AnnexAValidationResult> {
   const fileName = options.fileName ?? basename(filePath)
-  const notified = options.notified && isIsoDate(options.notified) ? options.notified : londonDateOf(options.now ?? new Date())
+  const notified =
+    options.notified && isIsoDate(options.notified) ? options.notified : londonDateOf(options.now ?? new Date())
   const library = options.library ?? ilacsLibrary(options.specVersion ?? specVersionFor(notified))
   const file: FileInfo = { fileName, format: null, encoding: null, date1904: false, ignoredSheets: [] }
   const result = emptyResult(file, notified, library.specVersion)
   try {
     const read: ReadProgress = { read: 0, total: 0 }
     // Never 100 before the end: the cross-list checks and the summary still follow the last row.
-    const percent = (): number | null => (read.total > 0 ? Math.min(99, Math.floor((100 * read.read) / read.total)) : null)
-    const ctx = new ValidationContext(notified, false, loadSeed().seed, normaliseRemembered(options.remembered), (rowsRead, list) => {
-      if (rowsRead % PROGRESS_EVERY === 0) onProgress({ rowsRead, list, percent: percent() })
-    })
+    const percent = (): number | null =>
+      read.total > 0 ? Math.min(99, Math.floor((100 * read.read) / read.total)) : null
+    const ctx = new ValidationContext(
+      notified,
+      false,
+      loadSeed().seed,
+      normaliseRemembered(options.remembered),
+      (rowsRead, list) => {
+        if (rowsRead % PROGRESS_EVERY === 0) onProgress({ rowsRead, list, percent: percent() })
+      },
+    )
     const kind = await sniffFileType(filePath, fileName)
     let sheets: AsyncIterable<SheetSource>
     if (kind === 'zip') {
@@ -107,7 +152,14 @@ export async function validateAnnexAFile(
       file.date1904 = facts.date1904
       ctx.date1904 = facts.date1904
       if (facts.date1904) {
-        ctx.add('workbook.date1904', { list: null, row: null, column: null, value: null, message: 'The workbook uses the 1904 date system (older Mac Excel); we converted its dates to the usual calendar, but check a few against the original.' })
+        ctx.add('workbook.date1904', {
+          list: null,
+          row: null,
+          column: null,
+          value: null,
+          message:
+            'The workbook uses the 1904 date system (older Mac Excel); we converted its dates to the usual calendar, but check a few against the original.',
+        })
       }
       sheets = readXlsxSheets(filePath, facts, read)
     } else {
@@ -125,12 +177,25 @@ export async function validateAnnexAFile(
     checkCpChildrenInCin(validators, ctx, library, accepted)
     checkChildrenAgainstAccepted(validators, ctx, accepted)
     if (validators.length === 0 && kind === 'zip') {
-      ctx.add('workbook.no-lists', { list: null, row: null, column: null, value: null, message: 'No Annex A list was found in this workbook: each list needs its own sheet with the template\'s column headings (e.g. "Child Unique ID", "Gender", "Ethnicity").' })
+      ctx.add('workbook.no-lists', {
+        list: null,
+        row: null,
+        column: null,
+        value: null,
+        message:
+          'No Annex A list was found in this workbook: each list needs its own sheet with the template\'s column headings (e.g. "Child Unique ID", "Gender", "Ethnicity").',
+      })
     }
     if (kind === 'zip' && validators.length > 0) {
       for (const list of library.lists) {
         if (list.number === null || validators.some((v) => v.list === list)) continue
-        ctx.add('workbook.list-missing', { list: list.key, row: null, column: null, value: null, message: `There is no sheet for ${list.key} (${list.title}): add it, or confirm the list is deliberately left out.` })
+        ctx.add('workbook.list-missing', {
+          list: list.key,
+          row: null,
+          column: null,
+          value: null,
+          message: `There is no sheet for ${list.key} (${list.title}): add it, or confirm the list is deliberately left out.`,
+        })
       }
     }
     finaliseResult(result, ctx, validators, library)
@@ -141,11 +206,23 @@ export async function validateAnnexAFile(
     const refusal = error instanceof FileRefusal && isRuleId(error.rule) ? error : null
     const rule: RuleId = refusal && isRuleId(refusal.rule) ? refusal.rule : 'internal.error'
     const message = refusal ? refusal.message : unexpectedErrorSentence()
-    return { ...emptyResult(file, notified, library.specVersion), readable: false, problems: [{ rule, severity: 'error', list: null, row: null, column: null, value: null, message }], problemsByRule: [{ rule, severity: 'error', title: RULES[rule].title, count: 1 }] }
+    return {
+      ...emptyResult(file, notified, library.specVersion),
+      readable: false,
+      problems: [{ rule, severity: 'error', list: null, row: null, column: null, value: null, message }],
+      problemsByRule: [{ rule, severity: 'error', title: RULES[rule].title, count: 1 }],
+    }
   }
 }
 
-async function validateSheet(sheet: SheetSource, library: ListLibrary, ctx: ValidationContext, validators: ListValidator[], file: FileInfo, isCsv: boolean): Promise<void> {
+async function validateSheet(
+  sheet: SheetSource,
+  library: ListLibrary,
+  ctx: ValidationContext,
+  validators: ListValidator[],
+  file: FileInfo,
+  isCsv: boolean,
+): Promise<void> {
   const buffer: RawRow[] = []
   let validator: ListValidator | null = null
   let decided = false
@@ -161,22 +238,35 @@ async function validateSheet(sheet: SheetSource, library: ListLibrary, ctx: Vali
           row: null,
           column: null,
           value: sheet.name,
-          message: buffer.length === 0
-            ? `"${sheet.name}" has no rows: export the list again with its column headings.`
-            : `No row of column headings was found in the first ${HEADER_BUFFER_ROWS} rows of "${sheet.name}": the list must have a heading row such as "Child Unique ID", "Gender", "Ethnicity" above its data.`,
+          message:
+            buffer.length === 0
+              ? `"${sheet.name}" has no rows: export the list again with its column headings.`
+              : `No row of column headings was found in the first ${HEADER_BUFFER_ROWS} rows of "${sheet.name}": the list must have a heading row such as "Child Unique ID", "Gender", "Ethnicity" above its data.`,
         })
       } else file.ignoredSheets.push(sheet.name)
       return
     }
     const { match, nameDisagrees } = detected
     if (validators.some((v) => v.list === match.list)) {
-      ctx.add('sheet.duplicate-list', { list: match.list.key, row: null, column: null, value: sheet.name, message: `The sheet "${sheet.name}" is a second copy of ${match.list.key}, so we ignored it: combine the rows into one sheet.` })
+      ctx.add('sheet.duplicate-list', {
+        list: match.list.key,
+        row: null,
+        column: null,
+        value: sheet.name,
+        message: `The sheet "${sheet.name}" is a second copy of ${match.list.key}, so we ignored it: combine the rows into one sheet.`,
+      })
       return
     }
     validator = new ListValidator(match, ctx, sheet.name)
     validators.push(validator)
     if (nameDisagrees) {
-      ctx.add('sheet.name-mismatch', { list: match.list.key, row: match.headerRow, column: null, value: sheet.name, message: `The sheet is named "${sheet.name}" but its columns are those of ${match.list.key} (${match.list.title}), so we read it as ${match.list.key}: rename the sheet if that is right.` })
+      ctx.add('sheet.name-mismatch', {
+        list: match.list.key,
+        row: match.headerRow,
+        column: null,
+        value: sheet.name,
+        message: `The sheet is named "${sheet.name}" but its columns are those of ${match.list.key} (${match.list.title}), so we read it as ${match.list.key}: rename the sheet if that is right.`,
+      })
     }
     validator.reportHeaders()
     for (const row of buffer) if (row.row > match.headerRow) validator.processRow(row)
@@ -193,7 +283,12 @@ async function validateSheet(sheet: SheetSource, library: ListLibrary, ctx: Vali
   if (!decided) decide()
 }
 
-function finaliseResult(result: AnnexAValidationResult, ctx: ValidationContext, validators: ListValidator[], library: ListLibrary): void {
+function finaliseResult(
+  result: AnnexAValidationResult,
+  ctx: ValidationContext,
+  validators: ListValidator[],
+  library: ListLibrary,
+): void {
   const order = new Map(library.lists.map((l, i) => [l.key, i]))
   const columnOrder = new Map<string, number>()
   for (const l of library.lists) l.columns.forEach((c, i) => columnOrder.set(`${l.key}\u0000${c.label}`, i))
@@ -226,7 +321,17 @@ function finaliseResult(result: AnnexAValidationResult, ctx: ValidationContext, 
     }
     const errors = tally.get(v.key)?.errors ?? 0
     const queries = tally.get(v.key)?.queries ?? 0
-    return { list: v.key, title: v.list.title, sheet: v.sheetName, headerRow: v.headerRow, rowsRead: v.rowsRead, rowsAccepted: accepted, rowsWithProblems: withProblems, errors, queries }
+    return {
+      list: v.key,
+      title: v.list.title,
+      sheet: v.sheetName,
+      headerRow: v.headerRow,
+      rowsRead: v.rowsRead,
+      rowsAccepted: accepted,
+      rowsWithProblems: withProblems,
+      errors,
+      queries,
+    }
   })
   result.rows = ctx.rows.sort((a, b) => (order.get(a.list) ?? 99) - (order.get(b.list) ?? 99) || a.row - b.row)
   result.unmapped = [...ctx.unmapped.values()].sort((a, b) => b.count - a.count)

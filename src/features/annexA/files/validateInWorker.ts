@@ -26,7 +26,17 @@ function failed(options: ValidateOptions, filePath: string): AnnexAValidationRes
     file: { fileName, format: null, encoding: null, date1904: false, ignoredSheets: [] },
     lists: [],
     problemsByRule: [{ rule: 'internal.error', severity: 'error', title: RULES['internal.error'].title, count: 1 }],
-    problems: [{ rule: 'internal.error', severity: 'error', list: null, row: null, column: null, value: null, message: unexpectedErrorSentence() }],
+    problems: [
+      {
+        rule: 'internal.error',
+        severity: 'error',
+        list: null,
+        row: null,
+        column: null,
+        value: null,
+        message: unexpectedErrorSentence(),
+      },
+    ],
     unmapped: [],
     rows: [],
     mappingMethods: {},
@@ -52,21 +62,28 @@ export function validateInWorker(
     let worker: Worker
     try {
       // Library objects hold RegExps and Maps, which structured cloning carries; functions would not be.
-      worker = new Worker(bootstrapSource(), { eval: true, workerData: { filePath, options }, resourceLimits: { maxOldGenerationSizeMb: 1536 } })
+      worker = new Worker(bootstrapSource(), {
+        eval: true,
+        workerData: { filePath, options },
+        resourceLimits: { maxOldGenerationSizeMb: 1536 },
+      })
     } catch {
       finish(failed(options, filePath))
       return
     }
-    worker.on('message', (message: { type: string; progress?: ValidationProgress; result?: AnnexAValidationResult }) => {
-      if (message.type === 'progress' && message.progress) onProgress(message.progress)
-      else if (message.type === 'result' && message.result) {
-        finish(message.result)
-        void worker.terminate()
-      } else if (message.type === 'failed') {
-        finish(failed(options, filePath))
-        void worker.terminate()
-      }
-    })
+    worker.on(
+      'message',
+      (message: { type: string; progress?: ValidationProgress; result?: AnnexAValidationResult }) => {
+        if (message.type === 'progress' && message.progress) onProgress(message.progress)
+        else if (message.type === 'result' && message.result) {
+          finish(message.result)
+          void worker.terminate()
+        } else if (message.type === 'failed') {
+          finish(failed(options, filePath))
+          void worker.terminate()
+        }
+      },
+    )
     worker.on('error', () => finish(failed(options, filePath)))
     worker.on('exit', () => finish(failed(options, filePath)))
   })

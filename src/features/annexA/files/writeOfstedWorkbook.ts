@@ -9,14 +9,22 @@ import type { ListLibrary } from '../../../domain/annexA/specSchema'
  * title), the spec's column order and headings, Ofsted codes, dates as dd/mm/yyyy text (so no locale can flip them),
  * and every text cell made formula-safe. Lists with no rows still get a sheet with headings.
  */
-export async function writeOfstedWorkbook(rows: Iterable<NormalisedRow>, library: ListLibrary, outputPath: string): Promise<void> {
+export async function writeOfstedWorkbook(
+  rows: Iterable<NormalisedRow>,
+  library: ListLibrary,
+  outputPath: string,
+): Promise<void> {
   const byList = new Map<string, NormalisedRow[]>()
   for (const row of rows) {
     const bucket = byList.get(row.list) ?? []
     bucket.push(row)
     byList.set(row.list, bucket)
   }
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: outputPath, useStyles: true, useSharedStrings: false })
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: outputPath,
+    useStyles: true,
+    useSharedStrings: false,
+  })
   for (const list of library.lists) {
     // Excel sheet names: at most 31 characters, none of : \ / ? * [ ].
     const name = (list.number !== null ? list.key : list.title).replace(/[:\\/?*[\]]/g, ' ').slice(0, 31)

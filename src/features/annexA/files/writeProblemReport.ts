@@ -12,7 +12,11 @@ function safe(value: string | number | null): string | number {
  * by rule, every problem, and the values to map once per column. Streams rows, so large reports stay small in memory.
  */
 export async function writeProblemReport(result: AnnexAValidationResult, outputPath: string): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: outputPath, useStyles: true, useSharedStrings: false })
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: outputPath,
+    useStyles: true,
+    useSharedStrings: false,
+  })
   const summary = workbook.addWorksheet('Summary')
   summary.columns = [
     { header: 'List', width: 10 },
@@ -24,14 +28,37 @@ export async function writeProblemReport(result: AnnexAValidationResult, outputP
     { header: 'Errors', width: 10 },
     { header: 'Queries', width: 10 },
   ]
-  for (const l of result.lists) summary.addRow([safe(l.list), safe(l.title), safe(l.sheet), l.rowsRead, l.rowsAccepted, l.rowsWithProblems, l.errors, l.queries]).commit()
+  for (const l of result.lists)
+    summary
+      .addRow([
+        safe(l.list),
+        safe(l.title),
+        safe(l.sheet),
+        l.rowsRead,
+        l.rowsAccepted,
+        l.rowsWithProblems,
+        l.errors,
+        l.queries,
+      ])
+      .commit()
   summary.addRow([]).commit()
-  summary.addRow([safe(`File: ${result.file.fileName}`), safe(`Notification date: ${result.notified}`), safe(`Specification: ${result.specVersion}`)]).commit()
+  summary
+    .addRow([
+      safe(`File: ${result.file.fileName}`),
+      safe(`Notification date: ${result.notified}`),
+      safe(`Specification: ${result.specVersion}`),
+    ])
+    .commit()
   // A streamed worksheet's commit() is synchronous; only the workbook's returns a promise.
   summary.commit()
 
   const byRule = workbook.addWorksheet('By rule')
-  byRule.columns = [{ header: 'Rule', width: 28 }, { header: 'Severity', width: 10 }, { header: 'What it means', width: 60 }, { header: 'Count', width: 10 }]
+  byRule.columns = [
+    { header: 'Rule', width: 28 },
+    { header: 'Severity', width: 10 },
+    { header: 'What it means', width: 60 },
+    { header: 'Count', width: 10 },
+  ]
   for (const r of result.problemsByRule) byRule.addRow([r.rule, r.severity, safe(r.title), r.count]).commit()
   byRule.commit()
 
@@ -45,12 +72,22 @@ export async function writeProblemReport(result: AnnexAValidationResult, outputP
     { header: 'What to do', width: 100 },
     { header: 'Rule', width: 26 },
   ]
-  for (const p of result.problems) problems.addRow([p.severity, safe(p.list), p.row ?? '', safe(p.column), safe(p.value), safe(p.message), p.rule]).commit()
+  for (const p of result.problems)
+    problems
+      .addRow([p.severity, safe(p.list), p.row ?? '', safe(p.column), safe(p.value), safe(p.message), p.rule])
+      .commit()
   problems.commit()
 
   const unmapped = workbook.addWorksheet('Values to map')
-  unmapped.columns = [{ header: 'List', width: 10 }, { header: 'Column', width: 40 }, { header: 'Value', width: 36 }, { header: 'Times', width: 8 }, { header: 'Example rows', width: 30 }]
-  for (const u of result.unmapped) unmapped.addRow([safe(u.list), safe(u.column), safe(u.value), u.count, u.rows.slice(0, 10).join(', ')]).commit()
+  unmapped.columns = [
+    { header: 'List', width: 10 },
+    { header: 'Column', width: 40 },
+    { header: 'Value', width: 36 },
+    { header: 'Times', width: 8 },
+    { header: 'Example rows', width: 30 },
+  ]
+  for (const u of result.unmapped)
+    unmapped.addRow([safe(u.list), safe(u.column), safe(u.value), u.count, u.rows.slice(0, 10).join(', ')]).commit()
   unmapped.commit()
   await workbook.commit()
 }

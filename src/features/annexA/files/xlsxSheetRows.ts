@@ -16,7 +16,10 @@ import { WorksheetXmlScanner } from '../../../domain/annexA/worksheetXmlScanner'
 const requireFromExceljs = createRequire(createRequire(import.meta.url).resolve('exceljs'))
 
 const colCache = requireFromExceljs('./lib/utils/col-cache') as { decodeAddress(ref: unknown): { col: number } }
-const excelUtils = requireFromExceljs('./lib/utils/utils') as { isDateFmt(fmt: unknown): boolean; xmlDecode(text: string): string }
+const excelUtils = requireFromExceljs('./lib/utils/utils') as {
+  isDateFmt(fmt: unknown): boolean
+  xmlDecode(text: string): string
+}
 
 /** What the sheet parser needs from exceljs's WorkbookReader once rels, workbook, strings and styles are parsed. */
 export interface WorkbookParts {
@@ -70,7 +73,13 @@ function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
  * Streams one worksheet's rows. `parts` is the WorkbookReader after its rels, workbook, shared strings and styles
  * have been parsed; `shiftDays` corrects native dates in 1904 workbooks exceljs misreads.
  */
-export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shiftDays: number, toRawCell: ToRawCell, onChunk: (chars: number) => void = () => {}): AsyncGenerator<RawRow> {
+export async function* xlsxSheetRows(
+  stream: Readable,
+  parts: WorkbookParts,
+  shiftDays: number,
+  toRawCell: ToRawCell,
+  onChunk: (chars: number) => void = () => {},
+): AsyncGenerator<RawRow> {
   const { sharedStrings, styles } = parts
   const date1904 = Boolean(parts.properties?.model?.date1904)
   const dateOffsetDays = 25_569 - (date1904 ? 1462 : 0)
@@ -88,7 +97,9 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
     // exceljs: new Date(Math.round((v - 25569 + 1462?) * 86400000)), then its UTC calendar date.
     const ms = Math.round((Number.parseFloat(text) - dateOffsetDays) * MS_PER_DAY)
     const iso = Math.abs(ms) <= 8.64e15 ? isoFromEpochDays(Math.floor(ms / MS_PER_DAY)) : null
-    const cell: RawCell = iso ? { kind: 'date', iso: shiftDays ? plusDays(iso, shiftDays) : iso } : { kind: 'error', text: '#INVALID-DATE', formula: undefined }
+    const cell: RawCell = iso
+      ? { kind: 'date', iso: shiftDays ? plusDays(iso, shiftDays) : iso }
+      : { kind: 'error', text: '#INVALID-DATE', formula: undefined }
     return remember(dateCells, text, cell)
   }
   const numberFromText = (text: string): RawCell => {
@@ -216,7 +227,11 @@ export async function* xlsxSheetRows(stream: Readable, parts: WorkbookParts, shi
         if (hasFormula) {
           // exceljs keeps only truthy formula parts when the formula text is not empty (so a cached 0 or ''
           // result reads as "no result"), and the raw object when it is (shared-formula cells).
-          const result = hasValue ? (cellType === 'str' ? excelUtils.xmlDecode(valueText) : Number.parseFloat(valueText)) : undefined
+          const result = hasValue
+            ? cellType === 'str'
+              ? excelUtils.xmlDecode(valueText)
+              : Number.parseFloat(valueText)
+            : undefined
           const v: Record<string, unknown> = formulaText ? {} : { formula: formulaText, result }
           if (formulaText) {
             v.formula = formulaText

@@ -9,7 +9,11 @@ export interface ZipLimits {
   maxCompressionRatio: number
 }
 
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 5_000, maxUncompressedBytes: 1024 ** 3, maxCompressionRatio: 250 }
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 5_000,
+  maxUncompressedBytes: 1024 ** 3,
+  maxCompressionRatio: 250,
+}
 
 export interface WorkbookFacts {
   /** The workbook counts dates from 1904 (old Mac Excel). */
@@ -25,10 +29,14 @@ const SMALL_ENTRY_LIMIT = 20 * 1024 * 1024
 /** Opens a zip with yauzl, which checks each entry's real size against its header while inflating. */
 export function openZip(filePath: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(filePath, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) reject(err ?? new Error('no zip'))
-      else resolve(zip)
-    })
+    yauzl.open(
+      filePath,
+      { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true },
+      (err, zip) => {
+        if (err || !zip) reject(err ?? new Error('no zip'))
+        else resolve(zip)
+      },
+    )
   })
 }
 
@@ -49,21 +57,30 @@ function readEntry(zip: ZipFile, entry: Entry): Promise<string> {
   })
 }
 
-const BROKEN = 'The workbook is damaged (its zip structure is broken or it was cut short while copying): export or save it again from Excel and upload the new file.'
+const BROKEN =
+  'The workbook is damaged (its zip structure is broken or it was cut short while copying): export or save it again from Excel and upload the new file.'
 
 function attr(tag: string, name: string): string | null {
   return new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(tag)?.[1] ?? null
 }
 
 function decodeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&')
 }
 
 /**
  * Inspects an .xlsx zip without inflating its worksheets: refuses broken, oversized, encrypted, macro-enabled and
  * non-workbook zips, and learns the date system and sheet names the streaming reader needs.
  */
-export async function precheckWorkbookZip(filePath: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<WorkbookFacts> {
+export async function precheckWorkbookZip(
+  filePath: string,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<WorkbookFacts> {
   let zip: ZipFile
   try {
     zip = await openZip(filePath)
@@ -84,18 +101,30 @@ export async function precheckWorkbookZip(filePath: string, limits: ZipLimits = 
         void (async () => {
           count++
           if (count > limits.maxEntries) {
-            throw new FileRefusal('zip.too-many-entries', `The workbook contains more than ${limits.maxEntries.toLocaleString('en-GB')} internal files, far more than any Annex A workbook: save the lists into a fresh workbook and upload that.`)
+            throw new FileRefusal(
+              'zip.too-many-entries',
+              `The workbook contains more than ${limits.maxEntries.toLocaleString('en-GB')} internal files, far more than any Annex A workbook: save the lists into a fresh workbook and upload that.`,
+            )
           }
           if ((entry.generalPurposeBitFlag & 0x1) !== 0) {
-            throw new FileRefusal('zip.encrypted', 'The workbook is encrypted: remove the password in Excel, save it and upload it again.')
+            throw new FileRefusal(
+              'zip.encrypted',
+              'The workbook is encrypted: remove the password in Excel, save it and upload it again.',
+            )
           }
           total += entry.uncompressedSize
           if (total > limits.maxUncompressedBytes) {
-            throw new FileRefusal('zip.too-large', `The workbook would expand to more than ${Math.round(limits.maxUncompressedBytes / 1024 ** 2).toLocaleString('en-GB')} MB, which is far larger than an Annex A return: check it is the right file, or split the lists across smaller workbooks.`)
+            throw new FileRefusal(
+              'zip.too-large',
+              `The workbook would expand to more than ${Math.round(limits.maxUncompressedBytes / 1024 ** 2).toLocaleString('en-GB')} MB, which is far larger than an Annex A return: check it is the right file, or split the lists across smaller workbooks.`,
+            )
           }
           const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize)
           if (entry.uncompressedSize > 1024 * 1024 && ratio > limits.maxCompressionRatio) {
-            throw new FileRefusal('zip.bomb', 'The workbook is compressed to an implausible degree (a "zip bomb"), so we have not opened it: upload the Annex A workbook exported from your case management system.')
+            throw new FileRefusal(
+              'zip.bomb',
+              'The workbook is compressed to an implausible degree (a "zip bomb"), so we have not opened it: upload the Annex A workbook exported from your case management system.',
+            )
           }
           const name = entry.fileName.toLowerCase()
           entrySizes.set(name, entry.uncompressedSize)
@@ -108,14 +137,23 @@ export async function precheckWorkbookZip(filePath: string, limits: ZipLimits = 
     })
     const contentTypes = texts.get('[content_types].xml') ?? ''
     if (hasVba || /macroEnabled/i.test(contentTypes)) {
-      throw new FileRefusal('file.macro-enabled', 'The workbook contains macros (.xlsm), which we do not open: in Excel choose File > Save As > Excel Workbook (.xlsx) and upload that copy.')
+      throw new FileRefusal(
+        'file.macro-enabled',
+        'The workbook contains macros (.xlsm), which we do not open: in Excel choose File > Save As > Excel Workbook (.xlsx) and upload that copy.',
+      )
     }
     if ((texts.get('mimetype') ?? '').includes('opendocument')) {
-      throw new FileRefusal('file.opendocument', 'This is an OpenDocument spreadsheet (.ods): save it as an Excel Workbook (.xlsx) and upload that.')
+      throw new FileRefusal(
+        'file.opendocument',
+        'This is an OpenDocument spreadsheet (.ods): save it as an Excel Workbook (.xlsx) and upload that.',
+      )
     }
     const workbookXml = texts.get('xl/workbook.xml')
     if (!workbookXml) {
-      throw new FileRefusal('file.not-workbook', 'This zip file is not an Excel workbook (it may be a Word document or a zipped folder): upload the Annex A workbook (.xlsx).')
+      throw new FileRefusal(
+        'file.not-workbook',
+        'This zip file is not an Excel workbook (it may be a Word document or a zipped folder): upload the Annex A workbook (.xlsx).',
+      )
     }
     const workbookPr = /<(?:\w+:)?workbookPr\b[^>]*>/.exec(workbookXml)?.[0] ?? ''
     const flag = (attr(workbookPr, 'date1904') ?? '').toLowerCase()

@@ -21,7 +21,8 @@ if (warning) {
   let mode = warning.dataset.endsBecause
 
   const secondsLeft = () => Math.max(0, Math.ceil((deadline - performance.now()) / 1000))
-  const wait = (s) => (s >= 60 ? `${Math.ceil(s / 60)} minute${Math.ceil(s / 60) === 1 ? '' : 's'}` : `${s} second${s === 1 ? '' : 's'}`)
+  const wait = (s) =>
+    s >= 60 ? `${Math.ceil(s / 60)} minute${Math.ceil(s / 60) === 1 ? '' : 's'}` : `${s} second${s === 1 ? '' : 's'}`
   const visibleButton = () => [...warning.querySelectorAll('button')].find((b) => !b.closest('[hidden]'))
 
   const show = () => {
@@ -58,8 +59,15 @@ if (warning) {
     const body = new URLSearchParams(new FormData(form))
     let next
     try {
-      const response = await fetch(form.action, { method: 'POST', body, headers: { Accept: 'application/json' }, credentials: 'same-origin', redirect: 'manual' })
-      next = response.ok && (response.headers.get('content-type') || '').includes('json') ? await response.json() : undefined
+      const response = await fetch(form.action, {
+        method: 'POST',
+        body,
+        headers: { Accept: 'application/json' },
+        credentials: 'same-origin',
+        redirect: 'manual',
+      })
+      next =
+        response.ok && (response.headers.get('content-type') || '').includes('json') ? await response.json() : undefined
     } catch {
       next = undefined
     }

@@ -11,7 +11,14 @@ export class SetupPage extends BasePage {
     super(page)
   }
 
-  async fillForm(values: { partnershipName: string; name: string; email: string; jobTitle?: string; password: string; confirm?: string }): Promise<void> {
+  async fillForm(values: {
+    partnershipName: string
+    name: string
+    email: string
+    jobTitle?: string
+    password: string
+    confirm?: string
+  }): Promise<void> {
     await this.fill('Name of your safeguarding children partnership', values.partnershipName)
     await this.fill('Full name', values.name)
     await this.fill('Email address', values.email)

@@ -26,7 +26,11 @@ export async function visit(page: Page, path: string, options: VisitOptions = {}
  *
  *   await followAndCheck(page, () => page.getByRole('button', { name: 'Continue' }).click())
  */
-export async function followAndCheck(page: Page, action: () => Promise<unknown>, options: VisitOptions = {}): Promise<Response> {
+export async function followAndCheck(
+  page: Page,
+  action: () => Promise<unknown>,
+  options: VisitOptions = {},
+): Promise<Response> {
   // waitForNavigation follows redirects (POST, then 303 to GET) and resolves once the page it
   // lands on has loaded; it is marked deprecated in favour of waitForURL, which cannot tell a form
   // sent back to the same URL from no navigation at all.
@@ -88,7 +92,8 @@ export abstract class BasePage {
   async errorSummaryLinks(): Promise<{ text: string; href: string }[]> {
     const links = this.errorSummary().locator('.govuk-error-summary__list a')
     const out: { text: string; href: string }[] = []
-    for (const link of await links.all()) out.push({ text: (await link.innerText()).trim(), href: (await link.getAttribute('href')) ?? '' })
+    for (const link of await links.all())
+      out.push({ text: (await link.innerText()).trim(), href: (await link.getAttribute('href')) ?? '' })
     return out
   }
 
@@ -127,12 +132,20 @@ export abstract class BasePage {
 
   /** Follows a link in the service navigation and checks the page it leads to. */
   async navigateTo(name: string, options?: VisitOptions): Promise<Response> {
-    return followAndCheck(this.page, () => this.page.locator('.govuk-service-navigation__list').getByRole('link', { name, exact: true }).click(), options)
+    return followAndCheck(
+      this.page,
+      () => this.page.locator('.govuk-service-navigation__list').getByRole('link', { name, exact: true }).click(),
+      options,
+    )
   }
 
   /** Signs out with the button in the header and checks the page it leads to. */
   async signOut(options?: VisitOptions): Promise<Response> {
-    return followAndCheck(this.page, () => this.page.locator('.govuk-service-navigation').getByRole('button', { name: 'Sign out' }).click(), options)
+    return followAndCheck(
+      this.page,
+      () => this.page.locator('.govuk-service-navigation').getByRole('button', { name: 'Sign out' }).click(),
+      options,
+    )
   }
 
   /** The GOV.UK notification banner (success or important), if any. */

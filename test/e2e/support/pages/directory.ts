@@ -26,7 +26,9 @@ export class AgenciesPage extends BasePage {
   readonly path = '/agencies'
 
   addAgencyButton(): Locator {
-    return this.page.getByRole('button', { name: 'Add an agency' }).or(this.page.getByRole('link', { name: 'Add an agency' }))
+    return this.page
+      .getByRole('button', { name: 'Add an agency' })
+      .or(this.page.getByRole('link', { name: 'Add an agency' }))
   }
 
   /** Agency, Type, Statutory partner, Senior approver, People. */
@@ -59,11 +61,16 @@ export class AgencyFormPage extends BasePage {
 
   async fillForm(values: AgencyValues): Promise<void> {
     if (values.name !== undefined) await this.fill('Agency name', values.name)
-    if (values.type !== undefined) await this.page.getByLabel('Type of agency', { exact: true }).selectOption({ label: values.type })
+    if (values.type !== undefined)
+      await this.page.getByLabel('Type of agency', { exact: true }).selectOption({ label: values.type })
     if (values.statutory !== undefined) {
-      await this.page.getByRole('group', { name: 'Is this agency a statutory safeguarding partner?' }).getByLabel(values.statutory, { exact: true }).check()
+      await this.page
+        .getByRole('group', { name: 'Is this agency a statutory safeguarding partner?' })
+        .getByLabel(values.statutory, { exact: true })
+        .check()
     }
-    if (values.seniorApprover !== undefined) await this.page.getByLabel('Senior approver', { exact: true }).selectOption({ label: values.seniorApprover })
+    if (values.seniorApprover !== undefined)
+      await this.page.getByLabel('Senior approver', { exact: true }).selectOption({ label: values.seniorApprover })
   }
 
   async save(options?: VisitOptions): Promise<Response> {
@@ -128,7 +135,8 @@ export class PersonFormPage extends BasePage {
     if (values.name !== undefined) await this.fill('Full name', values.name)
     if (values.email !== undefined) await this.fill('Email address', values.email)
     if (values.jobTitle !== undefined) await this.fill('Job title (optional)', values.jobTitle)
-    if (values.agency !== undefined) await this.page.getByLabel('Agency', { exact: true }).selectOption({ label: values.agency })
+    if (values.agency !== undefined)
+      await this.page.getByLabel('Agency', { exact: true }).selectOption({ label: values.agency })
     for (const role of values.roles ?? []) {
       await this.page.getByRole('group', { name: 'Roles' }).getByLabel(role, { exact: true }).check()
     }
