@@ -11,10 +11,3 @@ export interface ReadProgress {
   read: number
   total: number
 }
-
-interface ReadInfo {
-  format: 'xlsx' | 'csv'
-  /** CSV only: the character encoding detected. */
-  encoding: string | null
-  date1904: boolean
-}

@@ -4,7 +4,6 @@ import { deleteSessionsOf, insertToken, revokeTokens } from '../auth/repository'
 import type { Database } from '../../db/schema'
 import {
   AGENCY_TYPE_LABELS,
-  ROLE_LABELS,
   STATUTORY_BY_DEFAULT,
   type AgencyType,
   type Role,
