@@ -2,12 +2,7 @@ import type { Kysely } from 'kysely'
 import * as repo from './repository'
 import { deleteSessionsOf, insertToken, revokeTokens } from '../auth/repository'
 import type { Database } from '../../db/schema'
-import {
-  AGENCY_TYPE_LABELS,
-  STATUTORY_BY_DEFAULT,
-  type AgencyType,
-  type Role,
-} from '../../domain/directory'
+import { AGENCY_TYPE_LABELS, STATUTORY_BY_DEFAULT, type AgencyType, type Role } from '../../domain/directory'
 import type { Clock } from '../../domain/clock'
 import { NotFoundError, ValidationError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
