@@ -255,6 +255,19 @@ describe('sign-in', () => {
     ])
   })
 
+  it('“Stay signed in” without JavaScript goes back only to a page on this site', async () => {
+    const agent = await signIn(t, await createPerson(t, await createPartnership(t, 'P'), ['contributor']))
+    for (const [returnTo, location] of [
+      ['/evidence?agency=1', '/evidence?agency=1'],
+      ['/\\evil.example', '/'],
+      ['//evil.example', '/'],
+      ['https://evil.example', '/'],
+    ]) {
+      const res = await agent.post('/session/keep-alive').type('form').send({ _csrf: agent.csrf, returnTo }).expect(303)
+      expect(res.headers.location, returnTo).toBe(location)
+    }
+  })
+
   it('keep-alive answers with the seconds left by the server’s clock, and offers no “Stay signed in” near the 12-hour limit', async () => {
     const p = await createPartnership(t, 'P')
     const admin = await createPerson(t, p, ['administrator'])

@@ -13,6 +13,7 @@ import {
   signInSchema,
 } from './schemas'
 import { formatSecret, totpQrCode } from './totp'
+import { sameOriginPath } from '../../web/returnAddress'
 
 const PENDING_MS = 10 * 60_000
 
@@ -59,7 +60,7 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
     req.session.signedInAt = now()
     req.session.lastSeenAt = now()
     await auth.recordSignIn(personId)
-    return returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/'
+    return sameOriginPath(returnTo)
   }
 
   routes.get('/sign-in', (_req, res, { signedIn }) => {
@@ -160,9 +161,7 @@ export function authRoutes(routes: Routes, services: Services, options: RouteOpt
       const { secondsLeft, endsBecause, endsAtText, warningSeconds } = res.locals.sessionTiming as SessionTiming
       return res.json({ secondsLeft, endsBecause, endsAtText, warningSeconds, canStaySignedIn: endsBecause === 'idle' })
     }
-    const returnTo = bodyOf(req).returnTo
-    const back = typeof returnTo === 'string' && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/'
-    res.redirect(303, back)
+    res.redirect(303, sameOriginPath(bodyOf(req).returnTo))
   })
 
   routes.get('/setup/:token', async (_req, res, { params }) => {
