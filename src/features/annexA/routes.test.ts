@@ -197,6 +197,10 @@ describe('Annex A import', () => {
     const map = await admin.get(`/annex-a/imports/${importId}/map`).expect(200)
     expect(map.text).toContain('Does the Child have a Disability')
     expect(map.text).toContain('“Disabled - learning”')
+    // The page shows cell values from the file: a read of child-level data, logged like the register.
+    expect(map.headers['cache-control']).toBe('no-store')
+    const [mappingRead] = await audit('annex-a.mapping-viewed')
+    expect(mappingRead).toMatchObject({ entity_id: importId, details: { columns: 1, values: 1 } })
     const key = /name="key-0" value="([^"]+)"/.exec(map.text)![1]!
     const none = await admin
       .post(`/annex-a/imports/${importId}/map`)

@@ -277,7 +277,13 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
   routes.get('/annex-a/imports/:importId/map', async (_req, res, { scope, params }) => {
     const found = await findingsOrCheck(res, scope, params.importId)
     if (!found?.result) return
-    res.render(MAP, { imp: found.import, groups: presentUnmapped(found.result) })
+    const groups = presentUnmapped(found.result)
+    await annexA.mappingViewed(scope, found.import.id, {
+      columns: groups.length,
+      values: groups.reduce((n, g) => n + g.values.length, 0),
+    })
+    res.setHeader('Cache-Control', 'no-store')
+    res.render(MAP, { imp: found.import, groups })
   })
 
   routes.form('/annex-a/imports/:importId/map', {

@@ -598,6 +598,22 @@ export function createAnnexAService({
       return { import: imp, spec, row, problems }
     },
 
+    /**
+     * Records that the value-mapping page was shown: it lists cell values with their lists and rows,
+     * child-level data like any other, so each showing is a read in the audit log.
+     */
+    async mappingViewed(scope: Scope, importId: string, shown: { columns: number; values: number }): Promise<void> {
+      await requireChildDataAccess(db, scope)
+      const imp = await requireImport(scope, importId)
+      await recordRead(scope, {
+        action: 'annex-a.mapping-viewed',
+        entityType: 'annex-a-import',
+        entityId: imp.id,
+        summary: `Viewed ${shown.values} unrecognised values to map in Annex A file ${imp.file_name}`,
+        details: shown,
+      })
+    },
+
     /** Records that a page of one rule's problems (cell values included) was shown. */
     async problemsViewed(
       scope: Scope,
