@@ -51,6 +51,13 @@ describe('parseGovUkBankHolidays', () => {
     }
   })
 
+  it('refuses a title longer than any bank holiday’s name', () => {
+    const long = parseGovUkBankHolidays({
+      'england-and-wales': { division: 'england-and-wales', events: [{ title: 'x'.repeat(5000), date: '2027-01-01' }] },
+    })
+    expect(long).toEqual({ ok: false, problems: [expect.stringMatching(/^england-and-wales\.events\[0\]\.title: /)] })
+  })
+
   it('rejects duplicate dates and empty lists', () => {
     const dup = parseGovUkBankHolidays({
       'england-and-wales': {

@@ -2,8 +2,11 @@ import { z } from 'zod'
 import type { Holiday } from './holiday'
 import { isIsoDate } from './isoDate'
 
+/** Longer than any real bank holiday's name ("Bank holiday for the coronation of King Charles III" is 51). */
+const MAX_TITLE = 120
+
 const eventSchema = z.object({
-  title: z.string().min(1),
+  title: z.string().min(1).max(MAX_TITLE, `should be a name of ${MAX_TITLE} characters or fewer`),
   date: z.string().refine(isIsoDate, 'is not a real date in the form YYYY-MM-DD'),
   notes: z.string().optional(),
   bunting: z.boolean().optional(),
