@@ -255,6 +255,18 @@ describe('sign-in', () => {
     ])
   })
 
+  it('a signed-out visit to the sign-in page leaves a session row for 30 minutes, not the signed-in lifetime', async () => {
+    const expiries = async () =>
+      (await t.handle.db.selectFrom('sessions').select(['expires_at', 'person_id']).execute()).map((r) => ({
+        minutes: Math.round((new Date(r.expires_at).getTime() - t.clock.now().getTime()) / 60_000),
+        signedIn: r.person_id !== null,
+      }))
+    await request(t.app).get('/sign-in').expect(200)
+    expect(await expiries()).toEqual([{ minutes: 30, signedIn: false }])
+    await signIn(t, await createPerson(t, await createPartnership(t, 'P'), ['contributor']))
+    expect((await expiries()).filter((e) => e.signedIn)).toEqual([{ minutes: 90, signedIn: true }])
+  })
+
   it('“Stay signed in” without JavaScript goes back only to a page on this site', async () => {
     const agent = await signIn(t, await createPerson(t, await createPartnership(t, 'P'), ['contributor']))
     for (const [returnTo, location] of [

@@ -3,6 +3,9 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema'
 import type { Clock } from '../../domain/clock'
 
+/** How long a session with nobody signed in is kept (longer than a sign-in's 10 minutes to finish). */
+export const SIGNED_OUT_TTL_MS = 30 * 60_000
+
 /**
  * express-session's store in our own database, so sign-out and disabling a person end sessions on
  * the server, and sessions survive a restart.
@@ -17,9 +20,12 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   // Expiry follows the injected clock, not the cookie's own date, so tests on a fake clock behave
-  // like production. The auth middleware enforces the idle and absolute limits precisely.
-  private expiry(_data: session.SessionData): Date {
-    return new Date(this.clock.now().getTime() + this.defaultTtlMs)
+  // like production. The auth middleware enforces the idle and absolute limits precisely. A session
+  // with nobody signed in only carries a sign-in form's token, a sign-in half done or a message, so
+  // it is kept briefly: a signed-out page view does not leave a row for hours.
+  private expiry(data: session.SessionData): Date {
+    const ttl = data.personId ? this.defaultTtlMs : Math.min(this.defaultTtlMs, SIGNED_OUT_TTL_MS)
+    return new Date(this.clock.now().getTime() + ttl)
   }
 
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
