@@ -5,6 +5,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/database'
 import { appendAuditEvent } from '../../db/auditLog'
+import { migratedSnapshot } from '../../../test/support/pglite'
 import type { CliIo } from '../types'
 import { auditCommand } from './audit'
 import { demoCommand } from './demo'
@@ -17,8 +18,11 @@ function capture(): CliIo & { out: string; err: string } {
 describe('jtai demo and jtai audit verify', () => {
   let dir: string
   const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL }
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jtai-cli-'))
+    // DATA_DIR holds a migrated, empty database, as after the app's first start: unpacking the test
+    // run's snapshot is much faster than initdb and the migrations on disk.
+    await (await openDatabase({ dataDir: dir, loadDataDir: await migratedSnapshot() })).close()
     process.env.DATA_DIR = dir
     delete process.env.DATABASE_URL
     // Vitest sets BASE_URL='/' for Vite; the app reads BASE_URL as its public address.

@@ -36,6 +36,7 @@ import type { Scope } from '../../shared/scope'
 import { FileNotFoundError, FsFileStore, startSweeper } from '../../storage'
 import type { CrashingUploadArgs } from '../../../test/support/crashingUpload'
 import { testDatabases } from '../../../test/support/databases'
+import { migratedSnapshot } from '../../../test/support/pglite'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const script = fileURLToPath(new URL('../../../test/support/crashingUpload.ts', import.meta.url))
@@ -141,9 +142,7 @@ describe.each(testDatabases())('an evidence upload killed before commit on $name
     if (database.name === 'pglite') {
       const dataDir = join(work, 'data')
       // Start the data directory from the test run's migrated snapshot: much faster than migrating on disk.
-      const memory = await database.open()
-      let snapshot: Blob | File | undefined = await memory.dump!()
-      await memory.close()
+      let snapshot: Blob | File | undefined = await migratedSnapshot()
       const open = async () => {
         const h = await openDatabase({ dataDir, loadDataDir: snapshot })
         snapshot = undefined
