@@ -24,7 +24,10 @@ describe('validateInWorker', () => {
   })
   it('works when the app runs under tsx', async () => {
     const script = `import('./src/features/annexA/files/validateInWorker.ts').then(async (m) => { const r = await m.validateInWorker(${JSON.stringify(SAMPLE)}, { notified: '2021-03-10' }); console.log(JSON.stringify({ readable: r.readable, lists: r.lists.length })) })`
-    const { stdout } = await promisify(execFile)('npx', ['tsx', '-e', script], { cwd: REPO, timeout: 60_000 })
+    // The tsx CLI as `npm start` runs it, on this test's Node (npx would add an npm process, and run
+    // whichever `node` is first on PATH).
+    const tsx = join(REPO, 'node_modules', '.bin', 'tsx')
+    const { stdout } = await promisify(execFile)(process.execPath, [tsx, '-e', script], { cwd: REPO, timeout: 60_000 })
     expect(JSON.parse(stdout.trim().split('\n').pop() ?? '{}')).toEqual({ readable: true, lists: 11 })
   }, 60_000)
   it('turns an unreadable file into one sentence', async () => {
