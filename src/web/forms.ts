@@ -207,8 +207,15 @@ const typedCode = z
 export const isTotpCode = (code: string): boolean => /^\d{6}$/.test(code)
 
 /**
- * The one form schema for an authenticator code: sign-in, enrolment and step-up approvals. A code
- * that is not 6 digits is refused with `message`, in the same round as the rest of the form.
+ * The one form schema for an authenticator code: sign-in, enrolment and step-up approvals. An empty
+ * code and one that is not 6 digits are refused with their own messages.
  */
-export const totpCodeSchema = (message = 'Enter the 6-digit code from your authenticator app') =>
-  z.strictObject({ code: typedCode.refine(isTotpCode, message) })
+export const totpCodeSchema = () =>
+  z.strictObject({
+    code: typedCode.pipe(
+      z
+        .string()
+        .min(1, 'Enter the 6-digit code from your authenticator app')
+        .refine(isTotpCode, 'The code must be 6 digits'),
+    ),
+  })
