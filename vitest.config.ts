@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
+const e2eWorkers = Math.max(1, Number(process.env.TEST_E2E_WORKERS) || 1)
+
 export default defineConfig({
   test: {
     env: { TZ: 'Europe/London' },
@@ -28,7 +30,10 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // One file at a time, unless TEST_E2E_WORKERS says how many (scripts/test-all.sh runs two: an
+          // e2e test mostly waits for the browser, the app or a time-out, so two share a small machine well).
+          fileParallelism: e2eWorkers > 1,
+          maxWorkers: e2eWorkers,
         },
       },
     ],
