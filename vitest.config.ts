@@ -1,17 +1,14 @@
 import { defineConfig } from 'vitest/config'
 
-const e2eWorkers = Math.max(1, Number(process.env.TEST_E2E_WORKERS) || 1)
-
 export default defineConfig({
   test: {
     env: { TZ: 'Europe/London' },
+    globalSetup: ['test/support/globalSetup.ts'],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
-          // A throwaway PostgreSQL server for the repository tests.
-          globalSetup: ['test/support/globalSetup.ts'],
           // Test files share a worker's module cache (and its migrated PGlite snapshot): half the run
           // time. Tests must not leave global state behind; the few that touch process.env restore it.
           isolate: false,
@@ -25,15 +22,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          // A migrated data directory the apps can start from (the e2e tests use no PostgreSQL server).
-          globalSetup: ['test/e2e/support/globalSetup.ts'],
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // One file at a time, unless TEST_E2E_WORKERS says how many (scripts/test-all.sh runs two: an
-          // e2e test mostly waits for the browser, the app or a time-out, so two share a small machine well).
-          fileParallelism: e2eWorkers > 1,
-          maxWorkers: e2eWorkers,
+          fileParallelism: false,
         },
       },
     ],
