@@ -3,12 +3,13 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     env: { TZ: 'Europe/London' },
-    globalSetup: ['test/support/globalSetup.ts'],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
+          // A throwaway PostgreSQL server for the repository tests.
+          globalSetup: ['test/support/globalSetup.ts'],
           // Test files share a worker's module cache (and its migrated PGlite snapshot): half the run
           // time. Tests must not leave global state behind; the few that touch process.env restore it.
           isolate: false,
@@ -22,6 +23,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          // A migrated data directory the apps can start from (the e2e tests use no PostgreSQL server).
+          globalSetup: ['test/e2e/support/globalSetup.ts'],
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -45,7 +45,7 @@ describe('Annex A: upload, map values, accept, child register and a child’s jo
   let admin: Page
 
   beforeAll(async () => {
-    app = await startApp()
+    app = await startApp({ migrated: true })
   })
   afterAll(async () => {
     await app?.stop()

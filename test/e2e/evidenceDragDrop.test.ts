@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import type { JSHandle, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/database'
@@ -11,7 +9,7 @@ import { useBrowser } from './support/browser'
 import { CodePage, SignInPage } from './support/pages/auth'
 import { BasePage, followAndCheck, visit } from './support/pages/base'
 import { seedPartnershipWithPolice, seedPerson } from './support/seed'
-import { startApp, type RunningApp } from './support/server'
+import { migratedDataDir, startApp, type RunningApp } from './support/server'
 import { Authenticator } from './support/totp'
 
 // The drag-and-drop enhancement of the evidence upload form (src/web/assets/js/evidence-upload.js):
@@ -106,7 +104,8 @@ describe('evidence: drag and drop a file onto the upload form', () => {
 
   beforeAll(async () => {
     // Seeded straight into the embedded database before the app opens it, as evidence.test.ts does.
-    dataDir = mkdtempSync(join(tmpdir(), 'jtai-e2e-dragdrop-'))
+    // The database starts migrated and empty, as the app's first start leaves it (a copy: faster than initdb).
+    dataDir = migratedDataDir('jtai-e2e-dragdrop-')
     const handle = await openDatabase({ dataDir })
     const db = handle.db
     const now = new Date()

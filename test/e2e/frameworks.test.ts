@@ -36,7 +36,7 @@ describe('frameworks, working days, the local plan and a practice inspection', (
   let practicePath = ''
 
   beforeAll(async () => {
-    app = await startApp()
+    app = await startApp({ migrated: true })
     frontDoorJson = await readFile(join(bundledFrameworksDirectory(), 'front-door.json'), 'utf8')
   })
   afterAll(async () => {

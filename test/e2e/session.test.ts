@@ -28,7 +28,7 @@ describe('session time-out warning', () => {
   let page: Page
 
   beforeAll(async () => {
-    app = await startApp({ env: { SESSION_IDLE_MINUTES: '0.5', SESSION_WARNING_SECONDS: '20' } })
+    app = await startApp({ migrated: true, env: { SESSION_IDLE_MINUTES: '0.5', SESSION_WARNING_SECONDS: '20' } })
   })
   afterAll(async () => {
     await app?.stop()

@@ -45,7 +45,7 @@ describe('inspection timeline: create, override a date, add a local task, downlo
   let timeline: TimelinePage
 
   beforeAll(async () => {
-    app = await startApp()
+    app = await startApp({ migrated: true })
   })
   afterAll(async () => {
     await app?.stop()

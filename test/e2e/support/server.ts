@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inject } from 'vitest'
 
 /** The repository root (this file is test/e2e/support/server.ts). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
@@ -20,6 +21,12 @@ export interface StartAppOptions {
   env?: Record<string, string | undefined>
   /** Use this data directory instead of a fresh temporary one (it is then not deleted on stop). */
   dataDir?: string
+  /**
+   * Start on a fresh temporary data directory that already holds the migrated, empty database (as
+   * the app's first start leaves it; see migratedDataDir()) instead of an empty one. For tests whose
+   * subject is not the first start: it saves initdb and the migrations.
+   */
+  migrated?: boolean
   timeoutMs?: number
 }
 
@@ -68,7 +75,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
   const port = await freePort()
   const baseUrl = `http://localhost:${port}`
   const ownDataDir = options.dataDir === undefined
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'jtai-e2e-'))
+  const dataDir = options.dataDir ?? (options.migrated ? migratedDataDir() : mkdtempSync(join(tmpdir(), 'jtai-e2e-')))
   const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS
 
   const env: NodeJS.ProcessEnv = { ...process.env }
@@ -188,6 +195,18 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     },
     stop,
   }
+}
+
+/**
+ * A new temporary data directory holding the embedded database as the app's first start leaves it
+ * (every migration, no rows), copied from the one test/e2e/support/globalSetup.ts made for this run.
+ * Delete it when done (startApp does, for one it made).
+ */
+export function migratedDataDir(prefix = 'jtai-e2e-'): string {
+  const template = inject('e2eMigratedDataDir')
+  const dataDir = mkdtempSync(join(tmpdir(), prefix))
+  cpSync(template, dataDir, { recursive: true })
+  return dataDir
 }
 
 async function waitForHealth(baseUrl: string, timeoutMs: number, exited: () => string | undefined): Promise<void> {
