@@ -7,6 +7,7 @@
 #   4. unit tests on the default Node (20.19+)              vitest run --project unit
 #   5. unit tests again on Node 22                          scripts/node22.sh (pinned 22.x LTS)
 #   6. end-to-end tests on the default Node                 vitest run --project e2e
+# Steps 3 to 6 run side by side in three lanes (see below); 1 and 2 come first.
 # Every step runs even when an earlier one failed. At the end it prints the counts of each run and,
 # as the very last line, `N passed, N failed`; it exits non-zero when anything failed. A failed
 # step without tests (install, typecheck, a run that crashed without a report) counts as 1 failed.
@@ -98,35 +99,75 @@ npm_install() {
 }
 step "npm ci" npm_install
 
-# --- 3. typecheck ----------------------------------------------------------------------------------
-step "typecheck" node node_modules/typescript/bin/tsc --noEmit
-step "lint" npm run --silent lint
+# --- 3-6. typecheck, lint and the test runs, in lanes that run side by side -------------------------
+# Each of them keeps about one core busy at most (a unit run has one Vitest worker on two cores; the
+# end-to-end tests run one file at a time and wait for the browser, the app or a time-out much of
+# it), so on a small machine they finish sooner side by side than one after another. Lanes:
+#   checks     typecheck, lint, then the unit tests on the default Node
+#   node 22    Node 22 install, then the unit tests on Node 22
+#   e2e        build assets, then the end-to-end tests
+# Each lane writes its output to .tmp/test-results/<lane>.log; the checks lane is also shown as it
+# runs, the others once they finish. The summary lists the steps in this script's order.
 
 default_node="$(command -v node)"
 default_version="$(node --version)"
 
-# --- 4. unit tests on the default Node ---------------------------------------------------------------
-vitest_run "unit (node $default_version)" "$results/unit-default.json" "$default_node" --project unit
+lane_checks() {
+  step "typecheck" node node_modules/typescript/bin/tsc --noEmit
+  step "lint" npm run --silent lint
+  vitest_run "unit (node $default_version)" "$results/unit-default.json" "$default_node" --project unit
+}
 
-# --- 5. unit tests on Node 22 ----------------------------------------------------------------------
-node22=""
-get_node22() { node22="$(bash scripts/node22.sh)"; }
-banner "node 22"
-t0=$SECONDS
-if get_node22 && [ -x "$node22" ]; then
-  record "node 22 install" 0 "$((SECONDS - t0))" -
-  vitest_run "unit (node $("$node22" --version))" "$results/unit-node22.json" "$node22" --project unit
-else
-  record "node 22 install" 1 "$((SECONDS - t0))" -
-  echo "test-all.sh: could not install Node 22 (scripts/node22.sh): the Node 22 unit run is counted as failed" >&2
-  record "unit (node 22)" 1 0 "$results/unit-node22.json"
-fi
+lane_node22() {
+  local node22="" t0=$SECONDS
+  banner "node 22"
+  if node22="$(bash scripts/node22.sh)" && [ -x "$node22" ]; then
+    record "node 22 install" 0 "$((SECONDS - t0))" -
+    vitest_run "unit (node $("$node22" --version))" "$results/unit-node22.json" "$node22" --project unit
+  else
+    record "node 22 install" 1 "$((SECONDS - t0))" -
+    echo "test-all.sh: could not install Node 22 (scripts/node22.sh): the Node 22 unit run is counted as failed" >&2
+    record "unit (node 22)" 1 0 "$results/unit-node22.json"
+  fi
+}
 
-# --- 6. end-to-end tests on the default Node ------------------------------------------------------------
-if [ -f scripts/build-assets.ts ]; then
-  step "build assets" node node_modules/.bin/tsx scripts/build-assets.ts
-fi
-vitest_run "e2e (node $default_version)" "$results/e2e-default.json" "$default_node" --project e2e
+lane_e2e() {
+  if [ -f scripts/build-assets.ts ]; then
+    step "build assets" node node_modules/.bin/tsx scripts/build-assets.ts
+  fi
+  vitest_run "e2e (node $default_version)" "$results/e2e-default.json" "$default_node" --project e2e
+}
+
+# run_lane NAME FUNCTION: runs the lane in the background, its output to NAME.log and its steps to NAME.steps.
+run_lane() {
+  (
+    steps="$results/$1.steps"
+    "$2"
+  ) >"$results/$1.log" 2>&1 &
+}
+
+: >"$results/checks.log"
+run_lane e2e lane_e2e
+e2e_pid=$!
+run_lane node22 lane_node22
+node22_pid=$!
+run_lane checks lane_checks
+checks_pid=$!
+# Show the checks lane as it runs.
+tail -n +1 -f "$results/checks.log" --pid="$checks_pid" &
+tail_pid=$!
+wait "$checks_pid"
+wait "$tail_pid" 2>/dev/null
+for lane in node22 e2e; do
+  pid_var="${lane}_pid"
+  wait "${!pid_var}"
+  banner "$lane lane: output"
+  cat "$results/$lane.log"
+done
+for lane in checks node22 e2e; do
+  # A lane that recorded nothing (it was killed) counts as 1 failed.
+  if [ -s "$results/$lane.steps" ]; then cat "$results/$lane.steps" >>"$steps"; else record "$lane lane" 1 0 -; fi
+done
 
 # --- summary: the last line is `N passed, N failed` ------------------------------------------------
 echo ""
