@@ -31,6 +31,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // The files run one after another in one process, sharing its module cache and its Chromium
+          // (test/e2e/support/browser.ts); each test still gets fresh browser contexts and each file its own app.
+          isolate: false,
         },
       },
     ],

@@ -105,7 +105,7 @@ step "npm ci" npm_install
 # it), so on a small machine they finish sooner side by side than one after another. Lanes:
 #   checks     typecheck, lint, then the unit tests on the default Node
 #   node 22    Node 22 install, then the unit tests on Node 22
-#   e2e        build assets, then the end-to-end tests
+#   e2e        build assets, then the end-to-end tests (the session time-out tests beside the others)
 # Each lane writes its output to .tmp/test-results/<lane>.log; the checks lane is also shown as it
 # runs, the others once they finish. The summary lists the steps in this script's order.
 
@@ -135,7 +135,18 @@ lane_e2e() {
   if [ -f scripts/build-assets.ts ]; then
     step "build assets" node node_modules/.bin/tsx scripts/build-assets.ts
   fi
-  vitest_run "e2e (node $default_version)" "$results/e2e-default.json" "$default_node" --project e2e
+  # The session time-out tests mostly wait for the time-outs (about a minute and a half): a second
+  # Vitest runs them beside the other files.
+  local session=test/e2e/session.test.ts
+  (
+    steps="$results/e2e-session.steps"
+    vitest_run "e2e session time-outs (node $default_version)" "$results/e2e-session.json" "$default_node" --project e2e "$session"
+  ) >"$results/e2e-session.log" 2>&1 &
+  local session_pid=$!
+  vitest_run "e2e (node $default_version)" "$results/e2e-default.json" "$default_node" --project e2e --exclude "$session"
+  wait "$session_pid"
+  banner "e2e session time-outs: output"
+  cat "$results/e2e-session.log"
 }
 
 # run_lane NAME FUNCTION: runs the lane in the background, its output to NAME.log and its steps to NAME.steps.
@@ -164,7 +175,7 @@ for lane in node22 e2e; do
   banner "$lane lane: output"
   cat "$results/$lane.log"
 done
-for lane in checks node22 e2e; do
+for lane in checks node22 e2e e2e-session; do
   # A lane that recorded nothing (it was killed) counts as 1 failed.
   if [ -s "$results/$lane.steps" ]; then cat "$results/$lane.steps" >>"$steps"; else record "$lane lane" 1 0 -; fi
 done

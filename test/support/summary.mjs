@@ -26,6 +26,9 @@ const rows = readFileSync(stepsFile, 'utf8')
 let passed = 0
 let failed = 0
 const lines = []
+// The failing tests by name, printed just above the last line so that a log's tail names them.
+const failures = []
+const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim() !== '') ?? ''
 const width = Math.max(12, ...rows.map((r) => r.label.length))
 
 for (const row of rows) {
@@ -70,6 +73,16 @@ for (const row of rows) {
     notes.push(`exit ${row.code} with no failing test: counted as 1 failed`)
   }
   if (p + f === 0 && row.code === 0) notes.push('ran no test')
+  for (const file of report.testResults ?? []) {
+    const where = String(file.name ?? '?').replace(`${process.cwd()}/`, '')
+    const failing = (file.assertionResults ?? []).filter((a) => a.status === 'failed')
+    for (const a of failing) {
+      failures.push(`${row.label}: ${where} > ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0]).slice(0, 300)}`)
+    }
+    if (file.status === 'failed' && failing.length === 0) {
+      failures.push(`${row.label}: ${where}: ${firstLine(file.message).slice(0, 300)}`)
+    }
+  }
   passed += p
   failed += f
   lines.push(
@@ -80,5 +93,10 @@ for (const row of rows) {
 console.log('')
 console.log('Summary:')
 for (const line of lines) console.log(`  ${line}`)
+if (failures.length > 0) {
+  console.log('Failed:')
+  for (const line of failures.slice(0, 20)) console.log(`  ${line}`)
+  if (failures.length > 20) console.log(`  ...and ${failures.length - 20} more`)
+}
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(failed > 0 ? 1 : 0)

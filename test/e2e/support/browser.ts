@@ -53,7 +53,7 @@ export async function newPage(browser: Browser, options: BrowserContextOptions =
 }
 
 export interface BrowserFixture {
-  /** The browser launched for this test file. */
+  /** The browser this test file uses (shared with the other files in its test process). */
   browser(): Browser
   /**
    * A page in a fresh context; closed after the current test. When the test fails, a screenshot of
@@ -69,19 +69,33 @@ export interface BrowserFixture {
 }
 
 /**
- * Vitest helper: launches one Chromium for the test file (beforeAll), closes it afterwards, and
- * hands out fresh pages that are closed after each test.
+ * Vitest helper: the process's Chromium for the test file (see sharedBrowser), and fresh pages
+ * that are closed after each test.
  *
  *   const browser = useBrowser()
  *   it('...', async () => { const page = await browser.newPage({ baseURL: app.baseUrl }) })
  */
+/**
+ * One Chromium per test process, shared by the test files that run in it (the e2e project runs its
+ * files one after another in one process): every test still gets fresh browser contexts (no cookies,
+ * no storage), and launching a browser per file only cost time. Playwright ends the browser when the
+ * process exits; a browser that has gone away is launched again.
+ */
+let processBrowser: Promise<Browser> | undefined
+async function sharedBrowser(): Promise<Browser> {
+  const current = processBrowser && (await processBrowser.catch(() => undefined))
+  if (current?.isConnected()) return current
+  processBrowser = launchBrowser()
+  return processBrowser
+}
+
 export function useBrowser(): BrowserFixture {
   let browser: Browser | undefined
   let open: FreshPage[] = []
   let shared: FreshPage[] = []
 
   beforeAll(async () => {
-    browser = await launchBrowser()
+    browser = await sharedBrowser()
   })
   afterEach(async ({ task }) => {
     const pages = open
@@ -93,7 +107,7 @@ export function useBrowser(): BrowserFixture {
     const pages = shared
     shared = []
     await Promise.allSettled(pages.map((p) => p.close()))
-    await browser?.close()
+    // The browser stays for the next file (sharedBrowser); this file's contexts are all closed.
     browser = undefined
   })
 
