@@ -28,7 +28,10 @@ let failed = 0
 const lines = []
 // The failing tests by name, printed just above the last line so that a log's tail names them.
 const failures = []
-const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim() !== '') ?? ''
+const firstLine = (text) =>
+  String(text ?? '')
+    .split('\n')
+    .find((l) => l.trim() !== '') ?? ''
 const width = Math.max(12, ...rows.map((r) => r.label.length))
 
 for (const row of rows) {
@@ -77,7 +80,9 @@ for (const row of rows) {
     const where = String(file.name ?? '?').replace(`${process.cwd()}/`, '')
     const failing = (file.assertionResults ?? []).filter((a) => a.status === 'failed')
     for (const a of failing) {
-      failures.push(`${row.label}: ${where} > ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0]).slice(0, 300)}`)
+      failures.push(
+        `${row.label}: ${where} > ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0]).slice(0, 300)}`,
+      )
     }
     if (file.status === 'failed' && failing.length === 0) {
       failures.push(`${row.label}: ${where}: ${firstLine(file.message).slice(0, 300)}`)
