@@ -3,7 +3,17 @@ import express from 'express'
 import request from 'supertest'
 import { describe, expect, it } from 'vitest'
 import { binary } from '../../../test/support/exports'
-import { safeXlsxValue, sendXlsx, XLSX_MIME } from './xlsx'
+import {
+  safeXlsxValue,
+  sendXlsx,
+  setXlsxDateCell,
+  setXlsxDateTimeCell,
+  XLSX_DATE_FORMAT,
+  XLSX_DATE_TIME_FORMAT,
+  XLSX_MIME,
+  xlsxDate,
+  xlsxDateTime,
+} from './xlsx'
 
 const arrayBuffer = (b: Buffer): ArrayBuffer => new Uint8Array(b).buffer
 
@@ -29,6 +39,29 @@ describe('safeXlsxValue', () => {
 
   it('cuts text to the 32,767 characters Excel allows', () => {
     expect((safeXlsxValue('x'.repeat(40_000)) as string).length).toBe(32_767)
+  })
+})
+
+describe('xlsxDate and xlsxDateTime', () => {
+  it('gives a calendar date as UTC midnight of that date', () => {
+    expect(xlsxDate('2026-12-02')).toEqual(new Date('2026-12-02T00:00:00Z'))
+    expect(xlsxDate(null)).toBeNull()
+    expect(xlsxDate('2026-02-30')).toBeNull()
+    expect(xlsxDate('not a date')).toBeNull()
+  })
+
+  it('takes an instant as its date on UK clocks (British Summer Time included)', () => {
+    // 23:30 UTC on 1 June is 00:30 on 2 June in London.
+    expect(xlsxDate(new Date('2026-06-01T23:30:00Z'))).toEqual(new Date('2026-06-02T00:00:00Z'))
+    expect(xlsxDate('2026-06-01T23:30:00Z')).toEqual(new Date('2026-06-02T00:00:00Z'))
+    // In winter London is on UTC.
+    expect(xlsxDate(new Date('2026-12-01T23:30:00Z'))).toEqual(new Date('2026-12-01T00:00:00Z'))
+  })
+
+  it('gives an instant as the time on UK clocks', () => {
+    expect(xlsxDateTime(new Date('2026-06-01T08:05:00Z'))).toEqual(new Date('2026-06-01T09:05:00Z'))
+    expect(xlsxDateTime('2026-12-02T09:05:00Z')).toEqual(new Date('2026-12-02T09:05:00Z'))
+    expect(xlsxDateTime(undefined)).toBeNull()
   })
 })
 
@@ -65,6 +98,30 @@ describe('sendXlsx', () => {
     const sheet = workbook.getWorksheet('Audit')
     expect(sheet?.getRow(2).getCell(1).value).toBe("'=1+1")
     expect(sheet?.getRow(2).getCell(2).value).toBe(42)
+  })
+
+  it('writes real date cells that show "2 December 2026"', async () => {
+    const res = await request(
+      app((workbook) => {
+        const sheet = workbook.addWorksheet('Dates')
+        const row = sheet.addRow([])
+        setXlsxDateCell(row.getCell(1), '2026-12-02')
+        setXlsxDateTimeCell(row.getCell(2), new Date('2026-06-01T08:05:00Z'))
+        setXlsxDateCell(row.getCell(3), null)
+        row.commit()
+      }),
+    )
+      .get('/export')
+      .buffer(true)
+      .parse(binary)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(arrayBuffer(res.body as Buffer))
+    const row = workbook.getWorksheet('Dates')?.getRow(1)
+    expect(row?.getCell(1).value).toEqual(new Date('2026-12-02T00:00:00Z'))
+    expect(row?.getCell(1).numFmt).toBe(XLSX_DATE_FORMAT)
+    expect(row?.getCell(2).value).toEqual(new Date('2026-06-01T09:05:00Z'))
+    expect(row?.getCell(2).numFmt).toBe(XLSX_DATE_TIME_FORMAT)
+    expect(row?.getCell(3).value).toBeNull()
   })
 
   it('streams a workbook larger than the hold-back buffer', async () => {

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import ExcelJS from 'exceljs'
+import { isIsoDate, londonDateOf, londonNow, type IsoDate } from '../../domain/calendar'
 import type { CellValue } from './csv'
 import { whenClientGone } from './clientGone'
 import { clearDownloadHeaders, setDownloadHeaders } from './downloadHeaders'
@@ -26,6 +27,62 @@ export function safeXlsxValue(value: CellValue): ExcelJS.CellValue {
   if (typeof value === 'bigint') return neutraliseFormula(String(value))
   if (typeof value === 'boolean' || value instanceof Date) return value
   return neutraliseFormula(value).slice(0, MAX_CELL_TEXT)
+}
+
+/** How a date cell is shown: "2 December 2026". */
+export const XLSX_DATE_FORMAT = 'd mmmm yyyy'
+/** How a date-and-time cell is shown: "2 December 2026 09:05". */
+export const XLSX_DATE_TIME_FORMAT = 'd mmmm yyyy hh:mm'
+
+/**
+ * The value for a real date cell: a calendar date ('YYYY-MM-DD', or an instant taken as its date on
+ * UK clocks) as a JS Date at UTC midnight of that date. Excel has no time zones and exceljs writes a
+ * Date by its UTC fields, so the cell holds exactly that day whatever the server's zone. Null (an
+ * empty cell) for nothing or for text that is not a date. Give the cell {@link XLSX_DATE_FORMAT}
+ * (or use {@link setXlsxDateCell}) so it reads "2 December 2026", not a serial number.
+ */
+export function xlsxDate(value: IsoDate | Date | null | undefined): Date | null {
+  if (value === null || value === undefined) return null
+  let iso: string
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return null
+    iso = londonDateOf(value)
+  } else {
+    iso = value.slice(0, 10)
+    if (!isIsoDate(iso)) return null
+    // A timestamp written as text ('2026-12-02T23:30:00Z') is an instant: take its date on UK clocks.
+    if (value.length > 10) {
+      const at = new Date(value)
+      if (Number.isNaN(at.getTime())) return null
+      iso = londonDateOf(at)
+    }
+  }
+  return new Date(`${iso}T00:00:00Z`)
+}
+
+/**
+ * The value for a real date-and-time cell: an instant as the wall-clock time on UK clocks (British
+ * Summer Time included), stored in the Date's UTC fields for the reason given at {@link xlsxDate}.
+ * Give the cell {@link XLSX_DATE_TIME_FORMAT} (or use {@link setXlsxDateTimeCell}).
+ */
+export function xlsxDateTime(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null
+  const at = value instanceof Date ? value : new Date(value)
+  if (Number.isNaN(at.getTime())) return null
+  const { date, time } = londonNow(at)
+  return new Date(`${date}T${time}:00Z`)
+}
+
+/** Makes `cell` a real date cell showing "2 December 2026" (empty when there is no date). */
+export function setXlsxDateCell(cell: ExcelJS.Cell, value: IsoDate | Date | null | undefined): void {
+  cell.value = xlsxDate(value)
+  cell.numFmt = XLSX_DATE_FORMAT
+}
+
+/** Makes `cell` a real date-and-time cell on UK clocks showing "2 December 2026 09:05". */
+export function setXlsxDateTimeCell(cell: ExcelJS.Cell, value: Date | string | null | undefined): void {
+  cell.value = xlsxDateTime(value)
+  cell.numFmt = XLSX_DATE_TIME_FORMAT
 }
 
 /**
