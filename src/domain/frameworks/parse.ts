@@ -77,6 +77,45 @@ function checkFramework(framework: Framework): PathProblem[] {
   }
   for (const p of checkTimelineReferences(framework.timeline)) problems.push({ path: ['timeline', ...p.path], message: p.message })
   problems.push(...checkThemeLists(framework.annexAThemeLists ?? []))
+  problems.push(...checkAnnexARequest(framework))
+  return problems
+}
+
+/**
+ * The lists an inspection asks for exist (an ILACS "List 1" to "List 11" or one of the framework's theme
+ * lists), each once; one theme cohort at most, its flag a column of that theme list; the milestone is
+ * one of the timeline's.
+ */
+function checkAnnexARequest(framework: Framework): PathProblem[] {
+  const request = framework.annexA
+  if (!request) return []
+  const problems: PathProblem[] = []
+  const themeLists = new Map<string, NonNullable<Framework['annexAThemeLists']>[number]['lists'][string]>()
+  for (const file of framework.annexAThemeLists ?? []) for (const [key, list] of Object.entries(file.lists)) themeLists.set(key, list)
+  const seen = new Set<string>()
+  let cohorts = 0
+  request.requiredLists.forEach((entry, i) => {
+    const at = (...rest: (string | number)[]) => ['annexA', 'requiredLists', i, ...rest]
+    const ilacs = /^List (\d+)$/.exec(entry.list)
+    const theme = themeLists.get(entry.list)
+    if (!theme && !(ilacs && Number(ilacs[1]) >= 1 && Number(ilacs[1]) <= 11))
+      problems.push({ path: at('list'), message: `"${entry.list}" is neither an ILACS list ("List 1" to "List 11") nor a list in annexAThemeLists` })
+    if (seen.has(entry.list)) problems.push({ path: at('list'), message: `"${entry.list}" is asked for twice` })
+    seen.add(entry.list)
+    if (entry.themeCohort) cohorts++
+    if (entry.flagColumn !== undefined) {
+      if (!entry.themeCohort) problems.push({ path: at('flagColumn'), message: 'is only for the theme cohort (themeCohort: true)' })
+      else if (!theme) problems.push({ path: at('flagColumn'), message: 'is only checked on a theme list: the cohort must be one of annexAThemeLists' })
+      else {
+        const column = theme.columns.find((c) => normaliseHeader(c.name) === normaliseHeader(entry.flagColumn!) || c.id === entry.flagColumn)
+        if (!column) problems.push({ path: at('flagColumn'), message: `refers to the column "${entry.flagColumn}", which "${entry.list}" does not have` })
+        else if (!column.required) problems.push({ path: at('flagColumn'), message: `should name a required column: "${column.name}" may be left blank` })
+      }
+    }
+  })
+  if (cohorts > 1) problems.push({ path: ['annexA', 'requiredLists'], message: 'should mark at most one list as the theme cohort' })
+  if (request.producedMilestone && !framework.timeline.milestones.some((m) => m.id === request.producedMilestone))
+    problems.push({ path: ['annexA', 'producedMilestone'], message: `refers to the milestone "${request.producedMilestone}", which the timeline does not have` })
   return problems
 }
 

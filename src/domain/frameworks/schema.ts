@@ -7,6 +7,30 @@ import { kebabIdSchema, timelineTemplateSchema } from '../timeline/template'
 const text = z.string().trim().min(1, 'should not be empty')
 const agencyType = z.enum(AGENCY_TYPES)
 
+/**
+ * The Annex A lists an inspection under a framework asks for, e.g. for a JTAI: referrals (ILACS "List 3"),
+ * section 47 enquiries ("List 5"), school-age children not in full-time education and the theme cohort, each by
+ * its key: "List N" for an ILACS list, a theme list's name (a key of `annexAThemeLists`) otherwise. The theme
+ * cohort is marked, with the column that flags why a child is in it. Accepting every list asked for marks the
+ * timeline milestone `producedMilestone` done. Without this block an import is checked against ILACS lists 1–11.
+ */
+export const annexARequestSchema = z.strictObject({
+  requiredLists: z
+    .array(
+      z.strictObject({
+        list: text,
+        /** The framework's theme cohort (e.g. children at risk of criminal exploitation); at most one list. */
+        themeCohort: z.boolean().optional(),
+        /** The cohort list's column that flags the theme (e.g. "Risk type"); only with themeCohort. */
+        flagColumn: text.optional(),
+      }),
+    )
+    .min(1),
+  /** The timeline milestone that accepting every list asked for marks done, e.g. "annex-a-produced". */
+  producedMilestone: kebabIdSchema.optional(),
+})
+export type AnnexARequest = z.output<typeof annexARequestSchema>
+
 const rangeSchema = z
   .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) })
   .refine((r) => r.min <= r.max, { error: 'should have min no greater than max', path: ['max'] })
@@ -46,6 +70,8 @@ export const frameworkSchema = z.strictObject({
    * so this module stays free of I/O.
    */
   annexAThemeLists: z.array(annexASpecFileSchema).optional(),
+  /** What an inspection under this framework asks of Annex A (see annexARequestSchema). */
+  annexA: annexARequestSchema.optional(),
 })
 
 export type Framework = z.output<typeof frameworkSchema>
