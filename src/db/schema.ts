@@ -40,6 +40,8 @@ export interface PeopleTable {
   disabled_at: Timestamp | null
   created_at: CreatedAt
   updated_at: Timestamp
+  /** Optional, as entered (UK formats); shown in the directory. */
+  phone: string | null
 }
 
 export interface PersonRolesTable {

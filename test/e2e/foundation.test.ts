@@ -169,7 +169,13 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     const people = new PeoplePage(admin)
     await people.navigateTo('People')
     expect(await people.rows()).toEqual([
-      { Name: ADMIN.name, Agency: 'Business unit', Roles: 'Administrator (business unit)', Availability: 'Available' },
+      {
+        Name: ADMIN.name,
+        Agency: 'Business unit',
+        Roles: 'Administrator (business unit)',
+        Phone: 'Not given',
+        Availability: 'Available',
+      },
     ])
     await people.submit('Add a person')
 
@@ -230,7 +236,7 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     expect(await agency.notificationBanner().innerText()).toContain(`${AGENCY.name} has been updated`)
     expect((await agency.details())['Senior approver']).toBe(APPROVER_OPTION)
     expect(await agency.people()).toEqual([
-      { Name: APPROVER.name, 'Job title': APPROVER.jobTitle, Availability: 'Available' },
+      { Name: APPROVER.name, 'Job title': APPROVER.jobTitle, Phone: 'Not given', Availability: 'Available' },
     ])
   })
 

@@ -36,6 +36,8 @@ interface DemoPerson {
   agency: string | null
   roles: Role[]
   approverFor?: string
+  /** Ofcom's numbers for drama (01632 960xxx, 07700 900xxx): fictional, and never anyone's. */
+  phone?: string
 }
 
 // Clearly fictional people at the reserved .example domain.
@@ -43,6 +45,7 @@ const PEOPLE: DemoPerson[] = [
   {
     name: 'Alex Admin',
     email: 'admin@anytown.example',
+    phone: '01632 960 001',
     jobTitle: 'Partnership business manager',
     agency: null,
     roles: ['administrator'],
@@ -50,6 +53,7 @@ const PEOPLE: DemoPerson[] = [
   {
     name: 'Casey Coordinator',
     email: 'coordinator@anytown.example',
+    phone: '01632 960 002',
     jobTitle: 'Inspection manager',
     agency: 'la',
     roles: ['inspection-coordinator'],
@@ -57,6 +61,7 @@ const PEOPLE: DemoPerson[] = [
   {
     name: 'Dana Director',
     email: 'dcs@anytown.example',
+    phone: '01632 960 003',
     jobTitle: 'Director of Children’s Services',
     agency: 'la',
     roles: ['senior-approver'],
@@ -65,6 +70,7 @@ const PEOPLE: DemoPerson[] = [
   {
     name: 'Lee Lead',
     email: 'la.lead@anytown.example',
+    phone: '07700 900 004',
     jobTitle: 'Head of Safeguarding',
     agency: 'la',
     roles: ['agency-lead'],
@@ -72,6 +78,7 @@ const PEOPLE: DemoPerson[] = [
   {
     name: 'Pat Police',
     email: 'police.lead@anytown.example',
+    phone: '07700 900 005',
     jobTitle: 'Detective Chief Inspector, Public Protection',
     agency: 'police',
     roles: ['agency-lead'],
@@ -79,6 +86,7 @@ const PEOPLE: DemoPerson[] = [
   {
     name: 'Morgan Constable',
     email: 'acc@anytown.example',
+    phone: '01632 960 006',
     jobTitle: 'Assistant Chief Constable',
     agency: 'police',
     roles: ['senior-approver'],
@@ -87,6 +95,7 @@ const PEOPLE: DemoPerson[] = [
   {
     name: 'Harper Health',
     email: 'icb.lead@anytown.example',
+    phone: '07700 900 007',
     jobTitle: 'Designated Nurse for Safeguarding Children',
     agency: 'icb',
     roles: ['agency-lead'],
@@ -94,6 +103,7 @@ const PEOPLE: DemoPerson[] = [
   {
     name: 'Nico Nursing',
     email: 'nursing@anytown.example',
+    phone: '01632 960 008',
     jobTitle: 'ICB Director of Nursing',
     agency: 'icb',
     roles: ['senior-approver'],
@@ -233,6 +243,7 @@ export function createDemoService({ db, clock }: DemoServiceDeps) {
                   name: p.name,
                   email: p.email,
                   jobTitle: p.jobTitle,
+                  phone: p.phone ?? null,
                   agencyId,
                   roles: p.roles,
                   accessEndsOn: p.roles.includes('inspector') ? accessEndsOn : null,

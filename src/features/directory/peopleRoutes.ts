@@ -40,13 +40,12 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
     }
   }
 
+  // Only people who may deputise (same agency, active, not an inspector); the service checks it again.
   async function deputyItems(scope: Scope, personId: string) {
-    const people = await directory.listPeople(scope)
+    const people = await directory.deputyChoices(scope, personId)
     return [
       { value: '', text: 'Choose a deputy' },
-      ...people
-        .filter((p) => p.id !== personId)
-        .map((p) => ({ value: p.id, text: `${p.name}${p.agency_name ? ` (${p.agency_name})` : ''}` })),
+      ...people.map((p) => ({ value: p.id, text: `${p.name}${p.job_title ? `, ${p.job_title}` : ''}` })),
     ]
   }
 
@@ -61,6 +60,7 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
     name: form.name,
     email: form.email,
     jobTitle: form.jobTitle,
+    phone: form.phone,
     agencyId: form.agencyId,
     roles: form.roles,
     accessEndsOn: readAccessEndsOn(form),
@@ -110,6 +110,7 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
         name: person.name,
         email: person.email,
         jobTitle: person.job_title,
+        phone: person.phone ?? '',
         agencyId: person.agency_id ?? '',
         roles: person.roles,
         ...dateInputValues('accessEndsOn', person.access_ends_on),

@@ -92,7 +92,12 @@ export async function updateAgency(
     .execute()
 }
 
-export type PersonWithRoles = Person & { roles: Role[]; agency_name: string | null; deputy_name: string | null }
+export type PersonWithRoles = Person & {
+  roles: Role[]
+  agency_name: string | null
+  deputy_name: string | null
+  deputy_phone: string | null
+}
 
 function personQuery(db: Db, partnershipId: string) {
   return db
@@ -100,7 +105,7 @@ function personQuery(db: Db, partnershipId: string) {
     .leftJoin('agencies as a', 'a.id', 'p.agency_id')
     .leftJoin('people as d', 'd.id', 'p.deputy_id')
     .selectAll('p')
-    .select(['a.name as agency_name', 'd.name as deputy_name'])
+    .select(['a.name as agency_name', 'd.name as deputy_name', 'd.phone as deputy_phone'])
     .select((eb) =>
       eb
         .selectFrom('person_roles as r')
@@ -164,6 +169,8 @@ export interface PersonFields {
   name: string
   email: string
   jobTitle: string
+  /** Optional: null (or '') when not given. */
+  phone?: string | null
   agencyId: string | null
   roles: Role[]
   accessEndsOn: string | null
@@ -178,6 +185,7 @@ export async function insertPerson(db: Db, partnershipId: string, f: PersonField
       name: f.name,
       email: f.email.toLowerCase(),
       job_title: f.jobTitle,
+      phone: f.phone || null,
       access_ends_on: f.accessEndsOn,
       totp_enabled: false,
       unavailable: false,
@@ -204,6 +212,7 @@ export async function updatePerson(
       name: f.name,
       email: f.email.toLowerCase(),
       job_title: f.jobTitle,
+      phone: f.phone || null,
       access_ends_on: f.accessEndsOn,
       updated_at: now,
     })

@@ -245,6 +245,117 @@ describe('people', () => {
     expect(page.text).toContain('acts for them')
   })
 
+  it('offers and accepts as a deputy only an active colleague of the same agency, never an inspector', async () => {
+    const otherAgencyId = await createAgency(t, partnershipId, 'Anytown Police (deputies)', 'police')
+    const principal = await createPerson(t, partnershipId, ['agency-lead'], { agencyId })
+    const colleague = await createPerson(t, partnershipId, ['contributor'], { agencyId })
+    const leaver = await createPerson(t, partnershipId, ['contributor'], { agencyId })
+    await admin
+      .post(`/people/${leaver.id}/disable`)
+      .type('form')
+      .send({ _csrf: admin.csrf, confirm: 'yes' })
+      .expect(303)
+    const inspector = await createPerson(t, partnershipId, ['inspector'])
+    const elsewhere = await createPerson(t, partnershipId, ['agency-lead'], { agencyId: otherAgencyId })
+
+    const form = await admin.get(`/people/${principal.id}/availability`).expect(200)
+    expect(form.text).toContain(`value="${colleague.id}"`)
+    for (const refused of [inspector, elsewhere, leaver, principal])
+      expect(form.text).not.toContain(`value="${refused.id}"`)
+
+    // A crafted POST is refused with a message for the field, and nothing is written.
+    const deputyOf = async () =>
+      (
+        await t.handle.db
+          .selectFrom('people')
+          .select('deputy_id')
+          .where('id', '=', principal.id)
+          .executeTakeFirstOrThrow()
+      ).deputy_id
+    const before = await auditCount()
+    const cases: [TestPerson, string][] = [
+      [inspector, 'is an inspector and cannot be a deputy'],
+      [elsewhere, 'does not work for Anytown Children’s Services'],
+      [leaver, 'can no longer sign in, so cannot be a deputy'],
+      [principal, 'A person cannot be their own deputy'],
+    ]
+    for (const [refused, message] of cases) {
+      const res = await admin
+        .post(`/people/${principal.id}/availability`)
+        .type('form')
+        .send({ _csrf: admin.csrf, unavailable: 'yes', deputyId: refused.id })
+        .expect(400)
+      expect(res.text).toContain('govuk-error-summary')
+      expect(res.text).toContain('href="#deputyId"')
+      expect(res.text).toContain(message)
+    }
+    expect(await deputyOf()).toBeNull()
+    expect(await auditCount()).toBe(before)
+
+    await admin
+      .post(`/people/${principal.id}/availability`)
+      .type('form')
+      .send({ _csrf: admin.csrf, unavailable: 'yes', deputyId: colleague.id })
+      .expect(303)
+    expect(await deputyOf()).toBe(colleague.id)
+  })
+
+  it('keeps an optional phone number, checked leniently, and shows it in the directory', async () => {
+    const send = (phone: string, email: string) =>
+      admin
+        .post('/people/new')
+        .type('form')
+        .send({ _csrf: admin.csrf, name: 'Phil Phone', email, agencyId, roles: 'agency-lead', phone })
+    const badCharacters = await send('01632 960001 ext 4', 'phil.1@example.org').expect(400)
+    expect(badCharacters.text).toContain('href="#phone"')
+    expect(badCharacters.text).toContain(
+      'A phone number can only include numbers 0 to 9, spaces, brackets and a + sign at the start',
+    )
+    const tooShort = await send('01632 960', 'phil.2@example.org').expect(400)
+    expect(tooShort.text).toContain(
+      'Enter a phone number in the correct format, like 01632 960 001, 07700 900 982 or +44 808 157 0192',
+    )
+    expect(await t.handle.db.selectFrom('people').select('id').where('name', '=', 'Phil Phone').execute()).toHaveLength(
+      0,
+    )
+    for (const ok of ['+44 (0)1632  960 001', '(01632) 960001', '07700 900 982', '0044 7700 900982'])
+      await send(ok, `phil.${ok.replace(/\D/g, '')}@example.org`).expect(303)
+    const created = await send('  01632 960 002 ', 'phil.lead@example.org').expect(303)
+    const person = await admin.get(created.headers.location!).expect(200)
+    expect(person.text).toContain('01632 960 002')
+    expect((await admin.get('/people').expect(200)).text).toContain('+44 (0)1632 960 001')
+    expect((await admin.get(`/agencies/${agencyId}`).expect(200)).text).toContain('01632 960 002')
+
+    // Changed, then taken away, on the edit form; the audit log says only that it changed.
+    const id = created.headers.location!.split('/').pop()!
+    const edit = (phone: string) =>
+      admin
+        .post(`/people/${id}/edit`)
+        .type('form')
+        .send({
+          _csrf: admin.csrf,
+          name: 'Phil Phone',
+          email: 'phil.lead@example.org',
+          agencyId,
+          roles: 'agency-lead',
+          phone,
+        })
+    await edit('07700 900 983').expect(303)
+    expect((await admin.get(`/people/${id}/edit`).expect(200)).text).toContain('value="07700 900 983"')
+    await edit('').expect(303)
+    const row = await t.handle.db.selectFrom('people').select('phone').where('id', '=', id).executeTakeFirstOrThrow()
+    expect(row.phone).toBeNull()
+    const event = await t.handle.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('entity_id', '=', id)
+      .where('action', '=', 'person.updated')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(JSON.stringify(event.details)).toContain('"phoneChanged":true')
+    expect(JSON.stringify(event.details)).not.toContain('07700')
+  })
+
   it('disabling a person ends their sessions at once', async () => {
     const person: TestPerson = await createPerson(t, partnershipId, ['contributor'], { agencyId })
     const theirs = await signIn(t, person)

@@ -21,12 +21,35 @@ export interface PersonInput {
   name: string
   email: string
   jobTitle: string
+  /** Optional; as entered, checked by the form (personSchema). */
+  phone?: string | null
   agencyId: string | null
   roles: Role[]
   accessEndsOn: string | null
 }
 
 const RESET_LINK_HOURS = 72
+
+type PersonFacts = Pick<
+  repo.PersonWithRoles,
+  'id' | 'name' | 'agency_id' | 'agency_name' | 'roles' | 'disabled_at' | 'access_ends_on'
+>
+
+/**
+ * Why `candidate` cannot deputise for `person`, or undefined when they can: a deputy is an active
+ * person of the same agency (the business unit for someone with no agency), never an inspector (who
+ * is outside the partnership) and never the person themselves.
+ */
+function deputyProblem(person: PersonFacts, candidate: PersonFacts, today: string): string | undefined {
+  if (candidate.id === person.id) return 'A person cannot be their own deputy. Select someone else'
+  if (candidate.disabled_at || (candidate.access_ends_on !== null && candidate.access_ends_on < today))
+    return `${candidate.name} can no longer sign in, so cannot be a deputy. Select someone else`
+  if (candidate.roles.includes('inspector'))
+    return `${candidate.name} is an inspector and cannot be a deputy. Select someone from ${person.agency_name ?? 'the business unit'}`
+  if (candidate.agency_id !== person.agency_id)
+    return `${candidate.name} does not work for ${person.agency_name ?? 'the business unit'}. Select someone from ${person.agency_name ?? 'the business unit'}`
+  return undefined
+}
 
 export interface DirectoryServiceDeps {
   db: Kysely<Database>
@@ -187,6 +210,7 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
         await checkPerson(trx, scope, input, id)
         await repo.updatePerson(trx, scope.partnershipId, id, input, now)
         const emailChanged = before.email !== input.email.toLowerCase()
+        const phoneChanged = (before.phone ?? '') !== (input.phone ?? '')
         return {
           result: undefined,
           audit: {
@@ -210,10 +234,22 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
                 accessEndsOn: input.accessEndsOn,
               },
               emailChanged,
+              phoneChanged,
             },
           },
         }
       })
+    },
+
+    /**
+     * Who may be chosen as someone's deputy: active people of the same agency (or of the business
+     * unit, for someone with no agency), never an inspector and never the person themselves.
+     */
+    async deputyChoices(scope: Scope, personId: string): Promise<repo.PersonWithRoles[]> {
+      const person = await requirePerson(scope, personId)
+      const today = londonDateOf(clock.now())
+      const people = await repo.listPeople(db, scope.partnershipId)
+      return people.filter((p) => deputyProblem(person, p, today) === undefined)
     },
 
     /** Marks a principal unavailable (or back) and names the deputy who acts for them. */
@@ -222,9 +258,9 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
       return change(db, clock, actorOf(scope), async (trx, now) => {
         if (deputyId) {
           const deputy = await repo.findPerson(trx, scope.partnershipId, deputyId)
-          if (!deputy || deputy.disabled_at) throw new ValidationError({ deputyId: 'Select a deputy from the list' })
-          if (deputy.id === id)
-            throw new ValidationError({ deputyId: 'A person cannot be their own deputy. Select someone else' })
+          if (!deputy) throw new ValidationError({ deputyId: 'Select a deputy from the list' })
+          const problem = deputyProblem(person, deputy, londonDateOf(now))
+          if (problem) throw new ValidationError({ deputyId: problem })
         }
         if (unavailable && !deputyId)
           throw new ValidationError({ deputyId: `Select who acts for ${person.name} while they are unavailable` })
