@@ -330,26 +330,30 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     const rows = await audit.rows()
     const seen = rows.map(({ who, action, summary }) => ({ who, action, summary }))
     const expected = [
-      { who: ADMIN.name, action: 'partnership.created', summary: `Set up ${PARTNERSHIP}` },
-      { who: ADMIN.name, action: 'person.created', summary: `Added ${ADMIN.name} as the first administrator` },
-      { who: ADMIN.name, action: 'person.totp-enrolled', summary: `${ADMIN.name} set up their authenticator app` },
-      { who: ADMIN.name, action: 'session.signed-in', summary: `${ADMIN.name} signed in` },
-      { who: ADMIN.name, action: 'agency.created', summary: `Added agency ${AGENCY.name}` },
-      { who: ADMIN.name, action: 'person.created', summary: `Added ${APPROVER.name}` },
-      { who: ADMIN.name, action: 'agency.updated', summary: `Changed agency ${AGENCY.name}` },
+      { who: ADMIN.name, action: 'Set up the partnership', summary: `Set up ${PARTNERSHIP}` },
+      { who: ADMIN.name, action: 'Added a person', summary: `Added ${ADMIN.name} as the first administrator` },
       {
         who: ADMIN.name,
-        action: 'person.password-reset-issued',
+        action: 'Set up an authenticator app',
+        summary: `${ADMIN.name} set up their authenticator app`,
+      },
+      { who: ADMIN.name, action: 'Signed in', summary: `${ADMIN.name} signed in` },
+      { who: ADMIN.name, action: 'Added an agency', summary: `Added agency ${AGENCY.name}` },
+      { who: ADMIN.name, action: 'Added a person', summary: `Added ${APPROVER.name}` },
+      { who: ADMIN.name, action: 'Changed an agency’s details', summary: `Changed agency ${AGENCY.name}` },
+      {
+        who: ADMIN.name,
+        action: 'Created a sign-in link',
         summary: `Issued a password reset link for ${APPROVER.name}`,
       },
-      { who: ADMIN.name, action: 'session.signed-out', summary: `${ADMIN.name} signed out` },
-      { who: APPROVER.name, action: 'person.password-set', summary: `${APPROVER.name} set a new password` },
+      { who: ADMIN.name, action: 'Signed out', summary: `${ADMIN.name} signed out` },
+      { who: APPROVER.name, action: 'Set a new password', summary: `${APPROVER.name} set a new password` },
       {
         who: APPROVER.name,
-        action: 'person.totp-enrolled',
+        action: 'Set up an authenticator app',
         summary: `${APPROVER.name} set up their authenticator app`,
       },
-      { who: APPROVER.name, action: 'session.signed-in', summary: `${APPROVER.name} signed in` },
+      { who: APPROVER.name, action: 'Signed in', summary: `${APPROVER.name} signed in` },
     ]
     for (const event of expected) expect(seen, `the audit log lists ${JSON.stringify(event)}`).toContainEqual(event)
     // Each event has its own number in the chain.
@@ -357,13 +361,14 @@ describe('foundation: first-run set-up, agencies, people, sign-in links and the 
     expect(await audit.caption()).toBe(`${rows.length} events`)
 
     expect(await audit.actionOptions()).toEqual(
-      expect.arrayContaining(['agency.created', 'agency.updated', 'person.created', 'session.signed-in']),
+      // In words, each an action name the log holds.
+      expect.arrayContaining(['Added an agency', 'Changed an agency’s details', 'Added a person', 'Signed in']),
     )
-    await audit.filterByAction('person.created')
+    await audit.filterByAction('Added a person')
     expect(new URL(admin.url()).searchParams.get('action')).toBe('person.created')
     expect(await admin.getByLabel('Action', { exact: true }).inputValue()).toBe('person.created')
     const filtered = await audit.rows()
-    expect(filtered.map((r) => r.action)).toEqual(['person.created', 'person.created'])
+    expect(filtered.map((r) => r.action)).toEqual(['Added a person', 'Added a person'])
     expect(filtered.map((r) => r.summary).sort()).toEqual(
       [`Added ${ADMIN.name} as the first administrator`, `Added ${APPROVER.name}`].sort(),
     )
