@@ -2,16 +2,24 @@ import type { ListLibrary } from '../../domain/annexA'
 import { formatDate } from '../../domain/calendar'
 import type { ChildView } from './service'
 
-/** "b) Female" stays as Ofsted writes it; a code's label is added where the code list has one that says more. */
+/** "b) Female" → "Female": the list letter Ofsted's template puts before each value. */
+export function withoutCodeLetter(code: string): string {
+  return code.replace(/^[a-z]\)\s*/i, '')
+}
+
+/**
+ * A coded value in plain words, without its list letter: "b) Female" is "Female", and "a) WBRI" is
+ * "White British" (the code list's label, where it says more than the code).
+ */
 export function codeLabel(library: ListLibrary, columnId: string, code: string | null): string {
   if (!code) return 'Not given'
+  const plain = withoutCodeLetter(code)
   for (const list of library.lists) {
     const column = list.columns.find((c) => c.id === columnId)
     const entry = column?.codeList?.entries.find((e) => e.code === code)
-    if (entry)
-      return entry.label && !code.toLowerCase().includes(entry.label.toLowerCase()) ? `${code} (${entry.label})` : code
+    if (entry) return entry.label && entry.label.length >= plain.length ? entry.label : plain
   }
-  return code
+  return plain
 }
 
 export function presentChild(child: ChildView & { library: ListLibrary }) {

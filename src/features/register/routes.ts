@@ -1,9 +1,23 @@
 import type { Request } from 'express'
 import { AGE_BANDS, type AgeBand, type RegisterFilter } from '../annexA/repository'
 import type { Services } from '../../services'
+import type { Scope } from '../../shared/scope'
 import type { Routes } from '../../web/routes'
 import { codeLabel, presentChild } from './presenters'
-import { pageNumber, queryText } from '../../web/forms'
+import { bodyOf, pageNumber, queryText } from '../../web/forms'
+import { REGISTER_SEARCH_FIELDS, registerSearchSchema } from './schemas'
+
+declare module 'express-session' {
+  interface SessionData {
+    /**
+     * The Child Unique ID (or its start) the register is searched by. Kept in the session, not the
+     * address, so a child's ID never reaches a URL, the browser's history or a server log.
+     */
+    registerSearch: string
+  }
+}
+
+const INDEX = 'register/views/index.njk'
 
 export const AGE_BAND_LABELS: Record<AgeBand, string> = {
   'under-5': 'Under 5',
@@ -14,8 +28,8 @@ export const AGE_BAND_LABELS: Record<AgeBand, string> = {
   unknown: 'Date of birth not given',
 }
 
-function readFilter(req: Request): RegisterFilter & { page: number } {
-  const q = req.query as Record<string, unknown>
+/** The filters (and page) from the query string, or from the search form's hidden fields. */
+function readFilter(q: Record<string, unknown>): RegisterFilter & { page: number } {
   const text = (k: string) => queryText(q[k])
   const band = text('age')
   return {
@@ -29,28 +43,35 @@ function readFilter(req: Request): RegisterFilter & { page: number } {
   }
 }
 
+/** The filters as a query string (never the ID searched for, which stays in the session). */
+function filterParams(filter: RegisterFilter): URLSearchParams {
+  return new URLSearchParams(
+    Object.entries({
+      list: filter.list,
+      legalStatus: filter.legalStatus,
+      ethnicity: filter.ethnicity,
+      disability: filter.disability,
+      age: filter.ageBand,
+      theme: filter.theme ? 'yes' : undefined,
+    }).filter((e): e is [string, string] => Boolean(e[1])),
+  )
+}
+
 /** Named registerRoutes in its own module; index.ts imports it as childRegisterRoutes. */
 export function registerRoutes(routes: Routes, services: Services): void {
   const { register } = services
 
-  routes.get('/register', async (req, res, { scope }) => {
-    const filter = readFilter(req)
-    const { rows, total, facets, library } = await register.list(scope, filter, filter.page)
+  /** Everything the register page shows, for the filters in the address and the search in the session. */
+  async function registerPage(req: Request, scope: Scope, source: Record<string, unknown>) {
+    const filter = readFilter(source)
+    const childId = req.session.registerSearch
+    const { rows, total, facets, library } = await register.list(scope, { ...filter, childId }, filter.page)
     const pages = Math.max(1, Math.ceil(total / register.pageSize))
-    const params = new URLSearchParams(
-      Object.entries({
-        list: filter.list,
-        legalStatus: filter.legalStatus,
-        ethnicity: filter.ethnicity,
-        disability: filter.disability,
-        age: filter.ageBand,
-        theme: filter.theme ? 'yes' : undefined,
-      }).filter((e): e is [string, string] => Boolean(e[1])),
-    )
+    const params = filterParams(filter)
     const link = (p: number) => `/register?${new URLSearchParams([...params, ['page', String(p)]]).toString()}`
     const label = (column: string, code: string | null) => codeLabel(library, column, code)
     const any = (text: string) => [{ value: '', text }]
-    res.render('register/views/index.njk', {
+    return {
       rows: rows.map((r) => ({
         ...r,
         sexLabel: label('gender', r.sex),
@@ -60,6 +81,8 @@ export function registerRoutes(routes: Routes, services: Services): void {
       })),
       total,
       filtered: params.size > 0,
+      search: childId ?? '',
+      filterQuery: params.toString(),
       filter: {
         list: filter.list ?? '',
         legalStatus: filter.legalStatus ?? '',
@@ -101,7 +124,30 @@ export function registerRoutes(routes: Routes, services: Services): void {
               })),
             }
           : undefined,
+    }
+  }
+
+  routes.get('/register', async (req, res, { scope }) => {
+    res.render(INDEX, {
+      ...(await registerPage(req, scope, req.query as Record<string, unknown>)),
+      values: { childId: req.session.registerSearch ?? '' },
     })
+  })
+
+  // Searching by Child Unique ID: the ID is kept in the session and the register shown again with the
+  // same filters, so it never appears in an address.
+  routes.form('/register/search', {
+    view: INDEX,
+    schema: registerSearchSchema,
+    order: REGISTER_SEARCH_FIELDS,
+    context: (req, { scope }) => registerPage(req, scope, bodyOf(req)),
+    async onValid(form, req, { scope }) {
+      await register.requireAccess(scope)
+      if (form.action === 'clear' || !form.childId) delete req.session.registerSearch
+      else req.session.registerSearch = form.childId
+      const params = filterParams(readFilter(form))
+      return params.size ? `/register?${params.toString()}` : '/register'
+    },
   })
 
   routes.get('/register/children/:rowId', async (_req, res, { scope, params }) => {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import * as repo from '../annexA/repository'
+import * as registerRepo from './repository'
 import type { Database } from '../../db/schema'
 import type { ListLibrary, ListSpec } from '../../domain/annexA'
 import { londonDateOf } from '../../domain/calendar'
@@ -70,12 +71,18 @@ export function createChildRegisterService({ db, clock, frameworks }: ChildRegis
   return {
     pageSize: PAGE_SIZE,
 
+    /** Refuses anyone who may not see child-level data (a police lead passes the route table, not this). */
+    requireAccess: (scope: Scope) => requireChildDataAccess(db, scope),
+
     /** One page of the register; records the read (filters and counts, no child ids) in the audit log. */
-    async list(scope: Scope, filter: repo.RegisterFilter, page: number) {
+    async list(scope: Scope, filter: registerRepo.RegisterQuery, page: number) {
       await requireChildDataAccess(db, scope)
       const today = londonDateOf(clock.now())
       const [{ rows, total }, facets, lib] = await Promise.all([
-        repo.listRegister(db, scope.partnershipId, filter, today, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+        registerRepo.listRegister(db, scope.partnershipId, filter, today, {
+          limit: PAGE_SIZE,
+          offset: (page - 1) * PAGE_SIZE,
+        }),
         repo.registerFacets(db, scope.partnershipId),
         library(scope),
       ])
@@ -91,6 +98,8 @@ export function createChildRegisterService({ db, clock, frameworks }: ChildRegis
           disability: known(filter.disability, facets.disabilities),
           ageBand: filter.ageBand,
           theme: filter.theme ? 'yes' : undefined,
+          // That someone searched by ID, never the ID they typed.
+          childId: filter.childId?.trim() ? 'searched' : undefined,
         }).filter((e): e is [string, string] => e[1] !== undefined),
       )
       await change(db, clock, actorOf(scope), async () => ({
