@@ -106,6 +106,8 @@ describe('bank holidays and closure days', () => {
     const page = await admin.get('/holidays').expect(200)
     expect(page.text).toContain('Special bank holiday')
     expect(page.text).toContain('Loaded from gov.uk')
+    // When, as a UK date (the test clock stands on 2 March 2026), not '2026-03-02'.
+    expect(page.text).toContain('from gov.uk (2026 to 2026) on 2 March 2026.')
     expect(await childrenSelected(admin, inspectionPath)).toBe('20260306')
     // The new holiday moves the open inspection's deadlines, and the page says which.
     expect(page.text).toContain(

@@ -1,4 +1,4 @@
-import { formatIsoDate, londonNow } from '../../domain/calendar'
+import { formatDate, formatIsoDate, londonDateOf, londonNow } from '../../domain/calendar'
 import type { Services } from '../../services'
 import { movedMilestonesWarning, type CalendarChangeEffect } from '../inspections/service'
 import { NotFoundError, ValidationError } from '../../shared/errors'
@@ -47,7 +47,7 @@ export function holidayRoutes(routes: Routes, services: Services): void {
       importedRange: imported.length
         ? `${imported[0]!.date.slice(0, 4)} to ${imported.at(-1)!.date.slice(0, 4)}`
         : null,
-      lastImport: lastImport?.toISOString().slice(0, 10),
+      lastImport: lastImport ? formatDate(londonDateOf(lastImport)) : undefined,
     }
   }
 

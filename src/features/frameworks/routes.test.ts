@@ -43,6 +43,8 @@ describe('frameworks', () => {
     expect(page.text).toContain('Timeline template')
     expect(page.text).toContain('Inspection team')
     expect(page.text).toContain('Day 4')
+    // Published 2022-11-01, shown as a UK date.
+    expect(page.text).toContain('1 November 2022')
     await contributor.get('/frameworks/no-such-framework').expect(404)
     await contributor.get('/frameworks/upload').expect(403)
   })

@@ -1,4 +1,4 @@
-import { formatIsoDate } from '../../domain/calendar'
+import { formatDate } from '../../domain/calendar'
 import { AGENCY_TYPE_LABELS, ROLE_LABELS } from '../../domain/directory'
 import { describeAnchor } from '../../domain/timeline'
 import type { Services } from '../../services'
@@ -15,7 +15,7 @@ function summary(f: EffectiveFramework) {
     id: f.framework.id,
     title: f.framework.title,
     version: f.framework.version,
-    publishedOn: formatIsoDate(f.framework.publishedOn),
+    publishedOn: formatDate(f.framework.publishedOn),
     source: f.source === 'bundled' ? 'Bundled with JTAI Ready' : `Uploaded version ${f.versionNumber}${f.uploadedBy ? ` by ${f.uploadedBy}` : ''}`,
   }
 }
@@ -65,7 +65,7 @@ export function frameworkRoutes(routes: Routes, services: Services): void {
       documents: f.requiredDocuments.map((d) => ({ ...d, agency: AGENCY_TYPE_LABELS[d.agencyType] })),
       caseRecords: f.caseRecords.map((c) => ({ ...c, agency: AGENCY_TYPE_LABELS[c.agencyType] })),
       milestones: f.timeline.milestones.map((m) => ({ ...m, when: describeAnchor(m.anchor, titleOf), owner: ROLE_LABELS[m.ownerRole] })),
-      uploads: history.uploads.map((u) => ({ version: u.version, by: u.uploaded_by_name ?? 'Unknown', at: u.created_at.toISOString().slice(0, 10), sourceName: u.source_name })),
+      uploads: history.uploads.map((u) => ({ version: u.version, by: u.uploaded_by_name ?? 'Unknown', at: formatDate(u.created_at), sourceName: u.source_name })),
       hasBundled: Boolean(history.bundled),
     })
   })
