@@ -15,7 +15,8 @@ import { DatabaseSessionStore } from './web/middleware/sessionStore'
 import { setUpNunjucks } from './web/nunjucksSetup'
 import { registerRoutes } from './web/routes'
 import { navigationFor } from './web/navigation'
-import { isMultipartRoute } from './web/policy'
+import { allows } from './web/access'
+import { isMultipartRoute, policy, type RouteKey } from './web/policy'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -110,6 +111,12 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
       ? await services.directory.partnershipName(req.scope.partnershipId)
       : undefined
     res.locals.navigation = navigationFor(req.scope, req.path)
+    // Whether the person may use a route, from the same table that guards it: pages show only the
+    // buttons and links their reader may use, e.g. {% if can('POST /inspections/:inspectionId/...') %}.
+    res.locals.can = (route: RouteKey) => allows(policy[route], req.scope?.roles)
+    // Nothing a signed-in person sees is kept by the browser or a proxy: after signing out, Back shows
+    // no child data, names or plans (downloads already send no-store).
+    if (req.scope) res.setHeader('Cache-Control', 'no-store')
     // A message kept for the next page is shown (and forgotten) only when a page is rendered, so a
     // redirect on the way (to sign-in, say) does not swallow it.
     if (req.session.flash && req.method === 'GET') {

@@ -88,6 +88,8 @@ describe('authorisation matrix', () => {
         expect(res.status, (res.text ?? '').slice(0, 300)).not.toBe(403)
         expect(res.status).toBeLessThan(500)
         if (access !== 'public') expect(res.headers.location ?? '').not.toBe('/sign-in')
+        // Nothing a signed-in person is shown stays in the browser's cache for Back after signing out.
+        if (method === 'GET' && res.status === 200) expect(res.headers['cache-control']).toBe('no-store')
       } else {
         expect(res.status).toBe(403)
         expect(res.text).toContain('You do not have access to this page')
