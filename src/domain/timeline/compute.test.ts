@@ -61,14 +61,48 @@ describe('computeTimeline', () => {
     expect(map.get('wsoa-due')?.date).toBe('2023-06-29')
   })
 
-  it('returns milestones in date order, untimed before timed on the same day', () => {
+  it('returns milestones in date order, then by time with untimed ones after, then in framework order', () => {
     const timeline = computeTimeline(template, { notified: '2023-01-09' }, calendar)
-    const keys = timeline.map((m) => `${m.date} ${m.time ?? ''}`)
+    const keys = timeline.map((m) => `${m.date} ${m.time ?? '~'}`)
     expect([...keys].sort()).toEqual(keys)
     const ids = timeline.map((m) => m.id)
-    expect(ids.indexOf('audit-day')).toBeLessThan(ids.indexOf('documents-due'))
+    expect(ids.indexOf('documents-due')).toBeLessThan(ids.indexOf('audit-day'))
     expect(ids.indexOf('audit-children-selected')).toBeLessThan(ids.indexOf('audit-tools-sent'))
     expect(ids[0]).toBe('notification')
+  })
+
+  it('puts day 1 in time order: the notification at its time first, then the rest in framework order', () => {
+    const early: MilestoneTemplate = {
+      id: 'local-call-the-chair',
+      title: 'Call the chair',
+      description: '',
+      ownerRole: 'administrator',
+      anchor: { kind: 'after', milestone: 'notification', workingDays: 0 },
+      time: '08:00',
+    }
+    const late: MilestoneTemplate = { ...early, id: 'local-brief-staff', title: 'Brief staff', time: '16:00' }
+    const untimed: MilestoneTemplate = { ...early, id: 'local-book-rooms', title: 'Book rooms', time: undefined }
+    const timeline = computeTimeline(
+      template,
+      { notified: '2023-01-09', notifiedTime: '09:30' },
+      calendar,
+      {},
+      [untimed, late, early].map(({ time, ...m }) => (time ? { ...m, time } : m)),
+    )
+    expect(timeline.filter((m) => m.day === 1).map((m) => `${m.time ?? '-'} ${m.id}`)).toEqual([
+      '08:00 local-call-the-chair',
+      '09:30 notification',
+      '16:00 local-brief-staff',
+      '- partners-told',
+      '- set-up-meeting',
+      '- annex-a-produced',
+      '- local-book-rooms',
+    ])
+    // A time given on the milestone page re-sorts the day.
+    const moved = computeTimeline(template, { notified: '2023-01-09', notifiedTime: '09:30' }, calendar, {
+      'set-up-meeting': { date: '2023-01-09', time: '09:00' },
+    })
+    expect(moved.slice(0, 2).map((m) => m.id)).toEqual(['set-up-meeting', 'notification'])
   })
 
   it('pushes fieldwork past Easter', () => {

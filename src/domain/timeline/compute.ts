@@ -82,7 +82,8 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
  * Works out the date of every milestone in `template` plus the partnership's `localTasks`, for an
  * inspection notified on `notification.notified`. An override fixes a milestone's date and every
  * milestone anchored to it (directly or through others) moves with it. Returns milestones in date
- * order (untimed before timed on the same day, then template order).
+ * order: on the same day by time, untimed ones after the timed ones, then in template order (local
+ * tasks last), so day 1 starts with the notification at its time.
  * Throws {@link TimelineError} for a notification date that is not a working day, a bad date,
  * an override for an unknown milestone, or local tasks that break the anchors.
  */
@@ -176,10 +177,11 @@ export function computeTimeline(
   return computed.map(({ order: _order, ...milestone }) => milestone)
 }
 
+/** Earlier times first; a milestone with no time comes after those with one. */
 function compareTimes(a: string | null, b: string | null): number {
   if (a === b) return 0
-  if (a === null) return -1
-  if (b === null) return 1
+  if (a === null) return 1
+  if (b === null) return -1
   return a < b ? -1 : 1
 }
 
