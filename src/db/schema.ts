@@ -154,6 +154,16 @@ export interface MilestoneCompletionsTable {
   completed_at: Timestamp
 }
 
+/** A milestone or local task of an inspection given to a named person. */
+export interface TaskAssignmentsTable {
+  partnership_id: string
+  inspection_id: string
+  milestone_id: string
+  person_id: string
+  assigned_by: string | null
+  assigned_at: Timestamp
+}
+
 export interface LocalPlanTasksTable {
   id: Generated<string>
   partnership_id: string
@@ -313,6 +323,7 @@ export interface Database {
   inspections: InspectionsTable
   milestone_overrides: MilestoneOverridesTable
   milestone_completions: MilestoneCompletionsTable
+  task_assignments: TaskAssignmentsTable
   local_tasks: LocalTasksTable
   local_plan_tasks: LocalPlanTasksTable
   annex_a_imports: AnnexAImportsTable

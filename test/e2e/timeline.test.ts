@@ -24,9 +24,22 @@ class TimelinePage extends BasePage {
     super(page)
   }
 
+  /** Opens the week a milestone is in (each week folds away; only the current one starts open). */
+  async openWeekOf(title: string): Promise<void> {
+    const week = this.page.locator('main details', { has: this.page.locator('tr', { hasText: title }) }).first()
+    if ((await week.getAttribute('open')) === null) await week.locator('summary').click()
+  }
+
   /** The row for a milestone, as text. */
   async row(title: string): Promise<string> {
+    await this.openWeekOf(title)
     return (await this.page.locator('main tr', { hasText: title }).first().innerText()).replace(/\s+/g, ' ')
+  }
+
+  /** Whether the page is no wider than the window (WCAG 1.4.10 reflow). */
+  async fitsWidth(): Promise<boolean> {
+    // A string, as the test project's TypeScript has no DOM types.
+    return (await this.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) === true
   }
 }
 
@@ -83,11 +96,29 @@ describe('inspection timeline: create, override a date, add a local task, downlo
     expect(await timeline.row('Fieldwork ends')).toContain('Friday 19 March 2027')
   })
 
+  it('1a. folds the timeline by week without JavaScript help: the first week open, day 1 in time order', async () => {
+    await timeline.open()
+    const weeks = admin.locator('main details')
+    expect(await weeks.count()).toBeGreaterThan(5)
+    // Today is before this inspection, so its first week is the open one.
+    expect(await weeks.first().getAttribute('open')).not.toBeNull()
+    expect(await weeks.nth(2).getAttribute('open')).toBeNull()
+    expect(await admin.getByRole('link', { name: 'Fieldwork ends' }).isVisible()).toBe(false)
+    await weeks.nth(2).locator('summary').click()
+    expect(await admin.getByRole('link', { name: 'Fieldwork ends' }).isVisible()).toBe(true)
+    const day1 = await weeks
+      .first()
+      .locator('tbody tr', { hasText: 'Monday 1 March 2027' })
+      .evaluateAll((rows) => rows.map((r) => r.querySelector('a')?.textContent?.trim()))
+    expect(day1).toEqual(['Inspection notified', 'All partners told', 'Set-up meeting', 'Annex A lists produced'])
+  })
+
   it('2. overrides the end of fieldwork with a reason; what is counted from it moves', async () => {
     const draftBefore = dtstart(
       await admin.request.get(`${timeline.path}/calendar.ics`).then((r) => r.text()),
       'draft-letter',
     )
+    await timeline.openWeekOf('Fieldwork ends')
     await timeline.followLink('Fieldwork ends')
     const change = new TimelinePage(admin, new URL(admin.url()).pathname)
     expect(await change.headingText()).toBe('Change the date of Fieldwork ends')
@@ -147,6 +178,13 @@ describe('inspection timeline: create, override a date, add a local task, downlo
     )
     expect(row).toContain('Done by Sam Patel')
     expect(await admin.getByRole('button', { name: 'Mark as not done for Brief the chief executives' }).count()).toBe(1)
+    // At 320 px wide (WCAG 1.4.10) neither My tasks nor the timeline scrolls sideways.
+    const size = admin.viewportSize()
+    await admin.setViewportSize({ width: 320, height: 640 })
+    expect(await timeline.fitsWidth()).toBe(true)
+    await timeline.open()
+    expect(await timeline.fitsWidth()).toBe(true)
+    if (size) await admin.setViewportSize(size)
     await visit(admin, `${timeline.path}/print`)
     await followAndCheck(admin, () => admin.getByRole('link', { name: 'Inspection timeline' }).click())
     await visit(admin, '/frameworks/front-door')

@@ -17,6 +17,7 @@ export const inspectionsPolicy = {
   'GET /inspections/:inspectionId/milestones/:milestoneId': INSPECTION_MANAGERS,
   'POST /inspections/:inspectionId/milestones/:milestoneId': INSPECTION_MANAGERS,
   'POST /inspections/:inspectionId/milestones/:milestoneId/reset': INSPECTION_MANAGERS,
+  'POST /inspections/:inspectionId/milestones/:milestoneId/assign': INSPECTION_MANAGERS,
   // The service also checks the person holds the milestone's owner role (or manages inspections).
   'POST /inspections/:inspectionId/milestones/:milestoneId/done': EVERYONE_BUT_INSPECTORS,
   'POST /inspections/:inspectionId/tasks/:taskId/remove': INSPECTION_MANAGERS,

@@ -1,7 +1,7 @@
 import { addDays, dayOfWeek, formatIsoDate, londonDateOf, type IsoDate } from '../../domain/calendar'
 import { ROLE_LABELS, type Role } from '../../domain/directory'
 import { dayNumberOf } from '../../domain/timeline'
-import type { InspectionTimeline, TimelineMilestone } from './service'
+import { mayComplete, taskRelation, type InspectionTimeline, type Reader, type TimelineMilestone } from './service'
 
 export interface Now {
   date: IsoDate
@@ -29,6 +29,14 @@ export interface MilestoneView {
   done: boolean
   /** "Done by Sam Patel on 3 March 2026", or null. */
   doneText: string | null
+  /** "Given to Sam Patel" (and who covers while they are unavailable), or null when it is the role's. */
+  assigneeText: string | null
+  /** The named person's id, or null. */
+  assigneeId: string | null
+  /** Whether the reader may mark it done or not done (the route table still decides whether they see the button). */
+  mayMarkDone: boolean
+  /** For My tasks: "Given to you", "Covering for Sam Patel, who is unavailable", or null for the role's. */
+  whyMine: string | null
 }
 
 /** Whether a milestone's deadline has gone: an earlier day, or today at a time already past. */
@@ -36,7 +44,19 @@ export function hasPassed(m: { date: IsoDate; time: string | null }, now: Now): 
   return m.date < now.date || (m.date === now.date && m.time !== null && m.time < now.time)
 }
 
-export function presentMilestone(m: TimelineMilestone, now: Now): MilestoneView {
+/** "Given to Sam Patel", with who covers while they are unavailable. */
+export function describeAssignee(a: TimelineMilestone['assignee']): string | null {
+  if (!a) return null
+  const covering = a.unavailable
+    ? a.deputyName
+      ? ` (unavailable: ${a.deputyName} covers)`
+      : ' (unavailable, and no deputy named)'
+    : ''
+  return `Given to ${a.name}${covering}`
+}
+
+export function presentMilestone(m: TimelineMilestone, now: Now, reader?: Reader): MilestoneView {
+  const relation = reader ? taskRelation(reader, m) : null
   return {
     id: m.id,
     title: m.title,
@@ -50,7 +70,7 @@ export function presentMilestone(m: TimelineMilestone, now: Now): MilestoneView 
     local: m.source === 'local',
     overridden: m.override !== null,
     statusText: m.override
-      ? `Changed by ${m.override.by ?? 'someone no longer listed'} on ${m.override.at.toISOString().slice(0, 10)} (computed date ${formatIsoDate(m.override.computedDate)}). Reason: ${m.override.reason}`
+      ? `Changed by ${m.override.by ?? 'someone no longer listed'} on ${formatIsoDate(londonDateOf(m.override.at))} (computed date ${formatIsoDate(m.override.computedDate)}). Reason: ${m.override.reason}`
       : 'Computed',
     overriddenBy: m.override?.by ?? null,
     reason: m.override?.reason ?? null,
@@ -60,6 +80,15 @@ export function presentMilestone(m: TimelineMilestone, now: Now): MilestoneView 
     doneText: m.completion
       ? `Done by ${m.completion.by ?? 'someone no longer listed'} on ${formatIsoDate(londonDateOf(m.completion.at))}`
       : null,
+    assigneeText: describeAssignee(m.assignee),
+    assigneeId: m.assignee?.personId ?? null,
+    mayMarkDone: reader ? mayComplete(reader, m) : false,
+    whyMine:
+      relation === 'named'
+        ? 'Given to you'
+        : relation === 'covering'
+          ? `Covering for ${m.assignee?.name ?? ''}, who is unavailable`
+          : null,
   }
 }
 
@@ -68,13 +97,17 @@ function mondayOf(date: IsoDate): IsoDate {
 }
 
 export interface WeekView {
+  /** Week 1 is the notification's week. */
+  number: number
   label: string
+  /** The week to show open: the one with today in it, else the first one still to come. */
+  isCurrent: boolean
   days: { date: IsoDate; dateText: string; isToday: boolean; milestones: MilestoneView[] }[]
 }
 
 /** Milestones by week (weeks counted from the notification week) and by day, with today always shown. */
-export function byWeek(t: InspectionTimeline, now: Now): WeekView[] {
-  const views = t.milestones.map((m) => presentMilestone(m, now))
+export function byWeek(t: InspectionTimeline, now: Now, reader?: Reader): WeekView[] {
+  const views = t.milestones.map((m) => presentMilestone(m, now, reader))
   const start = dayOneOf(t)
   const firstMonday = mondayOf(start)
   const lastDate = views.reduce((last, m) => (m.date > last ? m.date : last), start)
@@ -85,7 +118,12 @@ export function byWeek(t: InspectionTimeline, now: Now): WeekView[] {
   for (const date of [...days.keys()].sort()) {
     const monday = mondayOf(date)
     const n = Math.round((Date.parse(monday) - Date.parse(firstMonday)) / (7 * 86_400_000)) + 1
-    const week = weeks.get(monday) ?? { label: `Week ${n}, from ${formatIsoDate(monday)}`, days: [] }
+    const week = weeks.get(monday) ?? {
+      number: n,
+      label: `Week ${n}, from ${formatIsoDate(monday)}`,
+      isCurrent: false,
+      days: [],
+    }
     week.days.push({
       date,
       dateText: formatIsoDate(date),
@@ -94,7 +132,11 @@ export function byWeek(t: InspectionTimeline, now: Now): WeekView[] {
     })
     weeks.set(monday, week)
   }
-  return [...weeks.values()]
+  const list = [...weeks.values()]
+  const thisMonday = mondayOf(now.date)
+  const current = weeks.get(thisMonday) ?? list.find((w) => (w.days[0]?.date ?? '') > now.date)
+  if (current) current.isCurrent = true
+  return list
 }
 
 export interface Countdown {
@@ -159,12 +201,20 @@ export function dayOfInspection(t: InspectionTimeline, now: Now): { day: number;
   }
 }
 
+/** Whether a milestone is the reader's task: given to them, covered by them, or their role's and given to nobody. */
+export function isMine(reader: Reader, m: TimelineMilestone): boolean {
+  return taskRelation(reader, m) !== null
+}
+
 /**
- * The signed-in person's milestones: those owned by one of their roles. Overdue means passed and
- * not marked done; today's and the next ones show whether they are done; done lists the rest.
+ * The signed-in person's tasks: those given to them by name, those of a person they are deputy for
+ * while that person is unavailable, and those of their roles not given to anyone. Overdue means
+ * passed and not marked done; today's and the next ones show whether they are done; done lists the rest.
  */
-export function myTasks(t: InspectionTimeline, roles: readonly Role[], now: Now, nextCount = 10) {
-  const mine = t.milestones.filter((m) => roles.includes(m.ownerRole)).map((m) => presentMilestone(m, now))
+export function myTasks(t: InspectionTimeline, who: Reader | readonly Role[], now: Now, nextCount = 10) {
+  // Roles alone (no person) see their roles' tasks that are given to nobody.
+  const reader: Reader = Array.isArray(who) ? { personId: '', roles: [...(who as readonly Role[])] } : (who as Reader)
+  const mine = t.milestones.filter((m) => isMine(reader, m)).map((m) => presentMilestone(m, now, reader))
   return {
     overdue: mine.filter((m) => m.passed && !m.done),
     today: mine.filter((m) => m.isToday && !m.passed),

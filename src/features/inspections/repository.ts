@@ -214,6 +214,81 @@ export async function deleteCompletion(
   return rows.length > 0
 }
 
+/** A milestone given to a named person, with what My tasks needs to know about them. */
+export interface AssignmentRow {
+  milestone_id: string
+  person_id: string
+  person_name: string
+  agency_id: string | null
+  agency_name: string | null
+  unavailable: boolean
+  deputy_id: string | null
+  deputy_name: string | null
+  assigned_by_name: string | null
+  assigned_at: Date
+}
+
+export async function assignmentsOf(db: Db, partnershipId: string, inspectionId: string): Promise<AssignmentRow[]> {
+  return db
+    .selectFrom('task_assignments as t')
+    .innerJoin('people as p', 'p.id', 't.person_id')
+    .leftJoin('agencies as a', 'a.id', 'p.agency_id')
+    .leftJoin('people as d', 'd.id', 'p.deputy_id')
+    .leftJoin('people as b', 'b.id', 't.assigned_by')
+    .select([
+      't.milestone_id',
+      't.person_id',
+      'p.name as person_name',
+      'p.agency_id',
+      'a.name as agency_name',
+      'p.unavailable',
+      'p.deputy_id',
+      'd.name as deputy_name',
+      'b.name as assigned_by_name',
+      't.assigned_at',
+    ])
+    .where('t.partnership_id', '=', partnershipId)
+    .where('t.inspection_id', '=', inspectionId)
+    .execute()
+}
+
+/** Gives a milestone to a named person, or takes it back to its owner role (null). */
+export async function setAssignment(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+  milestoneId: string,
+  personId: string | null,
+  by: string | null,
+  now: Date,
+): Promise<void> {
+  if (personId === null) {
+    await db
+      .deleteFrom('task_assignments')
+      .where('partnership_id', '=', partnershipId)
+      .where('inspection_id', '=', inspectionId)
+      .where('milestone_id', '=', milestoneId)
+      .execute()
+    return
+  }
+  await db
+    .insertInto('task_assignments')
+    .values({
+      partnership_id: partnershipId,
+      inspection_id: inspectionId,
+      milestone_id: milestoneId,
+      person_id: personId,
+      assigned_by: by,
+      assigned_at: now,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['inspection_id', 'milestone_id'])
+        .doUpdateSet({ person_id: personId, assigned_by: by, assigned_at: now }),
+    )
+    .execute()
+}
+
 export type TaskRow = Selectable<LocalPlanTasksTable>
 
 export interface TaskFields {
@@ -264,7 +339,7 @@ export async function insertLocalTask(
     .execute()
 }
 
-/** Removes a local task from one inspection, with its override and completion. */
+/** Removes a local task from one inspection, with its override, completion and named person. */
 export async function deleteLocalTask(
   db: Db,
   partnershipId: string,
@@ -283,6 +358,7 @@ export async function deleteLocalTask(
     .where('inspection_id', '=', inspectionId)
     .where('milestone_id', '=', taskId)
     .execute()
+  await setAssignment(db, partnershipId, inspectionId, taskId, null, null, new Date(0))
   await db
     .deleteFrom('local_tasks')
     .where('partnership_id', '=', partnershipId)

@@ -1,13 +1,14 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { upsertPlanTask } from './repository'
-import { WorkingDayCalendar } from '../../domain/calendar'
+import { formatIsoDate, WorkingDayCalendar } from '../../domain/calendar'
 import { type Framework } from '../../domain/frameworks'
 import { bundledFrameworksDirectory, loadFrameworksFromDirectory } from '../frameworks/loadDirectory'
 import { computeTimeline } from '../../domain/timeline'
 import { binary } from '../../../test/support/exports'
 import {
   buildTestApp,
+  createAgency,
   createPartnership,
   createPerson,
   signIn,
@@ -174,6 +175,45 @@ describe('overriding a date', () => {
     expect(await auditActions()).toContain('milestone.overridden')
   })
 
+  it('refuses a date before notification or after the end of the inspection, and writes nothing', async () => {
+    const overrides = () =>
+      t.handle.db
+        .selectFrom('milestone_overrides')
+        .select('milestone_id')
+        .where('partnership_id', '=', partnershipId)
+        .execute()
+    const eventsBefore = (await auditActions()).length
+    const move = (day: string, month: string, year: string) =>
+      coordinator
+        .post(`${inspectionPath}/milestones/audit-day`)
+        .type('form')
+        .send({
+          _csrf: coordinator.csrf,
+          'date-day': day,
+          'date-month': month,
+          'date-year': year,
+          time: '',
+          reason: 'Typed the wrong month',
+        })
+        .expect(400)
+    const early = await move('10', '2', '2026')
+    expect(early.text).toContain('<title>Error: Change the date of Multi-agency audit day')
+    expect(early.text).toContain('govuk-error-summary')
+    expect(early.text).toContain(
+      'The new date must be on or after Monday 2 March 2026, the day the inspection was notified',
+    )
+    expect(early.text).toContain('href="#date"')
+    // Fieldwork was extended to 23 March above, which moved the end of the inspection too.
+    const wsoa = expected({ 'fieldwork-end': { date: '2026-03-23' } }).find((m) => m.id === 'wsoa-due')!
+    const late = await move('1', '1', '2027')
+    expect(late.text).toContain(
+      `The new date must be on or before ${formatIsoDate(wsoa.date)}, the end of the inspection (${wsoa.title})`,
+    )
+    expect(await overrides()).toEqual([{ milestone_id: 'fieldwork-end' }])
+    expect((await auditActions()).length).toBe(eventsBefore)
+    expect((await coordinator.get(inspectionPath).expect(200)).text).not.toContain('Week -')
+  })
+
   it('only lets administrators and the coordinator change dates', async () => {
     await contributor.get(`${inspectionPath}/milestones/fieldwork-end`).expect(403)
     await contributor
@@ -282,12 +322,19 @@ describe('exports', () => {
       'Changed by',
       'Reason for change',
       'Done',
+      'Given to',
     ])
     const rows: unknown[][] = []
     sheet.eachRow((row, n) => {
       if (n > 1) rows.push((row.values as unknown[]).slice(1))
     })
-    expect(rows.find((r) => r[3] === 'Inspection notified')?.[0]).toBe('2026-03-02')
+    // A real date cell at UTC midnight of the London date, shown as "2 March 2026"; never text or a timestamp.
+    expect(rows.find((r) => r[3] === 'Inspection notified')?.[0]).toEqual(new Date('2026-03-02T00:00:00Z'))
+    let dateFormat = ''
+    sheet.eachRow((row) => {
+      if (row.getCell(4).value === 'Inspection notified') dateFormat = row.getCell(1).numFmt
+    })
+    expect(dateFormat).toBe('d mmmm yyyy')
     const task = rows.find((r) => r[3] === 'Brief the chief executives')!
     expect(task[5]).toBe('\'=HYPERLINK("http://evil")')
   })
@@ -380,6 +427,35 @@ describe('marking tasks done, and removing a local task', () => {
       .send({ _csrf: coordinator.csrf, done: 'yes' })
       .expect(404)
     expect(await doneCount('milestone.completed')).toBe(1)
+  })
+
+  it('shows people only the actions they may take: an inspector has no buttons, a task owner and a manager have theirs', async () => {
+    const inspector = await signIn(t, await createPerson(t, partnershipId, ['inspector']))
+    const mine = (await inspector.get(`${inspectionPath}/my-tasks`).expect(200)).text
+    // The inspectors' own milestones are listed, without a button they would get a 403 for.
+    expect(mine).toContain('Inspectors select children')
+    expect(mine).not.toContain('Mark as done')
+    expect(mine).not.toContain('/done"')
+    const timeline = (await inspector.get(inspectionPath).expect(200)).text
+    expect(timeline).toContain('Inspectors select children')
+    expect(timeline).not.toContain(`${inspectionPath}/milestones/`)
+    expect(timeline).not.toContain('Add a local task')
+    expect(timeline).not.toContain('Close this inspection')
+
+    // The contributor may mark their own task, and nothing else.
+    const contributorTasks = (await contributor.get(`${inspectionPath}/my-tasks`).expect(200)).text
+    expect(contributorTasks).toContain('for Brief the chief executives</span>')
+    const contributorTimeline = (await contributor.get(inspectionPath).expect(200)).text
+    expect(contributorTimeline).not.toContain(`${inspectionPath}/milestones/`)
+    expect(contributorTimeline).not.toContain('Close this inspection')
+
+    const managerTimeline = (await coordinator.get(inspectionPath).expect(200)).text
+    expect(managerTimeline).toContain(`href="${inspectionPath}/milestones/audit-day"`)
+    expect(managerTimeline).toContain('Add a local task')
+    expect(managerTimeline).toContain('Close this inspection')
+    const page = (await coordinator.get(`${inspectionPath}/milestones/children-selected`).expect(200)).text
+    expect(page).toContain('Mark as done')
+    expect(page).toContain('Save who does it')
   })
 
   it('takes a done task off the overdue list once its time has passed', async () => {
@@ -658,5 +734,167 @@ describe('moving the notification date, practice exports and local plan order', 
     expect(starts.get('fieldwork-start')).toBe('20260526')
     expect(starts.get('local-book-rooms')).toBe('20260520')
     expect(starts.get('local-agree-room-layout')).toBe('20260521')
+  })
+})
+
+describe('tasks for named people, deputies and agencies', () => {
+  let manager: Agent
+  let path = ''
+  let sam: Awaited<ReturnType<typeof createPerson>>
+  let dee: Awaited<ReturnType<typeof createPerson>>
+  let olly: Awaited<ReturnType<typeof createPerson>>
+  const named = async (person: { id: string }, name: string) =>
+    t.handle.db.updateTable('people').set({ name }).where('id', '=', person.id).execute()
+  const assign = (agent: Agent, milestoneId: string, personId: string) =>
+    agent.post(`${path}/milestones/${milestoneId}/assign`).type('form').send({ _csrf: agent.csrf, personId })
+  const assignments = () =>
+    t.handle.db
+      .selectFrom('task_assignments')
+      .select(['milestone_id', 'person_id'])
+      .where('partnership_id', '=', partnershipId)
+      .execute()
+
+  beforeAll(async () => {
+    manager = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
+    const police = await createAgency(t, partnershipId, 'Anytown Constabulary', 'police')
+    const council = await createAgency(t, partnershipId, 'Anytown Council', 'la-childrens-services')
+    sam = await createPerson(t, partnershipId, ['senior-approver'], { agencyId: police })
+    dee = await createPerson(t, partnershipId, ['senior-approver'], { agencyId: police })
+    olly = await createPerson(t, partnershipId, ['senior-approver'], { agencyId: council })
+    await named(sam, 'Sam Patel')
+    await named(dee, 'Dee Deputy')
+    await named(olly, 'Olly Other')
+    await t.handle.db.updateTable('people').set({ deputy_id: dee.id }).where('id', '=', sam.id).execute()
+    path = (
+      await manager
+        .post('/inspections/new')
+        .type('form')
+        .send({
+          _csrf: manager.csrf,
+          frameworkId: 'front-door',
+          'notifiedOn-day': '1',
+          'notifiedOn-month': '6',
+          'notifiedOn-year': '2026',
+          notifiedTime: '09:30',
+          practice: 'yes',
+        })
+        .expect(303)
+    ).headers.location!
+  })
+
+  it('lists day 1 in time order and folds the timeline by week, this week open', async () => {
+    const page = (await manager.get(path).expect(200)).text
+    const at = (title: string) => page.indexOf(`>${title}</a>`)
+    expect(at('Inspection notified')).toBeGreaterThan(0)
+    expect(at('Inspection notified')).toBeLessThan(at('All partners told'))
+    expect(at('All partners told')).toBeLessThan(at('Set-up meeting'))
+    expect(at('Set-up meeting')).toBeLessThan(at('Annex A lists produced'))
+    const weeks = page.match(/<details class="govuk-details" id="week-\d+"( open)?>/g) ?? []
+    expect(weeks.length).toBeGreaterThan(5)
+    // Today (early March) is before this practice inspection, so its first week is the one open.
+    expect(weeks.filter((w) => w.includes(' open'))).toEqual(['<details class="govuk-details" id="week-1" open>'])
+    // The printable page has every week open.
+    const print = (await manager.get(`${path}/print`).expect(200)).text
+    expect((print.match(/<details class="govuk-details" id="week-\d+" open>/g) ?? []).length).toBe(weeks.length)
+  })
+
+  it('gives a task to a named person, who then has it in My tasks instead of everyone with the role', async () => {
+    const choices = (await manager.get(`${path}/milestones/audit-day`).expect(200)).text
+    expect(choices).toContain('Sam Patel, Anytown Constabulary')
+    expect(choices).not.toContain('Test inspector')
+    await assign(manager, 'audit-day', sam.id).expect(303)
+    expect(await assignments()).toEqual([{ milestone_id: 'audit-day', person_id: sam.id }])
+    expect((await auditActions()).at(-1)).toBe('milestone.assigned')
+    expect((await manager.get(path).expect(200)).text).toContain('Given to Sam Patel')
+
+    const samAgent = await signIn(t, sam)
+    const samTasks = (await samAgent.get(`${path}/my-tasks`).expect(200)).text
+    expect(samTasks).toContain('Multi-agency audit day')
+    expect(samTasks).toContain('Given to you')
+    // Another agency's senior approver no longer has it (nor sees it overdue later); their role's other tasks stay.
+    const ollyAgent = await signIn(t, olly)
+    const ollyTasks = (await ollyAgent.get(`${path}/my-tasks`).expect(200)).text
+    expect(ollyTasks).not.toContain('Multi-agency audit day')
+    expect(ollyTasks).toContain('Fieldwork starts')
+    await ollyAgent
+      .post(`${path}/milestones/audit-day/done`)
+      .type('form')
+      .send({ _csrf: ollyAgent.csrf, done: 'yes' })
+      .expect(403)
+    // Saturday 20 June: the audit day and the start of fieldwork have passed.
+    t.clock.advance(Date.parse('2026-06-20T09:00:00Z') - t.clock.now().getTime())
+    const later = await signIn(t, olly)
+    const overdue = (await later.get(`${path}/my-tasks`).expect(200)).text
+    expect(overdue.slice(overdue.indexOf('Overdue'), overdue.indexOf('Due today'))).toContain('Fieldwork starts')
+    expect(overdue).not.toContain('Multi-agency audit day')
+  })
+
+  it('lets the deputy cover while the person is unavailable, and only then', async () => {
+    manager = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
+    const deeAgent = await signIn(t, dee)
+    expect((await deeAgent.get(`${path}/my-tasks`).expect(200)).text).not.toContain('Multi-agency audit day')
+    await t.handle.db.updateTable('people').set({ unavailable: true }).where('id', '=', sam.id).execute()
+    const covering = (await deeAgent.get(`${path}/my-tasks`).expect(200)).text
+    expect(covering).toContain('Multi-agency audit day')
+    expect(covering).toContain('Covering for Sam Patel, who is unavailable')
+    expect((await manager.get(path).expect(200)).text).toContain('Given to Sam Patel (unavailable: Dee Deputy covers)')
+    await deeAgent
+      .post(`${path}/milestones/audit-day/done`)
+      .type('form')
+      .send({ _csrf: deeAgent.csrf, done: 'yes', returnTo: 'my-tasks' })
+      .expect(303)
+    expect((await auditActions()).at(-1)).toBe('milestone.completed')
+    expect((await deeAgent.get(`${path}/my-tasks`).expect(200)).text).toContain(
+      'Multi-agency audit day is marked as done.',
+    )
+    await t.handle.db.updateTable('people').set({ unavailable: false }).where('id', '=', sam.id).execute()
+    expect((await deeAgent.get(`${path}/my-tasks`).expect(200)).text).not.toContain('Multi-agency audit day')
+  })
+
+  it('never gives an agency task to an inspector or to someone outside the partnership, and writes nothing', async () => {
+    const inspector = await createPerson(t, partnershipId, ['inspector'])
+    const other = await createPerson(t, await createPartnership(t, 'Other SCP'), ['senior-approver'])
+    const before = (await auditActions()).length
+    for (const id of [inspector.id, other.id, 'not-an-id']) {
+      const res = await assign(manager, 'documents-due', id).expect(400)
+      expect(res.text).toContain('govuk-error-summary')
+      expect(res.text).toContain(
+        'Select a person from the list: someone of the partnership who can sign in, not an inspector',
+      )
+    }
+    expect(await assignments()).toEqual([{ milestone_id: 'audit-day', person_id: sam.id }])
+    expect((await auditActions()).length).toBe(before)
+    // An inspectors' milestone may go to a named inspector.
+    await named(inspector, 'Iris Inspector')
+    await assign(manager, 'children-selected', inspector.id).expect(303)
+    expect((await manager.get(path).expect(200)).text).toContain('Given to Iris Inspector')
+  })
+
+  it('gives a local task to a named person, and takes a task back to its role', async () => {
+    await manager
+      .post(`${path}/tasks/new`)
+      .type('form')
+      .send({
+        _csrf: manager.csrf,
+        title: 'Brief the police gold group',
+        description: '',
+        ownerRole: 'senior-approver',
+        anchorMilestone: 'fieldwork-start',
+        offsetWorkingDays: '-1',
+        time: '',
+      })
+      .expect(303)
+    await assign(manager, 'local-brief-the-police-gold-group', sam.id).expect(303)
+    const samTasks = (await (await signIn(t, sam)).get(`${path}/my-tasks`).expect(200)).text
+    expect(samTasks).toContain('Brief the police gold group')
+    expect((await (await signIn(t, olly)).get(`${path}/my-tasks`).expect(200)).text).not.toContain(
+      'Brief the police gold group',
+    )
+    await assign(manager, 'audit-day', '').expect(303)
+    expect((await auditActions()).at(-1)).toBe('milestone.unassigned')
+    expect((await (await signIn(t, olly)).get(`${path}/my-tasks`).expect(200)).text).toContain('Multi-agency audit day')
+    // Other roles may not give tasks.
+    const samAgent = await signIn(t, sam)
+    await assign(samAgent, 'audit-day', sam.id).expect(403)
   })
 })

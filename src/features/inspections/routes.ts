@@ -6,13 +6,24 @@ import { describeAnchor, milestonesToIcsEvents, type ComputedMilestone } from '.
 import type { Services } from '../../services'
 import { ConflictError, NotFoundError, statusOf, ValidationError } from '../../shared/errors'
 import type { InspectionTimeline, SkippedPlanTask } from './service'
-import { hasRole, type Scope } from '../../shared/scope'
+import type { Scope } from '../../shared/scope'
 import { dateInputValues } from '../../web/dateInput'
 import { safeXlsxValue, sendXlsx, setDownloadHeaders } from '../../web/exports'
-import { errorList, parseForm, type FieldErrors } from '../../web/forms'
+import { setXlsxDateCell } from '../../web/exports/xlsx'
+import { bodyOf, errorList, parseForm, type FieldErrors } from '../../web/forms'
 import type { RouteOptions, Routes } from '../../web/routes'
-import { byWeek, dayOfInspection, describeInspection, myTasks, nextDeadline, presentMilestone } from './presenters'
 import {
+  byWeek,
+  dayOfInspection,
+  describeInspection,
+  isMine,
+  myTasks,
+  nextDeadline,
+  presentMilestone,
+} from './presenters'
+import {
+  ASSIGN_FIELDS,
+  assignSchema,
   doneSchema,
   NEW_INSPECTION_FIELDS,
   newInspectionSchema,
@@ -41,7 +52,6 @@ export function notWorkingWarning(date: string): string {
 }
 
 const roleItems = ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] }))
-const canManage = (scope: Scope) => hasRole(scope, 'administrator', 'inspection-coordinator')
 
 const LIST = 'inspections/views/list.njk'
 const NEW = 'inspections/views/new.njk'
@@ -79,7 +89,6 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
         closed: i.status === 'closed',
         by: i.created_by_name,
       })),
-      canManage: canManage(scope),
     })
   })
 
@@ -117,11 +126,10 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     res.render('inspections/views/timeline.njk', {
       ...pageOf(t),
       framework: t.framework,
-      weeks: byWeek(t, n),
+      weeks: byWeek(t, n, scope),
       countdown: nextDeadline(t, n),
       dayOf: dayOfInspection(t, n),
       today: formatIsoDate(n.date),
-      canManage: canManage(scope),
       closed:
         t.inspection.status === 'closed'
           ? {
@@ -169,12 +177,11 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
 
   routes.get('/inspections/:inspectionId/my-tasks.ics', async (_req, res, { scope, params }) => {
     const t = await load(scope, params.inspectionId)
-    const roles = scope.roles
     sendIcs(
       res,
       `my-tasks-${t.inspection.notified_on}${t.inspection.practice ? '-practice' : ''}.ics`,
       t,
-      t.milestones.filter((m) => roles.includes(m.ownerRole)),
+      t.milestones.filter((m) => isMine(scope, m)),
       `My tasks: ${describeInspection(t)}`,
     )
   })
@@ -189,7 +196,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
         const practice = t.inspection.practice
         const sheet = workbook.addWorksheet(practice ? 'PRACTICE timeline' : 'Timeline')
         const columns = [
-          { header: 'Date', key: 'date', width: 12 },
+          { header: 'Date', key: 'date', width: 18 },
           { header: 'Day', key: 'day', width: 8 },
           { header: 'Time', key: 'time', width: 8 },
           { header: 'Milestone', key: 'title', width: 40 },
@@ -200,6 +207,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
           { header: 'Changed by', key: 'by', width: 20 },
           { header: 'Reason for change', key: 'reason', width: 40 },
           { header: 'Done', key: 'done', width: 40 },
+          { header: 'Given to', key: 'assignee', width: 30 },
         ]
         sheet.columns = columns.map(({ key, width }) => ({ key, width }))
         if (practice) {
@@ -214,21 +222,23 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
         header.font = { bold: true }
         header.commit()
         for (const m of t.milestones.map((x) => presentMilestone(x, n))) {
-          sheet
-            .addRow({
-              date: safeXlsxValue(m.date),
-              day: safeXlsxValue(m.dayText.replace('Day ', '') ? Number(m.dayText.replace('Day ', '')) : null),
-              time: safeXlsxValue(m.time),
-              title: safeXlsxValue(m.title),
-              owner: safeXlsxValue(m.owner),
-              description: safeXlsxValue(m.description),
-              local: safeXlsxValue(m.local ? 'Yes' : 'No'),
-              status: safeXlsxValue(m.overridden ? 'Changed' : 'Computed'),
-              by: safeXlsxValue(m.overriddenBy),
-              reason: safeXlsxValue(m.reason),
-              done: safeXlsxValue(m.doneText ?? 'No'),
-            })
-            .commit()
+          const row = sheet.addRow({
+            date: null,
+            day: safeXlsxValue(m.dayText.replace('Day ', '') ? Number(m.dayText.replace('Day ', '')) : null),
+            time: safeXlsxValue(m.time),
+            title: safeXlsxValue(m.title),
+            owner: safeXlsxValue(m.owner),
+            description: safeXlsxValue(m.description),
+            local: safeXlsxValue(m.local ? 'Yes' : 'No'),
+            status: safeXlsxValue(m.overridden ? 'Changed' : 'Computed'),
+            by: safeXlsxValue(m.overriddenBy),
+            reason: safeXlsxValue(m.reason),
+            done: safeXlsxValue(m.doneText ?? 'No'),
+            assignee: safeXlsxValue(m.assigneeText?.replace(/^Given to /, '') ?? ''),
+          })
+          // A real date cell showing "2 March 2026", not text.
+          setXlsxDateCell(row.getCell('date'), m.date)
+          row.commit()
         }
         sheet.commit()
       },
@@ -240,9 +250,9 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     const n = now()
     res.render('inspections/views/my-tasks.njk', {
       ...pageOf(t),
-      tasks: myTasks(t, scope.roles, n),
+      tasks: myTasks(t, scope, n),
       roles: scope.roles.map((r) => ROLE_LABELS[r]),
-      countdown: nextDeadline(t, n, (m) => scope.roles.includes(m.ownerRole)),
+      countdown: nextDeadline(t, n, (m) => isMine(scope, m)),
       dayOf: dayOfInspection(t, n),
     })
   })
@@ -252,12 +262,21 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     const t = await load(scope, inspectionId)
     const m = t.milestones.find((x) => x.id === milestoneId)
     if (!m) throw new NotFoundError('Milestone')
+    const people = await inspections.assigneeChoices(scope, inspectionId, milestoneId)
     return {
       page: {
         ...pageOf(t),
-        milestone: presentMilestone(m, now()),
+        milestone: presentMilestone(m, now(), scope),
         dependants: t.milestones.filter((x) => x.basedOn === m.id).map((x) => x.title),
         notWorking: t.calendar.isWorkingDay(m.date) ? null : notWorkingWarning(m.date),
+        personItems: [
+          { value: '', text: `Nobody by name: anyone with the ${ROLE_LABELS[m.ownerRole]} role` },
+          ...people.map((p) => ({
+            value: p.id,
+            text: `${p.name}${p.agency_name ? `, ${p.agency_name}` : ''}${p.unavailable ? ' (unavailable)' : ''}`,
+          })),
+        ],
+        assignedPersonId: m.assignee?.personId ?? '',
       },
       values: { ...dateInputValues('date', m.date), time: m.override ? (m.time ?? '') : '', reason: '' },
     }
@@ -286,6 +305,24 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       const cal = await services.calendar.calendarFor(scope.partnershipId)
       req.session.flash = `${updated.title} is now ${formatIsoDate(updated.date)}${updated.time ? ` at ${updated.time}` : ''}. Milestones counted from it have moved too.${cal.isWorkingDay(updated.date) ? '' : ` ${notWorkingWarning(updated.date)}`}`
       return `/inspections/${params.inspectionId}`
+    },
+  })
+
+  routes.form('/inspections/:inspectionId/milestones/:milestoneId/assign', {
+    view: MILESTONE,
+    schema: assignSchema,
+    order: ASSIGN_FIELDS,
+    context: async (req, { scope, params }) => {
+      const { page, values } = await milestonePage(scope, params.inspectionId, params.milestoneId)
+      // The date form keeps its values; the person form shows what was sent.
+      return { ...page, values: { ...values, ...bodyOf(req) } }
+    },
+    async onValid(form, req, { scope, params }) {
+      const updated = await inspections.assign(scope, params.inspectionId, params.milestoneId, form.personId)
+      req.session.flash = updated.assignee
+        ? `${updated.title} is given to ${updated.assignee.name}.`
+        : `${updated.title} is given to nobody by name: anyone with the ${ROLE_LABELS[updated.ownerRole]} role does it.`
+      return `/inspections/${params.inspectionId}/milestones/${params.milestoneId}`
     },
   })
 
@@ -387,7 +424,6 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
         owner: ROLE_LABELS[p.owner_role],
         when: `${describeAnchor({ kind: 'after', milestone: p.anchor_milestone, workingDays: p.offset_working_days }, titleOf)}${p.time ? `, ${p.time}` : ''}`,
       })),
-      canManage: canManage(scope),
     })
   })
 

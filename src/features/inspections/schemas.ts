@@ -70,3 +70,13 @@ export const doneSchema = z.strictObject({
   done: z.enum(['yes', 'no'], { error: 'Choose whether the task is done' }),
   returnTo: z.enum(['my-tasks', 'timeline', 'milestone']).optional(),
 })
+
+/** Giving a milestone to a named person: a person's id, or empty for nobody by name (the owner role). */
+export const assignSchema = z.strictObject({
+  personId: z
+    .string({ error: 'Select a person, or nobody by name' })
+    .trim()
+    .transform((s) => (s === '' ? null : s)),
+})
+/** The person form's fields, for the error summary. */
+export const ASSIGN_FIELDS = ['personId']

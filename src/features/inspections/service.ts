@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely'
 import * as repo from './repository'
+import { listPeople } from '../directory/repository'
 import type { Database } from '../../db/schema'
 import type { Clock } from '../../domain/clock'
-import { formatIsoDate, type WorkingDayCalendar } from '../../domain/calendar'
-import type { Role } from '../../domain/directory'
+import { formatIsoDate, londonDateOf, type WorkingDayCalendar } from '../../domain/calendar'
+import { ROLE_LABELS, type Role } from '../../domain/directory'
 import { frameworkSchema, type Framework } from '../../domain/frameworks'
 import {
   computeTimeline,
+  overrideLimits,
   TimelineError,
   type ComputedMilestone,
   type MilestoneOverride,
@@ -15,7 +17,7 @@ import {
 import type { CalendarService } from '../calendar/service'
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors'
 import type { FrameworkService } from '../frameworks/service'
-import { actorOf, hasRole, type Scope } from '../../shared/scope'
+import { actorOf, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
 
 export interface NewInspection {
@@ -42,15 +44,56 @@ export interface LocalTaskInput {
   keepInPlan: boolean
 }
 
-/** A computed milestone with who overrode it and why, and who marked it done, when they did. */
+/** The named person a milestone or local task is given to, and who covers while they are unavailable. */
+export interface Assignee {
+  personId: string
+  name: string
+  agencyId: string | null
+  agencyName: string | null
+  unavailable: boolean
+  deputyId: string | null
+  deputyName: string | null
+  by: string | null
+  at: Date
+}
+
+/** A computed milestone with who overrode it and why, who marked it done, when, and who it is given to. */
 export interface TimelineMilestone extends ComputedMilestone {
   override: { reason: string; by: string | null; at: Date; computedDate: string } | null
   completion: { by: string | null; at: Date } | null
+  assignee: Assignee | null
 }
 
-/** Who may mark a milestone done or not done: whoever holds its owner role, and the inspection managers. */
-export function mayComplete(scope: Scope, milestone: { ownerRole: Role }): boolean {
-  return hasRole(scope, 'administrator', 'inspection-coordinator', milestone.ownerRole) && !hasRole(scope, 'inspector')
+/** The person reading: who they are and their roles. */
+export type Reader = Pick<Scope, 'personId' | 'roles'>
+
+/**
+ * Why a milestone is the reader's task, or null when it is not: given to them by name ('named'),
+ * given to someone they are deputy for while that person is unavailable ('covering'), or held by
+ * their role and not given to anyone ('role'). A task given to someone else is theirs, not the role's.
+ */
+export function taskRelation(
+  reader: Reader,
+  m: Pick<TimelineMilestone, 'ownerRole' | 'assignee'>,
+): 'named' | 'covering' | 'role' | null {
+  const a = m.assignee
+  if (a) {
+    if (a.personId === reader.personId) return 'named'
+    if (a.unavailable && a.deputyId === reader.personId) return 'covering'
+    return null
+  }
+  return reader.roles.includes(m.ownerRole) ? 'role' : null
+}
+
+/**
+ * Who may mark a milestone done or not done: the inspection managers; for a task given to a named
+ * person, that person (or their deputy while they are unavailable); otherwise whoever holds its
+ * owner role. Never an inspector.
+ */
+export function mayComplete(reader: Reader, m: Pick<TimelineMilestone, 'ownerRole' | 'assignee'>): boolean {
+  if (reader.roles.includes('inspector')) return false
+  if (reader.roles.some((r) => r === 'administrator' || r === 'inspection-coordinator')) return true
+  return taskRelation(reader, m) !== null
 }
 
 export interface InspectionTimeline {
@@ -58,6 +101,26 @@ export interface InspectionTimeline {
   framework: Framework
   milestones: TimelineMilestone[]
   calendar: WorkingDayCalendar
+}
+
+/**
+ * Why `date` is impossible for the milestone, or null: before the notification day, after the
+ * inspection's end (its last milestone, unless the milestone moves the end itself), or, for the
+ * notification, after a milestone fixed to a date. A weekend or holiday is only a warning.
+ */
+function outOfLimits(
+  t: Pick<InspectionTimeline, 'milestones' | 'framework'>,
+  milestoneId: string,
+  date: string,
+): string | null {
+  const { earliest, latest } = overrideLimits(t.milestones, milestoneId, t.framework.timeline.notificationMilestone)
+  if (earliest && date < earliest.date)
+    return `The new date must be on or after ${formatIsoDate(earliest.date)}, the day the inspection was notified`
+  if (latest && date > latest.date)
+    return latest.kind === 'end'
+      ? `The new date must be on or before ${formatIsoDate(latest.date)}, the end of the inspection (${latest.title})`
+      : `The new date must be on or before ${formatIsoDate(latest.date)}, the date fixed for ${latest.title}`
+  return null
 }
 
 /** An open inspection whose milestones a calendar change moves, and their titles. */
@@ -207,11 +270,12 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     withCalendar?: WorkingDayCalendar,
   ): Promise<InspectionTimeline> {
     const framework = frameworkSchema.parse(inspection.framework)
-    const [calendar, overrideRows, tasks, completionRows] = await Promise.all([
+    const [calendar, overrideRows, tasks, completionRows, assignmentRows] = await Promise.all([
       withCalendar ?? calendars.calendarFor(scope.partnershipId, handle),
       repo.overridesOf(handle, scope.partnershipId, inspection.id),
       repo.localTasksOf(handle, scope.partnershipId, inspection.id),
       repo.completionsOf(handle, scope.partnershipId, inspection.id),
+      repo.assignmentsOf(handle, scope.partnershipId, inspection.id),
     ])
     const overrides: Record<string, MilestoneOverride> = {}
     for (const o of overrideRows)
@@ -241,15 +305,30 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     const plainDate = new Map(plain.map((m) => [m.id, m.date]))
     const byMilestone = new Map(overrideRows.map((o) => [o.milestone_id, o]))
     const completions = new Map(completionRows.map((c) => [c.milestone_id, c]))
-    const milestones = computed.map((m) => {
+    const assignments = new Map(assignmentRows.map((a) => [a.milestone_id, a]))
+    const milestones = computed.map((m): TimelineMilestone => {
       const o = byMilestone.get(m.id)
       const c = completions.get(m.id)
+      const a = assignments.get(m.id)
       return {
         ...m,
         override: o
           ? { reason: o.reason, by: o.overridden_by_name, at: o.at, computedDate: plainDate.get(m.id) ?? m.date }
           : null,
         completion: c ? { by: c.completed_by_name, at: c.completed_at } : null,
+        assignee: a
+          ? {
+              personId: a.person_id,
+              name: a.person_name,
+              agencyId: a.agency_id,
+              agencyName: a.agency_name,
+              unavailable: a.unavailable,
+              deputyId: a.deputy_id,
+              deputyName: a.deputy_name,
+              by: a.assigned_by_name,
+              at: a.assigned_at,
+            }
+          : null,
       }
     })
     return { inspection, framework, milestones, calendar }
@@ -257,6 +336,24 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
 
   async function timeline(scope: Scope, id: string): Promise<InspectionTimeline> {
     return build(scope, await requireInspection(scope, id))
+  }
+
+  /**
+   * Who a milestone may be given to: active people of the partnership (not disabled, access not
+   * ended), never an inspector unless the milestone is the inspectors' own.
+   */
+  async function assigneeChoices(scope: Scope, id: string, milestoneId: string) {
+    const current = await timeline(scope, id)
+    const milestone = current.milestones.find((m) => m.id === milestoneId)
+    if (!milestone) throw new NotFoundError('Milestone')
+    const today = londonDateOf(clock.now())
+    const people = await listPeople(db, scope.partnershipId)
+    return people.filter(
+      (p) =>
+        !p.disabled_at &&
+        (p.access_ends_on === null || p.access_ends_on >= today) &&
+        (milestone.ownerRole === 'inspector' || !p.roles.includes('inspector')),
+    )
   }
 
   return {
@@ -362,7 +459,7 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
             action: 'inspection.created',
             entityType: 'inspection',
             entityId: inspection.id,
-            summary: `Started ${input.practice ? 'a practice' : 'an'} inspection: ${framework.title}, notified ${input.notifiedOn}`,
+            summary: `Started ${input.practice ? 'a practice' : 'an'} inspection: ${framework.title}, notified ${formatIsoDate(input.notifiedOn)}`,
             details: {
               frameworkId: framework.id,
               frameworkVersion: framework.version,
@@ -389,6 +486,8 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       const before = current.milestones.find((m) => m.id === milestoneId)
       if (!before) throw new NotFoundError('Milestone')
       if (!input.reason.trim()) throw new ValidationError({ reason: 'Enter the reason for the change' })
+      const problem = outOfLimits(current, milestoneId, input.date)
+      if (problem) throw new ValidationError({ date: problem })
       return change(db, clock, actorOf(scope), async (trx, now) => {
         await repo.upsertOverride(
           trx,
@@ -408,7 +507,7 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
             action: 'milestone.overridden',
             entityType: 'inspection',
             entityId: id,
-            summary: `Moved ${before.title} from ${before.date}${before.time ? ` ${before.time}` : ''} to ${updated.date}${updated.time ? ` ${updated.time}` : ''}`,
+            summary: `Moved ${before.title} from ${formatIsoDate(before.date)}${before.time ? ` at ${before.time}` : ''} to ${formatIsoDate(updated.date)}${updated.time ? ` at ${updated.time}` : ''}`,
             details: {
               milestoneId,
               before: { date: before.date, time: before.time },
@@ -435,7 +534,7 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
             action: 'milestone.override-removed',
             entityType: 'inspection',
             entityId: id,
-            summary: `${milestone.title} is back to its computed date ${milestone.override!.computedDate}`,
+            summary: `${milestone.title} is back to its computed date, ${formatIsoDate(milestone.override!.computedDate)}`,
             details: { milestoneId, was: milestone.date, now: milestone.override!.computedDate },
           },
         }
@@ -499,7 +598,9 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       if (!milestone) throw new NotFoundError('Milestone')
       if (!mayComplete(scope, milestone))
         throw new ForbiddenError(
-          `Only the owner of “${milestone.title}” or the inspection coordinator can mark it done`,
+          milestone.assignee
+            ? `Only ${milestone.assignee.name} (or their deputy while they are unavailable) or the inspection coordinator can mark “${milestone.title}” done`
+            : `Only the owner of “${milestone.title}” or the inspection coordinator can mark it done`,
         )
       await change(db, clock, actorOf(scope), async (trx, now) => {
         const changed = done
@@ -519,6 +620,44 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
         return { result: undefined, audit }
       })
       return { title: milestone.title }
+    },
+
+    assigneeChoices,
+
+    /** Gives a milestone or local task to a named person, or back to its owner role (null). */
+    async assign(scope: Scope, id: string, milestoneId: string, personId: string | null): Promise<TimelineMilestone> {
+      const current = await timeline(scope, id)
+      const milestone = current.milestones.find((m) => m.id === milestoneId)
+      if (!milestone) throw new NotFoundError('Milestone')
+      let person: { id: string; name: string } | undefined
+      if (personId !== null) {
+        const choices = await assigneeChoices(scope, id, milestoneId)
+        person = choices.find((p) => p.id === personId)
+        if (!person)
+          throw new ValidationError({
+            personId:
+              milestone.ownerRole === 'inspector'
+                ? 'Select a person from the list'
+                : 'Select a person from the list: someone of the partnership who can sign in, not an inspector',
+          })
+      }
+      if ((milestone.assignee?.personId ?? null) === personId) return milestone
+      return change(db, clock, actorOf(scope), async (trx, now) => {
+        await repo.setAssignment(trx, scope.partnershipId, id, milestoneId, personId, scope.personId, now)
+        const updated = (await build(scope, current.inspection, trx)).milestones.find((m) => m.id === milestoneId)!
+        return {
+          result: updated,
+          audit: {
+            action: person ? 'milestone.assigned' : 'milestone.unassigned',
+            entityType: 'inspection',
+            entityId: id,
+            summary: person
+              ? `Gave ${milestone.title} to ${person.name}`
+              : `${milestone.title} is back with the ${ROLE_LABELS[milestone.ownerRole]} role${milestone.assignee ? ` (was given to ${milestone.assignee.name})` : ''}`,
+            details: { milestoneId, personId, was: milestone.assignee?.personId ?? null },
+          },
+        }
+      })
     },
 
     /** Removes a local task from this inspection (the local plan keeps its own copy). */
@@ -555,7 +694,7 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     async setClosed(scope: Scope, id: string, closing: boolean): Promise<void> {
       const inspection = await requireInspection(scope, id)
       if ((inspection.status === 'closed') === closing) return
-      const what = `${inspection.practice ? 'practice ' : ''}inspection notified ${inspection.notified_on}`
+      const what = `${inspection.practice ? 'practice ' : ''}inspection notified ${formatIsoDate(inspection.notified_on)}`
       await change(db, clock, actorOf(scope), async (trx, now) => {
         await repo.setInspectionClosed(trx, scope.partnershipId, id, scope.personId, closing, now)
         return {
