@@ -179,6 +179,49 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
     expect((await frameworkRepo.versionsOf(handle.db, b, 'front-door')).map((v) => v.version)).toEqual([1])
   })
 
+  it('gives a milestone to one named person at a time, with their deputy, scoped by partnership', async () => {
+    const person = async (name: string, deputy: string | null = null) =>
+      (
+        await handle.db
+          .insertInto('people')
+          .values({
+            partnership_id: a,
+            name,
+            email: `${name.toLowerCase().replace(/ /g, '.')}@example.org`,
+            job_title: 'Lead',
+            totp_enabled: false,
+            unavailable: deputy !== null,
+            deputy_id: deputy,
+            updated_at: NOW,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id
+    const dee = await person('Dee Deputy')
+    const sam = await person('Sam Patel', dee)
+    await repo.setAssignment(handle.db, a, inspectionId, 'audit-day', dee, null, NOW)
+    await repo.setAssignment(handle.db, a, inspectionId, 'audit-day', sam, dee, NOW)
+    expect(await repo.assignmentsOf(handle.db, a, inspectionId)).toEqual([
+      {
+        milestone_id: 'audit-day',
+        person_id: sam,
+        person_name: 'Sam Patel',
+        agency_id: null,
+        agency_name: null,
+        unavailable: true,
+        deputy_id: dee,
+        deputy_name: 'Dee Deputy',
+        assigned_by_name: 'Dee Deputy',
+        assigned_at: NOW,
+      },
+    ])
+    expect(await repo.assignmentsOf(handle.db, b, inspectionId)).toEqual([])
+    await repo.setAssignment(handle.db, b, inspectionId, 'audit-day', null, null, NOW)
+    expect(await repo.assignmentsOf(handle.db, a, inspectionId)).toHaveLength(1)
+    await repo.setAssignment(handle.db, a, inspectionId, 'audit-day', null, null, NOW)
+    expect(await repo.assignmentsOf(handle.db, a, inspectionId)).toEqual([])
+  })
+
   it('keeps imported holidays and closure days per partnership, dates as text', async () => {
     await calendarRepo.replaceImportedHolidays(
       handle.db,
