@@ -26,7 +26,12 @@ export function dateFilter(value: unknown): string {
   if (value === null || value === undefined || value === '') return ''
   if (typeof value === 'string' && isIsoDate(value)) return formatDate(value)
   const at = instantOf(value)
-  return at ? formatDate(at) : String(value)
+  return at ? formatDate(at) : shownAsItCame(value)
+}
+
+/** Something that is not a date, shown as it came (text and numbers), or nothing. */
+function shownAsItCame(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : ''
 }
 
 /** "9:05am", "5:30pm", "midday" and "midnight" (GOV.UK style), from 'HH:MM' on a 24-hour clock. */
@@ -41,7 +46,7 @@ function clockTime(hhmm: string): string {
 export function dateTimeFilter(value: unknown): string {
   if (value === null || value === undefined || value === '') return ''
   const at = instantOf(value)
-  if (!at) return String(value)
+  if (!at) return shownAsItCame(value)
   const { date, time } = londonNow(at)
   return `${formatDate(date)} at ${clockTime(time)}`
 }

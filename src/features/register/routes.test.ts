@@ -94,7 +94,8 @@ describe('child register', () => {
     expect(page.text).toContain('2 December 2025')
     // The filters offer the same words.
     expect(page.text).toMatch(/<option value="a\) WBRI"[^>]*>White British<\/option>/)
-    const child = await admin.get(`/register/children/${/\/register\/children\/([0-9a-f-]{36})/.exec(page.text)![1]}`)
+    const rowId = /\/register\/children\/([0-9a-f-]{36})/.exec(page.text)![1]!
+    const child = await admin.get(`/register/children/${rowId}`)
     expect(child.text).toContain('Female')
     expect(child.text).not.toContain('b) Female')
     expect(child.text).toContain('14 May 2012')

@@ -129,7 +129,7 @@ export function registerRoutes(routes: Routes, services: Services): void {
 
   routes.get('/register', async (req, res, { scope }) => {
     res.render(INDEX, {
-      ...(await registerPage(req, scope, req.query as Record<string, unknown>)),
+      ...(await registerPage(req, scope, req.query)),
       values: { childId: req.session.registerSearch ?? '' },
     })
   })
