@@ -387,7 +387,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       ...pageOf(t),
       anchorItems: [
         { value: '', text: 'Choose a milestone' },
-        ...t.milestones.map((m) => ({ value: m.id, text: `${m.title} (${formatIsoDate(m.date, true)})` })),
+        ...t.milestones.map((m) => ({ value: m.id, text: `${m.title} (${formatIsoDate(m.date)})` })),
       ],
       roleItems: [{ value: '', text: 'Choose a role' }, ...roleItems],
     }
