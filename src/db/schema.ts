@@ -232,6 +232,8 @@ export interface EvidenceVersionsTable {
   approved_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   signed_off_by: ColumnType<string | null, string | null | undefined, string | null>
   signed_off_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** When the authenticator code that covered this version's approval was accepted (one code covers a few minutes' approvals). */
+  approval_step_up_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface EvidenceCommentsTable {

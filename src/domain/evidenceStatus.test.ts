@@ -8,6 +8,10 @@ import {
   effectiveApprover,
   isAwaitingApproval,
   isReady,
+  needsDoing,
+  APPROVAL_STEP_UP_MINUTES,
+  stepUpCovers,
+  stepUpEnds,
   isStale,
   readinessFigures,
   reviewByDate,
@@ -371,5 +375,49 @@ describe('readiness figures', () => {
     expect(f.byStatus['not-started']).toEqual({ count: 0, percent: 0 })
     expect(f).toMatchObject({ stale: 1, waiting: 1, ready: { count: 2, percent: 67 } })
     expect(readinessFigures([]).ready).toEqual({ count: 0, percent: 0 })
+  })
+})
+
+describe('what needs doing', () => {
+  const item = (status: EvidenceStatus, extra: { stale?: boolean; confirmed?: boolean } = {}) => ({
+    agencyId: POLICE,
+    status,
+    stale: extra.stale ?? false,
+    waiting: isAwaitingApproval(status, extra.confirmed ?? false),
+    ready: isReady(status, extra.confirmed ?? false),
+  })
+
+  it('lists overdue reviews, approvals, sign-offs and not started, most urgent first, leaving out zeros', () => {
+    const f = readinessFigures([
+      item('not-started'),
+      item('not-started'),
+      item('approved'),
+      item('uploaded', { stale: true }),
+      item('not-available'),
+      item('signed-off'),
+    ])
+    expect(needsDoing(f)).toEqual([
+      { what: 'past-review', count: 1 },
+      { what: 'waiting-approval', count: 2 },
+      { what: 'waiting-sign-off', count: 1 },
+      { what: 'not-started', count: 2 },
+    ])
+    expect(needsDoing(readinessFigures([item('signed-off'), item('not-available', { confirmed: true })]))).toEqual([])
+    expect(needsDoing(readinessFigures([]))).toEqual([])
+  })
+})
+
+describe('the approval step-up', () => {
+  const at = new Date('2026-12-02T09:00:00Z')
+  const later = (ms: number) => new Date(at.getTime() + ms)
+
+  it(`covers approvals for ${APPROVAL_STEP_UP_MINUTES} minutes from the code, and not before it was given`, () => {
+    expect(APPROVAL_STEP_UP_MINUTES).toBe(5)
+    expect(stepUpCovers(at, at)).toBe(true)
+    expect(stepUpCovers(at, later(5 * 60_000 - 1))).toBe(true)
+    expect(stepUpCovers(at, later(5 * 60_000))).toBe(false)
+    expect(stepUpCovers(at, later(-1))).toBe(false)
+    expect(stepUpCovers(null, at)).toBe(false)
+    expect(stepUpEnds(at)).toEqual(later(5 * 60_000))
   })
 })

@@ -357,3 +357,43 @@ export function readinessFigures(items: readonly ReadinessItem[]): ReadinessFigu
     ready: { count: ready, percent: pct(ready) },
   }
 }
+
+/**
+ * How long one authenticator code lets a person approve documents without entering another: the
+ * approvals of one sitting ("a real morning") need one code, and each records when it was given.
+ */
+export const APPROVAL_STEP_UP_MINUTES = 5
+
+/** Whether a step-up (a code accepted at `at`) still covers an approval made at `now`. */
+export function stepUpCovers(at: Date | null | undefined, now: Date): boolean {
+  if (!at) return false
+  const age = now.getTime() - at.getTime()
+  return age >= 0 && age < APPROVAL_STEP_UP_MINUTES * 60_000
+}
+
+/** When a step-up made at `at` stops covering approvals. */
+export function stepUpEnds(at: Date): Date {
+  return new Date(at.getTime() + APPROVAL_STEP_UP_MINUTES * 60_000)
+}
+
+/** What still needs doing before notification, most urgent first (the readiness page's list). */
+export const NEEDS_DOING = ['past-review', 'waiting-approval', 'waiting-sign-off', 'not-started'] as const
+export type NeedsDoing = (typeof NEEDS_DOING)[number]
+
+export const NEEDS_DOING_LABELS: Record<NeedsDoing, string> = {
+  'past-review': 'Past their review date',
+  'waiting-approval': 'Waiting for approval',
+  'waiting-sign-off': 'Waiting for sign-off',
+  'not-started': 'Not started',
+}
+
+/** The things to do for one agency (or all), most urgent first, leaving out what is at zero. */
+export function needsDoing(figures: ReadinessFigures): { what: NeedsDoing; count: number }[] {
+  const counts: Record<NeedsDoing, number> = {
+    'past-review': figures.stale,
+    'waiting-approval': figures.waiting,
+    'waiting-sign-off': figures.byStatus.approved.count,
+    'not-started': figures.byStatus['not-started'].count,
+  }
+  return NEEDS_DOING.map((what) => ({ what, count: counts[what] })).filter((n) => n.count > 0)
+}

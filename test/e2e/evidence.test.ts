@@ -204,7 +204,59 @@ describe('evidence: upload → approve → sign off → evidence pack', () => {
     expect(names.some((n) => n.endsWith('Police self-evaluation.pdf'))).toBe(true)
     expect(names.some((n) => n.includes('v2'))).toBe(false)
   })
+
+  it('the approver finds what waits from their home page and approves two documents with one code', async () => {
+    // The contributor uploads two more documents.
+    const contributor = await signIn(people.contributor)
+    const titles: string[] = []
+    for (const n of [1, 2]) {
+      await visit(contributor, '/evidence/requirements?status=not-started')
+      await followAndCheck(contributor, () => contributor.locator('table a.govuk-link').first().click())
+      titles.push((await contributor.getByRole('heading', { level: 1 }).innerText()).trim())
+      await contributor.setInputFiles('#file', {
+        name: `Document ${n}.txt`,
+        mimeType: 'text/plain',
+        buffer: Buffer.from(`Document ${n}\n`),
+      })
+      await new RequirementPage(contributor, new URL(contributor.url()).pathname).submit('Upload')
+    }
+
+    const page = await signIn(people.approver)
+    await visit(page, '/')
+    // Version 2 of the self-evaluation waits too.
+    expect(await page.locator('#approvals-link').innerText()).toBe('3 documents are waiting for you')
+    await followAndCheck(page, () => page.locator('#approvals-link').click())
+    const inbox = new InboxPage(page)
+    expect(await inbox.headingText()).toBe('Waiting for you')
+    for (const title of titles) await page.getByLabel(`${title} – Northshire Police`, { exact: true }).check()
+    // A wrong code approves nothing.
+    await inbox.fill('Code from your authenticator app', '000000')
+    await inbox.submit('Approve selected documents', { status: 400 })
+    expect((await inbox.errorSummaryLinks())[0]).toMatchObject({ href: '#code' })
+    expect(await page.locator('.govuk-checkboxes__input:checked').count()).toBe(2)
+    await inbox.fill('Code from your authenticator app', await people.approver.phone.code())
+    await inbox.submit('Approve selected documents')
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('2 documents have been approved')
+    expect(await page.locator('.govuk-checkboxes__input').count()).toBe(1)
+    // For the next few minutes no new code is asked for.
+    expect(await page.locator('main').innerText()).toContain('so you do not need another until')
+    expect(await page.getByLabel('Code from your authenticator app').count()).toBe(0)
+  })
+
+  it('the evidence pages do not scroll sideways at 320 px wide', async () => {
+    const page = await signIn(people.approver)
+    await page.setViewportSize({ width: 320, height: 800 })
+    for (const path of ['/evidence', '/evidence/requirements', '/evidence/approvals', requirementPath]) {
+      await visit(page, path)
+      const [scrollWidth, width] = await page.locator('html').evaluate((html) => [html.scrollWidth, html.clientWidth])
+      expect(scrollWidth, path).toBeLessThanOrEqual(width)
+    }
+  })
 })
+
+class InboxPage extends BasePage {
+  readonly path = '/evidence/approvals'
+}
 
 function zipNames(buffer: Buffer): Promise<string[]> {
   return new Promise((resolve, reject) => {

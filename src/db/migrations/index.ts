@@ -6,6 +6,7 @@ import * as m004 from './004_evidence'
 import * as m005 from './005_milestone_completions'
 import * as m006 from './006_evidence_approvals'
 import * as m007 from './007_task_assignments'
+import * as m008 from './008_evidence_step_up'
 import * as m010 from './010_person_phone'
 
 /** Every migration, in order. Static imports so the app needs no file-system discovery at run time. */
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '005_milestone_completions': m005,
   '006_evidence_approvals': m006,
   '007_task_assignments': m007,
+  '008_evidence_step_up': m008,
   '010_person_phone': m010,
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
 import * as repo from '../directory/repository'
 import type { Database } from '../../db/schema'
@@ -7,6 +8,7 @@ import type { AgencyType, Role } from '../../domain/directory'
 import { hashPassword } from '../auth/passwords'
 import { newTotpSecret } from '../auth/totp'
 import { change } from '../../shared/change'
+import type { FileStore, StoredFile } from '../../storage'
 
 export const DEMO_PARTNERSHIP = 'Anytown Safeguarding Children Partnership'
 
@@ -167,6 +169,52 @@ const PEOPLE: DemoPerson[] = [
   },
 ]
 
+interface DemoDocument {
+  agency: string
+  /** The framework document it answers (the library refreshes title and wording from the frameworks). */
+  documentId: string
+  title: string
+  reviewIntervalMonths: number
+  filename: string
+  text: string
+  uploadedBy: string
+  /** Approved by (an email): waiting for sign-off. Otherwise waiting for approval. */
+  approvedBy?: string
+}
+
+// Documents the police have uploaded: two wait for their senior approver (Morgan Constable), so the
+// approvals list has something in it at once, and one waits for the business unit's sign-off.
+const DOCUMENTS: DemoDocument[] = [
+  {
+    agency: 'police',
+    documentId: 'police-self-evaluation',
+    title: 'Self-evaluation',
+    reviewIntervalMonths: 6,
+    filename: 'Police self-evaluation (demo).txt',
+    text: 'Anytown Constabulary self-evaluation (fictional demo document).\n',
+    uploadedBy: 'police.lead@anytown.example',
+  },
+  {
+    agency: 'police',
+    documentId: 'police-structure-chart',
+    title: 'Structure chart',
+    reviewIntervalMonths: 6,
+    filename: 'Police structure chart (demo).txt',
+    text: 'Anytown Constabulary public protection structure chart (fictional demo document).\n',
+    uploadedBy: 'police.lead@anytown.example',
+  },
+  {
+    agency: 'police',
+    documentId: 'police-performance',
+    title: 'Performance information',
+    reviewIntervalMonths: 3,
+    filename: 'Police performance (demo).txt',
+    text: 'Anytown Constabulary performance information (fictional demo document).\n',
+    uploadedBy: 'police.lead@anytown.example',
+    approvedBy: 'acc@anytown.example',
+  },
+]
+
 export interface DemoCredential {
   name: string
   email: string
@@ -178,9 +226,11 @@ export interface DemoCredential {
 export interface DemoServiceDeps {
   db: Kysely<Database>
   clock: Clock
+  /** Where the demo evidence documents are stored; without one the demo has no evidence documents. */
+  files?: FileStore
 }
 
-export function createDemoService({ db, clock }: DemoServiceDeps) {
+export function createDemoService({ db, clock, files }: DemoServiceDeps) {
   return {
     /**
      * Loads the fictional Anytown partnership, or refreshes its demo credentials if it is already
@@ -205,81 +255,137 @@ export function createDemoService({ db, clock }: DemoServiceDeps) {
         })
       }
       const accessEndsOn = new Date(clock.now().getTime() + 90 * 86_400_000).toISOString().slice(0, 10)
-      await change(
-        db,
-        clock,
-        (r: { partnershipId: string }) => ({ partnershipId: r.partnershipId, personId: null, name: 'Demo loader' }),
-        async (trx, now) => {
-          let partnershipId = existing?.id
-          const created = !partnershipId
-          if (!partnershipId) {
-            partnershipId = (
-              await trx
-                .insertInto('partnerships')
-                .values({ name: DEMO_PARTNERSHIP, created_at: now })
-                .returning('id')
-                .executeTakeFirstOrThrow()
-            ).id
-            const agencyIds = new Map<string, string>()
-            for (const a of AGENCIES) {
-              agencyIds.set(
-                a.key,
-                (
-                  await repo.insertAgency(
-                    trx,
-                    partnershipId,
-                    { name: a.name, type: a.type, isStatutory: a.statutory, seniorApproverId: null },
-                    now,
-                  )
-                ).id,
-              )
-            }
-            for (const p of PEOPLE) {
-              const agencyId = p.agency ? agencyIds.get(p.agency)! : null
-              const person = await repo.insertPerson(
-                trx,
-                partnershipId,
-                {
-                  name: p.name,
-                  email: p.email,
-                  jobTitle: p.jobTitle,
-                  phone: p.phone ?? null,
-                  agencyId,
-                  roles: p.roles,
-                  accessEndsOn: p.roles.includes('inspector') ? accessEndsOn : null,
-                },
-                now,
-              )
-              if (p.approverFor)
+      // File first, row second: the documents are stored before the transaction, and deleted again if it fails.
+      const stored: StoredFile[] = []
+      if (!existing && files)
+        for (const d of DOCUMENTS)
+          stored.push(await files.put(Readable.from([Buffer.from(d.text)]), { maxBytes: 1024 * 1024 }))
+      try {
+        await change(
+          db,
+          clock,
+          (r: { partnershipId: string }) => ({ partnershipId: r.partnershipId, personId: null, name: 'Demo loader' }),
+          async (trx, now) => {
+            let partnershipId = existing?.id
+            const created = !partnershipId
+            if (!partnershipId) {
+              partnershipId = (
                 await trx
-                  .updateTable('agencies')
-                  .set({ senior_approver_id: person.id })
-                  .where('id', '=', agencyIds.get(p.approverFor)!)
+                  .insertInto('partnerships')
+                  .values({ name: DEMO_PARTNERSHIP, created_at: now })
+                  .returning('id')
+                  .executeTakeFirstOrThrow()
+              ).id
+              const agencyIds = new Map<string, string>()
+              for (const a of AGENCIES) {
+                agencyIds.set(
+                  a.key,
+                  (
+                    await repo.insertAgency(
+                      trx,
+                      partnershipId,
+                      { name: a.name, type: a.type, isStatutory: a.statutory, seniorApproverId: null },
+                      now,
+                    )
+                  ).id,
+                )
+              }
+              for (const p of PEOPLE) {
+                const agencyId = p.agency ? agencyIds.get(p.agency)! : null
+                const person = await repo.insertPerson(
+                  trx,
+                  partnershipId,
+                  {
+                    name: p.name,
+                    email: p.email,
+                    jobTitle: p.jobTitle,
+                    phone: p.phone ?? null,
+                    agencyId,
+                    roles: p.roles,
+                    accessEndsOn: p.roles.includes('inspector') ? accessEndsOn : null,
+                  },
+                  now,
+                )
+                if (p.approverFor)
+                  await trx
+                    .updateTable('agencies')
+                    .set({ senior_approver_id: person.id })
+                    .where('id', '=', agencyIds.get(p.approverFor)!)
+                    .execute()
+              }
+              const lead = await repo.findPersonByEmail(trx, 'la.lead@anytown.example')
+              const dcs = await repo.findPersonByEmail(trx, 'dcs@anytown.example')
+              await repo.setAvailability(trx, partnershipId, dcs!.id, false, lead!.id, now)
+              for (const [i, file] of stored.entries()) {
+                const d = DOCUMENTS[i]!
+                const uploader = (await repo.findPersonByEmail(trx, d.uploadedBy))!.id
+                const approver = d.approvedBy ? (await repo.findPersonByEmail(trx, d.approvedBy))!.id : null
+                const requirement = await trx
+                  .insertInto('evidence_requirements')
+                  .values({
+                    partnership_id: partnershipId,
+                    agency_id: agencyIds.get(d.agency)!,
+                    document_id: d.documentId,
+                    title: d.title,
+                    description: '',
+                    review_interval_months: d.reviewIntervalMonths,
+                    status: approver ? 'approved' : 'uploaded',
+                    approved_by: approver,
+                    approved_at: approver ? now : null,
+                    created_at: now,
+                    updated_at: now,
+                  })
+                  .returning('id')
+                  .executeTakeFirstOrThrow()
+                const version = await trx
+                  .insertInto('evidence_versions')
+                  .values({
+                    partnership_id: partnershipId,
+                    requirement_id: requirement.id,
+                    version: 1,
+                    file_key: file.key,
+                    filename: d.filename,
+                    mime: 'text/plain',
+                    size: file.size,
+                    sha256: file.sha256,
+                    uploaded_by: uploader,
+                    uploaded_at: now,
+                    approved_by: approver,
+                    approved_at: approver ? now : null,
+                    approval_step_up_at: approver ? now : null,
+                  })
+                  .returning('id')
+                  .executeTakeFirstOrThrow()
+                await trx
+                  .updateTable('evidence_requirements')
+                  .set({ current_version_id: version.id })
+                  .where('id', '=', requirement.id)
                   .execute()
+              }
             }
-            const lead = await repo.findPersonByEmail(trx, 'la.lead@anytown.example')
-            const dcs = await repo.findPersonByEmail(trx, 'dcs@anytown.example')
-            await repo.setAvailability(trx, partnershipId, dcs!.id, false, lead!.id, now)
-          }
-          for (const c of credentials) {
-            const person = await repo.findPersonByEmail(trx, c.email)
-            if (!person || person.partnership_id !== partnershipId)
-              throw new Error(`The demo email ${c.email} is already used outside the demo partnership`)
-            await repo.setPassword(trx, person.id, c.hash, now)
-            await repo.setTotp(trx, person.id, c.totpSecret, true, now)
-          }
-          return {
-            result: { partnershipId },
-            audit: {
-              action: created ? 'demo.loaded' : 'demo.credentials-refreshed',
-              entityType: 'partnership',
-              entityId: partnershipId,
-              summary: created ? 'Loaded the Anytown demo partnership' : 'Refreshed the demo sign-in details',
-              details: { people: PEOPLE.length, agencies: AGENCIES.length },
-            },
-          }
-        },
-      )
+            for (const c of credentials) {
+              const person = await repo.findPersonByEmail(trx, c.email)
+              if (!person || person.partnership_id !== partnershipId)
+                throw new Error(`The demo email ${c.email} is already used outside the demo partnership`)
+              await repo.setPassword(trx, person.id, c.hash, now)
+              await repo.setTotp(trx, person.id, c.totpSecret, true, now)
+            }
+            return {
+              result: { partnershipId },
+              audit: {
+                action: created ? 'demo.loaded' : 'demo.credentials-refreshed',
+                entityType: 'partnership',
+                entityId: partnershipId,
+                summary: created ? 'Loaded the Anytown demo partnership' : 'Refreshed the demo sign-in details',
+                details: { people: PEOPLE.length, agencies: AGENCIES.length, documents: stored.length },
+              },
+            }
+          },
+        )
+      } catch (error) {
+        for (const file of stored) await files?.delete(file.key).catch(() => undefined)
+        throw error
+      }
       return { created: !existing, credentials: credentials.map(({ hash: _h, ...c }) => c) }
     },
   }

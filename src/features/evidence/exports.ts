@@ -4,9 +4,33 @@ import { EVIDENCE_STATUS_LABELS } from '../../domain/evidenceStatus'
 import type { EvidenceService, Requirement, VersionRow } from './service'
 import { safeXlsxValue, sendXlsx, streamZip, type ZipEntry } from '../../web/exports'
 import type { CellValue } from '../../web/exports'
+import { XLSX_DATE_FORMAT, xlsxDate } from '../../web/exports/xlsx'
 import { sanitiseFilename } from '../../web/uploads'
 
-const CHECKLIST_COLUMNS: { header: string; width: number; value: (r: Requirement) => CellValue }[] = [
+/**
+ * A workbook column: its header, width and value. A `date` column holds real date cells: the date
+ * on UK clocks (of an instant, or a calendar date as it is) shown as "2 December 2026".
+ */
+interface Column<T> {
+  header: string
+  width: number
+  value: (r: T) => CellValue
+  date?: true
+}
+
+/** The row's cell values, formula-safe, dates as {@link xlsxDate} makes them. */
+function cellValues<T>(columns: readonly Column<T>[], r: T) {
+  return columns.map((c) => (c.date ? xlsxDate(c.value(r) as Date | string | null) : safeXlsxValue(c.value(r))))
+}
+
+/** Sets the date format on the row's date cells. */
+function formatDates<T>(columns: readonly Column<T>[], row: ExcelJS.Row): void {
+  columns.forEach((c, i) => {
+    if (c.date) row.getCell(i + 1).numFmt = XLSX_DATE_FORMAT
+  })
+}
+
+const CHECKLIST_COLUMNS: Column<Requirement>[] = [
   { header: 'Agency', width: 28, value: (r) => r.agency_name },
   { header: 'Requirement', width: 40, value: (r) => r.title },
   { header: 'Source', width: 14, value: (r) => (r.document_id ? 'Framework' : 'Local') },
@@ -14,16 +38,16 @@ const CHECKLIST_COLUMNS: { header: string; width: number; value: (r: Requirement
   { header: 'Current version', width: 10, value: (r) => r.version_number },
   { header: 'File', width: 30, value: (r) => r.filename },
   { header: 'Uploaded by', width: 20, value: (r) => r.uploaded_by_name },
-  { header: 'Uploaded', width: 12, value: (r) => r.uploaded_at },
+  { header: 'Uploaded', width: 18, value: (r) => r.uploaded_at, date: true },
   { header: 'Approved by', width: 20, value: (r) => r.approved_by_name },
-  { header: 'Approved', width: 12, value: (r) => r.approved_at },
+  { header: 'Approved', width: 18, value: (r) => r.approved_at, date: true },
   { header: 'Signed off by', width: 20, value: (r) => r.signed_off_by_name },
-  { header: 'Signed off', width: 12, value: (r) => r.signed_off_at },
+  { header: 'Signed off', width: 18, value: (r) => r.signed_off_at, date: true },
   { header: 'Why not available', width: 40, value: (r) => r.not_available_rationale },
   { header: 'Not available confirmed by', width: 20, value: (r) => r.not_available_confirmed_by_name },
-  { header: 'Review by', width: 12, value: (r) => r.reviewBy },
+  { header: 'Review by', width: 18, value: (r) => r.reviewBy, date: true },
   { header: 'Past review date', width: 10, value: (r) => (r.reviewBy ? (r.stale ? 'Yes' : 'No') : null) },
-  { header: 'Provided to inspectors', width: 12, value: (r) => r.providedOn },
+  { header: 'Provided to inspectors', width: 18, value: (r) => r.providedOn, date: true },
   { header: 'Open QA comments', width: 10, value: (r) => r.open_comments },
   { header: 'SHA-256', width: 66, value: (r) => r.sha256 },
 ]
@@ -34,7 +58,11 @@ export async function sendChecklist(res: ServerResponse, rows: Requirement[]): P
     const sheet = workbook.addWorksheet('Checklist', { views: [{ state: 'frozen', ySplit: 1 }] })
     sheet.columns = CHECKLIST_COLUMNS.map((c) => ({ header: c.header, width: c.width }))
     sheet.getRow(1).font = { bold: true }
-    for (const r of rows) sheet.addRow(CHECKLIST_COLUMNS.map((c) => safeXlsxValue(c.value(r)))).commit()
+    for (const r of rows) {
+      const row = sheet.addRow(cellValues(CHECKLIST_COLUMNS, r))
+      formatDates(CHECKLIST_COLUMNS, row)
+      row.commit()
+    }
   })
 }
 
@@ -112,7 +140,7 @@ async function indexWorkbook(rows: Requirement[], documents: Map<string, PackDoc
   const workbook = new ExcelJS.Workbook()
   const sheet = workbook.addWorksheet('Index', { views: [{ state: 'frozen', ySplit: 1 }] })
   const v = (r: Requirement) => documents.get(r.id)?.version
-  const columns: Record<(typeof PACK_INDEX_COLUMNS)[number], [number, (r: Requirement) => CellValue]> = {
+  const columns: Record<(typeof PACK_INDEX_COLUMNS)[number], [number, (r: Requirement) => CellValue, 'date'?]> = {
     Requirement: [40, (r) => r.title],
     Agency: [28, (r) => r.agency_name],
     Status: [16, (r) => EVIDENCE_STATUS_LABELS[r.status]],
@@ -121,24 +149,29 @@ async function indexWorkbook(rows: Requirement[], documents: Map<string, PackDoc
     'Latest version': [10, (r) => r.version_number],
     'File in this pack': [50, (r) => documents.get(r.id)?.path ?? null],
     'Uploaded by': [20, (r) => v(r)?.uploaded_by_name ?? null],
-    Uploaded: [12, (r) => v(r)?.uploaded_at ?? null],
+    Uploaded: [18, (r) => v(r)?.uploaded_at ?? null, 'date'],
     Approver: [
       20,
       (r) => (v(r) ? v(r)!.approved_by_name : r.status === 'not-available' ? r.not_available_confirmed_by_name : null),
     ],
     Approved: [
-      12,
+      18,
       (r) => (v(r) ? v(r)!.approved_at : r.status === 'not-available' ? r.not_available_confirmed_at : null),
+      'date',
     ],
     'Signed off by': [20, (r) => v(r)?.signed_off_by_name ?? null],
-    'Signed off': [12, (r) => v(r)?.signed_off_at ?? null],
+    'Signed off': [18, (r) => v(r)?.signed_off_at ?? null, 'date'],
     'Why not available': [40, (r) => r.not_available_rationale],
-    'Review by': [12, (r) => r.reviewBy],
+    'Review by': [18, (r) => r.reviewBy, 'date'],
     'SHA-256': [66, (r) => v(r)?.sha256 ?? null],
   }
-  sheet.columns = PACK_INDEX_COLUMNS.map((header) => ({ header, width: columns[header][0] }))
+  const indexColumns: Column<Requirement>[] = PACK_INDEX_COLUMNS.map((header) => {
+    const [width, value, date] = columns[header]
+    return date ? { header, width, value, date: true } : { header, width, value }
+  })
+  sheet.columns = indexColumns.map((c) => ({ header: c.header, width: c.width }))
   sheet.getRow(1).font = { bold: true }
-  for (const r of rows) sheet.addRow(PACK_INDEX_COLUMNS.map((header) => safeXlsxValue(columns[header][1](r))))
+  for (const r of rows) formatDates(indexColumns, sheet.addRow(cellValues(indexColumns, r)))
   return Buffer.from(await workbook.xlsx.writeBuffer())
 }
 

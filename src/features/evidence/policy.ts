@@ -17,6 +17,9 @@ export const evidencePolicy = {
   'POST /evidence/requirements/new': REQUIREMENT_EDITORS,
   'GET /evidence/checklist.xlsx': EVERYONE_BUT_INSPECTORS,
   'GET /evidence/pack.zip': ['administrator', 'inspection-coordinator', 'agency-lead', 'senior-approver'],
+  // Everything waiting for the person: approvals (anyone may be a deputy), and sign-off for the business unit.
+  'GET /evidence/approvals': EVERYONE_BUT_INSPECTORS,
+  'POST /evidence/approvals': EVERYONE_BUT_INSPECTORS,
   'GET /evidence/requirements/:requirementId': EVERYONE_BUT_INSPECTORS,
   'POST /evidence/requirements/:requirementId/upload': AGENCY_PEOPLE,
   'GET /evidence/requirements/:requirementId/versions/:versionId/download': EVERYONE_BUT_INSPECTORS,

@@ -4,7 +4,7 @@ import {
   type EvidenceStatus,
   type RequirementFacts,
 } from '../../domain/evidenceStatus'
-import type { Requirement, VersionRow } from './service'
+import type { EvidenceCoverage, Inbox, Requirement, VersionRow } from './service'
 import { formatDate, formatDateTime } from '../../domain/calendar'
 
 const STATUS_COLOURS: Record<EvidenceStatus, string> = {
@@ -147,4 +147,37 @@ export function requirementRows(r: Requirement, facts: RequirementFacts): Summar
       value: { text: `${formatDate(r.providedOn)} (recorded by ${r.providedByName || 'unknown'})` },
     })
   return rows
+}
+
+/** The time of day of an instant on UK clocks: "9:07am". */
+export function timeOf(at: Date): string {
+  return formatDateTime(at).replace(/^.*, /, '')
+}
+
+/** What the evidence pages say about which requirements they show. */
+export function coverageText(c: EvidenceCoverage): string {
+  if (c.inspection)
+    return `Showing what the open ${c.inspection.practice ? 'practice inspection' : 'inspection'} asks for (${c.inspection.frameworkTitle}, notified ${formatDate(c.inspection.notifiedOn)}), and your partnership’s local requirements.`
+  return 'No inspection is open, so this shows what every framework asks for, and your partnership’s local requirements.'
+}
+
+/** One document in the approvals list. */
+export function inboxItem(r: Requirement | Inbox['toApprove'][number]) {
+  const deputisingFor = 'deputisingFor' in r ? r.deputisingFor : null
+  return {
+    id: r.id,
+    title: r.title,
+    agencyName: r.agency_name,
+    href: `/evidence/requirements/${r.id}`,
+    uploaded: r.version_number
+      ? `Version ${r.version_number}, uploaded by ${r.uploaded_by_name ?? 'unknown'} on ${formatDateTime(r.uploaded_at)}`
+      : '',
+    approved: r.approved_at ? `Approved by ${r.approved_by_name ?? 'unknown'} on ${formatDateTime(r.approved_at)}` : '',
+    reason: r.status === 'not-available' ? (r.not_available_rationale ?? '') : '',
+    reasonBy:
+      r.status === 'not-available'
+        ? `${r.not_available_by_name ?? 'unknown'}, ${formatDateTime(r.not_available_at)}`
+        : '',
+    deputisingFor,
+  }
 }

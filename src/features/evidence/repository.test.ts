@@ -199,10 +199,18 @@ describe.each(testDatabases())('evidence on $name', (database) => {
     const [v1] = await repo.listVersions(h.db, a.partnershipId, r.id)
     expect(await repo.latestApprovedVersions(h.db, a.partnershipId, [r.id])).toEqual(new Map())
     expect(
-      await repo.markVersion(h.db, b.partnershipId, v1!.id, { approved_by: a.personId, approved_at: clock.now() }),
+      await repo.markVersion(h.db, b.partnershipId, v1!.id, {
+        approved_by: a.personId,
+        approved_at: clock.now(),
+        approval_step_up_at: clock.now(),
+      }),
     ).toBe(false)
     expect(
-      await repo.markVersion(h.db, a.partnershipId, v1!.id, { approved_by: a.personId, approved_at: clock.now() }),
+      await repo.markVersion(h.db, a.partnershipId, v1!.id, {
+        approved_by: a.personId,
+        approved_at: clock.now(),
+        approval_step_up_at: new Date('2026-03-02T08:58:00Z'),
+      }),
     ).toBe(true)
     expect(
       await repo.markVersion(h.db, a.partnershipId, v1!.id, { signed_off_by: a.personId, signed_off_at: clock.now() }),
@@ -214,6 +222,7 @@ describe.each(testDatabases())('evidence on $name', (database) => {
       id: v1!.id,
       version: 1,
       approved_by_name: 'a contributor',
+      approval_step_up_at: new Date('2026-03-02T08:58:00Z'),
       signed_off_by_name: 'a contributor',
       size: 2,
     })
@@ -254,7 +263,13 @@ describe.each(testDatabases())('evidence on $name', (database) => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id
-    expect(await repo.currentInspection(h.db, a.partnershipId)).toEqual({ id: inspection, notified_on: '2026-02-23' })
+    expect(await repo.currentInspection(h.db, a.partnershipId)).toEqual({
+      id: inspection,
+      notified_on: '2026-02-23',
+      practice: false,
+      framework_id: 'x',
+      framework: {},
+    })
     await expect(service().recordProvided(a, r.id, '2026-02-20')).rejects.toMatchObject({
       errors: {
         providedOn: 'The date provided must be on or after 23 February 2026, the day this inspection was notified',
@@ -289,6 +304,61 @@ describe.each(testDatabases())('evidence on $name', (database) => {
       .execute()
     expect(audit.map((e) => e.action)).toEqual(['evidence.upload', 'evidence.record-provided', 'evidence.upload'])
     await h.db.updateTable('inspections').set({ status: 'closed' }).where('id', '=', inspection).execute()
+  })
+
+  it('lists by several statuses; while an inspection is open, the library shows its framework’s documents and the local ones', async () => {
+    const all = await service().list(a)
+    const uploaded = await repo.listRequirements(h.db, a.partnershipId, { statuses: ['uploaded', 'approved'] })
+    expect(uploaded.length).toBeGreaterThan(0)
+    expect(uploaded.every((r) => r.status === 'uploaded' || r.status === 'approved')).toBe(true)
+    expect(uploaded.length).toBe(all.filter((r) => r.status === 'uploaded' || r.status === 'approved').length)
+    expect(await repo.listRequirements(h.db, a.partnershipId, { statuses: [] })).toEqual([])
+    const local = await service().addLocalRequirement(a, {
+      agencyId: policeA,
+      title: 'Local protocol',
+      description: '',
+      reviewIntervalMonths: 12,
+    })
+    const framework = frameworks.find((f) => f.id === 'front-door')!
+    const inspection = (
+      await h.db
+        .insertInto('inspections')
+        .values({
+          partnership_id: a.partnershipId,
+          framework_id: framework.id,
+          framework: JSON.stringify(framework),
+          framework_version_id: null,
+          notified_on: '2026-03-02',
+          notified_time: null,
+          practice: true,
+          status: 'open',
+          created_by: null,
+          created_at: clock.now(),
+          updated_at: clock.now(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+    try {
+      const scoped = await service().list(a)
+      const wanted = framework.requiredDocuments.filter((d) => d.agencyType === 'police').map((d) => d.id)
+      expect(
+        scoped
+          .filter((r) => r.document_id !== null)
+          .map((r) => r.document_id)
+          .sort(),
+      ).toEqual(wanted.sort())
+      expect(scoped.map((r) => r.id)).toContain(local)
+      expect(scoped.length).toBeLessThan(all.length + 1)
+      expect(await service().coverage(a)).toMatchObject({
+        inspection: { id: inspection, practice: true, frameworkTitle: framework.title, notifiedOn: '2026-03-02' },
+      })
+      // Another partnership's inspection changes nothing here.
+      expect((await service().coverage(b)).inspection).toBeNull()
+    } finally {
+      await h.db.updateTable('inspections').set({ status: 'closed' }).where('id', '=', inspection).execute()
+    }
+    expect((await service().list(a)).length).toBe(all.length + 1)
   })
 
   it('QA comments: insert, list with names, resolve once', async () => {

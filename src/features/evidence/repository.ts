@@ -30,6 +30,8 @@ export type RequirementRow = Selectable<EvidenceRequirementsTable> & {
 export interface RequirementFilter {
   agencyId?: string | undefined
   status?: EvidenceStatus | undefined
+  /** Any of these statuses (with `status`, both apply). */
+  statuses?: readonly EvidenceStatus[] | undefined
 }
 
 function requirementQuery(db: Db, partnershipId: string) {
@@ -90,6 +92,10 @@ export async function listRequirements(
     q = q.where('r.agency_id', '=', filter.agencyId)
   }
   if (filter.status) q = q.where('r.status', '=', filter.status)
+  if (filter.statuses) {
+    if (filter.statuses.length === 0) return []
+    q = q.where('r.status', 'in', filter.statuses)
+  }
   const rows = await q.orderBy('a.name').orderBy('r.title').execute()
   return rows.map((r): RequirementRow => normalise(r))
 }
@@ -265,6 +271,8 @@ export interface VersionRow {
   approved_by: string | null
   approved_by_name: string | null
   approved_at: Date | null
+  /** When the code that covered the approval was accepted (one code covers a few minutes' approvals). */
+  approval_step_up_at: Date | null
   signed_off_by: string | null
   signed_off_by_name: string | null
   signed_off_at: Date | null
@@ -290,6 +298,7 @@ function versionQuery(db: Db, partnershipId: string) {
       'p.name as uploaded_by_name',
       'v.approved_by',
       'v.approved_at',
+      'v.approval_step_up_at',
       'ap.name as approved_by_name',
       'v.signed_off_by',
       'v.signed_off_at',
@@ -303,7 +312,9 @@ export async function markVersion(
   db: Db,
   partnershipId: string,
   versionId: string,
-  change: { approved_by: string; approved_at: Date } | { signed_off_by: string; signed_off_at: Date },
+  change:
+    | { approved_by: string; approved_at: Date; approval_step_up_at: Date }
+    | { signed_off_by: string; signed_off_at: Date },
 ): Promise<boolean> {
   const result = await db
     .updateTable('evidence_versions')
@@ -469,17 +480,23 @@ export async function resolveComment(
   return Number(result.numUpdatedRows) === 1
 }
 
+export interface CurrentInspectionRow {
+  id: string
+  notified_on: string
+  practice: boolean
+  framework_id: string
+  /** The framework as it was when the inspection started (its required documents among it). */
+  framework: Record<string, unknown>
+}
+
 /**
  * The inspection the partnership is working on now: the newest open real inspection, else the
  * newest open practice one (as the home page chooses). Undefined when none is open.
  */
-export async function currentInspection(
-  db: Db,
-  partnershipId: string,
-): Promise<{ id: string; notified_on: string } | undefined> {
+export async function currentInspection(db: Db, partnershipId: string): Promise<CurrentInspectionRow | undefined> {
   return db
     .selectFrom('inspections')
-    .select(['id', 'notified_on'])
+    .select(['id', 'notified_on', 'practice', 'framework_id', 'framework'])
     .where('partnership_id', '=', partnershipId)
     .where('status', '=', 'open')
     .orderBy('practice', 'asc')

@@ -682,15 +682,14 @@ describe('readiness dashboard: status filter, and every figure is a link', () =>
       dash.text.match(
         /<a class="govuk-link" href="[^"]+">\d+%<span class="govuk-visually-hidden"> of [^<]+<\/span><\/a>/g,
       ) ?? []
-    expect(percentages.length).toBeGreaterThan(10)
+    expect(percentages.length).toBeGreaterThan(7)
     expect(linked.length).toBe(percentages.length)
     expect(dash.text).toMatch(
       /href="\/evidence\/requirements\?status=uploaded">\d+%<span class="govuk-visually-hidden"> of requirements are uploaded<\/span>/,
     )
-    expect(dash.text).toContain(`href="/evidence/requirements?agency=${police}&amp;status=signed-off">`)
     expect(dash.text).toMatch(
       new RegExp(
-        `href="/evidence/requirements\\?agency=${police}&amp;status=signed-off">\\d+%<span class="govuk-visually-hidden"> of Northshire Police requirements are signed off</span>`,
+        `href="/evidence/requirements\\?agency=${police}&amp;ready=yes">\\d+%<span class="govuk-visually-hidden"> of Northshire Police requirements ready for notification</span>`,
       ),
     )
     // "n of N (x%)": both N and x% are links.
@@ -795,6 +794,347 @@ describe('bad uploads are refused with a clear message and nothing is stored', (
       .send({ _csrf: agents.healthLead.csrf })
       .expect(400)
     expect(plain.text).toContain('The upload could not be read')
+  })
+})
+
+describe('evidence scoped to the open inspection', () => {
+  let pid: string
+  let southPolice: string
+  let southYjs: string
+  let admin: Agent
+  let lead: Agent
+  const scopeOf = () => ({
+    partnershipId: pid,
+    personId: '',
+    name: 'x',
+    roles: ['administrator' as const],
+    agencyId: null,
+  })
+  const titles = async (agent: Agent, query: string) => {
+    const page = await agent.get(`/evidence/requirements?${query}`).expect(200)
+    return [
+      ...page.text.matchAll(/<a class="govuk-link app-wrap" href="\/evidence\/requirements\/[^"]+">([^<]+)<\/a>/g),
+    ].map((m) => m[1]!)
+  }
+
+  beforeAll(async () => {
+    pid = await createPartnership(t, 'Southshire')
+    southPolice = await createAgency(t, pid, 'Southshire Police', 'police')
+    southYjs = (
+      await dir.insertAgency(
+        t.handle.db,
+        pid,
+        { name: 'Southshire Youth Justice', type: 'youth-justice', isStatutory: false, seniorApproverId: null },
+        t.clock.now(),
+      )
+    ).id
+    const adminPerson = await createPerson(t, pid, ['administrator'])
+    admin = await signIn(t, adminPerson)
+    lead = await signIn(t, await createPerson(t, pid, ['agency-lead'], { agencyId: southPolice }))
+    await admin
+      .post('/evidence/requirements/new')
+      .type('form')
+      .send({ _csrf: admin.csrf, agencyId: southPolice, title: 'Custody audit', reviewIntervalMonths: '6' })
+      .expect(303)
+  })
+
+  it('with no inspection open, shows every framework’s documents and says so', async () => {
+    const police = await titles(admin, `agency=${southPolice}`)
+    expect(police).toContain('MARAC protocol and performance') // domestic abuse only
+    expect(police).toContain('Police referral process') // front door only
+    expect(police).toContain('Custody audit')
+    expect(await titles(admin, `agency=${southYjs}`)).not.toEqual([])
+    const dash = await admin.get('/evidence').expect(200)
+    expect(dash.text).toContain('No inspection is open, so this shows what every framework asks for')
+    expect(dash.text).toContain('Southshire Youth Justice')
+  })
+
+  it('while an inspection is open, the library, readiness, checklist and pack show its framework’s documents and the local ones', async () => {
+    const framework = (await t.services.frameworks.get(scopeOf(), 'front-door')).framework
+    await t.handle.db
+      .insertInto('inspections')
+      .values({
+        partnership_id: pid,
+        framework_id: 'front-door',
+        framework: JSON.stringify(framework),
+        framework_version_id: null,
+        notified_on: '2026-03-02',
+        notified_time: null,
+        practice: false,
+        status: 'open',
+        created_by: null,
+        created_at: t.clock.now(),
+        updated_at: t.clock.now(),
+      })
+      .execute()
+    const police = await titles(admin, `agency=${southPolice}`)
+    const wanted = framework.requiredDocuments.filter((d) => d.agencyType === 'police').map((d) => d.title)
+    expect(police.sort()).toEqual([...wanted, 'Custody audit'].sort())
+    expect(police).not.toContain('MARAC protocol and performance')
+    // The front door asks nothing of youth justice: no list, and no row of zeros on the dashboard.
+    expect(await titles(admin, `agency=${southYjs}`)).toEqual([])
+    const dash = await admin.get('/evidence').expect(200)
+    expect(dash.text).toContain(`Showing what the open inspection asks for (${framework.title}, notified 2 March 2026)`)
+    expect(dash.text).not.toContain('Southshire Youth Justice</a>')
+    expect(dash.text).not.toMatch(/Southshire Youth Justice<\/h3>/)
+    // What needs doing first, with counts that open their lists.
+    expect(dash.text).toContain('<h2 class="govuk-heading-m">What needs doing</h2>')
+    expect(dash.text).toContain(
+      `<a class="govuk-link" href="/evidence/requirements?agency=${southPolice}&amp;status=not-started">${police.length} not started<span class="govuk-visually-hidden"> for Southshire Police</span></a>`,
+    )
+    // The checklist and the pack's index list the same requirements.
+    const xlsx = await admin.get('/evidence/checklist.xlsx').buffer(true).parse(binary).expect(200)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(xlsx.body as never)
+    const rows = wb.getWorksheet('Checklist')!.getSheetValues().slice(2) as unknown[][]
+    expect(rows.map((r) => r[2]).sort()).toEqual(police.sort())
+    const pack = await admin.get('/evidence/pack.zip').buffer(true).parse(binary).expect(200)
+    const index = new ExcelJS.Workbook()
+    await index.xlsx.load((await unzipBuffer(pack.body as Buffer)).get('index.xlsx') as never)
+    const indexed = (index.getWorksheet('Index')!.getSheetValues().slice(2) as unknown[][]).map((r) => r[1])
+    expect(indexed.sort()).toEqual(police.sort())
+  })
+
+  it('an agency person lands on their own agency, and can choose all agencies', async () => {
+    const dash = await lead.get('/evidence').expect(200)
+    expect(dash.text).toContain(`<option value="${southPolice}" selected>Southshire Police</option>`)
+    expect(dash.text).toContain('<title>Evidence readiness – Southshire Police')
+    // Every figure keeps the agency, and "all agencies" is said out loud so it stays all.
+    expect(dash.text).toContain(`href="/evidence/requirements?agency=${southPolice}&amp;waiting=yes"`)
+    const all = await lead.get('/evidence?agency=').expect(200)
+    expect(all.text).toContain('<option value="" selected>All agencies</option>')
+    expect(all.text).toContain('href="/evidence/requirements?agency=&amp;waiting=yes"')
+    const list = await lead.get('/evidence/requirements').expect(200)
+    expect(list.text).toContain('Southshire Police: ')
+    const allList = await lead.get('/evidence/requirements?agency=').expect(200)
+    expect(allList.text).toContain('All agencies: ')
+  })
+})
+
+describe('approvals: the inbox, and several approved after one code', () => {
+  let pid: string
+  let police: string
+  let p: Record<'contributor' | 'approver' | 'deputy' | 'coordinator', TestPerson>
+  let a: Record<keyof typeof p, Agent>
+  let waiting: string[]
+  let own: string
+  const scopeOf = () => ({
+    partnershipId: pid,
+    personId: p.contributor.id,
+    name: 'x',
+    roles: ['administrator' as const],
+    agencyId: null,
+  })
+  const statuses = async (ids: string[]) =>
+    (
+      await t.handle.db.selectFrom('evidence_requirements').select(['id', 'status']).where('id', 'in', ids).execute()
+    ).map((r) => r.status)
+  const approvals = async (ids: string[]) =>
+    t.handle.db
+      .selectFrom('audit_events')
+      .select(['entity_id', 'details', 'actor_id'])
+      .where('partnership_id', '=', pid)
+      .where('action', '=', 'evidence.approve')
+      .where('entity_id', 'in', ids)
+      .execute()
+  const approveSelected = (agent: Agent, ids: string[], codeValue?: string) =>
+    agent
+      .post('/evidence/approvals')
+      .type('form')
+      .send(
+        `_csrf=${encodeURIComponent(agent.csrf)}&${ids.map((id) => `requirements=${id}`).join('&')}${codeValue === undefined ? '' : `&code=${codeValue}`}`,
+      )
+  /** Uploads a document as the contributor to the next requirement not started, and returns its id. */
+  const uploadNext = async (by: Agent = a.contributor) => {
+    const id = (await t.services.evidence.list(scopeOf(), { agencyId: police, status: 'not-started' }))[0]!.id
+    await upload(by, id, PDF, 'doc.pdf').expect(303)
+    return id
+  }
+
+  beforeAll(async () => {
+    pid = await createPartnership(t, 'Eastshire')
+    police = await createAgency(t, pid, 'Eastshire Police', 'police')
+    p = {
+      contributor: await createPerson(t, pid, ['contributor'], { agencyId: police }),
+      approver: await createPerson(t, pid, ['senior-approver'], { agencyId: police }),
+      deputy: await createPerson(t, pid, ['agency-lead'], { agencyId: police }),
+      coordinator: await createPerson(t, pid, ['inspection-coordinator']),
+    }
+    await dir.updateAgency(
+      t.handle.db,
+      pid,
+      police,
+      { name: 'Eastshire Police', type: 'police', isStatutory: true, seniorApproverId: p.approver.id },
+      t.clock.now(),
+    )
+    a = {} as typeof a
+    for (const [k, person] of Object.entries(p)) a[k as keyof typeof p] = await signIn(t, person)
+    waiting = [await uploadNext(), await uploadNext()]
+    own = await uploadNext(a.approver)
+  })
+
+  it('lists what waits for the approver (never their own upload), linked from their home page with a count', async () => {
+    const home = await a.approver.get('/').expect(200)
+    expect(home.text).toMatch(
+      /<a class="govuk-link" href="\/evidence\/approvals" id="approvals-link">2 documents are waiting for you<\/a>:\s*2 to approve\./,
+    )
+    const inbox = await a.approver.get('/evidence/approvals').expect(200)
+    for (const id of waiting) expect(inbox.text).toContain(`value="${id}"`)
+    expect(inbox.text).not.toContain(`value="${own}"`)
+    expect(inbox.text).toContain('To approve (2)')
+    expect(inbox.text).toContain('Code from your authenticator app')
+    // The contributor has nothing to approve: no count on their home page.
+    expect((await a.contributor.get('/').expect(200)).text).not.toContain('/evidence/approvals')
+    expect((await a.contributor.get('/evidence/approvals').expect(200)).text).toContain('Nothing is waiting for you')
+  })
+
+  it('a wrong code approves nothing and shows the error summary', async () => {
+    const res = await approveSelected(a.approver, waiting, '000000').expect(400)
+    expect(res.text).toContain('There is a problem')
+    expect(res.text).toContain('href="#code">The code is not right or has been used')
+    // What was ticked stays ticked.
+    for (const id of waiting) expect(res.text).toMatch(new RegExp(`value="${id}" checked`))
+    expect(await statuses(waiting)).toEqual(['uploaded', 'uploaded'])
+    expect(await approvals(waiting)).toEqual([])
+    const none = await approveSelected(a.approver, [], '123456').expect(400)
+    expect(none.text).toContain('href="#requirements">Select the documents you want to approve')
+  })
+
+  it('one document the person may not approve refuses them all, naming it', async () => {
+    const title = (await t.services.evidence.get(scopeOf(), own)).requirement.title
+    const res = await approveSelected(a.approver, [...waiting, own], await code(p.approver)).expect(403)
+    expect(res.text).toContain(
+      `Nothing was approved. ${title} (Eastshire Police): You uploaded this version, so someone else must approve it`,
+    )
+    expect(await statuses([...waiting, own])).toEqual(['uploaded', 'uploaded', 'uploaded'])
+    expect(await approvals([...waiting, own])).toEqual([])
+    // Another partnership's document is not found, and nothing is approved either.
+    const other = (await t.services.evidence.list(adminScope(), { agencyId: health }))[0]!.id
+    const outside = await approveSelected(a.approver, [waiting[0]!, other], await code(p.approver)).expect(400)
+    expect(outside.text).toContain('Nothing was approved. One of the documents you selected could not be found')
+    expect(await statuses(waiting)).toEqual(['uploaded', 'uploaded'])
+  })
+
+  it('approves several after one code, each with its own audit event and the time of the step-up', async () => {
+    t.clock.advance(30_000)
+    const stepUp = t.clock.now()
+    await approveSelected(a.approver, waiting, currentTotp(p.approver.totpSecret, stepUp)).expect(303)
+    expect(await statuses(waiting)).toEqual(['approved', 'approved'])
+    const events = await approvals(waiting)
+    expect(events.map((e) => e.entity_id).sort()).toEqual([...waiting].sort())
+    for (const e of events) {
+      expect(e.actor_id).toBe(p.approver.id)
+      expect(e.details).toMatchObject({ stepUpAt: stepUp.toISOString(), approvedTogether: 2 })
+    }
+    const versions = await t.handle.db
+      .selectFrom('evidence_versions')
+      .select(['approved_by', 'approval_step_up_at'])
+      .where('requirement_id', 'in', waiting)
+      .execute()
+    expect(versions).toEqual(waiting.map(() => ({ approved_by: p.approver.id, approval_step_up_at: stepUp })))
+    const after = await a.approver.get('/evidence/approvals').expect(200)
+    expect(after.text).toContain('2 documents have been approved')
+    expect(after.text).toContain('Nothing is waiting for you')
+  })
+
+  it('needs no new code for the next few minutes, here or on the requirement page; then it does', async () => {
+    const stepUp = (
+      await t.handle.db
+        .selectFrom('evidence_versions')
+        .select('approval_step_up_at')
+        .where('requirement_id', '=', waiting[0]!)
+        .executeTakeFirstOrThrow()
+    ).approval_step_up_at!
+    const next = await uploadNext()
+    t.clock.set(new Date(stepUp.getTime() + 2 * 60_000))
+    const inbox = await a.approver.get('/evidence/approvals').expect(200)
+    expect(inbox.text).toContain('so you do not need another until')
+    expect(inbox.text).not.toContain('id="code"')
+    await approveSelected(a.approver, [next]).expect(303)
+    const third = await uploadNext()
+    const page = await a.approver.get(`/evidence/requirements/${third}`).expect(200)
+    expect(page.text).toContain('so you do not need another until')
+    await a.approver
+      .post(`/evidence/requirements/${third}/approve`)
+      .type('form')
+      .send({ _csrf: a.approver.csrf })
+      .expect(303)
+    const versions = await t.handle.db
+      .selectFrom('evidence_versions')
+      .select('approval_step_up_at')
+      .where('requirement_id', 'in', [next, third])
+      .execute()
+    expect(versions).toEqual([{ approval_step_up_at: stepUp }, { approval_step_up_at: stepUp }])
+    // Five minutes after the code, it no longer covers an approval.
+    const late = await uploadNext()
+    t.clock.set(new Date(stepUp.getTime() + 5 * 60_000))
+    const refused = await approveSelected(a.approver, [late]).expect(400)
+    expect(refused.text).toContain('Enter the 6-digit code from your authenticator app')
+    expect(await statuses([late])).toEqual(['uploaded'])
+  })
+
+  it('shows the acting deputy what waits for them, and the business unit what waits for sign-off', async () => {
+    await dir.setAvailability(t.handle.db, pid, p.approver.id, true, p.deputy.id, t.clock.now())
+    try {
+      const deputyInbox = await a.deputy.get('/evidence/approvals').expect(200)
+      expect(deputyInbox.text).toContain(`value="${own}"`)
+      expect(deputyInbox.text).toContain('You approve it as deputy for Test senior-approver')
+      expect((await a.approver.get('/evidence/approvals').expect(200)).text).not.toContain(`value="${own}"`)
+    } finally {
+      await dir.setAvailability(t.handle.db, pid, p.approver.id, false, null, t.clock.now())
+    }
+    const bu = await a.coordinator.get('/evidence/approvals').expect(200)
+    expect(bu.text).toContain('To sign off (4)')
+    for (const id of waiting) expect(bu.text).toContain(`href="/evidence/requirements/${id}"`)
+    expect((await a.coordinator.get('/').expect(200)).text).toMatch(
+      /4 documents are waiting for you<\/a>:\s*4 to sign off\./,
+    )
+  })
+})
+
+describe('dates in the checklist and the pack are real date cells on UK clocks', () => {
+  it('an upload at 23:30 UTC on 30 June is dated 1 July 2026 (London), with a "d mmmm yyyy" format', async () => {
+    const pid = await createPartnership(t, 'Westshire')
+    const police = await createAgency(t, pid, 'Westshire Police', 'police')
+    const lead = await createPerson(t, pid, ['agency-lead'], { agencyId: police })
+    const scope = {
+      partnershipId: pid,
+      personId: lead.id,
+      name: 'x',
+      roles: ['administrator' as const],
+      agencyId: null,
+    }
+    const id = (await t.services.evidence.list(scope, { agencyId: police }))[0]!.id
+    const before = t.clock.now()
+    t.clock.set('2026-06-30T23:29:00Z')
+    try {
+      // Signed in at the new time (a session from months before has long timed out); the upload is at 23:30.
+      const leadAgent = await signIn(t, lead)
+      t.clock.set('2026-06-30T23:30:00Z')
+      await upload(leadAgent, id, PDF, 'late.pdf').expect(303)
+      const res = await leadAgent.get('/evidence/checklist.xlsx').buffer(true).parse(binary).expect(200)
+      const wb = new ExcelJS.Workbook()
+      await wb.xlsx.load(res.body as never)
+      const sheet = wb.getWorksheet('Checklist')!
+      const header = (sheet.getRow(1).values as unknown[]).slice(1)
+      let row: ExcelJS.Row | undefined
+      sheet.eachRow((r, n) => {
+        if (n > 1 && r.getCell(header.indexOf('File') + 1).value === 'late.pdf') row = r
+      })
+      const uploaded = row!.getCell(header.indexOf('Uploaded') + 1)
+      expect(uploaded.value).toEqual(new Date('2026-07-01T00:00:00Z'))
+      expect(uploaded.numFmt).toBe('d mmmm yyyy')
+      // Review by: a calendar date, also a real date cell.
+      const reviewBy = row!.getCell(header.indexOf('Review by') + 1)
+      expect(reviewBy.value).toBeInstanceOf(Date)
+      expect((reviewBy.value as Date).toISOString()).toMatch(/T00:00:00\.000Z$/)
+      expect(reviewBy.numFmt).toBe('d mmmm yyyy')
+      // The page says the same date in words.
+      const page = await leadAgent.get(`/evidence/requirements/${id}`).expect(200)
+      expect(page.text).toMatch(/uploaded by Test agency-lead on 1 July 2026, /)
+    } finally {
+      t.clock.set(before)
+    }
   })
 })
 

@@ -1,6 +1,17 @@
 import type { Request, Response } from 'express'
 import { ACCEPTED_EXTENSIONS, ACCEPTED_TYPES_SENTENCE } from '../../domain/fileTypes'
-import { EVIDENCE_STATUS_LABELS, EVIDENCE_STATUSES, type EvidenceStatus } from '../../domain/evidenceStatus'
+import {
+  APPROVAL_STEP_UP_MINUTES,
+  EVIDENCE_STATUS_LABELS,
+  EVIDENCE_STATUSES,
+  NEEDS_DOING_LABELS,
+  needsDoing,
+  stepUpCovers,
+  stepUpEnds,
+  type EvidenceStatus,
+  type NeedsDoing,
+  type ReadinessFigures,
+} from '../../domain/evidenceStatus'
 import type { Services } from '../../services'
 import { ConflictError, ForbiddenError, statusOf, ValidationError } from '../../shared/errors'
 import type { Scope } from '../../shared/scope'
@@ -9,10 +20,12 @@ import { sendDownload } from '../../web/exports'
 import { formatFileSize, parseUpload, UploadError } from '../../web/uploads'
 import type { RouteOptions, Routes } from '../../web/routes'
 import { sendChecklist, sendEvidencePack } from './exports'
-import { requirementRows, requirementSummary, versionApproval } from './presenters'
+import { coverageText, inboxItem, requirementRows, requirementSummary, timeOf, versionApproval } from './presenters'
 import { formatDate, formatDateTime } from '../../domain/calendar'
 import { csrfValid } from '../../web/multipartCsrf'
 import {
+  approveSelectedSchema,
+  APPROVE_SELECTED_FIELDS,
   codeSchema,
   commentSchema,
   listFilterSchema,
@@ -25,9 +38,47 @@ import {
 
 const DETAIL = 'evidence/views/requirement.njk'
 const REQUIREMENT_FORM = 'evidence/views/requirement-form.njk'
+const INBOX = 'evidence/views/approvals.njk'
+
+declare module 'express-session' {
+  interface SessionData {
+    /** When this person last gave an authenticator code to approve documents (it covers a few minutes). */
+    approvalStepUp: { personId: string; at: number }
+  }
+}
+
+/** The step-up this session holds for the person, if any (whether it still covers now is the service's rule). */
+function stepUpOf(req: Request, scope: Scope): Date | null {
+  const held = req.session.approvalStepUp
+  return held && held.personId === scope.personId ? new Date(held.at) : null
+}
+
+/** Keeps a step-up in the session, for the approvals of the next few minutes. */
+function keepStepUp(req: Request, scope: Scope): (at: Date) => void {
+  return (at) => {
+    req.session.approvalStepUp = { personId: scope.personId, at: at.getTime() }
+  }
+}
+
+/** Agency people work on their own agency: with no agency chosen (not even "All agencies"), theirs is. */
+function chosenAgency(
+  requested: string | undefined,
+  scope: Scope,
+  agencies: readonly { id: string }[],
+): string | undefined {
+  const agencyPerson = scope.roles.some((r) => r === 'agency-lead' || r === 'senior-approver' || r === 'contributor')
+  const wanted = requested ?? (agencyPerson ? (scope.agencyId ?? undefined) : undefined)
+  return agencies.some((a) => a.id === wanted) ? wanted : undefined
+}
 
 export function evidenceRoutes(routes: Routes, services: Services, options: RouteOptions): void {
   const { evidence } = services
+
+  /** What the approve forms say about the step-up: until when no new code is needed, if one covers now. */
+  function stepUpNote(req: Request, scope: Scope): { until: string } | null {
+    const at = stepUpOf(req, scope)
+    return at && stepUpCovers(at, services.clock.now()) ? { until: timeOf(stepUpEnds(at)) } : null
+  }
 
   /** The requirement page; after an action that did not go through, with its status, the problems and the values sent. */
   async function renderDetail(
@@ -57,7 +108,10 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
         at: formatDateTime(c.created_at),
         resolvedAt: formatDateTime(c.resolved_at),
       })),
-      can: Object.fromEntries([...can].map((a) => [a, true])),
+      // The rules' answer for this requirement; `can(routeKey)` stays the route table's, for the layout.
+      may: Object.fromEntries([...can].map((a) => [a, true])),
+      stepUp: stepUpNote(res.req, scope),
+      stepUpMinutes: APPROVAL_STEP_UP_MINUTES,
       accept: ACCEPTED_EXTENSIONS,
       acceptedTypes: ACCEPTED_TYPES_SENTENCE,
       maxSize: formatFileSize(options.maxUploadBytes),
@@ -96,12 +150,21 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
   routes.get('/evidence', async (req, res, { scope }) => {
     const filter = listFilterSchema.parse(req.query)
     const agencies = await services.directory.listAgencies(scope)
-    const agencyId = agencies.some((a) => a.id === filter.agency) ? filter.agency : undefined
+    const agencyId = chosenAgency(filter.agency, scope, agencies)
     const status = filter.status
-    const readiness = await evidence.readiness(scope, { agencyId, status })
-    // Every figure links to exactly the list it counts: the same agency and status filters.
+    const [readiness, coverage] = await Promise.all([
+      evidence.readiness(scope, { agencyId, status }),
+      evidence.coverage(scope),
+    ])
+    // Every figure links to exactly the list it counts: the same agency and status filters. For
+    // someone who lands on their own agency, "all agencies" has to be said (agency=) to stay all.
+    const ownAgency = chosenAgency(undefined, scope, agencies)
     const query = (q: Record<string, string | undefined>) =>
-      new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]))).toString()
+      new URLSearchParams(
+        Object.entries({ ...q, agency: q.agency ?? (ownAgency ? '' : undefined) }).filter(
+          (e): e is [string, string] => e[1] !== undefined && (e[1] !== '' || e[0] === 'agency'),
+        ),
+      ).toString()
     const link = (q: Record<string, string | undefined>) =>
       query(q) ? `/evidence/requirements?${query(q)}` : '/evidence/requirements'
     // With a status chosen, only that status's row is shown: the others are zero by definition.
@@ -118,9 +181,29 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
       waiting: { count: f.waiting, href: link({ agency, status, waiting: 'yes' }) },
       ready: { ...f.ready, href: link({ agency, status, ready: 'yes' }) },
     })
+    // What needs doing first, per agency, most urgent first; an agency with nothing to do is left out.
+    const NEEDS_DOING_QUERY: Record<NeedsDoing, Record<string, string>> = {
+      'past-review': { stale: 'yes' },
+      'waiting-approval': { waiting: 'yes' },
+      'waiting-sign-off': { status: 'approved' },
+      'not-started': { status: 'not-started' },
+    }
+    const todo = (agency: string | undefined, f: ReadinessFigures) =>
+      needsDoing(f).map((n) => ({
+        label: NEEDS_DOING_LABELS[n.what],
+        count: n.count,
+        href: link({ agency, ...NEEDS_DOING_QUERY[n.what] }),
+      }))
     const statusLabel = status ? EVIDENCE_STATUS_LABELS[status] : undefined
     res.render('evidence/views/dashboard.njk', {
+      coverage: coverageText(coverage),
       overall: figureRows(agencyId, readiness.overall),
+      // With a status chosen the list would only repeat it: "what needs doing" is for the unfiltered page.
+      needsDoing: status
+        ? []
+        : readiness.agencies
+            .map((a) => ({ id: a.id, name: a.name, items: todo(a.id, a.figures) }))
+            .filter((a) => a.items.length),
       agencies: readiness.agencies.map((a) => ({
         id: a.id,
         name: a.name,
@@ -128,7 +211,7 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
         ...figureRows(a.id, a.figures),
       })),
       agencyOptions: [
-        { value: '', text: 'All agencies' },
+        { value: '', text: 'All agencies', selected: !agencyId },
         ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === agencyId })),
       ],
       statusOptions: [
@@ -141,6 +224,10 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
       ],
       agencyName: agencies.find((a) => a.id === agencyId)?.name,
       agencyId,
+      requirementsHref: link({ agency: agencyId }),
+      allAgenciesHref: agencyId
+        ? `/evidence?${new URLSearchParams({ agency: '', ...(status ? { status } : {}) }).toString()}`
+        : undefined,
       statusLabel,
       // "requirements" or "uploaded requirements", for screen-reader link text.
       noun: statusLabel ? `${statusLabel.toLowerCase()} requirements` : 'requirements',
@@ -150,7 +237,8 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
   routes.get('/evidence/requirements', async (req, res, { scope }) => {
     const filter = listFilterSchema.parse(req.query)
     const agencies = await services.directory.listAgencies(scope)
-    const agencyId = agencies.some((a) => a.id === filter.agency) ? filter.agency : undefined
+    const agencyId = chosenAgency(filter.agency, scope, agencies)
+    const coverage = await evidence.coverage(scope)
     const rows = await evidence.list(scope, {
       agencyId,
       status: filter.status,
@@ -166,10 +254,11 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
       filter.ready ? 'Ready for notification' : undefined,
     ].filter(Boolean)
     res.render('evidence/views/list.njk', {
+      coverage: coverageText(coverage),
       rows: rows.map(requirementSummary),
       described: described.join(' · '),
       agencyOptions: [
-        { value: '', text: 'All agencies' },
+        { value: '', text: 'All agencies', selected: !agencyId },
         ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === agencyId })),
       ],
       statusOptions: [
@@ -183,7 +272,7 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
       stale: filter.stale === 'yes',
       waiting: filter.waiting === 'yes',
       ready: filter.ready === 'yes',
-      checklistHref: '/evidence/checklist.xlsx',
+      checklistHref: `/evidence/checklist.xlsx${agencyId ? `?agency=${agencyId}` : ''}`,
     })
   })
 
@@ -216,13 +305,14 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
     },
   })
 
-  routes.get('/evidence/checklist.xlsx', async (_req, res, { scope }) => {
-    await sendChecklist(res, await evidence.list(scope))
+  routes.get('/evidence/checklist.xlsx', async (req, res, { scope }) => {
+    const filter = listFilterSchema.parse(req.query)
+    await sendChecklist(res, await evidence.list(scope, { agencyId: filter.agency || undefined }))
   })
 
   routes.get('/evidence/pack.zip', async (req, res, { scope }) => {
     const filter = listFilterSchema.parse(req.query)
-    await sendEvidencePack(res, evidence, await evidence.packContents(scope, { agencyId: filter.agency }))
+    await sendEvidencePack(res, evidence, await evidence.packContents(scope, { agencyId: filter.agency || undefined }))
   })
 
   routes.get('/evidence/requirements/:requirementId', async (_req, res, { scope, params }) => {
@@ -273,13 +363,75 @@ export function evidenceRoutes(routes: Routes, services: Services, options: Rout
     },
   )
 
+  // Within a few minutes of a code given to approve (here or in the approvals list), no new code is asked for.
   routes.post('/evidence/requirements/:requirementId/approve', (req, res, { scope, params }) =>
     act(req, res, scope, params.requirementId, 'code', async () => {
-      const { code } = parseForm(codeSchema, req.body)
-      await evidence.approve(scope, params.requirementId, code, req.ip ?? 'unknown')
+      const stepUpAt = stepUpOf(req, scope)
+      const code = stepUpCovers(stepUpAt, services.clock.now()) ? undefined : parseForm(codeSchema, req.body).code
+      await evidence.approveMany(scope, [params.requirementId], {
+        code,
+        stepUpAt,
+        ip: req.ip ?? 'unknown',
+        onStepUp: keepStepUp(req, scope),
+      })
       return 'The document has been approved'
     }),
   )
+
+  /** The approvals list; after a batch that did not go through, with its status, the problems and what was selected. */
+  async function renderInbox(
+    req: Request,
+    res: Response,
+    scope: Scope,
+    extra: { status?: number; errors?: Record<string, string>; selected?: string[] } = {},
+  ) {
+    const inbox = await evidence.inbox(scope)
+    const selected = new Set(extra.selected ?? [])
+    const errors = extra.errors ?? {}
+    res.status(extra.status ?? 200).render(INBOX, {
+      toApprove: inbox.toApprove.map((r) => ({ ...inboxItem(r), checked: selected.has(r.id) })),
+      toConfirm: inbox.toConfirm.map(inboxItem),
+      toSignOff: inbox.toSignOff.map(inboxItem),
+      stepUp: stepUpNote(req, scope),
+      stepUpMinutes: APPROVAL_STEP_UP_MINUTES,
+      errors,
+      errorList: errorList(errors, APPROVE_SELECTED_FIELDS),
+    })
+  }
+
+  routes.get('/evidence/approvals', async (req, res, { scope }) => {
+    await renderInbox(req, res, scope)
+  })
+
+  // Approves every selected document after one code (or none, within a few minutes of the last), all or nothing.
+  routes.post('/evidence/approvals', async (req, res, { scope }) => {
+    const body = bodyOf(req)
+    const selected = ([] as string[]).concat(body.requirements ?? []).filter((s) => typeof s === 'string')
+    try {
+      const form = parseForm(approveSelectedSchema, body)
+      const approved = await evidence.approveMany(scope, form.requirements, {
+        code: form.code,
+        stepUpAt: stepUpOf(req, scope),
+        ip: req.ip ?? 'unknown',
+        onStepUp: keepStepUp(req, scope),
+      })
+      req.session.flash =
+        approved.length === 1
+          ? `${approved[0]!.title} (${approved[0]!.agencyName}) has been approved`
+          : `${approved.length} documents have been approved`
+      res.redirect(303, '/evidence/approvals')
+    } catch (error) {
+      if (error instanceof ValidationError)
+        return renderInbox(req, res, scope, { status: statusOf(error), errors: error.errors, selected })
+      if (error instanceof ForbiddenError || error instanceof ConflictError)
+        return renderInbox(req, res, scope, {
+          status: statusOf(error),
+          errors: { requirements: error.message },
+          selected,
+        })
+      throw error
+    }
+  })
 
   routes.post('/evidence/requirements/:requirementId/sign-off', (req, res, { scope, params }) =>
     act(req, res, scope, params.requirementId, 'sign-off', async () => {

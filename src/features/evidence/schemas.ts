@@ -57,3 +57,17 @@ export const listFilterSchema = z.object({
   waiting: z.literal('yes').optional().catch(undefined),
   ready: z.literal('yes').optional().catch(undefined),
 })
+
+/**
+ * The approvals list's form: the documents ticked (one value or several) and the authenticator
+ * code, which may be left empty while an earlier code still covers approvals (the service decides).
+ */
+export const approveSelectedSchema = z.strictObject({
+  requirements: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  code: z.string().optional(),
+})
+/** The approvals form's fields in page order, for the error summary. */
+export const APPROVE_SELECTED_FIELDS = ['requirements', 'code']

@@ -6,12 +6,14 @@ import type { Database } from '../../db/schema'
 import type { Clock } from '../../domain/clock'
 import {
   allowedActions,
+  currentApprover,
   decide,
   isAwaitingApproval,
   isReady,
   isStale,
   readinessFigures,
   reviewByDate,
+  stepUpCovers,
   type EvidenceAction,
   type EvidenceStatus,
   type ReadinessFigures,
@@ -22,7 +24,9 @@ import type { FileStore, StoredFile } from '../../storage'
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
+import type { AuditInput } from '../../db/auditLog'
 import { formatDate, londonDateOf } from '../../domain/calendar'
+import { isTotpCode } from '../../web/forms'
 
 /** The file as parseUpload hands it over: already in the store, type checked, name sanitised. */
 export interface UploadedEvidence extends StoredFile {
@@ -63,6 +67,37 @@ export type Requirement = repo.RequirementRow & {
   providedByName: string | null
 }
 
+/**
+ * Which requirements the library, readiness, checklist and pack show: while an inspection is open,
+ * its framework's documents plus the partnership's local ones; with none open, every framework's.
+ */
+export interface EvidenceCoverage {
+  inspection: {
+    id: string
+    practice: boolean
+    notifiedOn: string
+    frameworkId: string
+    frameworkTitle: string
+  } | null
+  /** The document ids in scope; null when every framework's documents are. */
+  documentIds: ReadonlySet<string> | null
+}
+
+/** What waits for one person: versions to approve, reasons to confirm, approved documents to sign off. */
+export interface Inbox {
+  toApprove: (Requirement & { deputisingFor: string | null })[]
+  toConfirm: Requirement[]
+  toSignOff: Requirement[]
+}
+
+/** One approval of a batch: enough to name it in the banner. */
+export interface Approved {
+  id: string
+  title: string
+  agencyName: string
+  version: number
+}
+
 export interface RequirementListFilter extends repo.RequirementFilter {
   stale?: boolean
   waiting?: boolean
@@ -81,9 +116,14 @@ const refused = (reason: string, conflict = false): AppError =>
 export function createEvidenceService(deps: EvidenceServiceDeps) {
   const { db, clock, files } = deps
 
-  /** Document id → the framework titles that ask for it (same id, same document across frameworks). */
+  /**
+   * Document id → the framework titles that ask for it (same id, same document across frameworks).
+   * The open inspection's framework, as it was when the inspection started, counts too: its
+   * documents have rows even if the partnership's frameworks have changed since.
+   */
   async function themesOf(
     scope: Scope,
+    inspection: repo.CurrentInspectionRow | undefined,
   ): Promise<{ docs: Map<string, Framework['requiredDocuments'][number]>; themes: Map<string, string[]> }> {
     const docs = new Map<string, Framework['requiredDocuments'][number]>()
     const themes = new Map<string, string[]>()
@@ -93,12 +133,34 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
         themes.set(d.id, [...(themes.get(d.id) ?? []), f.title])
       }
     }
+    if (inspection) {
+      const title = frameworkTitleOf(inspection)
+      for (const d of requiredDocumentsOf(inspection.framework)) {
+        if (!docs.has(d.id)) docs.set(d.id, d)
+        if (!themes.get(d.id)?.includes(title)) themes.set(d.id, [...(themes.get(d.id) ?? []), title])
+      }
+    }
     return { docs, themes }
   }
 
+  /** Which requirements are in scope now (see {@link EvidenceCoverage}). */
+  function coverageOf(inspection: repo.CurrentInspectionRow | undefined): EvidenceCoverage {
+    if (!inspection) return { inspection: null, documentIds: null }
+    return {
+      inspection: {
+        id: inspection.id,
+        practice: inspection.practice,
+        notifiedOn: inspection.notified_on,
+        frameworkId: inspection.framework_id,
+        frameworkTitle: frameworkTitleOf(inspection),
+      },
+      documentIds: new Set(requiredDocumentsOf(inspection.framework).map((d) => d.id)),
+    }
+  }
+
   /** Brings the framework requirements up to date with the frameworks and the agencies. */
-  async function sync(scope: Scope): Promise<Map<string, string[]>> {
-    const { docs, themes } = await themesOf(scope)
+  async function sync(scope: Scope, inspection?: repo.CurrentInspectionRow): Promise<Map<string, string[]>> {
+    const { docs, themes } = await themesOf(scope, inspection)
     const agencies = await dir.listAgencies(db, scope.partnershipId)
     const wanted: repo.FrameworkRequirement[] = []
     for (const agency of agencies) {
@@ -144,13 +206,18 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     return (await repo.currentInspection(db, scope.partnershipId))?.id ?? null
   }
 
+  /**
+   * The requirements in scope (see {@link EvidenceCoverage}) that match the filter: while an
+   * inspection is open, its framework's documents and the local ones.
+   */
   async function list(scope: Scope, filter: RequirementListFilter = {}): Promise<Requirement[]> {
-    const themes = await sync(scope)
+    const inspection = await repo.currentInspection(db, scope.partnershipId)
+    const themes = await sync(scope, inspection)
+    const { documentIds } = coverageOf(inspection)
     const today = londonDateOf(clock.now())
-    const inspectionId = await currentInspectionId(scope)
-    const rows = (await repo.listRequirements(db, scope.partnershipId, filter)).map((r) =>
-      present(r, themes, today, inspectionId),
-    )
+    const rows = (await repo.listRequirements(db, scope.partnershipId, filter))
+      .filter((r) => !documentIds || r.document_id === null || documentIds.has(r.document_id))
+      .map((r) => present(r, themes, today, inspection?.id ?? null))
     return rows.filter(
       (r) => (!filter.stale || r.stale) && (!filter.waiting || r.waiting) && (!filter.ready || r.ready),
     )
@@ -166,12 +233,43 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     return row
   }
 
-  async function factsOf(trx: Kysely<Database>, scope: Scope, row: repo.RequirementRow): Promise<RequirementFacts> {
-    const agency = await dir.findAgency(trx, scope.partnershipId, row.agency_id)
+  /** The agency's senior approver as the directory has them now, if they can approve. */
+  async function approverOf(
+    trx: Kysely<Database>,
+    scope: Scope,
+    agencyId: string,
+  ): Promise<RequirementFacts['approver']> {
+    const agency = await dir.findAgency(trx, scope.partnershipId, agencyId)
     const approver = agency?.senior_approver_id
       ? await dir.findPerson(trx, scope.partnershipId, agency.senior_approver_id)
       : undefined
-    const usable = approver && !approver.disabled_at
+    return approver && !approver.disabled_at
+      ? {
+          id: approver.id,
+          name: approver.name,
+          unavailable: approver.unavailable,
+          deputyId: approver.deputy_id,
+          deputyName: approver.deputy_name,
+        }
+      : null
+  }
+
+  /**
+   * The facts the rules need about a requirement. `known` keeps what is the same for every
+   * requirement (each agency's approver, whether an inspection is open) while one action or page
+   * looks at several.
+   */
+  async function factsOf(
+    trx: Kysely<Database>,
+    scope: Scope,
+    row: repo.RequirementRow,
+    known: { approvers: Map<string, RequirementFacts['approver']>; inspectionOpen?: boolean } = {
+      approvers: new Map(),
+    },
+  ): Promise<RequirementFacts> {
+    if (!known.approvers.has(row.agency_id))
+      known.approvers.set(row.agency_id, await approverOf(trx, scope, row.agency_id))
+    known.inspectionOpen ??= await repo.hasOpenInspection(trx, scope.partnershipId)
     return {
       status: row.status,
       agencyId: row.agency_id,
@@ -180,16 +278,8 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       notAvailableById: row.not_available_by,
       notAvailableConfirmed: row.not_available_confirmed_at !== null,
       approvedById: row.approved_by,
-      approver: usable
-        ? {
-            id: approver.id,
-            name: approver.name,
-            unavailable: approver.unavailable,
-            deputyId: approver.deputy_id,
-            deputyName: approver.deputy_name,
-          }
-        : null,
-      inspectionOpen: await repo.hasOpenInspection(trx, scope.partnershipId),
+      approver: known.approvers.get(row.agency_id) ?? null,
+      inspectionOpen: known.inspectionOpen,
     }
   }
 
@@ -251,17 +341,111 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       })
   }
 
+  /**
+   * Approves the current version of each requirement in `ids`, all or none, in one transaction with
+   * an audit event each. One authenticator code covers the approvals of the next few minutes
+   * (APPROVAL_STEP_UP_MINUTES): `stepUpAt` is when the person last gave one, if they have; without
+   * a step-up that still covers now, `code` must be right, and `onStepUp` hears when it was
+   * accepted. Every approval records the step-up that covered it. Refuses everything, naming the
+   * document, if the person may not approve any one of them.
+   */
+  async function approveMany(
+    scope: Scope,
+    ids: readonly string[],
+    auth: { code: string | undefined; stepUpAt: Date | null; ip: string; onStepUp?: (at: Date) => void },
+  ): Promise<Approved[]> {
+    const unique = [...new Set(ids)]
+    if (unique.length === 0) throw new ValidationError({ requirements: 'Select the documents you want to approve' })
+    const known = { approvers: new Map<string, RequirementFacts['approver']>() }
+    const nothing = (r: repo.RequirementRow, reason: string, conflict: boolean) =>
+      refused(`Nothing was approved. ${r.title} (${r.agency_name}): ${reason}`, conflict)
+    // Every document is checked before the code is used, so a refusal costs no code.
+    for (const id of unique) {
+      const row = await repo.findRequirement(db, scope.partnershipId, id)
+      if (!row)
+        throw new ValidationError({
+          requirements:
+            'Nothing was approved. One of the documents you selected could not be found: reload the page and try again',
+        })
+      const decision = decide('approve', actorFor(scope), await factsOf(db, scope, row, known))
+      if (!decision.allowed) throw nothing(row, decision.reason, decision.conflict)
+    }
+    let stepUpAt = auth.stepUpAt
+    if (!stepUpCovers(stepUpAt, clock.now())) {
+      const code = (auth.code ?? '').replace(/\s+/g, '')
+      if (!code) throw new ValidationError({ code: 'Enter the 6-digit code from your authenticator app' })
+      if (!isTotpCode(code)) throw new ValidationError({ code: 'The code must be 6 digits' })
+      await requireCode(scope, code, auth.ip)
+      stepUpAt = clock.now()
+      auth.onStepUp?.(stepUpAt)
+    }
+    const at = stepUpAt!
+    return change(db, clock, actorOf(scope), async (trx, now) => {
+      const approved: Approved[] = []
+      const events: AuditInput[] = []
+      const lockedKnown = { approvers: new Map<string, RequirementFacts['approver']>() }
+      for (const id of unique) {
+        await repo.lockRequirement(trx, scope.partnershipId, id)
+        const row = await requireRequirement(scope, id, trx)
+        const decision = decide('approve', actorFor(scope), await factsOf(trx, scope, row, lockedKnown))
+        if (!decision.allowed) throw nothing(row, decision.reason, decision.conflict)
+        const ok = await repo.updateRequirement(
+          trx,
+          scope.partnershipId,
+          id,
+          'uploaded',
+          { status: 'approved', approved_by: scope.personId, approved_at: now },
+          now,
+        )
+        if (!ok || !row.current_version_id) throw nothing(row, 'There is no new version waiting for approval', true)
+        await repo.markVersion(trx, scope.partnershipId, row.current_version_id, {
+          approved_by: scope.personId,
+          approved_at: now,
+          approval_step_up_at: at,
+        })
+        approved.push({ id, title: row.title, agencyName: row.agency_name, version: row.version_number! })
+        events.push({
+          action: 'evidence.approve',
+          entityType: 'evidence-requirement',
+          entityId: id,
+          summary: `Approved version ${row.version_number!} of ${row.title} (${row.agency_name})`,
+          details: {
+            version: row.version_number,
+            sha256: row.sha256,
+            stepUpAt: at.toISOString(),
+            ...(unique.length > 1 ? { approvedTogether: unique.length } : {}),
+          },
+        })
+      }
+      return { result: approved, audit: events }
+    })
+  }
+
   return {
     list,
+    approveMany,
 
-    /** Figures for the whole partnership and per agency; every agency appears, even with nothing yet. */
+    /** Which requirements the library, readiness, checklist and pack show now, for saying so on the page. */
+    async coverage(scope: Scope): Promise<EvidenceCoverage> {
+      return coverageOf(await repo.currentInspection(db, scope.partnershipId))
+    },
+
+    /**
+     * Figures for the requirements in scope, overall and per agency. Only agencies with something
+     * in scope are listed: an agency the open inspection asks nothing of is not a row of zeros.
+     */
     async readiness(
       scope: Scope,
       filter: { agencyId?: string | undefined; status?: EvidenceStatus | undefined } = {},
     ): Promise<{ overall: ReadinessFigures; agencies: { id: string; name: string; figures: ReadinessFigures }[] }> {
-      const items = await list(scope, filter)
+      // The agencies come from the full list, so a status filter does not hide an agency's other work.
+      const [items, inScope] = await Promise.all([
+        list(scope, filter),
+        filter.status ? list(scope, { agencyId: filter.agencyId }) : undefined,
+      ])
+      const present = new Set((inScope ?? items).map((i) => i.agency_id))
       const agencies = (await dir.listAgencies(db, scope.partnershipId)).filter(
-        (a) => !filter.agencyId || a.id === filter.agencyId,
+        (a) => (!filter.agencyId || a.id === filter.agencyId) && present.has(a.id),
       )
       return {
         overall: readinessFigures(items.map(toItem)),
@@ -271,6 +455,36 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
           figures: readinessFigures(items.filter((i) => i.agency_id === a.id).map(toItem)),
         })),
       }
+    },
+
+    /**
+     * Everything waiting for this person, whatever the inspection: versions they may approve (as
+     * the senior approver or their acting deputy, never their own uploads), reasons they may
+     * confirm and, for the business unit, approved documents waiting for sign-off.
+     */
+    async inbox(scope: Scope): Promise<Inbox> {
+      // No sync: only rows someone has worked on can wait for anyone, and those exist already (so
+      // the home page, which shows the count, writes nothing). The list does not name frameworks.
+      const inspection = await repo.currentInspection(db, scope.partnershipId)
+      const themes = new Map<string, string[]>()
+      const today = londonDateOf(clock.now())
+      const rows = await repo.listRequirements(db, scope.partnershipId, {
+        statuses: ['uploaded', 'approved', 'not-available'],
+      })
+      const known = { approvers: new Map<string, RequirementFacts['approver']>() }
+      const inbox: Inbox = { toApprove: [], toConfirm: [], toSignOff: [] }
+      for (const row of rows) {
+        const facts = await factsOf(db, scope, row, known)
+        const r = present(row, themes, today, inspection?.id ?? null)
+        if (row.status === 'uploaded' && decide('approve', actorFor(scope), facts).allowed) {
+          const who = currentApprover(facts)
+          inbox.toApprove.push({ ...r, deputisingFor: who?.asDeputy ? facts.approver!.name : null })
+        } else if (row.status === 'not-available' && decide('confirm-not-available', actorFor(scope), facts).allowed)
+          inbox.toConfirm.push(r)
+        else if (row.status === 'approved' && decide('sign-off', actorFor(scope), facts).allowed)
+          inbox.toSignOff.push(r)
+      }
+      return inbox
     },
 
     /** One requirement with its history, comments and what the person may do now. */
@@ -400,31 +614,6 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
         await files.delete(file.key).catch(() => undefined)
         throw error
       }
-    },
-
-    async approve(scope: Scope, id: string, code: string, ip: string): Promise<void> {
-      const row = await requireRequirement(scope, id)
-      await check(db, scope, row, 'approve')
-      await requireCode(scope, code, ip)
-      await transition(scope, id, 'approve', async (trx, current, now) => {
-        const ok = await repo.updateRequirement(
-          trx,
-          scope.partnershipId,
-          id,
-          'uploaded',
-          { status: 'approved', approved_by: scope.personId, approved_at: now },
-          now,
-        )
-        if (!ok || !current.current_version_id) throw refused('There is no new version waiting for approval', true)
-        await repo.markVersion(trx, scope.partnershipId, current.current_version_id, {
-          approved_by: scope.personId,
-          approved_at: now,
-        })
-        return {
-          summary: `Approved version ${current.version_number!} of ${current.title} (${current.agency_name})`,
-          details: { version: current.version_number, sha256: current.sha256 },
-        }
-      })
     },
 
     async signOff(scope: Scope, id: string): Promise<void> {
@@ -557,6 +746,27 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     /** Opens a stored file by key, for the evidence pack (the caller got the key from {@link list}). */
     openFile: (key: string) => files.open(key),
   }
+}
+
+/** The required documents of a framework as an inspection stored it (JSON), leaving out anything malformed. */
+function requiredDocumentsOf(framework: Record<string, unknown>): Framework['requiredDocuments'] {
+  const docs = framework.requiredDocuments
+  if (!Array.isArray(docs)) return []
+  return docs.filter(
+    (d): d is Framework['requiredDocuments'][number] =>
+      typeof d === 'object' &&
+      d !== null &&
+      typeof (d as Record<string, unknown>).id === 'string' &&
+      typeof (d as Record<string, unknown>).agencyType === 'string' &&
+      typeof (d as Record<string, unknown>).title === 'string' &&
+      typeof (d as Record<string, unknown>).description === 'string' &&
+      Number.isInteger((d as Record<string, unknown>).reviewIntervalMonths),
+  )
+}
+
+function frameworkTitleOf(inspection: repo.CurrentInspectionRow): string {
+  const title = inspection.framework.title
+  return typeof title === 'string' && title ? title : inspection.framework_id
 }
 
 function toItem(r: Requirement) {
