@@ -8,4 +8,4 @@ export {
   type MilestoneOverride,
 } from './compute'
 export { milestonesToIcsEvents } from './toIcsEvents'
-export { movesWith, overrideLimits, type DateLimit } from './bounds'
+export { overrideLimits } from './bounds'
