@@ -83,7 +83,7 @@ describe('creating an inspection', () => {
       .expect(400)
     expect(res.text).toContain('<title>Error: Start an inspection')
     expect(res.text).toContain('is not a working day (Good Friday)')
-    expect(res.text).toContain('href="#notifiedOn"')
+    expect(res.text).toContain('href="#notifiedOn-day"')
   })
 
   it('explains every missing answer', async () => {
@@ -202,7 +202,7 @@ describe('overriding a date', () => {
     expect(early.text).toContain(
       'The new date must be on or after Monday 2 March 2026, the day the inspection was notified',
     )
-    expect(early.text).toContain('href="#date"')
+    expect(early.text).toContain('href="#date-day"')
     // Fieldwork was extended to 23 March above, which moved the end of the inspection too.
     const wsoa = expected({ 'fieldwork-end': { date: '2026-03-23' } }).find((m) => m.id === 'wsoa-due')!
     const late = await move('1', '1', '2027')

@@ -100,6 +100,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     view: NEW,
     schema: newInspectionSchema,
     order: NEW_INSPECTION_FIELDS,
+    anchors: { notifiedOn: 'notifiedOn-day' },
     // Every problem at once: the schema's and the date input's.
     check: (raw): FieldErrors => {
       const date = readNotifiedOn(raw)
@@ -291,6 +292,8 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
     view: MILESTONE,
     schema: overrideSchema,
     order: OVERRIDE_FIELDS,
+    // The summary's link goes to the day field, the date input's first box.
+    anchors: { date: 'date-day' },
     context: async (_req, { scope, params }) =>
       (await milestonePage(scope, params.inspectionId, params.milestoneId)).page,
     async onValid(form, req, { scope, params }) {
