@@ -267,7 +267,17 @@ export interface AnnexAImportsTable {
   accepted_by: string | null
   accepted_at: Timestamp | null
   queries_reason: string | null
+  /** Why each kind of query could be accepted, one reason per rule (migration 009); null before it, or with no queries. */
+  queries_reasons: ColumnType<QueryReason[] | null, string | null | undefined, string | null>
   created_at: CreatedAt
+}
+
+/** Why the queries of one rule in an accepted Annex A file could be accepted. */
+export interface QueryReason {
+  rule: string
+  title: string
+  count: number
+  reason: string
 }
 
 export interface AnnexAImportListsTable {

@@ -7,6 +7,7 @@ import * as m005 from './005_milestone_completions'
 import * as m006 from './006_evidence_approvals'
 import * as m007 from './007_task_assignments'
 import * as m008 from './008_evidence_step_up'
+import * as m009 from './009_annex_a_query_reasons'
 import * as m010 from './010_person_phone'
 
 /** Every migration, in order. Static imports so the app needs no file-system discovery at run time. */
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '006_evidence_approvals': m006,
   '007_task_assignments': m007,
   '008_evidence_step_up': m008,
+  '009_annex_a_query_reasons': m009,
   '010_person_phone': m010,
 }
 

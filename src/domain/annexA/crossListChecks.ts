@@ -1,4 +1,5 @@
-import { isIsoDate, ukDate } from './calendarDates'
+import { isIsoDate, longUkDate, ukDate } from './calendarDates'
+import { withoutCodeLetter } from './normaliseText'
 import type { ListValidator } from './listValidator'
 import type { ListLibrary } from './specSchema'
 import type { ValidationContext } from './validationContext'
@@ -159,7 +160,7 @@ export function checkChildrenAgainstAccepted(
       const sex = typeof row.values[SEX] === 'string' ? row.values[SEX] : null
       if (dob) {
         const conflicts = others.flatMap((o) =>
-          o.dob && o.dob !== dob ? [{ list: o.list, value: ukDate(o.dob) }] : [],
+          o.dob && o.dob !== dob ? [{ list: o.list, value: longUkDate(o.dob) }] : [],
         )
         if (conflicts.length) {
           ctx.add(
@@ -169,14 +170,16 @@ export function checkChildrenAgainstAccepted(
               row: row.row,
               column: dobLabel,
               value: ukDate(dob),
-              message: `Child ${childId} has date of birth ${ukDate(dob)} here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
+              message: `Child ${childId} has date of birth ${longUkDate(dob)} here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
             },
             row,
           )
         }
       }
       if (sex) {
-        const conflicts = others.flatMap((o) => (o.sex && o.sex !== sex ? [{ list: o.list, value: `"${o.sex}"` }] : []))
+        const conflicts = others.flatMap((o) =>
+          o.sex && o.sex !== sex ? [{ list: o.list, value: withoutCodeLetter(o.sex) }] : [],
+        )
         if (conflicts.length) {
           ctx.add(
             'child.inconsistent-sex',
@@ -185,7 +188,7 @@ export function checkChildrenAgainstAccepted(
               row: row.row,
               column: sexLabel,
               value: sex,
-              message: `Child ${childId} is recorded as "${sex}" here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
+              message: `Child ${childId} is recorded as ${withoutCodeLetter(sex)} here but ${describeAccepted(conflicts)}: correct whichever is wrong so the child matches across lists (an accepted list is corrected by uploading it again).`,
             },
             row,
           )

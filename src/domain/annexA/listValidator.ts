@@ -1,7 +1,7 @@
 import { ageInYears, longUkDate, minusMonths, ukDate } from './calendarDates'
 import { CodeMatcher, type CodeLookup } from './codeMatcher'
 import type { HeaderMatch } from './matchHeaders'
-import { normaliseValue } from './normaliseText'
+import { normaliseValue, withoutCodeLetter } from './normaliseText'
 import { parseDateCell, type ParsedDate } from './parseDateCell'
 import { BLANK, cellDisplay, type RawCell, type RawRow } from './rawCell'
 import type { NormalisedRow, NormalisedValue } from './resultModel'
@@ -324,7 +324,7 @@ export class ListValidator {
           'cell.date-month-first',
           {
             ...base,
-            message: `"${raw}" only makes sense month first, so we read it as ${ukDate(parsed.iso)}: check it and re-enter it as dd/mm/yyyy.`,
+            message: `"${raw}" only makes sense month first, so we read it as ${longUkDate(parsed.iso)}: check it and re-enter it as dd/mm/yyyy.`,
           },
           row,
         )
@@ -390,7 +390,7 @@ export class ListValidator {
               row: row.row,
               column: c.spec.label,
               value: ukDate(iso),
-              message: `The date of birth ${ukDate(iso)} is after the notification date ${ukDate(notified)}: correct it, or if this is an unborn child confirm the expected date of birth.`,
+              message: `The date of birth ${longUkDate(iso)} is after the notification date ${longUkDate(notified)}: correct it, or if this is an unborn child confirm the expected date of birth.`,
             },
             row,
           )
@@ -405,7 +405,7 @@ export class ListValidator {
             row: row.row,
             column: c.spec.label,
             value: ukDate(iso),
-            message: `${c.spec.label} ${ukDate(iso)} is after the notification date ${ukDate(notified)}: check the date.`,
+            message: `${c.spec.label} ${longUkDate(iso)} is after the notification date ${longUkDate(notified)}: check the date.`,
           },
           row,
         )
@@ -419,7 +419,7 @@ export class ListValidator {
             row: row.row,
             column: c.spec.label,
             value: ukDate(iso),
-            message: `${c.spec.label} ${ukDate(iso)} is before the date of birth ${ukDate(dob)}: correct whichever is wrong (pre-birth work is possible, so check before changing).`,
+            message: `${c.spec.label} ${longUkDate(iso)} is before the date of birth ${longUkDate(dob)}: correct whichever is wrong (pre-birth work is possible, so check before changing).`,
           },
           row,
         )
@@ -438,7 +438,7 @@ export class ListValidator {
             row: row.row,
             column: cb,
             value: ukDate(b),
-            message: `${cb} (${ukDate(b)}) is before ${ca} (${ukDate(a)}): correct whichever date is wrong.`,
+            message: `${cb} (${longUkDate(b)}) is before ${ca} (${longUkDate(a)}): correct whichever date is wrong.`,
           },
           row,
         )
@@ -455,7 +455,7 @@ export class ListValidator {
             row: row.row,
             column: this.byId.get(AGE)?.spec.label ?? 'Age',
             value: String(age),
-            message: `Age ${age} does not match the date of birth ${ukDate(dob)} (the child is ${expected} at the notification date): correct the age or the date of birth.`,
+            message: `Age ${age} does not match the date of birth ${longUkDate(dob)} (the child is ${expected} at the notification date): correct the age or the date of birth.`,
           },
           row,
         )
@@ -487,7 +487,7 @@ export class ListValidator {
         row: row.row,
         column,
         value: ukDate(latest),
-        message: `This row's latest date (${ukDate(latest)}) is before ${ukDate(windowStart)}, the start of the ${period.months}-month period for ${key}${period.openWhenBlank.length ? ', and it is closed' : ''}: remove the row, or correct the date if it is wrong.`,
+        message: `This row's latest date (${longUkDate(latest)}) is before ${longUkDate(windowStart)}, the start of the ${period.months}-month period for ${key}${period.openWhenBlank.length ? ', and it is closed' : ''}: remove the row, or correct the date if it is wrong.`,
       },
       row,
     )
@@ -571,7 +571,7 @@ export class ListValidator {
           row: row.row,
           column: this.byId.get(DOB)?.spec.label ?? 'Date of Birth',
           value: ukDate(dob),
-          message: `Child ${id} has date of birth ${ukDate(dob)} here but ${ukDate(known.dob)} in ${where}: correct whichever is wrong so the child matches across lists.`,
+          message: `Child ${id} has date of birth ${longUkDate(dob)} here but ${longUkDate(known.dob)} in ${where}: correct whichever is wrong so the child matches across lists.`,
         },
         row,
       )
@@ -584,7 +584,7 @@ export class ListValidator {
           row: row.row,
           column: this.byId.get(SEX)?.spec.label ?? 'Gender',
           value: sex,
-          message: `Child ${id} is recorded as "${sex}" here but "${known.sex}" in ${where}: correct whichever is wrong so the child matches across lists.`,
+          message: `Child ${id} is recorded as ${withoutCodeLetter(sex)} here but ${withoutCodeLetter(known.sex)} in ${where}: correct whichever is wrong so the child matches across lists.`,
         },
         row,
       )

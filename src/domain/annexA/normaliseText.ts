@@ -38,3 +38,8 @@ export function headerForPattern(raw: string): string {
 export function slugify(name: string): string {
   return normaliseHeader(name).replace(/ /g, '_')
 }
+
+/** An Ofsted code as people say it: "b) Female" → "Female", "p1) 5D: LA services" → "5D: LA services"; anything else unchanged. */
+export function withoutCodeLetter(code: string): string {
+  return code.replace(/^[a-z]\d?\)\s+/, '')
+}

@@ -72,6 +72,22 @@ export interface FileInfo {
   ignoredSheets: string[]
 }
 
+/** A list by its key and title, e.g. "List 3" (Referrals) or a theme list named by its title. */
+export interface ListRef {
+  list: string
+  title: string
+}
+
+/**
+ * For an import tied to an inspection whose framework says which Annex A lists it asks for: those lists,
+ * the ones not found in the file, and the lists found that it does not ask for (read past, not checked).
+ */
+export interface RequestedLists {
+  asked: ListRef[]
+  missing: ListRef[]
+  ignored: (ListRef & { sheet: string })[]
+}
+
 export interface AnnexAValidationResult {
   /** False when the file could not be read at all; `problems` then holds the one reason. */
   readable: boolean
@@ -83,6 +99,8 @@ export interface AnnexAValidationResult {
   problems: Problem[]
   unmapped: UnmappedValueGroup[]
   rows: NormalisedRow[]
+  /** Set when the import was checked against the lists an inspection's framework asks for; otherwise ILACS lists 1–11. */
+  requested?: RequestedLists
   /** How each code column's values were mapped, counted by method, e.g. { "List 3/gender": { exact: 10, synonym: 2 } }. */
   mappingMethods: Record<string, Partial<Record<MappingMethod, number>>>
 }

@@ -171,11 +171,17 @@ describe('Annex A theme lists in a framework', () => {
   it('refuses a broken theme list with the path and the problem', () => {
     const broken = themeList()
     ;(broken.lists['Children at risk'].columns[1] as Record<string, unknown>).type = 'when'
-    expect(messages(frontDoorWith((f) => void ((f.annexAThemeLists = [broken]), delete f.annexA)))).toEqual([
+    expect(messages(frontDoorWith((f) => {
+        f.annexAThemeLists = [broken]
+        delete f.annexA
+      }))).toEqual([
       'front-door.json: annexAThemeLists[0].lists.Children at risk.columns[1].type: should be one of "text", "code", "date", "integer", "postcode", "text_or_code", not "when"',
     ])
     const noColumns = { lists: { 'Children at risk': { title: 'Children at risk', columns: [] } } }
-    expect(messages(frontDoorWith((f) => void ((f.annexAThemeLists = [noColumns]), delete f.annexA)))).toEqual([
+    expect(messages(frontDoorWith((f) => {
+        f.annexAThemeLists = [noColumns]
+        delete f.annexA
+      }))).toEqual([
       'front-door.json: annexAThemeLists[0].lists.Children at risk.columns: should list at least 1 item',
     ])
   })
@@ -184,7 +190,10 @@ describe('Annex A theme lists in a framework', () => {
     const badRef = themeList()
     badRef.lists['Children at risk'].period.event_columns = ['Date of referral']
     const numbered = { lists: { 'List 3': themeList().lists['Children at risk'] } }
-    expect(messages(frontDoorWith((f) => void ((f.annexAThemeLists = [badRef, numbered]), delete f.annexA)))).toEqual([
+    expect(messages(frontDoorWith((f) => {
+        f.annexAThemeLists = [badRef, numbered]
+        delete f.annexA
+      }))).toEqual([
       'front-door.json: annexAThemeLists[0].lists.Children at risk.period.event_columns[0]: refers to the column "Date of referral", which this list does not have',
       'front-door.json: annexAThemeLists[1].lists.List 3: should not be named like a numbered ILACS list: theme lists are named by their title',
     ])

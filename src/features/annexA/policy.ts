@@ -8,6 +8,9 @@ export const annexAPolicy = {
   'POST /annex-a/upload': CHILD_DATA,
   'GET /annex-a/checks/:jobId': CHILD_DATA,
   'GET /annex-a/export.xlsx': CHILD_DATA,
+  // Fictional children, offered beside the upload form to the same people.
+  'GET /annex-a/sample.xlsx': CHILD_DATA,
+  'GET /annex-a/sample-cleaned.xlsx': CHILD_DATA,
   'GET /annex-a/imports/:importId': CHILD_DATA,
   'GET /annex-a/imports/:importId/problems': CHILD_DATA,
   'GET /annex-a/imports/:importId/row': CHILD_DATA,

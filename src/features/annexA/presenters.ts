@@ -1,8 +1,10 @@
-import type { AnnexAValidationResult, Problem, RuleSummary } from '../../domain/annexA'
+import type { AnnexAValidationResult, ListRef, Problem, RuleSummary } from '../../domain/annexA'
+import type { ColumnType } from '../../domain/annexA/specSchema'
+import { withoutCodeLetter } from '../../domain/annexA/normaliseText'
 import { formatDate, formatDateTime } from '../../domain/calendar'
 import type { ImportRow } from './repository'
 import { foundLabel } from '../../domain/fileTypes'
-import { countsOf, type ValidationJob } from './service'
+import { countsOf, queryReasonField, type ValidationJob } from './service'
 import type { UploadError } from '../../web/uploads'
 
 export const STATUS_LABELS = {
@@ -38,6 +40,12 @@ export function presentResult(imp: ImportRow, result: AnnexAValidationResult) {
     acceptedAt: imp.accepted_at,
     acceptedBy: imp.accepted_by_name,
     queriesReason: imp.queries_reason,
+    queriesReasons: imp.queries_reasons ?? [],
+    /** Each kind of query still in the file, with the accept form's field for its reason. */
+    queryRules: result.problemsByRule
+      .filter((r) => r.severity === 'query')
+      .map((r) => ({ rule: r.rule, title: r.title, count: r.count, field: queryReasonField(r.rule) })),
+    requested: presentRequested(result),
     readable: result.readable,
     counts,
     lists: result.lists,
@@ -66,7 +74,54 @@ export function resultRows(r: ReturnType<typeof presentResult>): { key: { text: 
       value: { text: `${formatDateTime(r.acceptedAt)}${r.acceptedBy ? ` by ${r.acceptedBy}` : ''}` },
     })
   if (r.queriesReason) rows.push({ key: { text: 'Why the queries were accepted' }, value: { text: r.queriesReason } })
+  for (const q of r.queriesReasons)
+    rows.push({
+      key: { text: `Why ‘${q.title}’ was accepted (${q.count} ${q.count === 1 ? 'query' : 'queries'})` },
+      value: { text: q.reason },
+    })
   return rows
+}
+
+/**
+ * For an import tied to an inspection whose framework says which lists it asks for: each list asked for
+ * and whether the file has it, the lists not found, and the lists found but not asked for (ignored).
+ */
+function presentRequested(result: AnnexAValidationResult) {
+  const requested = result.requested
+  if (!requested) return null
+  const missing = new Set(requested.missing.map((m) => m.list))
+  const name = (l: ListRef) => (/^List \d+$/.test(l.list) ? `${l.list} (${l.title})` : l.title)
+  return {
+    asked: requested.asked.map((a) => ({ name: name(a), found: !missing.has(a.list) })),
+    missingSentence: requested.missing.length
+      ? `This inspection’s framework asks for ${listSentence(requested.missing.map(name))}: not found in the file.`
+      : null,
+    ignored: requested.ignored.map((i) => ({ name: name(i), sheet: i.sheet })),
+  }
+}
+
+/** "A", "A and B", "A, B and C". */
+function listSentence(items: string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
+}
+
+/** The flash after accepting: what reached the register, the milestone marked done, or what is still asked for. */
+export function acceptedSentence(
+  fileName: string,
+  accepted: { rows: number; lists: string[]; milestone: string | null; stillNeeded: string[] },
+): string {
+  let sentence = `${fileName} has been accepted: ${accepted.rows} ${accepted.rows === 1 ? 'row' : 'rows'} from ${accepted.lists.join(', ')} ${accepted.rows === 1 ? 'is' : 'are'} now in the child register.`
+  if (accepted.milestone) sentence += ` ‘${accepted.milestone}’ is marked done on the inspection timeline.`
+  else if (accepted.stillNeeded.length) sentence += ` The inspection still needs ${listSentence(accepted.stillNeeded)}.`
+  return sentence
+}
+
+/** A value as pages show it: an Ofsted code without its letter ("Female", not "b) Female"); dates as "2 December 2026". */
+export function displayValue(value: string | number | null | undefined, type?: ColumnType): string {
+  if (value === null || value === undefined) return ''
+  const text = String(value)
+  if (type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(text)) return formatDate(text)
+  return withoutCodeLetter(text)
 }
 
 export interface UnmappedChoice {
@@ -79,6 +134,8 @@ export interface UnmappedChoice {
   lists: string[]
   rows: string
   codes: string[]
+  /** The codes to choose from, each shown in plain words ("Yes" for "a) Yes"). */
+  options: { value: string; text: string }[]
 }
 
 /** Values to map, once per column and spelling, however many lists they appear in. */
@@ -105,6 +162,7 @@ export function presentUnmapped(
         lists: [u.list],
         rows: where,
         codes: u.codes,
+        options: u.codes.map((c) => ({ value: c, text: withoutCodeLetter(c) })),
       })
   }
   const groups = new Map<string, { column: string; columnId: string; values: UnmappedChoice[] }>()

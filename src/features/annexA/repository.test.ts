@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../db/database'
+import type { QueryReason } from '../../db/schema'
 import * as repo from './repository'
 import { testDatabases } from '../../../test/support/databases'
 
@@ -31,12 +32,12 @@ describe.each(testDatabases())('Annex A repository on $name', (database) => {
   let h: DatabaseHandle
   let a: string
   let b: string
-  const newImport = async (partnershipId: string, fileName: string) =>
+  const newImport = async (partnershipId: string, fileName: string, inspectionId: string | null = null) =>
     repo.insertImport(
       h.db,
       partnershipId,
       {
-        inspectionId: null,
+        inspectionId,
         notifiedOn: '2026-03-02',
         fileName,
         fileKey: crypto.randomUUID(),
@@ -49,7 +50,13 @@ describe.each(testDatabases())('Annex A repository on $name', (database) => {
       },
       now,
     )
-  const accept = async (partnershipId: string, importId: string, lists: string[], rows: repo.ChildRowInput[]) =>
+  const accept = async (
+    partnershipId: string,
+    importId: string,
+    lists: string[],
+    rows: repo.ChildRowInput[],
+    queriesReasons: QueryReason[] = [],
+  ) =>
     h.db.transaction().execute((trx) =>
       repo.acceptImport(
         trx,
@@ -59,7 +66,7 @@ describe.each(testDatabases())('Annex A repository on $name', (database) => {
           lists: lists.map((l) => ({ list: l, title: l, rowsRead: 1, errors: 0, queries: 0 })),
           rows,
           acceptedBy: null,
-          queriesReason: null,
+          queriesReasons,
         },
         now,
       ),
@@ -195,5 +202,32 @@ describe.each(testDatabases())('Annex A repository on $name', (database) => {
     expect(mappings.get('gender')?.get('f')).toBe('a) Male')
     expect(mappings.get('ethnicity')?.get('white british')).toBe('a) WBRI')
     expect((await repo.listMappings(h.db, b)).size).toBe(0)
+  })
+  it('keeps a reason per kind of query with the accepted file, and none when there were no queries', async () => {
+    const reasons = [
+      { rule: 'period.outside', title: 'Row outside the list’s period', count: 2, reason: 'Still open at inspection' },
+      { rule: 'row.duplicate', title: 'Duplicate row', count: 1, reason: 'Two referrals on one day' },
+    ]
+    const withQueries = await newImport(a, 'queries.xlsx')
+    await accept(a, withQueries.id, ['List 9'], [child('List 9', 2, 'Q1')], reasons)
+    expect((await repo.findImport(h.db, a, withQueries.id))?.queries_reasons).toEqual(reasons)
+    const clean = await newImport(a, 'clean.xlsx')
+    await accept(a, clean.id, ['List 10'], [child('List 10', 2, 'Q2')])
+    expect((await repo.findImport(h.db, a, clean.id))?.queries_reasons).toBeNull()
+  })
+
+  it('lists what has been accepted for an inspection, replaced lists included, and nothing of another', async () => {
+    const inspection = crypto.randomUUID()
+    const first = await newImport(a, 'referrals.csv', inspection)
+    await accept(a, first.id, ['List 3'], [child('List 3', 2, 'I1')])
+    const second = await newImport(a, 's47.csv', inspection)
+    await accept(a, second.id, ['List 5'], [child('List 5', 2, 'I1')])
+    const again = await newImport(a, 'referrals-again.csv', inspection)
+    await accept(a, again.id, ['List 3'], [child('List 3', 2, 'I1')])
+    await newImport(a, 'not-accepted.csv', inspection)
+    const elsewhere = await newImport(a, 'other.csv', crypto.randomUUID())
+    await accept(a, elsewhere.id, ['List 1'], [child('List 1', 2, 'I2')])
+    expect((await repo.listsAcceptedForInspection(h.db, a, inspection)).sort()).toEqual(['List 3', 'List 5'])
+    expect(await repo.listsAcceptedForInspection(h.db, b, inspection)).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
-import type { AnnexAImportsTable, AnnexAImportListsTable, Database } from '../../db/schema'
+import type { AnnexAImportsTable, AnnexAImportListsTable, Database, QueryReason } from '../../db/schema'
 import { isUuid } from '../../shared/ids'
 
 type Db = Kysely<Database>
@@ -134,7 +134,12 @@ export async function acceptImport(
   trx: Db,
   partnershipId: string,
   importId: string,
-  input: { lists: ListInput[]; rows: Iterable<ChildRowInput>; acceptedBy: string | null; queriesReason: string | null },
+  input: {
+    lists: ListInput[]
+    rows: Iterable<ChildRowInput>
+    acceptedBy: string | null
+    queriesReasons: QueryReason[]
+  },
   now: Date,
 ): Promise<string[]> {
   const listNames = input.lists.map((l) => l.list)
@@ -207,7 +212,12 @@ export async function acceptImport(
   await flush()
   await trx
     .updateTable('annex_a_imports')
-    .set({ status: 'accepted', accepted_by: input.acceptedBy, accepted_at: now, queries_reason: input.queriesReason })
+    .set({
+      status: 'accepted',
+      accepted_by: input.acceptedBy,
+      accepted_at: now,
+      queries_reasons: input.queriesReasons.length ? JSON.stringify(input.queriesReasons) : null,
+    })
     .where('partnership_id', '=', partnershipId)
     .where('id', '=', importId)
     .execute()
@@ -231,6 +241,25 @@ export async function acceptImport(
     }
   }
   return superseded
+}
+
+/** Every list accepted (now current or since replaced) from files tied to this inspection. */
+export async function listsAcceptedForInspection(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('annex_a_import_lists as l')
+    .innerJoin('annex_a_imports as i', 'i.id', 'l.import_id')
+    .select('l.list')
+    .distinct()
+    .where('l.partnership_id', '=', partnershipId)
+    .where('i.partnership_id', '=', partnershipId)
+    .where('i.inspection_id', '=', inspectionId)
+    .where('i.status', 'in', ['accepted', 'superseded'])
+    .execute()
+  return rows.map((r) => r.list)
 }
 
 // Remembered value mappings ---------------------------------------------------------------

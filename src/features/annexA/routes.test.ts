@@ -1,7 +1,8 @@
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import ExcelJS from 'exceljs'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -20,8 +21,10 @@ import {
   criminalExploitationRows,
   list6Rows,
   list7Rows,
+  notInEducationRows,
   writeListCsv,
 } from '../../../test/fixtures/annex-a/cleanLists'
+import { CLEAN_SAMPLE_WORKBOOK, SAMPLE_NOTIFIED } from './files/samples'
 
 const SAMPLE = fileURLToPath(new URL('../../../test/fixtures/annex-a/Annex_A_2024_Jan.xlsx', import.meta.url))
 
@@ -147,6 +150,12 @@ describe('Annex A import', () => {
     await admin.get(`/annex-a/imports/${sampleImport}/row?list=List%206&row=99999`).expect(404)
     await admin.get(`/annex-a/imports/${sampleImport}/row?list=List%2099&row=2`).expect(404)
     expect(await audit('annex-a.row-viewed')).toHaveLength(1)
+    // Values as read in plain words: codes without their letters, dates written out.
+    const plain = await admin.get(`/annex-a/imports/${sampleImport}/row?list=List%201&row=2`).expect(200)
+    expect(plain.text).toMatch(/>\s*Female\s*</)
+    expect(plain.text).not.toContain('b) Female')
+    expect(plain.text).toContain('25 January 2015')
+    expect(plain.text).not.toContain('2015-01-25')
   })
 
   it('downloads the problem report as an attachment that is never cached or sniffed', async () => {
@@ -197,6 +206,8 @@ describe('Annex A import', () => {
     const map = await admin.get(`/annex-a/imports/${importId}/map`).expect(200)
     expect(map.text).toContain('Does the Child have a Disability')
     expect(map.text).toContain('“Disabled - learning”')
+    // Each code is offered in plain words; the Ofsted code is what is sent.
+    expect(map.text).toMatch(/<option value="a\) Yes"[^>]*>Yes<\/option>/)
     // The page shows cell values from the file: a read of child-level data, logged like the register.
     expect(map.headers['cache-control']).toBe('no-store')
     const [mappingRead] = await audit('annex-a.mapping-viewed')
@@ -517,56 +528,72 @@ describe('cross-list rules against the lists already accepted', () => {
 })
 
 describe('accepting a file whose only findings are queries', () => {
-  it('needs a reason, then accepts the file and keeps, shows and audits the reason', async () => {
+  it('needs a reason for each kind of query, then keeps, shows, reports and audits each one', async () => {
     const other = await createPartnership(t, 'Queries SCP')
     const coordinator = await signIn(t, await createPerson(t, other, ['inspection-coordinator']))
     const six = await upload(coordinator, await writeListCsv('List_6.csv', list6Rows()), CLEAN_NOTIFIED)
     await coordinator
       .post(`/annex-a/imports/${six.importId}/accept`)
       .type('form')
-      .send({ _csrf: coordinator.csrf, reason: '' })
+      .send({ _csrf: coordinator.csrf })
       .expect(303)
-    // C9009 is on the List 7 but not the accepted List 6: a query, not an error.
+    // C9009 is on the List 7 but not the accepted List 6, and C1001's row is there twice: two kinds of query.
     const [headers, c1001] = list7Rows() as [string[], string[]]
     const seven = await upload(
       coordinator,
-      await writeListCsv('List_7.csv', [headers, c1001, ['C9009', ...c1001.slice(1)]]),
+      await writeListCsv('List_7.csv', [headers, c1001, c1001, ['C9009', ...c1001.slice(1)]]),
       CLEAN_NOTIFIED,
     )
     expect(seven.page.text).toContain('Accept this file')
     const form = await coordinator.get(`/annex-a/imports/${seven.importId}/accept`).expect(200)
-    expect(form.text).toContain('Why can the 1 query be accepted?')
+    expect(form.text).toContain('name="reason-cp-missing-from-cin"')
+    expect(form.text).toContain('name="reason-row-duplicate"')
+    expect(form.text).toContain('Duplicate row (1 query)')
 
-    for (const reason of ['', '   ']) {
+    const cpReason = 'C9009 moved in from another authority; their child in need record follows on Monday.'
+    for (const dup of ['', '   ']) {
       const refused = await coordinator
         .post(`/annex-a/imports/${seven.importId}/accept`)
         .type('form')
-        .send({ _csrf: coordinator.csrf, reason })
+        .send({ _csrf: coordinator.csrf, 'reason-cp-missing-from-cin': cpReason, 'reason-row-duplicate': dup })
         .expect(400)
       expect(refused.text).toContain('<title>Error: ')
       const summary = /<div class="govuk-error-summary[\s\S]*?<\/ul>/.exec(refused.text)![0]
-      expect(summary).toContain('href="#reason"')
-      expect(summary).toContain('Explain why the 1 query can be accepted')
-      expect(refused.text).toMatch(/govuk-error-message[\s\S]*?Explain why the 1 query can be accepted/)
+      expect(summary).toContain('href="#reason-row-duplicate"')
+      expect(summary).toContain('Explain why the query ‘Duplicate row’ can be accepted')
+      expect(summary).not.toContain('reason-cp-missing-from-cin')
+      expect(refused.text).toMatch(/govuk-error-message[\s\S]*?Explain why the query ‘Duplicate row’ can be accepted/)
+      expect(refused.text).toContain(cpReason)
     }
     const rowsOfSeven = () =>
       t.handle.db.selectFrom('annex_a_children').select('id').where('import_id', '=', seven.importId).execute()
     expect(await rowsOfSeven()).toHaveLength(0)
 
-    const why = 'C9009 moved in from another authority; their child in need record follows on Monday.'
+    const dupReason = 'C1001 had two plans started on one day; the second is a recording error being corrected.'
     await coordinator
       .post(`/annex-a/imports/${seven.importId}/accept`)
       .type('form')
-      .send({ _csrf: coordinator.csrf, reason: `  ${why}  ` })
+      .send({
+        _csrf: coordinator.csrf,
+        'reason-cp-missing-from-cin': `  ${cpReason}  `,
+        'reason-row-duplicate': dupReason,
+      })
       .expect(303)
       .expect('Location', '/annex-a')
-    expect(await rowsOfSeven()).toHaveLength(2)
+    expect(await rowsOfSeven()).toHaveLength(3)
     const imp = await t.handle.db
       .selectFrom('annex_a_imports')
-      .select(['status', 'queries', 'queries_reason'])
+      .select(['status', 'queries', 'queries_reason', 'queries_reasons'])
       .where('id', '=', seven.importId)
       .executeTakeFirstOrThrow()
-    expect(imp).toEqual({ status: 'accepted', queries: 1, queries_reason: why })
+    expect(imp).toMatchObject({ status: 'accepted', queries: 2, queries_reason: null })
+    expect(imp.queries_reasons).toEqual(
+      expect.arrayContaining([
+        { rule: 'cp.missing-from-cin', title: expect.any(String), count: 1, reason: cpReason },
+        { rule: 'row.duplicate', title: 'Duplicate row', count: 1, reason: dupReason },
+      ]),
+    )
+    expect(imp.queries_reasons).toHaveLength(2)
     const events = await t.handle.db
       .selectFrom('audit_events')
       .selectAll()
@@ -574,10 +601,167 @@ describe('accepting a file whose only findings are queries', () => {
       .where('action', '=', 'annex-a.accepted')
       .orderBy('seq')
       .execute()
-    expect(events.at(-1)).toMatchObject({ entity_id: seven.importId, details: { queries: 1, queriesReason: why } })
+    expect(events.at(-1)).toMatchObject({
+      entity_id: seven.importId,
+      details: {
+        queries: 2,
+        queriesReasons: expect.arrayContaining([{ rule: 'row.duplicate', count: 1, reason: dupReason }]),
+      },
+    })
     const findings = await coordinator.get(`/annex-a/imports/${seven.importId}`).expect(200)
-    expect(findings.text).toContain('Why the queries were accepted')
-    expect(findings.text).toContain(why)
+    expect(findings.text).toContain('Why ‘Duplicate row’ was accepted (1 query)')
+    expect(findings.text).toContain(dupReason)
+    expect(findings.text).toContain(cpReason)
+
+    const report = await coordinator
+      .get(`/annex-a/imports/${seven.importId}/problems.xlsx`)
+      .responseType('blob')
+      .expect(200)
+    const workbook = new ExcelJS.Workbook()
+    const body = report.body as Buffer
+    await workbook.xlsx.load(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer)
+    const byRule = workbook.getWorksheet('By rule')!
+    expect(byRule.getRow(1).getCell(5).value).toBe('Why it was accepted')
+    const reasonsInReport: unknown[] = []
+    byRule.eachRow((row, n) => n > 1 && reasonsInReport.push(row.getCell(5).value))
+    expect(reasonsInReport).toEqual(expect.arrayContaining([cpReason, dupReason]))
+  })
+})
+
+describe('Annex A for an inspection: the lists its framework asks for', () => {
+  let jtai: string
+  let coordinator: Agent
+  let coordinatorId: string
+  let inspectionId: string
+
+  beforeAll(async () => {
+    jtai = await createPartnership(t, 'JTAI SCP')
+    const person = await createPerson(t, jtai, ['inspection-coordinator'])
+    coordinatorId = person.id
+    coordinator = await signIn(t, person)
+    const scope = { partnershipId: jtai, personId: person.id, name: 'Coordinator', roles: person.roles, agencyId: null }
+    const { inspection } = await t.services.inspections.create(scope, {
+      frameworkId: 'criminal-exploitation',
+      notifiedOn: CLEAN_NOTIFIED,
+      notifiedTime: null,
+      practice: false,
+    })
+    inspectionId = inspection.id
+  })
+
+  const accept = (importId: string) =>
+    coordinator.post(`/annex-a/imports/${importId}/accept`).type('form').send({ _csrf: coordinator.csrf }).expect(303)
+  const milestonePage = () => coordinator.get(`/inspections/${inspectionId}/milestones/annex-a-produced`).expect(200)
+
+  it('names the lists on the upload page, checks only those, ignores the others and names the missing ones', async () => {
+    const form = await coordinator.get('/annex-a/upload').expect(200)
+    expect(form.text).toContain('Referrals (List 3)')
+    expect(form.text).toContain('Section 47 enquiries and ICPCs (List 5)')
+    expect(form.text).toContain('School-age children not in full-time education')
+    expect(form.text).toContain(
+      'Children at risk of criminal exploitation: the theme cohort, flagged by its “Risk type” column',
+    )
+
+    const { importId, page } = await upload(coordinator, CLEAN_SAMPLE_WORKBOOK, SAMPLE_NOTIFIED)
+    expect(page.text).toContain('Lists this inspection asks for')
+    expect(page.text).toContain(
+      'This inspection’s framework asks for School-age children not in full-time education and Children at risk of criminal exploitation: not found in the file.',
+    )
+    expect(page.text).toContain('List 1 (Contacts) (sheet “List 1”)')
+    expect(page.text).not.toContain('List not in the workbook')
+    expect(page.text).toContain('No problems were found')
+    const lists = /<table[\s\S]*?<\/table>/.exec(page.text)![0]
+    expect(lists).toContain('Referrals')
+    expect(lists).not.toContain('Contacts')
+
+    const done = await accept(importId)
+    expect(done.headers.location).toBe('/annex-a')
+    const flash = (await coordinator.get('/annex-a').expect(200)).text
+    expect(flash).toContain('from List 3, List 5 are now in the child register')
+    expect(flash).toContain(
+      'The inspection still needs School-age children not in full-time education and Children at risk of criminal exploitation.',
+    )
+    const accepted = await t.handle.db
+      .selectFrom('annex_a_import_lists')
+      .select('list')
+      .where('import_id', '=', importId)
+      .execute()
+    expect(accepted.map((l) => l.list).sort()).toEqual(['List 3', 'List 5'])
+    expect((await milestonePage()).text).not.toContain('Done by')
+  })
+
+  it('accepting the last list asked for marks “Annex A lists produced” done, with its audit event', async () => {
+    const nfte = await upload(coordinator, await writeListCsv('NFTE.csv', notInEducationRows()), CLEAN_NOTIFIED)
+    expect(nfte.page.text).toContain('not found in the file')
+    await accept(nfte.importId)
+    expect((await milestonePage()).text).not.toContain('Done by')
+
+    const cohort = await upload(coordinator, await writeListCsv('CE.csv', criminalExploitationRows()), CLEAN_NOTIFIED)
+    await accept(cohort.importId)
+    expect((await coordinator.get('/annex-a').expect(200)).text).toContain(
+      '‘Annex A lists produced’ is marked done on the inspection timeline.',
+    )
+    const completion = await t.handle.db
+      .selectFrom('milestone_completions')
+      .selectAll()
+      .where('inspection_id', '=', inspectionId)
+      .where('milestone_id', '=', 'annex-a-produced')
+      .executeTakeFirstOrThrow()
+    expect(completion).toMatchObject({ partnership_id: jtai, completed_by: coordinatorId })
+    const events = await t.handle.db
+      .selectFrom('audit_events')
+      .select(['action', 'entity_id', 'details', 'seq'])
+      .where('partnership_id', '=', jtai)
+      .where('action', 'in', ['annex-a.accepted', 'milestone.completed'])
+      .orderBy('seq')
+      .execute()
+    // One transaction: the acceptance and the milestone, one after the other.
+    expect(events.slice(-2).map((e) => [e.action, e.entity_id])).toEqual([
+      ['annex-a.accepted', cohort.importId],
+      ['milestone.completed', inspectionId],
+    ])
+    expect((await milestonePage()).text).toContain('Done by Test inspection-coordinator')
+  })
+})
+
+describe('the sample workbooks', () => {
+  it('offers both on the upload page, as downloads', async () => {
+    const form = await admin.get('/annex-a/upload').expect(200)
+    expect(form.text).toContain('href="/annex-a/sample.xlsx"')
+    expect(form.text).toContain('href="/annex-a/sample-cleaned.xlsx"')
+    expect(form.text).toContain('Enter 10 March 2021 as the date Ofsted notified the partnership')
+    for (const path of ['/annex-a/sample.xlsx', '/annex-a/sample-cleaned.xlsx']) {
+      const res = await admin.get(path).responseType('blob').expect(200)
+      expect(res.headers['content-type']).toContain('spreadsheetml')
+      expect(res.headers['content-disposition']).toMatch(/^attachment/)
+      expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK')
+    }
+  })
+
+  it('the cleaned sample, uploaded with no inspection, is accepted with no errors and no queries', async () => {
+    const other = await createPartnership(t, 'Newcomer SCP')
+    const newcomer = await signIn(t, await createPerson(t, other, ['inspection-coordinator']))
+    const cleaned = await newcomer.get('/annex-a/sample-cleaned.xlsx').responseType('blob').expect(200)
+    const path = join(await mkdtemp(join(tmpdir(), 'annex-a-sample-')), 'Annex A sample (cleaned).xlsx')
+    await writeFile(path, cleaned.body as Buffer)
+    const { importId, page } = await upload(newcomer, path, SAMPLE_NOTIFIED)
+    expect(page.text).toContain('No problems were found')
+    expect(page.text).not.toContain('Lists this inspection asks for')
+    const form = await newcomer.get(`/annex-a/imports/${importId}/accept`).expect(200)
+    expect(form.text).not.toContain('Why the queries can be accepted')
+    await newcomer.post(`/annex-a/imports/${importId}/accept`).type('form').send({ _csrf: newcomer.csrf }).expect(303)
+    const imp = await t.handle.db
+      .selectFrom('annex_a_imports')
+      .select(['status', 'errors', 'queries'])
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow()
+    expect(imp).toEqual({ status: 'accepted', errors: 0, queries: 0 })
+    const lists = await t.handle.db
+      .selectFrom('annex_a_import_lists')
+      .select('list')
+      .where('import_id', '=', importId)
+      .execute()
+    expect(lists).toHaveLength(11)
   })
 })
 

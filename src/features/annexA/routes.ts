@@ -10,8 +10,12 @@ import { errorList, pageNumber, queryText } from '../../web/forms'
 import { parseUpload, UploadError, formatFileSize } from '../../web/uploads'
 import { csrfValid } from '../../web/multipartCsrf'
 import type { RouteOptions, Routes } from '../../web/routes'
+import { SAMPLE_NOTIFIED, SAMPLE_WORKBOOK, CLEAN_SAMPLE_WORKBOOK } from './files/samples'
+import { queryReasonField } from './service'
 import {
+  acceptedSentence,
   annexAUploadMessage,
+  displayValue,
   presentResult,
   presentUnmapped,
   problemsFor,
@@ -33,6 +37,11 @@ import {
 const ACCEPTED = ['xlsx', 'csv']
 
 const text = (req: Request, key: string): string | undefined => queryText((req.query as Record<string, unknown>)[key])
+
+const SAMPLES = [
+  { path: '/annex-a/sample.xlsx', file: SAMPLE_WORKBOOK, fileName: 'Annex A sample.xlsx' },
+  { path: '/annex-a/sample-cleaned.xlsx', file: CLEAN_SAMPLE_WORKBOOK, fileName: 'Annex A sample (cleaned).xlsx' },
+] as const
 
 const MAP = 'annexA/views/map.njk'
 const ACCEPT = 'annexA/views/accept.njk'
@@ -56,6 +65,8 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     res.status(status).render('annexA/views/upload.njk', {
       values: values ?? dateInputValues('notified', inspection?.notified_on ?? null),
       inspection,
+      asked: await annexA.listsAskedFor(scope, inspection),
+      sampleNotified: SAMPLE_NOTIFIED,
       maxSize: formatFileSize(options.maxUploadBytes),
       errors,
       errorList: errors ? errorList(errors, UPLOAD_FIELDS) : undefined,
@@ -230,11 +241,10 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
     const cells = spec.columns.map((c) => {
       const cellProblems = problems.filter((p) => p.column === c.label)
       const value = row?.values[c.id]
+      // A cell with a problem shows the value as written in the file; otherwise the value as read, in plain words.
       return {
         label: c.label,
-        value:
-          cellProblems.find((p) => p.value !== null)?.value ??
-          (value === null || value === undefined ? '' : String(value)),
+        value: cellProblems.find((p) => p.value !== null)?.value ?? displayValue(value, c.type),
         problems: cellProblems,
       }
     })
@@ -317,13 +327,31 @@ export function annexARoutes(routes: Routes, services: Services, options: RouteO
       const found = await findings(scope, params.importId)
       return { r: presentResult(found.import, found.result) }
     },
-    async onValid({ reason }, req, { scope, params }) {
-      const found = await annexA.result(scope, params.importId)
-      const accepted = await annexA.accept(scope, found.import.id, reason)
-      req.session.flash = `${found.import.file_name} has been accepted: ${accepted.rows} ${accepted.rows === 1 ? 'row' : 'rows'} from ${accepted.lists.join(', ')} are now in the child register.`
+    async onValid(fields, req, { scope, params }) {
+      const found = await findings(scope, params.importId)
+      const reasons = Object.fromEntries(
+        found.result.problemsByRule.map((r) => [r.rule, fields[queryReasonField(r.rule)] ?? '']),
+      )
+      const accepted = await annexA.accept(scope, found.import.id, reasons)
+      req.session.flash = acceptedSentence(found.import.file_name, accepted)
       return '/annex-a'
     },
   })
+
+  // The sample workbook (every ILACS list, with the mistakes real exports have) and its cleaned companion
+  // (the same children, nothing to correct), so a newcomer can try the checks and reach an accepted file.
+  for (const sample of SAMPLES) {
+    routes.get(sample.path, async (_req, res, { scope }) => {
+      // Offered to the people who may upload, like the upload page.
+      await annexA.checkAccess(scope)
+      await sendDownload(res, {
+        filename: sample.fileName,
+        mime: XLSX_MIME,
+        size: (await stat(sample.file)).size,
+        stream: createReadStream(sample.file),
+      })
+    })
+  }
 
   routes.get('/annex-a/export.xlsx', async (_req, res, { scope }) => {
     const workbook = await annexA.ofstedWorkbook(scope)

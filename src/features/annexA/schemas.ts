@@ -25,14 +25,18 @@ export const mapSchema = z.record(z.string(), z.unknown()).transform((body) => {
 export const MAP_ANCHORS = { form: 'code-0' }
 
 /**
- * Accepting a file: the reason its queries can be accepted, when it has any (the service says
- * when one is needed). Anything else sent is ignored, and a reason is cut to 2,000 characters.
+ * Accepting a file: a reason for each kind of query (each rule) still in it, in fields named by
+ * queryReasonField ("reason-period-outside"); the service says which are needed. Anything else sent is
+ * ignored, and each reason is cut to 2,000 characters.
  */
-export const acceptSchema = z.object({
-  reason: z.unknown().transform((v) => (typeof v === 'string' ? v.slice(0, 2000) : '')),
+export const acceptSchema = z.record(z.string(), z.unknown()).transform((body) => {
+  const reasons: Record<string, string> = {}
+  for (const [name, value] of Object.entries(body))
+    if (/^reason-[a-z0-9-]{1,60}$/i.test(name) && typeof value === 'string') reasons[name] = value.slice(0, 2000)
+  return reasons
 })
-/** The accept form's fields in page order; a problem with the file itself goes to the heading. */
-export const ACCEPT_FIELDS = ['reason', 'form']
+/** A problem with the file itself goes to the heading; the reasons follow in page order (the service's order). */
+export const ACCEPT_FIELDS = ['form']
 export const ACCEPT_ANCHORS = { form: 'accept' }
 
 /** The upload form (multipart, so read by the route rather than a schema): its fields in page order. */

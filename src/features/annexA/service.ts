@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely'
 import { acceptedChildren as loadAcceptedChildren } from './acceptedChildren'
 import * as repo from './repository'
 import * as inspectionRepo from '../inspections/repository'
-import type { Database } from '../../db/schema'
+import type { Database, QueryReason } from '../../db/schema'
 import {
   buildListLibrary,
   RULES,
@@ -27,7 +27,9 @@ import {
   type ValidateOptions,
 } from './files'
 import type { Clock } from '../../domain/clock'
-import { frameworkSchema } from '../../domain/frameworks'
+import { annexARequestSchema, type AnnexARequest } from '../../domain/frameworks/schema'
+import { annexASpecFileSchema } from '../../domain/annexA/specSchema'
+import { z } from 'zod'
 import type { FileStore } from '../../storage/fileStore'
 import type { ScratchSpace } from '../../storage/scratch'
 import { requireChildDataAccess } from './access'
@@ -35,6 +37,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../shared/erro
 import type { FrameworkService } from '../frameworks/service'
 import { actorOf, type Actor, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
+import type { AuditInput } from '../../db/auditLog'
 import { londonDateOf } from '../../domain/calendar'
 
 export interface ValidationJob {
@@ -95,6 +98,11 @@ export function countsOf(result: AnnexAValidationResult): { rowsRead: number; er
   return { rowsRead: result.lists.reduce((n, l) => n + l.rowsRead, 0), errors, queries }
 }
 
+/** The accept form's field for one rule's reason: "reason-period-outside" for period.outside. */
+export function queryReasonField(rule: string): string {
+  return `reason-${rule.replace(/[^a-z0-9]+/gi, '-')}`
+}
+
 /** The ILACS list library a notification date calls for (no theme lists). */
 export function libraryFor(notifiedOn: string): ListLibrary {
   return ilacsLibrary(specVersionFor(notifiedOn))
@@ -148,12 +156,61 @@ export function themeListSource(db: Kysely<Database>, frameworks: Pick<Framework
   return async (scope, inspectionId) => {
     if (inspectionId) {
       const inspection = await inspectionRepo.findInspection(db, scope.partnershipId, inspectionId)
-      if (inspection) {
-        const snapshot = frameworkSchema.safeParse(inspection.framework)
-        return snapshot.success ? (snapshot.data.annexAThemeLists ?? []) : []
-      }
+      if (inspection) return snapshotPart(inspection.framework, 'annexAThemeLists', themeListsSchema) ?? []
     }
     return (await frameworks.list(scope)).flatMap((f) => f.framework.annexAThemeLists ?? [])
+  }
+}
+
+const themeListsSchema = z.array(annexASpecFileSchema)
+
+/**
+ * One part of an inspection's framework snapshot, read on its own: a snapshot taken before a later change to
+ * another part of the framework format (the timeline, say) still gives its Annex A parts. Undefined when
+ * the part is absent or not in the expected shape.
+ */
+function snapshotPart<T>(framework: unknown, key: string, schema: z.ZodType<T>): T | undefined {
+  if (typeof framework !== 'object' || framework === null) return undefined
+  const parsed = schema.safeParse((framework as Record<string, unknown>)[key])
+  return parsed.success ? parsed.data : undefined
+}
+
+/** What an inspection's framework asks of Annex A, with the framework's title; null for ILACS behaviour. */
+export interface InspectionRequest extends AnnexARequest {
+  inspectionId: string
+  frameworkTitle: string
+  /** The milestone's title in the snapshot's timeline, when it has one. */
+  milestoneTitle: string | null
+}
+
+/**
+ * The Annex A lists an inspection asks for, from the framework snapshot it began with; null without an
+ * inspection, or when its framework says nothing about Annex A (then ILACS lists 1–11 are expected).
+ */
+export async function inspectionRequest(
+  db: Kysely<Database>,
+  partnershipId: string,
+  inspectionId: string | null,
+): Promise<InspectionRequest | null> {
+  if (!inspectionId) return null
+  const inspection = await inspectionRepo.findInspection(db, partnershipId, inspectionId)
+  if (!inspection) return null
+  const request = snapshotPart(inspection.framework, 'annexA', annexARequestSchema)
+  if (!request) return null
+  const title = snapshotPart(inspection.framework, 'title', z.string()) ?? 'the inspection framework'
+  const milestones = snapshotPart(
+    inspection.framework,
+    'timeline',
+    z.looseObject({ milestones: z.array(z.looseObject({ id: z.string(), title: z.string() })) }),
+  )?.milestones
+  const milestone = request.producedMilestone ? milestones?.find((m) => m.id === request.producedMilestone) : undefined
+  return {
+    ...request,
+    // A milestone the snapshot's timeline does not have is never marked done.
+    producedMilestone: milestone?.id,
+    inspectionId: inspection.id,
+    frameworkTitle: title,
+    milestoneTitle: milestone?.title ?? null,
   }
 }
 
@@ -222,14 +279,23 @@ export function createAnnexAService({
       const path = join(dir.path, 'upload')
       await pipeline(await files.open(fileKey), createWriteStream(path, { mode: 0o600 }))
       // The accepted lists' children too, so a List 7 uploaded alone is checked against the accepted List 6.
-      const [remembered, library, acceptedChildren] = await Promise.all([
+      const [remembered, library, acceptedChildren, request] = await Promise.all([
         repo.listMappings(db, scope.partnershipId),
         libraryOf(scope, notifiedOn, inspectionId),
         loadAcceptedChildren(db, scope.partnershipId),
+        inspectionRequest(db, scope.partnershipId, inspectionId),
       ])
       return await validator(
         path,
-        { notified: notifiedOn, remembered, fileName, now: clock.now(), library, acceptedChildren },
+        {
+          notified: notifiedOn,
+          remembered,
+          fileName,
+          now: clock.now(),
+          library,
+          acceptedChildren,
+          ...(request ? { requiredLists: request.requiredLists.map((r) => r.list) } : {}),
+        },
         (p) => {
           job.rowsRead = p.rowsRead
           job.list = p.list
@@ -427,6 +493,31 @@ export function createAnnexAService({
 
     revalidate,
 
+    /**
+     * The Annex A lists an inspection's framework asks for, by name ("Referrals (List 3)"), for the upload
+     * page; null without an inspection or when its framework does not say (ILACS lists 1–11 are expected).
+     */
+    async listsAskedFor(
+      scope: Scope,
+      inspection: { id: string; notified_on: string } | null,
+    ): Promise<{ frameworkTitle: string; lists: string[] } | null> {
+      await requireChildDataAccess(db, scope)
+      if (!inspection) return null
+      const request = await inspectionRequest(db, scope.partnershipId, inspection.id)
+      if (!request) return null
+      const library = await libraryOf(scope, inspection.notified_on, inspection.id)
+      return {
+        frameworkTitle: request.frameworkTitle,
+        lists: request.requiredLists.map((r) => {
+          const title = library.lists.find((l) => l.key === r.list)?.title ?? r.list
+          const name = /^List \d+$/.test(r.list) ? `${title} (${r.list})` : title
+          return r.themeCohort
+            ? `${name}: the theme cohort${r.flagColumn ? `, flagged by its “${r.flagColumn}” column` : ''}`
+            : name
+        }),
+      }
+    },
+
     /** The check of this import that is queued or running, if any (a page may show it, never start one). */
     async checkUnderWay(scope: Scope, importId: string): Promise<ValidationJob | undefined> {
       await requireChildDataAccess(db, scope)
@@ -499,14 +590,23 @@ export function createAnnexAService({
 
     /**
      * Writes the file's rows to the child register, all or nothing, in one transaction with its
-     * audit event, and only when no errors remain. Queries may be accepted with a reason. Each list
-     * in the file replaces the partnership's previous version of that list, which is kept as history.
+     * audit event, and only when no errors remain. Each kind of query (each rule) still in the file
+     * needs its own reason, kept with the import. Each list in the file replaces the partnership's
+     * previous version of that list, which is kept as history. For an import tied to an inspection,
+     * once every list its framework asks for has been accepted for it, the framework's "Annex A
+     * lists produced" milestone is marked done in the same transaction, with its own audit event.
      */
     async accept(
       scope: Scope,
       importId: string,
-      reason: string,
-    ): Promise<{ rows: number; lists: string[]; superseded: string[] }> {
+      reasons: Record<string, string>,
+    ): Promise<{
+      rows: number
+      lists: string[]
+      superseded: string[]
+      milestone: string | null
+      stillNeeded: string[]
+    }> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
       if (imp.status !== 'validated') throw new ConflictError('This file has already been accepted.')
@@ -523,12 +623,21 @@ export function createAnnexAService({
       }
       if (!result.lists.length)
         throw new ValidationError({ form: 'This file holds no Annex A lists, so there is nothing to accept' })
-      const why = reason.trim()
-      if (counts.queries > 0 && !why)
-        throw new ValidationError({
-          reason: `Explain why the ${counts.queries} ${counts.queries === 1 ? 'query' : 'queries'} can be accepted`,
-        })
-      const library = await libraryOf(scope, imp.notified_on, imp.inspection_id)
+      const queriesReasons: QueryReason[] = []
+      const missing: Record<string, string> = {}
+      for (const r of result.problemsByRule) {
+        if (r.severity !== 'query') continue
+        const reason = (reasons[r.rule] ?? '').trim()
+        if (reason) queriesReasons.push({ rule: r.rule, title: r.title, count: r.count, reason })
+        else
+          missing[queryReasonField(r.rule)] =
+            `Explain why the ${r.count === 1 ? 'query' : `${r.count} queries`} ‘${r.title}’ can be accepted`
+      }
+      if (Object.keys(missing).length) throw new ValidationError(missing)
+      const [library, request] = await Promise.all([
+        libraryOf(scope, imp.notified_on, imp.inspection_id),
+        inspectionRequest(db, scope.partnershipId, imp.inspection_id),
+      ])
       const lists = result.lists.map((l) => ({
         list: l.list,
         title: l.title,
@@ -536,22 +645,16 @@ export function createAnnexAService({
         errors: l.errors,
         queries: l.queries,
       }))
-      const superseded = await change(db, clock, actorOf(scope), async (trx, now) => {
+      const outcome = await change(db, clock, actorOf(scope), async (trx, now) => {
         const replaced = await repo.acceptImport(
           trx,
           scope.partnershipId,
           imp.id,
-          {
-            lists,
-            rows: childRows(result.rows, library),
-            acceptedBy: scope.personId,
-            queriesReason: counts.queries > 0 ? why : null,
-          },
+          { lists, rows: childRows(result.rows, library), acceptedBy: scope.personId, queriesReasons },
           now,
         )
-        return {
-          result: replaced,
-          audit: {
+        const audit: AuditInput[] = [
+          {
             action: 'annex-a.accepted',
             entityType: 'annex-a-import',
             entityId: imp.id,
@@ -560,13 +663,48 @@ export function createAnnexAService({
               lists: lists.map((l) => l.list),
               rows: result.rows.length,
               queries: counts.queries,
-              queriesReason: counts.queries > 0 ? why : null,
+              queriesReasons: queriesReasons.map((q) => ({ rule: q.rule, count: q.count, reason: q.reason })),
               superseded: replaced,
             },
           },
+        ]
+        let milestone: string | null = null
+        let stillNeeded: string[] = []
+        if (request) {
+          const accepted = new Set(
+            await repo.listsAcceptedForInspection(trx, scope.partnershipId, request.inspectionId),
+          )
+          stillNeeded = request.requiredLists.map((r) => r.list).filter((l) => !accepted.has(l))
+          if (!stillNeeded.length && request.producedMilestone) {
+            const marked = await inspectionRepo.insertCompletion(
+              trx,
+              scope.partnershipId,
+              request.inspectionId,
+              request.producedMilestone,
+              scope.personId,
+              now,
+            )
+            if (marked) {
+              milestone = request.milestoneTitle
+              audit.push({
+                action: 'milestone.completed',
+                entityType: 'inspection',
+                entityId: request.inspectionId,
+                summary: `Marked done: ${request.milestoneTitle ?? request.producedMilestone} (every Annex A list asked for is accepted)`,
+                details: { milestoneId: request.producedMilestone, importId: imp.id },
+              })
+            }
+          }
         }
+        return { result: { replaced, milestone, stillNeeded }, audit }
       })
-      return { rows: result.rows.length, lists: lists.map((l) => l.list), superseded }
+      return {
+        rows: result.rows.length,
+        lists: lists.map((l) => l.list),
+        superseded: outcome.replaced,
+        milestone: outcome.milestone,
+        stillNeeded: outcome.stillNeeded,
+      }
     },
 
     /**
@@ -649,7 +787,7 @@ export function createAnnexAService({
       const dir = await scratch.folder('annex-a-report')
       const path = join(dir.path, 'report.xlsx')
       try {
-        await writeProblemReport(result, path)
+        await writeProblemReport(result, path, imp.queries_reasons ?? [])
         const counts = countsOf(result)
         await recordRead(scope, {
           action: 'annex-a.problems-downloaded',

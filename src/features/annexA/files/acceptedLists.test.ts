@@ -86,10 +86,12 @@ describe('cross-list rules against the accepted lists', () => {
       value: '14/05/2012',
       severity: 'query',
     })
-    expect(dob?.message).toContain('has date of birth 14/05/2012 here but 15/05/2012 in the accepted List 6 and List 3')
+    expect(dob?.message).toContain(
+      'has date of birth 14 May 2012 here but 15 May 2012 in the accepted List 6 and List 3',
+    )
     // The 2026 template calls the column "Sex" (same codes, same column id).
     expect(sex).toMatchObject({ list: 'List 7', row: 2, column: 'Sex', value: 'b) Female', severity: 'query' })
-    expect(sex?.message).toContain('"b) Female" here but "a) Male" in the accepted List 6')
+    expect(sex?.message).toContain('recorded as Female here but Male in the accepted List 6')
     expect(sex?.message).not.toContain('List 3')
     expect(r.problems).toHaveLength(2)
   })

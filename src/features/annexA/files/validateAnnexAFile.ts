@@ -18,6 +18,7 @@ import { readXlsxSheets } from './readXlsxFile'
 import type {
   AnnexAValidationResult,
   FileInfo,
+  RequestedLists,
   RuleSummary,
   ValidationProgress,
 } from '../../../domain/annexA/resultModel'
@@ -50,6 +51,12 @@ export interface ValidateOptions {
    * Plain data, so it passes to the worker thread.
    */
   acceptedChildren?: AcceptedChild[]
+  /**
+   * The lists (by key) the inspection's framework asks for. When given, a list found in the file that is
+   * not asked for is reported as ignored rather than checked, the lists asked for but not found are named,
+   * and no other list is reported missing. Omitted: ILACS behaviour (any list is checked; Lists 1–11 expected).
+   */
+  requiredLists?: string[]
 }
 
 const HEADER_BUFFER_ROWS = 30
@@ -171,12 +178,26 @@ export async function validateAnnexAFile(
       })()
     }
     const validators: ListValidator[] = []
-    for await (const sheet of sheets) await validateSheet(sheet, library, ctx, validators, file, kind === 'text')
+    const requested = options.requiredLists ? requestedLists(options.requiredLists, library) : undefined
+    for await (const sheet of sheets)
+      await validateSheet(sheet, library, ctx, validators, file, kind === 'text', requested)
     for (const v of validators) v.finish()
     const accepted = acceptedOutsideFile(options.acceptedChildren, validators)
     checkCpChildrenInCin(validators, ctx, library, accepted)
     checkChildrenAgainstAccepted(validators, ctx, accepted)
-    if (validators.length === 0 && kind === 'zip') {
+    if (requested) {
+      requested.missing = requested.asked.filter((a) => !validators.some((v) => v.key === a.list))
+      result.requested = requested
+    }
+    if (validators.length === 0 && kind === 'zip' && requested?.ignored.length) {
+      ctx.add('workbook.no-lists', {
+        list: null,
+        row: null,
+        column: null,
+        value: null,
+        message: `None of the lists this inspection's framework asks for (${requested.asked.map((a) => a.title).join(', ')}) was found in this workbook: add them, each on its own sheet with the template's column headings.`,
+      })
+    } else if (validators.length === 0 && kind === 'zip') {
       ctx.add('workbook.no-lists', {
         list: null,
         row: null,
@@ -186,7 +207,7 @@ export async function validateAnnexAFile(
           'No Annex A list was found in this workbook: each list needs its own sheet with the template\'s column headings (e.g. "Child Unique ID", "Gender", "Ethnicity").',
       })
     }
-    if (kind === 'zip' && validators.length > 0) {
+    if (kind === 'zip' && validators.length > 0 && !requested) {
       for (const list of library.lists) {
         if (list.number === null || validators.some((v) => v.list === list)) continue
         ctx.add('workbook.list-missing', {
@@ -215,6 +236,12 @@ export async function validateAnnexAFile(
   }
 }
 
+/** The lists asked for, in the order the framework gives them (a key the library lacks keeps its key as title). */
+function requestedLists(keys: string[], library: ListLibrary): RequestedLists {
+  const asked = keys.map((key) => ({ list: key, title: library.lists.find((l) => l.key === key)?.title ?? key }))
+  return { asked, missing: [], ignored: [] }
+}
+
 async function validateSheet(
   sheet: SheetSource,
   library: ListLibrary,
@@ -222,6 +249,7 @@ async function validateSheet(
   validators: ListValidator[],
   file: FileInfo,
   isCsv: boolean,
+  requested: RequestedLists | undefined,
 ): Promise<void> {
   const buffer: RawRow[] = []
   let validator: ListValidator | null = null
@@ -247,6 +275,11 @@ async function validateSheet(
       return
     }
     const { match, nameDisagrees } = detected
+    // Recognised, but not one the inspection asks for: named as ignored, its rows read past unchecked.
+    if (requested && !requested.asked.some((a) => a.list === match.list.key)) {
+      requested.ignored.push({ list: match.list.key, title: match.list.title, sheet: sheet.name })
+      return
+    }
     if (validators.some((v) => v.list === match.list)) {
       ctx.add('sheet.duplicate-list', {
         list: match.list.key,

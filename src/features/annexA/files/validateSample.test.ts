@@ -63,7 +63,7 @@ describe('the sample workbook', async () => {
   it('finds cross-list inconsistencies', () => {
     expect(find('child.inconsistent-dob', 'List 10', 2)?.message).toContain('List 9 row 2')
     expect(find('cp.missing-from-cin', 'List 7', 2)?.message).toContain('10721552')
-    expect(find('date.before-birth', 'List 7', 2)?.message).toContain('04/01/2021')
+    expect(find('date.before-birth', 'List 7', 2)?.message).toContain('before the date of birth 4 January 2021')
   })
 
   it('counts rows accepted and with problems', () => {

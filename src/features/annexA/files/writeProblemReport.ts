@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs'
 import type { AnnexAValidationResult } from '../../../domain/annexA/resultModel'
 import { safeCellText } from '../../../domain/annexA/safeCellText'
+import { isIsoDate, longUkDate } from '../../../domain/annexA/calendarDates'
 
 function safe(value: string | number | null): string | number {
   if (value === null) return ''
@@ -11,7 +12,12 @@ function safe(value: string | number | null): string | number {
  * Writes the validation findings as an .xlsx a person can work through: a summary per list, the problems grouped
  * by rule, every problem, and the values to map once per column. Streams rows, so large reports stay small in memory.
  */
-export async function writeProblemReport(result: AnnexAValidationResult, outputPath: string): Promise<void> {
+export async function writeProblemReport(
+  result: AnnexAValidationResult,
+  outputPath: string,
+  /** Once the file is accepted: why each kind of query was accepted, by rule. */
+  reasons: readonly { rule: string; reason: string }[] = [],
+): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: outputPath,
     useStyles: true,
@@ -45,7 +51,7 @@ export async function writeProblemReport(result: AnnexAValidationResult, outputP
   summary
     .addRow([
       safe(`File: ${result.file.fileName}`),
-      safe(`Notification date: ${result.notified}`),
+      safe(`Notification date: ${isIsoDate(result.notified) ? longUkDate(result.notified) : result.notified}`),
       safe(`Specification: ${result.specVersion}`),
     ])
     .commit()
@@ -58,8 +64,12 @@ export async function writeProblemReport(result: AnnexAValidationResult, outputP
     { header: 'Severity', width: 10 },
     { header: 'What it means', width: 60 },
     { header: 'Count', width: 10 },
+    ...(reasons.length ? [{ header: 'Why it was accepted', width: 60 }] : []),
   ]
-  for (const r of result.problemsByRule) byRule.addRow([r.rule, r.severity, safe(r.title), r.count]).commit()
+  for (const r of result.problemsByRule) {
+    const why = reasons.find((q) => q.rule === r.rule)?.reason
+    byRule.addRow([r.rule, r.severity, safe(r.title), r.count, ...(reasons.length ? [safe(why ?? null)] : [])]).commit()
+  }
   byRule.commit()
 
   const problems = workbook.addWorksheet('Problems')
