@@ -329,17 +329,14 @@ describe('people', () => {
     // Changed, then taken away, on the edit form; the audit log says only that it changed.
     const id = created.headers.location!.split('/').pop()!
     const edit = (phone: string) =>
-      admin
-        .post(`/people/${id}/edit`)
-        .type('form')
-        .send({
-          _csrf: admin.csrf,
-          name: 'Phil Phone',
-          email: 'phil.lead@example.org',
-          agencyId,
-          roles: 'agency-lead',
-          phone,
-        })
+      admin.post(`/people/${id}/edit`).type('form').send({
+        _csrf: admin.csrf,
+        name: 'Phil Phone',
+        email: 'phil.lead@example.org',
+        agencyId,
+        roles: 'agency-lead',
+        phone,
+      })
     await edit('07700 900 983').expect(303)
     expect((await admin.get(`/people/${id}/edit`).expect(200)).text).toContain('value="07700 900 983"')
     await edit('').expect(303)
@@ -434,6 +431,20 @@ describe('people', () => {
     expect((await admin.get('/audit?from=not-a-date&page=zz').expect(200)).text).toContain(
       'Added agency Anytown Police',
     )
+  })
+
+  it('shows people only the actions they may take', async () => {
+    const colleague = await signIn(t, await createPerson(t, partnershipId, ['agency-lead'], { agencyId }))
+    for (const [agent, may] of [
+      [admin, true],
+      [colleague, false],
+    ] as const) {
+      expect((await agent.get('/people').expect(200)).text.includes('href="/people/new"')).toBe(may)
+      expect((await agent.get('/agencies').expect(200)).text.includes('href="/agencies/new"')).toBe(may)
+      const agency = (await agent.get(`/agencies/${agencyId}`).expect(200)).text
+      expect(agency.includes(`href="/agencies/${agencyId}/edit"`)).toBe(may)
+      expect(agency.includes('href="/people/new?agency=')).toBe(may)
+    }
   })
 
   it('lists nobody for an agency filter that is not an agency, instead of failing', async () => {
