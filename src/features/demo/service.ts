@@ -8,6 +8,7 @@ import type { AgencyType, Role } from '../../domain/directory'
 import { hashPassword } from '../auth/passwords'
 import { newTotpSecret } from '../auth/totp'
 import { change } from '../../shared/change'
+import { addDemoInspection } from '../inspections/demo'
 import type { FileStore, StoredFile } from '../../storage'
 
 export const DEMO_PARTNERSHIP = 'Anytown Safeguarding Children Partnership'
@@ -316,6 +317,8 @@ export function createDemoService({ db, clock, files }: DemoServiceDeps) {
               const lead = await repo.findPersonByEmail(trx, 'la.lead@anytown.example')
               const dcs = await repo.findPersonByEmail(trx, 'dcs@anytown.example')
               await repo.setAvailability(trx, partnershipId, dcs!.id, false, lead!.id, now)
+              // A practice inspection with the multi-agency audit day given to the Director by name.
+              await addDemoInspection(trx, partnershipId, dcs!.id, now)
               for (const [i, file] of stored.entries()) {
                 const d = DOCUMENTS[i]!
                 const uploader = (await repo.findPersonByEmail(trx, d.uploadedBy))!.id
