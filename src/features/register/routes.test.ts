@@ -124,6 +124,8 @@ describe('child register', () => {
     expect(filtered.headers.location).toBe('/register?list=List+8')
     const both = await admin.get(filtered.headers.location!).expect(200)
     expect(listed(both.text)).toEqual(['1234A'])
+    // The search form carries the filters shown, so searching again keeps them.
+    expect(both.text).toContain('<input type="hidden" name="list" value="List 8">')
     expect(both.text).toContain('1 child match the search and the filters')
 
     await search(admin, { childId: '1234', action: 'clear' }).expect(303)
