@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CORPUS } from '../fixtures/annex-a/buildBadFileCorpus'
 import { CLEAN_NOTIFIED, list6Rows, list7Rows, writeListCsv } from '../fixtures/annex-a/cleanLists'
+import { CLEAN_SAMPLE_WORKBOOK, SAMPLE_NOTIFIED, SAMPLE_WORKBOOK } from '../../src/features/annexA/files/samples'
 import { expectNoAxeViolations } from './support/axe'
 import { useBrowser } from './support/browser'
 import { setUpFirstAdministrator } from './support/pages/auth'
@@ -29,9 +30,13 @@ async function waitForFindings(page: Page): Promise<void> {
 }
 
 async function uploadList(page: Page, name: string, rows: string[][]): Promise<void> {
+  await uploadFile(page, await writeListCsv(name, rows), CLEAN_NOTIFIED)
+}
+
+async function uploadFile(page: Page, path: string, notified: string): Promise<void> {
   await visit(page, '/annex-a/upload')
-  await page.getByLabel('Annex A file').setInputFiles(await writeListCsv(name, rows))
-  const [y, m, d] = CLEAN_NOTIFIED.split('-')
+  await page.getByLabel('Annex A file').setInputFiles(path)
+  const [y, m, d] = notified.split('-')
   await page.getByLabel('Day').fill(String(Number(d)))
   await page.getByLabel('Month').fill(String(Number(m)))
   await page.getByLabel('Year').fill(y!)
@@ -117,7 +122,52 @@ describe('Annex A: upload, map values, accept, child register and a child’s jo
     const journey = await admin.locator('main table').innerText()
     expect(journey.indexOf('CIN Start Date')).toBeLessThan(journey.indexOf('Child Protection Plan Start Date'))
   })
-  it('5. a damaged workbook is refused with a specific message and a way back to upload', async () => {
+  it('5. at 320 px: every Annex A page fits, and the cleaned sample is accepted with no errors or queries', async () => {
+    await admin.setViewportSize({ width: 320, height: 800 })
+    const tooWide: string[] = []
+    const fits = async (name: string) => {
+      const { scrollWidth, innerWidth } = await admin.evaluate<{ scrollWidth: number; innerWidth: number }>(
+        '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+      )
+      if (scrollWidth > innerWidth) tooWide.push(`${name} is ${scrollWidth} px wide`)
+    }
+    try {
+      await visit(admin, '/annex-a/upload')
+      await fits('upload')
+      expect(await admin.locator('main').innerText()).toContain('Use a sample workbook')
+
+      // The sample with its mistakes: findings, one rule's problems, a row, and values to map.
+      await uploadFile(admin, SAMPLE_WORKBOOK, SAMPLE_NOTIFIED)
+      await fits('findings')
+      await followAndCheck(admin, () => admin.getByRole('link', { name: 'Excel error value in a cell' }).click())
+      await fits('problems')
+      await followAndCheck(admin, () => admin.getByRole('link', { name: 'List 6 row 2' }).first().click())
+      await fits('row')
+      await followAndCheck(admin, () => admin.getByRole('link', { name: /^Findings for/ }).click())
+      await followAndCheck(admin, () => admin.getByRole('button', { name: 'Map values' }).click())
+      await fits('map values')
+
+      // Its cleaned companion: the same children, nothing to correct or explain.
+      await uploadFile(admin, CLEAN_SAMPLE_WORKBOOK, SAMPLE_NOTIFIED)
+      expect(await admin.locator('main').innerText()).toContain('No problems were found')
+      await followAndCheck(admin, () => admin.getByRole('button', { name: 'Accept this file' }).click())
+      await fits('accept')
+      expect(await admin.locator('main').innerText()).not.toContain('Why the queries can be accepted')
+      await followAndCheck(admin, () =>
+        admin.getByRole('button', { name: 'Accept and add to the child register' }).click(),
+      )
+      expect(new URL(admin.url()).pathname).toBe('/annex-a')
+      expect(await admin.locator('.govuk-notification-banner').innerText()).toContain(
+        'from List 1, List 2, List 3, List 4, List 5, List 6, List 7, List 8, List 9, List 10, List 11 are now in the child register',
+      )
+      await fits('Annex A')
+      expect(tooWide, 'Annex A pages that scroll sideways at 320 px').toEqual([])
+    } finally {
+      await admin.setViewportSize({ width: 1280, height: 800 })
+    }
+  })
+
+  it('6. a damaged workbook is refused with a specific message and a way back to upload', async () => {
     const damaged = await CORPUS.find((c) => c.name === 'truncated zip')!.build(
       await mkdtemp(join(tmpdir(), 'annex-a-e2e-')),
     )
