@@ -164,6 +164,16 @@ export interface TaskAssignmentsTable {
   assigned_at: Timestamp
 }
 
+/** One agency's part of a task of an agency role, given to nobody by name, marked done. */
+export interface AgencyTaskCompletionsTable {
+  partnership_id: string
+  inspection_id: string
+  milestone_id: string
+  agency_id: string
+  completed_by: string | null
+  completed_at: Timestamp
+}
+
 export interface LocalPlanTasksTable {
   id: Generated<string>
   partnership_id: string
@@ -336,6 +346,7 @@ export interface Database {
   milestone_overrides: MilestoneOverridesTable
   milestone_completions: MilestoneCompletionsTable
   task_assignments: TaskAssignmentsTable
+  agency_task_completions: AgencyTaskCompletionsTable
   local_tasks: LocalTasksTable
   local_plan_tasks: LocalPlanTasksTable
   annex_a_imports: AnnexAImportsTable

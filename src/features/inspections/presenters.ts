@@ -1,7 +1,15 @@
 import { addDays, dayOfWeek, formatIsoDate, londonDateOf, type IsoDate } from '../../domain/calendar'
 import { ROLE_LABELS, type Role } from '../../domain/directory'
 import { dayNumberOf } from '../../domain/timeline'
-import { mayComplete, taskRelation, type InspectionTimeline, type Reader, type TimelineMilestone } from './service'
+import {
+  isDoneFor,
+  isPerAgency,
+  mayComplete,
+  taskRelation,
+  type InspectionTimeline,
+  type Reader,
+  type TimelineMilestone,
+} from './service'
 
 export interface Now {
   date: IsoDate
@@ -29,6 +37,8 @@ export interface MilestoneView {
   done: boolean
   /** "Done by Sam Patel on 3 March 2026", or null. */
   doneText: string | null
+  /** For a task each agency does: which agencies have done their part, or null. */
+  agenciesDoneText: string | null
   /** "Given to Sam Patel" (and who covers while they are unavailable), or null when it is the role's. */
   assigneeText: string | null
   /** The named person's id, or null. */
@@ -55,8 +65,13 @@ export function describeAssignee(a: TimelineMilestone['assignee']): string | nul
   return `Given to ${a.name}${covering}`
 }
 
+const on = (at: Date) => formatIsoDate(londonDateOf(at))
+
 export function presentMilestone(m: TimelineMilestone, now: Now, reader?: Reader): MilestoneView {
   const relation = reader ? taskRelation(reader, m) : null
+  const ownAgency =
+    !m.completion && reader?.agencyId ? m.agencyCompletions.find((a) => a.agencyId === reader.agencyId) : undefined
+  const perAgency = isPerAgency(m) && m.agencyCompletions.length > 0
   return {
     id: m.id,
     title: m.title,
@@ -76,9 +91,16 @@ export function presentMilestone(m: TimelineMilestone, now: Now, reader?: Reader
     reason: m.override?.reason ?? null,
     isToday: m.date === now.date,
     passed: hasPassed(m, now),
-    done: m.completion !== null,
+    done: reader ? isDoneFor(reader, m) : m.completion !== null,
     doneText: m.completion
-      ? `Done by ${m.completion.by ?? 'someone no longer listed'} on ${formatIsoDate(londonDateOf(m.completion.at))}`
+      ? `Done by ${m.completion.by ?? 'someone no longer listed'} on ${on(m.completion.at)}`
+      : ownAgency && isPerAgency(m)
+        ? `Done for ${ownAgency.agencyName} by ${ownAgency.by ?? 'someone no longer listed'} on ${on(ownAgency.at)}`
+        : null,
+    agenciesDoneText: perAgency
+      ? `Done by ${m.agencyCompletions.length} agenc${m.agencyCompletions.length === 1 ? 'y' : 'ies'}: ${m.agencyCompletions
+          .map((a) => `${a.agencyName} (${a.by ?? 'someone no longer listed'}, ${on(a.at)})`)
+          .join('; ')}`
       : null,
     assigneeText: describeAssignee(m.assignee),
     assigneeId: m.assignee?.personId ?? null,
@@ -213,7 +235,9 @@ export function isMine(reader: Reader, m: TimelineMilestone): boolean {
  */
 export function myTasks(t: InspectionTimeline, who: Reader | readonly Role[], now: Now, nextCount = 10) {
   // Roles alone (no person) see their roles' tasks that are given to nobody.
-  const reader: Reader = Array.isArray(who) ? { personId: '', roles: [...(who as readonly Role[])] } : (who as Reader)
+  const reader: Reader = Array.isArray(who)
+    ? { personId: '', agencyId: null, roles: [...(who as readonly Role[])] }
+    : (who as Reader)
   const mine = t.milestones.filter((m) => isMine(reader, m)).map((m) => presentMilestone(m, now, reader))
   return {
     overdue: mine.filter((m) => m.passed && !m.done),

@@ -222,6 +222,37 @@ describe.each(testDatabases())('inspection repositories on $name', (database) =>
     expect(await repo.assignmentsOf(handle.db, a, inspectionId)).toEqual([])
   })
 
+  it("keeps each agency's part of a task done once, with the agency's name, scoped by partnership", async () => {
+    const agency = async (name: string) =>
+      (
+        await handle.db
+          .insertInto('agencies')
+          .values({ partnership_id: a, name, type: 'police', is_statutory: true, updated_at: NOW })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id
+    const police = await agency('Northshire Police')
+    const other = await agency('Southshire Police')
+    expect(await repo.agencyName(handle.db, a, police)).toBe('Northshire Police')
+    expect(await repo.agencyName(handle.db, b, police)).toBeNull()
+    expect(await repo.agencyName(handle.db, a, 'not-a-uuid')).toBeNull()
+    const mark = (p: string, agencyId: string, done: boolean) =>
+      repo.setAgencyCompletion(handle.db, p, inspectionId, 'documents-due', agencyId, done, null, NOW)
+    expect(await mark(a, police, true)).toBe(true)
+    expect(await mark(a, police, true)).toBe(false)
+    expect(await mark(a, other, true)).toBe(true)
+    expect(await mark(b, other, false)).toBe(false)
+    expect(
+      (await repo.agencyCompletionsOf(handle.db, a, inspectionId)).map((r) => [r.milestone_id, r.agency_name]),
+    ).toEqual([
+      ['documents-due', 'Northshire Police'],
+      ['documents-due', 'Southshire Police'],
+    ])
+    expect(await repo.agencyCompletionsOf(handle.db, b, inspectionId)).toEqual([])
+    expect(await mark(a, other, false)).toBe(true)
+    expect(await repo.agencyCompletionsOf(handle.db, a, inspectionId)).toHaveLength(1)
+  })
+
   it('keeps imported holidays and closure days per partnership, dates as text', async () => {
     await calendarRepo.replaceImportedHolidays(
       handle.db,

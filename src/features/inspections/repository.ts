@@ -289,6 +289,81 @@ export async function setAssignment(
     .execute()
 }
 
+/** One agency's part of an agency-role task marked done, with the agency's and the person's names. */
+export interface AgencyCompletionRow {
+  milestone_id: string
+  agency_id: string
+  agency_name: string
+  completed_by_name: string | null
+  completed_at: Date
+}
+
+export async function agencyCompletionsOf(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+): Promise<AgencyCompletionRow[]> {
+  return db
+    .selectFrom('agency_task_completions as c')
+    .innerJoin('agencies as a', 'a.id', 'c.agency_id')
+    .leftJoin('people as p', 'p.id', 'c.completed_by')
+    .select(['c.milestone_id', 'c.agency_id', 'a.name as agency_name', 'p.name as completed_by_name', 'c.completed_at'])
+    .where('c.partnership_id', '=', partnershipId)
+    .where('c.inspection_id', '=', inspectionId)
+    .orderBy('a.name')
+    .execute()
+}
+
+/** An agency's name, or null when the partnership has no such agency. */
+export async function agencyName(db: Db, partnershipId: string, agencyId: string): Promise<string | null> {
+  if (!isUuid(agencyId)) return null
+  const row = await db
+    .selectFrom('agencies')
+    .select('name')
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', agencyId)
+    .executeTakeFirst()
+  return row?.name ?? null
+}
+
+/** Marks one agency's part of a task done (true), or not done (false); false when nothing changed. */
+export async function setAgencyCompletion(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+  milestoneId: string,
+  agencyId: string,
+  done: boolean,
+  by: string | null,
+  now: Date,
+): Promise<boolean> {
+  if (!done) {
+    const rows = await db
+      .deleteFrom('agency_task_completions')
+      .where('partnership_id', '=', partnershipId)
+      .where('inspection_id', '=', inspectionId)
+      .where('milestone_id', '=', milestoneId)
+      .where('agency_id', '=', agencyId)
+      .returning('milestone_id')
+      .execute()
+    return rows.length > 0
+  }
+  const rows = await db
+    .insertInto('agency_task_completions')
+    .values({
+      partnership_id: partnershipId,
+      inspection_id: inspectionId,
+      milestone_id: milestoneId,
+      agency_id: agencyId,
+      completed_by: by,
+      completed_at: now,
+    })
+    .onConflict((oc) => oc.columns(['inspection_id', 'milestone_id', 'agency_id']).doNothing())
+    .returning('milestone_id')
+    .execute()
+  return rows.length > 0
+}
+
 export type TaskRow = Selectable<LocalPlanTasksTable>
 
 export interface TaskFields {
@@ -339,7 +414,7 @@ export async function insertLocalTask(
     .execute()
 }
 
-/** Removes a local task from one inspection, with its override, completion and named person. */
+/** Removes a local task from one inspection, with its override, completions and named person. */
 export async function deleteLocalTask(
   db: Db,
   partnershipId: string,
@@ -359,6 +434,12 @@ export async function deleteLocalTask(
     .where('milestone_id', '=', taskId)
     .execute()
   await setAssignment(db, partnershipId, inspectionId, taskId, null, null, new Date(0))
+  await db
+    .deleteFrom('agency_task_completions')
+    .where('partnership_id', '=', partnershipId)
+    .where('inspection_id', '=', inspectionId)
+    .where('milestone_id', '=', taskId)
+    .execute()
   await db
     .deleteFrom('local_tasks')
     .where('partnership_id', '=', partnershipId)

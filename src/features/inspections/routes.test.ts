@@ -743,6 +743,8 @@ describe('tasks for named people, deputies and agencies', () => {
   let sam: Awaited<ReturnType<typeof createPerson>>
   let dee: Awaited<ReturnType<typeof createPerson>>
   let olly: Awaited<ReturnType<typeof createPerson>>
+  let police = ''
+  let council = ''
   const named = async (person: { id: string }, name: string) =>
     t.handle.db.updateTable('people').set({ name }).where('id', '=', person.id).execute()
   const assign = (agent: Agent, milestoneId: string, personId: string) =>
@@ -756,8 +758,8 @@ describe('tasks for named people, deputies and agencies', () => {
 
   beforeAll(async () => {
     manager = await signIn(t, await createPerson(t, partnershipId, ['inspection-coordinator']))
-    const police = await createAgency(t, partnershipId, 'Anytown Constabulary', 'police')
-    const council = await createAgency(t, partnershipId, 'Anytown Council', 'la-childrens-services')
+    police = await createAgency(t, partnershipId, 'Anytown Constabulary', 'police')
+    council = await createAgency(t, partnershipId, 'Anytown Council', 'la-childrens-services')
     sam = await createPerson(t, partnershipId, ['senior-approver'], { agencyId: police })
     dee = await createPerson(t, partnershipId, ['senior-approver'], { agencyId: police })
     olly = await createPerson(t, partnershipId, ['senior-approver'], { agencyId: council })
@@ -896,5 +898,56 @@ describe('tasks for named people, deputies and agencies', () => {
     // Other roles may not give tasks.
     const samAgent = await signIn(t, sam)
     await assign(samAgent, 'audit-day', sam.id).expect(403)
+  })
+
+  it("keeps each agency's part of an agency task to itself: one agency marking it done does not mark it for another", async () => {
+    const pat = await signIn(t, await createPerson(t, partnershipId, ['agency-lead'], { agencyId: police }))
+    const lee = await signIn(t, await createPerson(t, partnershipId, ['agency-lead'], { agencyId: council }))
+    const overdue = (text: string) => text.slice(text.indexOf('Overdue'), text.indexOf('Due today'))
+    // The documentary evidence (day 7) is past: each agency has it overdue until it marks its own part done.
+    expect(overdue((await pat.get(`${path}/my-tasks`).expect(200)).text)).toContain(
+      'Documentary evidence to inspectors',
+    )
+    await pat
+      .post(`${path}/milestones/documents-due/done`)
+      .type('form')
+      .send({ _csrf: pat.csrf, done: 'yes', returnTo: 'my-tasks' })
+      .expect(303)
+    const patTasks = (await pat.get(`${path}/my-tasks`).expect(200)).text
+    expect(overdue(patTasks)).not.toContain('Documentary evidence to inspectors')
+    expect(patTasks).toContain('Done for Anytown Constabulary by Test agency-lead on Saturday 20 June 2026')
+    expect(overdue((await lee.get(`${path}/my-tasks`).expect(200)).text)).toContain(
+      'Documentary evidence to inspectors',
+    )
+    const events = await t.handle.db
+      .selectFrom('audit_events')
+      .select('summary')
+      .where('partnership_id', '=', partnershipId)
+      .where('action', '=', 'milestone.completed')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(events.summary).toBe('Marked done for Anytown Constabulary: Documentary evidence to inspectors')
+    // Managers see who has done their part; marking it done themselves marks it for everyone.
+    const timeline = (await manager.get(path).expect(200)).text
+    expect(timeline).toMatch(
+      /Documentary evidence to inspectors<\/a>(?:(?!<\/tr>)[\s\S])*Done by 1 agency: Anytown Constabulary/,
+    )
+    await manager
+      .post(`${path}/milestones/documents-due/done`)
+      .type('form')
+      .send({ _csrf: manager.csrf, done: 'yes' })
+      .expect(303)
+    expect(overdue((await lee.get(`${path}/my-tasks`).expect(200)).text)).not.toContain(
+      'Documentary evidence to inspectors',
+    )
+    // Pat taking back the police part leaves the manager's mark for everyone.
+    await pat
+      .post(`${path}/milestones/documents-due/done`)
+      .type('form')
+      .send({ _csrf: pat.csrf, done: 'no', returnTo: 'my-tasks' })
+      .expect(303)
+    expect(overdue((await pat.get(`${path}/my-tasks`).expect(200)).text)).not.toContain(
+      'Documentary evidence to inspectors',
+    )
   })
 })

@@ -5,7 +5,7 @@ import { buildIcsCalendar } from '../../domain/ics'
 import { describeAnchor, milestonesToIcsEvents, type ComputedMilestone } from '../../domain/timeline'
 import type { Services } from '../../services'
 import { ConflictError, NotFoundError, statusOf, ValidationError } from '../../shared/errors'
-import type { InspectionTimeline, SkippedPlanTask } from './service'
+import { isDoneFor, type InspectionTimeline, type SkippedPlanTask } from './service'
 import type { Scope } from '../../shared/scope'
 import { dateInputValues } from '../../web/dateInput'
 import { safeXlsxValue, sendXlsx, setDownloadHeaders } from '../../web/exports'
@@ -234,7 +234,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
             status: safeXlsxValue(m.overridden ? 'Changed' : 'Computed'),
             by: safeXlsxValue(m.overriddenBy),
             reason: safeXlsxValue(m.reason),
-            done: safeXlsxValue(m.doneText ?? 'No'),
+            done: safeXlsxValue(m.doneText ?? m.agenciesDoneText ?? 'No'),
             assignee: safeXlsxValue(m.assigneeText?.replace(/^Given to /, '') ?? ''),
           })
           // A real date cell showing "2 March 2026", not text.
@@ -253,7 +253,7 @@ export function inspectionRoutes(routes: Routes, services: Services, options: Ro
       ...pageOf(t),
       tasks: myTasks(t, scope, n),
       roles: scope.roles.map((r) => ROLE_LABELS[r]),
-      countdown: nextDeadline(t, n, (m) => isMine(scope, m)),
+      countdown: nextDeadline(t, n, (m) => isMine(scope, m) && !isDoneFor(scope, m)),
       dayOf: dayOfInspection(t, n),
     })
   })

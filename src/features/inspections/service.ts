@@ -62,10 +62,48 @@ export interface TimelineMilestone extends ComputedMilestone {
   override: { reason: string; by: string | null; at: Date; computedDate: string } | null
   completion: { by: string | null; at: Date } | null
   assignee: Assignee | null
+  /** For a task of an agency role given to nobody by name: the agencies that have marked their part done. */
+  agencyCompletions: { agencyId: string; agencyName: string; by: string | null; at: Date }[]
 }
 
-/** The person reading: who they are and their roles. */
-export type Reader = Pick<Scope, 'personId' | 'roles'>
+/** The person reading: who they are, their roles and their agency. */
+export type Reader = Pick<Scope, 'personId' | 'roles' | 'agencyId'>
+
+/** Roles held by people who work for an agency. */
+const AGENCY_ROLES: readonly Role[] = ['agency-lead', 'senior-approver', 'contributor']
+
+const isManager = (reader: Pick<Reader, 'roles'>) =>
+  reader.roles.some((r) => r === 'administrator' || r === 'inspection-coordinator')
+
+/**
+ * Whether a task is each agency's own: its owner role is an agency role and it is given to nobody
+ * by name, so every agency does its part and marks its part done (a named person's task is theirs).
+ */
+export function isPerAgency(m: Pick<TimelineMilestone, 'ownerRole' | 'assignee'>): boolean {
+  return m.assignee === null && AGENCY_ROLES.includes(m.ownerRole)
+}
+
+/**
+ * Whether a task is done as the reader sees it: done for everyone (marked by a manager, the named
+ * person or a role outside the agencies), or, for a task each agency does, done by the reader's agency.
+ */
+export function isDoneFor(
+  reader: Pick<Reader, 'agencyId'>,
+  m: Pick<TimelineMilestone, 'ownerRole' | 'assignee' | 'completion' | 'agencyCompletions'>,
+): boolean {
+  if (m.completion) return true
+  return reader.agencyId !== null && isPerAgency(m) && m.agencyCompletions.some((a) => a.agencyId === reader.agencyId)
+}
+
+/** Whether marking the task done marks only the reader's agency's part (an agency person with the task's role). */
+function marksForAgency(
+  reader: Reader,
+  m: Pick<TimelineMilestone, 'ownerRole' | 'assignee'>,
+): reader is Reader & {
+  agencyId: string
+} {
+  return isPerAgency(m) && reader.agencyId !== null && !isManager(reader) && reader.roles.includes(m.ownerRole)
+}
 
 /**
  * Why a milestone is the reader's task, or null when it is not: given to them by name ('named'),
@@ -92,7 +130,7 @@ export function taskRelation(
  */
 export function mayComplete(reader: Reader, m: Pick<TimelineMilestone, 'ownerRole' | 'assignee'>): boolean {
   if (reader.roles.includes('inspector')) return false
-  if (reader.roles.some((r) => r === 'administrator' || r === 'inspection-coordinator')) return true
+  if (isManager(reader)) return true
   return taskRelation(reader, m) !== null
 }
 
@@ -270,12 +308,13 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
     withCalendar?: WorkingDayCalendar,
   ): Promise<InspectionTimeline> {
     const framework = frameworkSchema.parse(inspection.framework)
-    const [calendar, overrideRows, tasks, completionRows, assignmentRows] = await Promise.all([
+    const [calendar, overrideRows, tasks, completionRows, assignmentRows, agencyRows] = await Promise.all([
       withCalendar ?? calendars.calendarFor(scope.partnershipId, handle),
       repo.overridesOf(handle, scope.partnershipId, inspection.id),
       repo.localTasksOf(handle, scope.partnershipId, inspection.id),
       repo.completionsOf(handle, scope.partnershipId, inspection.id),
       repo.assignmentsOf(handle, scope.partnershipId, inspection.id),
+      repo.agencyCompletionsOf(handle, scope.partnershipId, inspection.id),
     ])
     const overrides: Record<string, MilestoneOverride> = {}
     for (const o of overrideRows)
@@ -329,6 +368,14 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
               at: a.assigned_at,
             }
           : null,
+        agencyCompletions: agencyRows
+          .filter((r) => r.milestone_id === m.id)
+          .map((r) => ({
+            agencyId: r.agency_id,
+            agencyName: r.agency_name,
+            by: r.completed_by_name,
+            at: r.completed_at,
+          })),
       }
     })
     return { inspection, framework, milestones, calendar }
@@ -602,18 +649,23 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
             ? `Only ${milestone.assignee.name} (or their deputy while they are unavailable) or the inspection coordinator can mark “${milestone.title}” done`
             : `Only the owner of “${milestone.title}” or the inspection coordinator can mark it done`,
         )
+      // A task each agency does: an agency person marks their own agency's part only.
+      const agency = marksForAgency(scope, milestone) ? scope.agencyId : null
+      const agencyName = agency ? await repo.agencyName(db, scope.partnershipId, agency) : null
       await change(db, clock, actorOf(scope), async (trx, now) => {
-        const changed = done
-          ? await repo.insertCompletion(trx, scope.partnershipId, id, milestoneId, scope.personId, now)
-          : await repo.deleteCompletion(trx, scope.partnershipId, id, milestoneId)
+        const changed = agency
+          ? await repo.setAgencyCompletion(trx, scope.partnershipId, id, milestoneId, agency, done, scope.personId, now)
+          : done
+            ? await repo.insertCompletion(trx, scope.partnershipId, id, milestoneId, scope.personId, now)
+            : await repo.deleteCompletion(trx, scope.partnershipId, id, milestoneId)
         const audit = changed
           ? [
               {
                 action: done ? 'milestone.completed' : 'milestone.reopened',
                 entityType: 'inspection',
                 entityId: id,
-                summary: `${done ? 'Marked' : 'Marked not'} done: ${milestone.title}`,
-                details: { milestoneId, due: milestone.date },
+                summary: `${done ? 'Marked' : 'Marked not'} done${agencyName ? ` for ${agencyName}` : ''}: ${milestone.title}`,
+                details: { milestoneId, due: milestone.date, ...(agency ? { agencyId: agency } : {}) },
               },
             ]
           : []
