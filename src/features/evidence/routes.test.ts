@@ -1138,6 +1138,47 @@ describe('dates in the checklist and the pack are real date cells on UK clocks',
   })
 })
 
+describe('demo data', () => {
+  it('gives the demo police senior approver two documents waiting, and the business unit one to sign off', async () => {
+    await t.services.demo.load()
+    const person = async (email: string) =>
+      t.handle.db
+        .selectFrom('people')
+        .innerJoin('person_roles', 'person_roles.person_id', 'people.id')
+        .select(['people.id', 'people.partnership_id', 'people.agency_id', 'people.name', 'person_roles.role'])
+        .where('people.email', '=', email)
+        .executeTakeFirstOrThrow()
+    const morgan = await person('acc@anytown.example')
+    const inbox = await t.services.evidence.inbox({
+      partnershipId: morgan.partnership_id,
+      personId: morgan.id,
+      name: morgan.name,
+      roles: [morgan.role],
+      agencyId: morgan.agency_id,
+    })
+    expect(inbox.toApprove.map((r) => r.agency_name)).toEqual(['Anytown Constabulary', 'Anytown Constabulary'])
+    const casey = await person('coordinator@anytown.example')
+    const bu = await t.services.evidence.inbox({
+      partnershipId: casey.partnership_id,
+      personId: casey.id,
+      name: casey.name,
+      roles: [casey.role],
+      agencyId: casey.agency_id,
+    })
+    expect(bu.toSignOff).toHaveLength(1)
+    // The documents are really there to read.
+    const [first] = inbox.toApprove
+    const { stream } = await t.services.evidence.openVersion(
+      { partnershipId: morgan.partnership_id, personId: morgan.id, name: '', roles: [morgan.role], agencyId: null },
+      first!.id,
+      first!.current_version_id!,
+    )
+    const chunks: Buffer[] = []
+    for await (const c of stream) chunks.push(c as Buffer)
+    expect(Buffer.concat(chunks).toString()).toContain('fictional demo document')
+  })
+})
+
 // Last: it moves the clock 13 months on.
 describe('review-by dates, readiness and filters', () => {
   it('flags documents past their review date, and each figure links to its list', async () => {
