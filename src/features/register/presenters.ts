@@ -3,7 +3,7 @@ import { formatDate } from '../../domain/calendar'
 import type { ChildView } from './service'
 
 /** "b) Female" → "Female": the list letter Ofsted's template puts before each value. */
-export function withoutCodeLetter(code: string): string {
+function withoutCodeLetter(code: string): string {
   return code.replace(/^[a-z]\)\s*/i, '')
 }
 

@@ -82,7 +82,6 @@ export function registerRoutes(routes: Routes, services: Services): void {
       total,
       filtered: params.size > 0,
       search: childId ?? '',
-      filterQuery: params.toString(),
       filter: {
         list: filter.list ?? '',
         legalStatus: filter.legalStatus ?? '',
