@@ -99,7 +99,11 @@ export function peopleRoutes(routes: Routes, services: Services, options: RouteO
 
   routes.get('/people/:personId', async (_req, res, { scope, params }) => {
     const person = await directory.getPerson(scope, params.personId)
-    res.render('directory/views/person.njk', { person, rows: personRows(person, scope) })
+    res.render('directory/views/person.njk', {
+      person,
+      rows: personRows(person, scope),
+      deputyProblem: await directory.deputyProblem(scope, person),
+    })
   })
 
   routes.get('/people/:personId/edit', async (_req, res, { scope, params }) => {

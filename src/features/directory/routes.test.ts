@@ -298,6 +298,16 @@ describe('people', () => {
       .send({ _csrf: admin.csrf, unavailable: 'yes', deputyId: colleague.id })
       .expect(303)
     expect(await deputyOf()).toBe(colleague.id)
+    expect((await admin.get(`/people/${principal.id}`).expect(200)).text).not.toContain('no longer qualifies')
+    // A deputy who later leaves (here: is disabled) is flagged on the principal's page.
+    await admin
+      .post(`/people/${colleague.id}/disable`)
+      .type('form')
+      .send({ _csrf: admin.csrf, confirm: 'yes' })
+      .expect(303)
+    expect((await admin.get(`/people/${principal.id}`).expect(200)).text).toContain(
+      'Their deputy no longer qualifies: Test contributor can no longer sign in, so cannot be a deputy',
+    )
   })
 
   it('keeps an optional phone number, checked leniently, and shows it in the directory', async () => {

@@ -252,6 +252,17 @@ export function createDirectoryService({ db, clock }: DirectoryServiceDeps) {
       return people.filter((p) => deputyProblem(person, p, today) === undefined)
     },
 
+    /**
+     * Why a person's deputy no longer qualifies (they moved agency, became an inspector or can no
+     * longer sign in since they were chosen), or undefined when they still do or there is none.
+     */
+    async deputyProblem(scope: Scope, person: repo.PersonWithRoles): Promise<string | undefined> {
+      if (!person.deputy_id) return undefined
+      const deputy = await repo.findPerson(db, scope.partnershipId, person.deputy_id)
+      if (!deputy) return undefined
+      return deputyProblem(person, deputy, londonDateOf(clock.now()))
+    },
+
     /** Marks a principal unavailable (or back) and names the deputy who acts for them. */
     async setAvailability(scope: Scope, id: string, unavailable: boolean, deputyId: string | null) {
       const person = await requirePerson(scope, id)
