@@ -10,6 +10,7 @@ import { fileReferences } from './features/fileReferences'
 import { bundledFrameworksDirectory } from './features/frameworks/loadDirectory'
 import { createServices } from './services'
 import { FsFileStore, ScratchSpace, startSweeper } from './storage'
+import { validateInWorker } from './features/annexA/files'
 
 /** Entry point: configuration → database → services → web server. */
 async function main(): Promise<void> {
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     scratch,
     frameworksDirectory: bundledFrameworksDirectory(),
     signInIpLimit: config.signInIpLimit,
+    annexAValidator: validateInWorker,
   })
   // Fail fast: a broken file in frameworks/ stops start-up with its file, path and problem.
   await services.frameworks.ready()

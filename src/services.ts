@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from './db/schema'
 import type { Clock } from './domain/clock'
 import { checkDatabase } from './db/database'
-import { createAnnexAService } from './features/annexA'
-import { validateInWorker } from './features/annexA/files'
+import { createAnnexAService, type Validator } from './features/annexA'
 import { createAuditService } from './features/audit'
 import { createAuthService, createSetupService } from './features/auth'
 import { createCalendarService } from './features/calendar'
@@ -30,10 +29,23 @@ export interface ServiceDeps {
   frameworksDirectory: string
   /** Failed sign-ins allowed from one IP address in 15 minutes (SIGN_IN_IP_LIMIT). */
   signInIpLimit: number
+  /**
+   * Checks an Annex A file: validateInWorker (a worker thread, off the web server's event loop) in
+   * the app; route tests may check in-process (validateInProcess), the worker having its own tests.
+   */
+  annexAValidator: Validator
 }
 
 /** The composition root: each service built once, from explicit dependencies, in dependency order. */
-export function createServices({ db, clock, files, scratch, frameworksDirectory, signInIpLimit }: ServiceDeps) {
+export function createServices({
+  db,
+  clock,
+  files,
+  scratch,
+  frameworksDirectory,
+  signInIpLimit,
+  annexAValidator,
+}: ServiceDeps) {
   const auth = createAuthService({ db, clock, signInIpLimit })
   const frameworks = createFrameworkService({ db, clock, directory: frameworksDirectory })
   const calendar = createCalendarService({ db, clock })
@@ -60,7 +72,7 @@ export function createServices({ db, clock, files, scratch, frameworksDirectory,
       clock,
       files,
       frameworks,
-      validator: validateInWorker,
+      validator: annexAValidator,
       scratch,
       maxConcurrentChecks: MAX_CONCURRENT_ANNEX_A_CHECKS,
     }),

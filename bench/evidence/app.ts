@@ -17,6 +17,7 @@ import { createServices } from '../../src/services'
 import { hashPassword } from '../../src/features/auth/passwords'
 import { newTotpSecret } from '../../src/features/auth/totp'
 import { FsFileStore, ScratchSpace } from '../../src/storage'
+import { validateInWorker } from '../../src/features/annexA/files'
 
 const filesRoot = process.argv[2]
 const maxUploadBytes = Number(process.argv[3])
@@ -33,6 +34,7 @@ const services = createServices({
   scratch: new ScratchSpace(join(filesRoot, '..', 'scratch')),
   frameworksDirectory: bundledFrameworksDirectory(),
   signInIpLimit: 50,
+  annexAValidator: validateInWorker,
 })
 const { id: partnershipId } = await db
   .insertInto('partnerships')

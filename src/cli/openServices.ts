@@ -5,6 +5,7 @@ import { systemClock } from '../domain/clock'
 import { bundledFrameworksDirectory } from '../features/frameworks/loadDirectory'
 import { createServices, type Services } from '../services'
 import { FsFileStore, ScratchSpace } from '../storage'
+import { validateInWorker } from '../features/annexA/files'
 
 /**
  * Opens the same database and file store the web app uses (DATA_DIR or DATABASE_URL) and builds the
@@ -21,6 +22,7 @@ export async function openServicesFromConfig(): Promise<{ services: Services; cl
     scratch: new ScratchSpace(join(config.dataDir, 'scratch')),
     frameworksDirectory: bundledFrameworksDirectory(),
     signInIpLimit: config.signInIpLimit,
+    annexAValidator: validateInWorker,
   })
   return { services, close: () => handle.close() }
 }

@@ -15,6 +15,7 @@ import { createServices, type Services } from '../../src/services'
 import { FsFileStore, ScratchSpace, type FileStore } from '../../src/storage'
 import { hashPassword } from '../../src/features/auth/passwords'
 import { currentTotp, newTotpSecret } from '../../src/features/auth/totp'
+import { validateInProcess } from '../../src/features/annexA/files'
 
 export const TEST_PASSWORD = 'correct horse battery staple'
 /** SIGN_IN_IP_LIMIT's default. */
@@ -50,6 +51,8 @@ export async function buildTestApp(
     scratch: options.scratch ?? new ScratchSpace(join(work, 'scratch')),
     frameworksDirectory: bundledFrameworksDirectory(),
     signInIpLimit: TEST_SIGN_IN_IP_LIMIT,
+    // The real check, in-process: a worker (and tsx inside it) per check cost more than the check.
+    annexAValidator: validateInProcess,
   })
   const { app } = createApp({
     services,

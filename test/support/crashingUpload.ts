@@ -36,6 +36,7 @@ import { bundledFrameworksDirectory } from '../../src/features/frameworks/loadDi
 import { createServices } from '../../src/services'
 import type { Scope } from '../../src/shared/scope'
 import { FsFileStore, ScratchSpace } from '../../src/storage'
+import { validateInWorker } from '../../src/features/annexA/files'
 
 export interface CrashingUploadArgs {
   /** postgres://… for PostgreSQL; otherwise `dataDir` is the embedded database's directory. */
@@ -104,6 +105,7 @@ const services = createServices({
   scratch: new ScratchSpace(join(args.filesRoot, '..', 'scratch')),
   frameworksDirectory: bundledFrameworksDirectory(),
   signInIpLimit: 50,
+  annexAValidator: validateInWorker,
 })
 
 const stored = await files.put(Readable.from([Buffer.from(args.content, 'utf8')]), { maxBytes: 1024 * 1024 })

@@ -11,4 +11,4 @@ export const annexA = defineFeature({
   routes: annexARoutes,
   referencedFileKeys: referencedFileKeys,
 })
-export { createAnnexAService, type AnnexAServiceDeps } from './service'
+export { createAnnexAService, type AnnexAServiceDeps, type Validator } from './service'

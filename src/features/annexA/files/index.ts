@@ -2,6 +2,6 @@
 export { loadExtraHeaderAliases } from './bundledSpec'
 export { ilacsLibrary, specVersionFor } from './specCache'
 export { type ValidateOptions } from './validateAnnexAFile'
-export { validateInWorker } from './validateInWorker'
+export { validateInProcess, validateInWorker } from './validateInWorker'
 export { writeProblemReport } from './writeProblemReport'
 export { writeOfstedWorkbook } from './writeOfstedWorkbook'

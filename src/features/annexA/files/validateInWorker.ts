@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { AnnexAValidationResult, ValidationProgress } from '../../../domain/annexA/resultModel'
 import { RULES } from '../../../domain/annexA/rules'
-import { unexpectedErrorSentence, type ValidateOptions } from './validateAnnexAFile'
+import { unexpectedErrorSentence, validateAnnexAFile, type ValidateOptions } from './validateAnnexAFile'
 
 const WORKER_URL = new URL('./validationWorker.ts', import.meta.url)
 
@@ -87,4 +87,21 @@ export function validateInWorker(
     worker.on('error', () => finish(failed(options, filePath)))
     worker.on('exit', () => finish(failed(options, filePath)))
   })
+}
+
+/**
+ * The same check on the calling thread, with the same promise: never rejects, a failure becomes a
+ * result with one problem. For route tests, where starting a worker (and tsx inside it) for every
+ * check costs more than the check; the app uses validateInWorker.
+ */
+export async function validateInProcess(
+  filePath: string,
+  options: ValidateOptions = {},
+  onProgress: (progress: ValidationProgress) => void = () => {},
+): Promise<AnnexAValidationResult> {
+  try {
+    return await validateAnnexAFile(filePath, options, onProgress)
+  } catch {
+    return failed(options, filePath)
+  }
 }
