@@ -7,7 +7,7 @@
 #   4. unit tests on the default Node (20.19+)              vitest run --project unit
 #   5. unit tests again on Node 22                          scripts/node22.sh (pinned 22.x LTS)
 #   6. end-to-end tests on the default Node                 vitest run --project e2e
-# Steps 3 to 6 run side by side in three lanes (see below); 1 and 2 come first.
+# Steps 3 to 6 run side by side, taken by a few workers (see below); 1 and 2 come first.
 # Every step runs even when an earlier one failed. At the end it prints the counts of each run and,
 # as the very last line, `N passed, N failed`; it exits non-zero when anything failed. A failed
 # step without tests (install, typecheck, a run that crashed without a report) counts as 1 failed.
@@ -99,26 +99,34 @@ npm_install() {
 }
 step "npm ci" npm_install
 
-# --- 3-6. typecheck, lint and the test runs, in lanes that run side by side -------------------------
-# Each of them keeps about one core busy at most (a unit run has one Vitest worker on two cores; the
-# end-to-end tests run one file at a time and wait for the browser, the app or a time-out much of
-# it), so on a small machine they finish sooner side by side than one after another. Lanes:
-#   checks     typecheck, lint, then the unit tests on the default Node
-#   node 22    Node 22 install, then the unit tests on Node 22
-#   e2e        build assets, then the end-to-end tests (the session time-out tests beside the others)
-# Each lane writes its output to .tmp/test-results/<lane>.log; the checks lane is also shown as it
-# runs, the others once they finish. The summary lists the steps in this script's order.
+# --- 3-6. typecheck, lint and the test runs, side by side ---------------------------------------------
+# The assets the end-to-end tests serve are built first (a few seconds). Then the work is split into
+# jobs that a few workers take, longest first, each the next job nobody has taken: so no core waits
+# while another job is still to do (the end-to-end tests spend much of their time waiting for the
+# browser or the app, the unit tests keep a core busy). The session time-out tests, which mostly wait
+# for the time-outs to pass, run beside the workers from the start. Each job writes its output to
+# .tmp/test-results/job-<name>.log, shown once the run ends; the summary lists the steps in this
+# script's order. TEST_ALL_WORKERS sets the number of workers (3 by default: on 2 cores, two jobs
+# keep them busy while the third waits on a browser).
 
 default_node="$(command -v node)"
 default_version="$(node --version)"
 
-lane_checks() {
-  step "typecheck" node node_modules/typescript/bin/tsc --noEmit
-  step "lint" npm run --silent lint
+if [ -f scripts/build-assets.ts ]; then
+  step "build assets" node node_modules/.bin/tsx scripts/build-assets.ts
+fi
+
+# The end-to-end files in two groups of about the same length; files not named here (new ones)
+# join the second group, and the session tests run on their own (job_e2e_session).
+e2e_group_a=(test/e2e/foundation.test.ts test/e2e/frameworks.test.ts test/e2e/smoke.test.ts)
+e2e_session=test/e2e/session.test.ts
+
+job_typecheck() { step "typecheck" node node_modules/typescript/bin/tsc --noEmit; }
+job_lint() { step "lint" npm run --silent lint; }
+job_unit_default() {
   vitest_run "unit (node $default_version)" "$results/unit-default.json" "$default_node" --project unit
 }
-
-lane_node22() {
+job_unit_node22() {
   local node22="" t0=$SECONDS
   banner "node 22"
   if node22="$(bash scripts/node22.sh)" && [ -x "$node22" ]; then
@@ -130,54 +138,58 @@ lane_node22() {
     record "unit (node 22)" 1 0 "$results/unit-node22.json"
   fi
 }
-
-lane_e2e() {
-  if [ -f scripts/build-assets.ts ]; then
-    step "build assets" node node_modules/.bin/tsx scripts/build-assets.ts
-  fi
-  # The session time-out tests mostly wait for the time-outs (about a minute and a half): a second
-  # Vitest runs them beside the other files.
-  local session=test/e2e/session.test.ts
-  (
-    steps="$results/e2e-session.steps"
-    vitest_run "e2e session time-outs (node $default_version)" "$results/e2e-session.json" "$default_node" --project e2e "$session"
-  ) >"$results/e2e-session.log" 2>&1 &
-  local session_pid=$!
-  vitest_run "e2e (node $default_version)" "$results/e2e-default.json" "$default_node" --project e2e --exclude "$session"
-  wait "$session_pid"
-  banner "e2e session time-outs: output"
-  cat "$results/e2e-session.log"
+job_e2e_a() {
+  vitest_run "e2e: ${e2e_group_a[*]##*/} (node $default_version)" "$results/e2e-a.json" "$default_node" \
+    --project e2e "${e2e_group_a[@]}"
+}
+job_e2e_b() {
+  local exclude=() f
+  for f in "${e2e_group_a[@]}" "$e2e_session"; do exclude+=(--exclude "$f"); done
+  vitest_run "e2e: the other files (node $default_version)" "$results/e2e-b.json" "$default_node" --project e2e "${exclude[@]}"
+}
+job_e2e_session() {
+  vitest_run "e2e: ${e2e_session##*/} (node $default_version)" "$results/e2e-session.json" "$default_node" \
+    --project e2e "$e2e_session"
 }
 
-# run_lane NAME FUNCTION: runs the lane in the background, its output to NAME.log and its steps to NAME.steps.
-run_lane() {
+# Longest first; the order of the summary is the order of `summary_jobs`.
+queue=(unit_node22 unit_default e2e_b e2e_a lint typecheck)
+summary_jobs=(typecheck lint unit_default unit_node22 e2e_a e2e_b e2e_session)
+mkdir -p "$results/claims"
+
+# run_job NAME: runs job_NAME, its output to job-NAME.log and its steps to job-NAME.steps.
+run_job() {
+  local t0=$SECONDS
+  echo "test-all.sh: $1 started"
   (
-    steps="$results/$1.steps"
-    "$2"
-  ) >"$results/$1.log" 2>&1 &
+    steps="$results/job-$1.steps"
+    "job_$1"
+  ) >"$results/job-$1.log" 2>&1
+  echo "test-all.sh: $1 finished ($((SECONDS - t0))s)"
 }
 
-: >"$results/checks.log"
-run_lane e2e lane_e2e
-e2e_pid=$!
-run_lane node22 lane_node22
-node22_pid=$!
-run_lane checks lane_checks
-checks_pid=$!
-# Show the checks lane as it runs.
-tail -n +1 -f "$results/checks.log" --pid="$checks_pid" &
-tail_pid=$!
-wait "$checks_pid"
-wait "$tail_pid" 2>/dev/null
-for lane in node22 e2e; do
-  pid_var="${lane}_pid"
-  wait "${!pid_var}"
-  banner "$lane lane: output"
-  cat "$results/$lane.log"
+# worker: takes the queue's jobs in order, each one no other worker has taken yet (mkdir is atomic).
+worker() {
+  local job
+  for job in "${queue[@]}"; do
+    mkdir "$results/claims/$job" 2>/dev/null || continue
+    run_job "$job"
+  done
+}
+
+run_job e2e_session &
+pids=($!)
+for _ in $(seq "${TEST_ALL_WORKERS:-3}"); do
+  worker &
+  pids+=($!)
 done
-for lane in checks node22 e2e e2e-session; do
-  # A lane that recorded nothing (it was killed) counts as 1 failed.
-  if [ -s "$results/$lane.steps" ]; then cat "$results/$lane.steps" >>"$steps"; else record "$lane lane" 1 0 -; fi
+wait "${pids[@]}"
+
+for job in "${summary_jobs[@]}"; do
+  banner "$job: output"
+  cat "$results/job-$job.log" 2>/dev/null
+  # A job that recorded nothing (it was killed, or never ran) counts as 1 failed.
+  if [ -s "$results/job-$job.steps" ]; then cat "$results/job-$job.steps" >>"$steps"; else record "$job" 1 0 -; fi
 done
 
 # --- summary: the last line is `N passed, N failed` ------------------------------------------------
