@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
+import { Readable } from 'node:stream'
 import { parse } from 'csv-parse'
 import { decodeCsvText, detectDelimiter, type CsvEncoding } from '../../../domain/annexA/decodeCsvText'
 import { FileRefusal } from '../../../domain/annexA/fileRefusal'
@@ -20,33 +21,49 @@ function toCell(text: string, cache: Map<string, RawCell>): RawCell {
   return cell
 }
 
+/** The text in pieces of this many characters, fed to the parser as it asks for more. */
+const SLICE_CHARS = 64 * 1024
+
+function* slices(text: string): Generator<string> {
+  for (let i = 0; i < text.length; i += SLICE_CHARS) yield text.slice(i, i + SLICE_CHARS)
+}
+
+/**
+ * The file's records, parsed as they are asked for: the text goes to csv-parse a slice at a time, so
+ * only the records not yet taken are held (a 300,000-row list parsed in one go held all of them, some
+ * hundreds of megabytes, before the first was taken). Progress is the share of the text up to the
+ * record taken.
+ */
 async function* csvRows(text: string, delimiter: string, progress: ReadProgress): AsyncGenerator<RawRow> {
-  const parser = parse(text, {
+  const parser = parse({
     delimiter,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: false,
     bom: false,
+    // Each record with how far into the text it ends, for progress.
+    info: true,
   })
+  Readable.from(slices(text)).pipe(parser)
+  progress.total = Buffer.byteLength(text)
   let row = 0
   const cache = new Map<string, RawCell>()
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+    for await (const { info, record } of parser as AsyncIterable<{ info: { bytes: number }; record: string[] }>) {
       row++
-      // csv-parse has parsed the whole text by the time the first record is taken, so it knows how many there are.
-      progress.total = Math.max(parser.info.records, row)
-      progress.read = row
+      progress.read = Math.min(info.bytes, progress.total)
       yield { row, cells: record.map((text) => toCell(text, cache)) }
     }
   } catch (error) {
     throw new FileRefusal('csv.malformed', malformedMessage(error, row))
   }
+  progress.read = progress.total
 }
 
 /**
- * Says where a CSV stops making sense, as the spreadsheet row (one record = one row, as Excel shows it).
- * csv-parse reads the whole text before the first record is taken, so the rows already yielded say little:
- * its error counts the records it completed, and the problem starts in the next one.
+ * Says where a CSV stops making sense, as the spreadsheet row (one record = one row, as Excel shows it):
+ * csv-parse's error counts the records it completed (it may have parsed ahead of the rows taken), and
+ * the problem starts in the next one.
  */
 export function malformedMessage(error: unknown, rowsYielded: number): string {
   const info = typeof error === 'object' && error !== null ? (error as { code?: unknown; records?: unknown }) : {}
