@@ -8,6 +8,7 @@ import { systemClock } from '../../src/domain/clock'
 import { bundledFrameworksDirectory } from '../../src/features/frameworks/loadDirectory'
 import { createServices } from '../../src/services'
 import { FsFileStore, ScratchSpace } from '../../src/storage'
+import { validateInWorker } from '../../src/features/annexA/files'
 import { useBrowser } from './support/browser'
 import { CodePage, SignInPage } from './support/pages/auth'
 import { visit } from './support/pages/base'
@@ -40,6 +41,7 @@ describe('reflow: at 320 px wide no page scrolls sideways', () => {
       scratch: new ScratchSpace(join(dataDir, 'scratch')),
       frameworksDirectory: bundledFrameworksDirectory(),
       signInIpLimit: 50,
+      annexAValidator: validateInWorker,
     })
     const { credentials } = await services.demo.load()
     const alex = credentials.find((c) => c.roles.includes('administrator'))!
