@@ -26,6 +26,7 @@ import {
   writeProblemReport,
   type ValidateOptions,
 } from './files'
+import { findRow, readAllRows } from './files/rowsFile'
 import type { Clock } from '../../domain/clock'
 import { annexARequestSchema, type AnnexARequest } from '../../domain/frameworks/schema'
 import { annexASpecFileSchema } from '../../domain/annexA/specSchema'
@@ -74,11 +75,23 @@ export interface MappingChoice {
   code: string
 }
 
+/**
+ * Checks a file (validateInWorker in the app), writing its rows for the register to `rowsPath`
+ * (writeRowsFile): the result's `rows` is empty, so a large list's rows are not held in memory.
+ */
 export type Validator = (
   filePath: string,
   options: ValidateOptions,
   onProgress: (p: ValidationProgress) => void,
+  rowsPath: string,
 ) => Promise<AnnexAValidationResult>
+
+/** A check's findings, kept in memory, and its rows, kept in a scratch folder until the findings go. */
+interface Checked {
+  result: AnnexAValidationResult
+  rowsPath: string
+  remove(): Promise<void>
+}
 
 const RESULTS_KEPT = 4
 
@@ -252,13 +265,23 @@ export function createAnnexAService({
     return libraryWithThemes(notifiedOn, await themeLists(scope, inspectionId))
   }
   const jobs = new Map<string, ValidationJob>()
-  const results = new Map<string, AnnexAValidationResult>()
+  const checks = new Map<string, Checked>()
 
-  function keepResult(importId: string, result: AnnexAValidationResult): void {
-    results.delete(importId)
-    results.set(importId, result)
-    while (results.size > RESULTS_KEPT) results.delete(results.keys().next().value!)
+  /** Keeps a check's findings (and rows) for the import, forgetting its earlier ones and the oldest. */
+  function keepResult(importId: string, checked: Checked): void {
+    const earlier = checks.get(importId)
+    if (earlier && earlier !== checked) void earlier.remove()
+    checks.delete(importId)
+    checks.set(importId, checked)
+    while (checks.size > RESULTS_KEPT) {
+      const [oldest, gone] = checks.entries().next().value!
+      checks.delete(oldest)
+      void gone.remove()
+    }
   }
+
+  /** The findings kept for an import, if any. */
+  const resultOf = (importId: string): AnnexAValidationResult | undefined => checks.get(importId)?.result
 
   function forgetOldJobs(): void {
     const cutoff = clock.now().getTime() - JOBS_KEPT_MS
@@ -273,8 +296,10 @@ export function createAnnexAService({
     notifiedOn: string,
     inspectionId: string | null,
     job: ValidationJob,
-  ): Promise<AnnexAValidationResult> {
+  ): Promise<Checked> {
     const dir = await scratch.folder('annex-a-check')
+    const rows = await scratch.folder('annex-a-rows')
+    const rowsPath = join(rows.path, 'rows.ndjson')
     try {
       const path = join(dir.path, 'upload')
       await pipeline(await files.open(fileKey), createWriteStream(path, { mode: 0o600 }))
@@ -285,7 +310,7 @@ export function createAnnexAService({
         loadAcceptedChildren(db, scope.partnershipId),
         inspectionRequest(db, scope.partnershipId, inspectionId),
       ])
-      return await validator(
+      const result = await validator(
         path,
         {
           notified: notifiedOn,
@@ -301,7 +326,13 @@ export function createAnnexAService({
           job.list = p.list
           job.percent = p.percent
         },
+        rowsPath,
       )
+      if (!result.readable) await rows.remove()
+      return { result, rowsPath, remove: () => rows.remove() }
+    } catch (error) {
+      await rows.remove()
+      throw error
     } finally {
       await dir.remove()
     }
@@ -395,9 +426,9 @@ export function createAnnexAService({
     if (inFlight) return inFlight
     const job = newJob(scope.partnershipId, imp.file_name, imp.id)
     run(job, async () => {
-      const result = await validateStored(scope, imp.file_key, imp.file_name, imp.notified_on, imp.inspection_id, job)
-      keepResult(imp.id, result)
-      await repo.updateImportCounts(db, scope.partnershipId, imp.id, countsOf(result))
+      const checked = await validateStored(scope, imp.file_key, imp.file_name, imp.notified_on, imp.inspection_id, job)
+      keepResult(imp.id, checked)
+      await repo.updateImportCounts(db, scope.partnershipId, imp.id, countsOf(checked.result))
     })
     return job
   }
@@ -416,9 +447,9 @@ export function createAnnexAService({
       const job = newJob(scope.partnershipId, input.file.filename, null)
       const actor: Actor = actorOf(scope)
       run(job, async () => {
-        let result: AnnexAValidationResult
+        let checked: Checked
         try {
-          result = await validateStored(
+          checked = await validateStored(
             scope,
             input.file.key,
             input.file.filename,
@@ -430,6 +461,7 @@ export function createAnnexAService({
           await files.delete(input.file.key)
           throw error
         }
+        const result = checked.result
         if (!result.readable) {
           await files.delete(input.file.key)
           const problem = result.problems[0]
@@ -483,9 +515,10 @@ export function createAnnexAService({
           }
         }).catch(async (error: unknown) => {
           await files.delete(input.file.key)
+          await checked.remove()
           throw error
         })
-        keepResult(imp.id, result)
+        keepResult(imp.id, checked)
         job.importId = imp.id
       })
       return job
@@ -539,7 +572,7 @@ export function createAnnexAService({
     ): Promise<{ import: repo.ImportRow; result: AnnexAValidationResult | null }> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
-      return { import: imp, result: results.get(imp.id) ?? null }
+      return { import: imp, result: resultOf(imp.id) ?? null }
     },
 
     async history(scope: Scope) {
@@ -558,7 +591,7 @@ export function createAnnexAService({
     async mapValues(scope: Scope, importId: string, choices: MappingChoice[]): Promise<ValidationJob> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
-      const result = results.get(imp.id)
+      const result = resultOf(imp.id)
       if (!result)
         throw new ConflictError(
           'The findings for this file need working out again. Go back to the file and check it again.',
@@ -610,11 +643,12 @@ export function createAnnexAService({
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
       if (imp.status !== 'validated') throw new ConflictError('This file has already been accepted.')
-      const result = results.get(imp.id)
-      if (!result)
+      const checked = checks.get(imp.id)
+      if (!checked)
         throw new ConflictError(
           'The findings for this file need working out again. Go back to the file and check it again.',
         )
+      const result = checked.result
       const counts = countsOf(result)
       if (!result.readable || counts.errors > 0) {
         throw new ValidationError({
@@ -634,9 +668,10 @@ export function createAnnexAService({
             `Explain why the ${r.count === 1 ? 'query' : `${r.count} queries`} ‘${r.title}’ can be accepted`
       }
       if (Object.keys(missing).length) throw new ValidationError(missing)
-      const [library, request] = await Promise.all([
+      const [library, request, rows] = await Promise.all([
         libraryOf(scope, imp.notified_on, imp.inspection_id),
         inspectionRequest(db, scope.partnershipId, imp.inspection_id),
+        readAllRows(checked.rowsPath),
       ])
       const lists = result.lists.map((l) => ({
         list: l.list,
@@ -650,7 +685,7 @@ export function createAnnexAService({
           trx,
           scope.partnershipId,
           imp.id,
-          { lists, rows: childRows(result.rows, library), acceptedBy: scope.personId, queriesReasons },
+          { lists, rows: childRows(rows, library), acceptedBy: scope.personId, queriesReasons },
           now,
         )
         const audit: AuditInput[] = [
@@ -661,7 +696,7 @@ export function createAnnexAService({
             summary: `Accepted Annex A file ${imp.file_name} (${counts.rowsRead} rows)`,
             details: {
               lists: lists.map((l) => l.list),
-              rows: result.rows.length,
+              rows: rows.length,
               queries: counts.queries,
               queriesReasons: queriesReasons.map((q) => ({ rule: q.rule, count: q.count, reason: q.reason })),
               superseded: replaced,
@@ -699,7 +734,7 @@ export function createAnnexAService({
         return { result: { replaced, milestone, stillNeeded }, audit }
       })
       return {
-        rows: result.rows.length,
+        rows: rows.length,
         lists: lists.map((l) => l.list),
         superseded: outcome.replaced,
         milestone: outcome.milestone,
@@ -720,9 +755,10 @@ export function createAnnexAService({
     ): Promise<{ import: repo.ImportRow; spec: ListSpec; row: NormalisedRow | undefined; problems: Problem[] } | null> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
-      const result = results.get(imp.id)
-      if (!result || !list) return null
-      const row = result.rows.find((r) => r.list === list && r.row === rowNumber)
+      const checked = checks.get(imp.id)
+      if (!checked || !list) return null
+      const result = checked.result
+      const row = await findRow(checked.rowsPath, list, rowNumber)
       const problems = result.problems.filter((p) => p.list === list && p.row === rowNumber)
       const spec = (await libraryOf(scope, imp.notified_on, imp.inspection_id)).lists.find((l) => l.key === list)
       if (!spec || (!row && !problems.length)) return null
@@ -782,7 +818,7 @@ export function createAnnexAService({
     ): Promise<{ path: string; fileName: string; cleanup: () => Promise<void> } | null> {
       await requireChildDataAccess(db, scope)
       const imp = await requireImport(scope, importId)
-      const result = results.get(imp.id)
+      const result = resultOf(imp.id)
       if (!result) return null
       const dir = await scratch.folder('annex-a-report')
       const path = join(dir.path, 'report.xlsx')

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads'
 import type { AnnexAValidationResult, ValidationProgress } from '../../../domain/annexA/resultModel'
 import { RULES } from '../../../domain/annexA/rules'
 import { unexpectedErrorSentence, validateAnnexAFile, type ValidateOptions } from './validateAnnexAFile'
+import { writeRowsFile } from './rowsFile'
 
 const WORKER_URL = new URL('./validationWorker.ts', import.meta.url)
 
@@ -46,11 +47,14 @@ function failed(options: ValidateOptions, filePath: string): AnnexAValidationRes
 /**
  * Parses and validates a file in a worker thread so large workbooks never block the web server.
  * `onProgress` receives rows read every few thousand rows. Never rejects: failures become a result with one problem.
+ * With `rowsPath`, the rows for the register are written there (writeRowsFile) by the worker and the
+ * result's `rows` is empty: they are not copied to the web server's memory.
  */
 export function validateInWorker(
   filePath: string,
   options: ValidateOptions = {},
   onProgress: (progress: ValidationProgress) => void = () => {},
+  rowsPath?: string,
 ): Promise<AnnexAValidationResult> {
   return new Promise((resolve) => {
     let settled = false
@@ -64,7 +68,7 @@ export function validateInWorker(
       // Library objects hold RegExps and Maps, which structured cloning carries; functions would not be.
       worker = new Worker(bootstrapSource(), {
         eval: true,
-        workerData: { filePath, options },
+        workerData: { filePath, options, rowsPath },
         resourceLimits: { maxOldGenerationSizeMb: 1536 },
       })
     } catch {
@@ -90,17 +94,21 @@ export function validateInWorker(
 }
 
 /**
- * The same check on the calling thread, with the same promise: never rejects, a failure becomes a
- * result with one problem. For route tests, where starting a worker (and tsx inside it) for every
+ * The same check on the calling thread, with the same promise (and `rowsPath`): never rejects, a
+ * failure becomes a result with one problem. For route tests, where starting a worker (and tsx inside it) for every
  * check costs more than the check; the app uses validateInWorker.
  */
 export async function validateInProcess(
   filePath: string,
   options: ValidateOptions = {},
   onProgress: (progress: ValidationProgress) => void = () => {},
+  rowsPath?: string,
 ): Promise<AnnexAValidationResult> {
   try {
-    return await validateAnnexAFile(filePath, options, onProgress)
+    const result = await validateAnnexAFile(filePath, options, onProgress)
+    if (rowsPath === undefined) return result
+    await writeRowsFile(rowsPath, result.rows)
+    return { ...result, rows: [] }
   } catch {
     return failed(options, filePath)
   }

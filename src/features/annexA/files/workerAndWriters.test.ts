@@ -7,7 +7,8 @@ import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import { ilacsLibrary } from './specCache'
 import { validateAnnexAFile } from './validateAnnexAFile'
-import { validateInWorker } from './validateInWorker'
+import { findRow, readAllRows } from './rowsFile'
+import { validateInProcess, validateInWorker } from './validateInWorker'
 import { writeOfstedWorkbook } from './writeOfstedWorkbook'
 import { writeProblemReport } from './writeProblemReport'
 
@@ -30,6 +31,20 @@ describe('validateInWorker', () => {
     const { stdout } = await promisify(execFile)(process.execPath, [tsx, '-e', script], { cwd: REPO, timeout: 60_000 })
     expect(JSON.parse(stdout.trim().split('\n').pop() ?? '{}')).toEqual({ readable: true, lists: 11 })
   }, 60_000)
+  it('with a rows file, writes the rows there (as in-process validation finds them) and sends none back', async () => {
+    const rowsPath = join(await mkdtemp(join(tmpdir(), 'annex-a-rows-')), 'rows.ndjson')
+    const inWorker = await validateInWorker(SAMPLE, { notified: '2021-03-10' }, () => {}, rowsPath)
+    const direct = await validateAnnexAFile(SAMPLE, { notified: '2021-03-10' })
+    expect(inWorker.rows).toEqual([])
+    expect(direct.rows.length).toBeGreaterThan(0)
+    expect(await readAllRows(rowsPath)).toEqual(direct.rows)
+    const last = direct.rows.at(-1)!
+    expect(await findRow(rowsPath, last.list, last.row)).toEqual(last)
+    expect(await findRow(rowsPath, last.list, 99_999)).toBeUndefined()
+    const inProcess = await validateInProcess(SAMPLE, { notified: '2021-03-10' }, () => {}, `${rowsPath}.2`)
+    expect(inProcess.rows).toEqual([])
+    expect(await readAllRows(`${rowsPath}.2`)).toEqual(direct.rows)
+  })
   it('turns an unreadable file into one sentence', async () => {
     const r = await validateInWorker('/no/such/file.xlsx', { notified: '2021-03-10' })
     expect(r.readable).toBe(false)
