@@ -33,7 +33,7 @@ async function inspectionSummary(services: Services, scope: Scope) {
   if (!t) return null
   const now = londonNow(services.clock.now())
   const due = t.milestones.filter((m) => m.date === now.date)
-  const mine = myTasks(t, scope.roles, now, 3)
+  const mine = myTasks(t, scope, now, 3)
   return {
     id: t.inspection.id,
     practice: t.inspection.practice,
