@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Express } from 'express'
 import nunjucks from 'nunjucks'
-import { formatDate, isIsoDate, londonNow } from '../domain/calendar'
+import { formatDate, formatDateTime, isIsoDate } from '../domain/calendar'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
@@ -34,21 +34,12 @@ function shownAsItCame(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : ''
 }
 
-/** "9:05am", "5:30pm", "midday" and "midnight" (GOV.UK style), from 'HH:MM' on a 24-hour clock. */
-function clockTime(hhmm: string): string {
-  const [h = 0, m = 0] = hhmm.split(':').map(Number)
-  if (m === 0 && h === 12) return 'midday'
-  if (m === 0 && h === 0) return 'midnight'
-  return `${h % 12 || 12}:${String(m).padStart(2, '0')}${h < 12 ? 'am' : 'pm'}`
-}
-
 /** The `dateTime` filter: an instant on UK clocks (British Summer Time included), "2 December 2026 at 9:05am". */
 export function dateTimeFilter(value: unknown): string {
   if (value === null || value === undefined || value === '') return ''
   const at = instantOf(value)
   if (!at) return shownAsItCame(value)
-  const { date, time } = londonNow(at)
-  return `${formatDate(date)} at ${clockTime(time)}`
+  return formatDateTime(at)
 }
 
 export function setUpNunjucks(app: Express): nunjucks.Environment {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, dayOfWeek, formatIsoDate, isIsoDate, londonDateOf, toDayNumber, fromDayNumber } from './isoDate'
+import {
+  addDays,
+  dayOfWeek,
+  formatDateTime,
+  formatIsoDate,
+  isIsoDate,
+  londonDateOf,
+  toDayNumber,
+  fromDayNumber,
+} from './isoDate'
 
 describe('ISO calendar dates', () => {
   it('accepts only real dates', () => {
@@ -30,5 +39,16 @@ describe('londonDateOf', () => {
   it('gives the date on UK clocks: 23:30 UTC in summer is already the next day in London', () => {
     expect(londonDateOf(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01')
     expect(londonDateOf(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31')
+  })
+})
+
+describe('formatDateTime', () => {
+  it('is the one page style, on UK clocks: "4 March 2026 at 9:30am", BST included, half past midnight as 12:30am', () => {
+    expect(formatDateTime(new Date('2026-03-04T09:30:00Z'))).toBe('4 March 2026 at 9:30am')
+    expect(formatDateTime('2026-06-30T23:30:00Z')).toBe('1 July 2026 at 12:30am')
+    expect(formatDateTime('2026-06-01T11:00:00Z')).toBe('1 June 2026 at midday')
+    expect(formatDateTime('2026-12-01T17:45:00Z')).toBe('1 December 2026 at 5:45pm')
+    expect(formatDateTime(null)).toBe('')
+    expect(formatDateTime('not a time')).toBe('')
   })
 })

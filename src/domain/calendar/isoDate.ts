@@ -128,15 +128,6 @@ const PAGE_DATE = new Intl.DateTimeFormat('en-GB', {
   month: 'long',
   year: 'numeric',
 })
-const PAGE_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  hour12: true,
-})
 
 /** "4 March 2026": an instant's date on UK clocks, or a 'YYYY-MM-DD' calendar date as it is. */
 export function formatDate(value: Date | IsoDate | null | undefined): string {
@@ -144,10 +135,19 @@ export function formatDate(value: Date | IsoDate | null | undefined): string {
   return PAGE_DATE.format(typeof value === 'string' ? new Date(`${value.slice(0, 10)}T12:00:00Z`) : value)
 }
 
-/** "4 March 2026, 9:30am" on UK clocks. */
+/** "9:05am", "5:30pm", "12:30am", "midday" and "midnight" (GOV.UK style), from 'HH:MM' on a 24-hour clock. */
+export function clockTime(hhmm: string): string {
+  const [h = 0, m = 0] = hhmm.split(':').map(Number)
+  if (m === 0 && h === 12) return 'midday'
+  if (m === 0 && h === 0) return 'midnight'
+  return `${h % 12 || 12}:${String(m).padStart(2, '0')}${h < 12 ? 'am' : 'pm'}`
+}
+
+/** "4 March 2026 at 9:30am" on UK clocks (British Summer Time included): the one style for pages. */
 export function formatDateTime(value: Date | string | null | undefined): string {
   if (!value) return ''
-  return PAGE_DATE_TIME.format(new Date(value))
-    .replace(' at ', ', ')
-    .replace(/\s?(am|pm)$/i, (m) => m.trim().toLowerCase())
+  const at = new Date(value)
+  if (Number.isNaN(at.getTime())) return ''
+  const { date, time } = londonNow(at)
+  return `${formatDate(date)} at ${clockTime(time)}`
 }
