@@ -34,14 +34,19 @@ describe('Annex A checks', () => {
   })
   afterAll(() => handle.close())
 
-  it('copy the upload for the worker into the scratch space, never the system temp folder, and remove it afterwards', async () => {
+  it('copy the upload for the worker, and write the rows, into the scratch space, never the system temp folder, and remove them afterwards', async () => {
     const work = join(tmpdir(), `jtai-scratch-${randomUUID()}`)
     const scratch = new ScratchSpace(join(work, 'scratch'))
     const files = new FsFileStore(join(work, 'files'))
     const seen: string[] = []
     let folderDuringCheck: string[] = []
-    const validator = async (path: string): Promise<AnnexAValidationResult> => {
-      seen.push(path)
+    const validator = async (
+      path: string,
+      _options: unknown,
+      _progress: unknown,
+      rowsPath: string,
+    ): Promise<AnnexAValidationResult> => {
+      seen.push(path, rowsPath)
       folderDuringCheck = await readdir(join(work, 'scratch'))
       throw new Error('stop here: only where the copy lives matters')
     }
@@ -73,9 +78,11 @@ describe('Annex A checks', () => {
       inspectionId: null,
     })
     await expect.poll(() => job.state, { timeout: 10_000 }).toBe('done')
-    expect(seen).toHaveLength(1)
+    // The upload's copy, and the file the rows for the register go to, both in the scratch space.
+    expect(seen).toHaveLength(2)
     expect(seen[0]!.startsWith(join(work, 'scratch', 'annex-a-check-'))).toBe(true)
-    expect(folderDuringCheck).toHaveLength(1)
+    expect(seen[1]!.startsWith(join(work, 'scratch', 'annex-a-rows-'))).toBe(true)
+    expect(folderDuringCheck.map((f) => f.replace(/-[^-]+$/, '')).sort()).toEqual(['annex-a-check', 'annex-a-rows'])
     expect(await readdir(join(work, 'scratch'))).toEqual([])
   })
 })

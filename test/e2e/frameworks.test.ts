@@ -8,6 +8,7 @@ import { useBrowser } from './support/browser'
 import { setUpFirstAdministrator } from './support/pages/auth'
 import { BasePage, visit } from './support/pages/base'
 import { startApp, type RunningApp } from './support/server'
+import { openWeekOf } from './support/pages/timeline'
 
 // Frameworks, working days, the local plan and a practice inspection through the real pages: an
 // administrator uploads a broken framework file (error summary) and a good revised one, loads
@@ -175,6 +176,7 @@ describe('frameworks, working days, the local plan and a practice inspection', (
     expect(await banner()).toContain('This is a practice inspection.')
 
     await timeline.open()
+    await openWeekOf(admin, 'Fieldwork starts')
     await timeline.followLink('Fieldwork starts')
     expect(await timeline.headingText()).toBe('Change the date of Fieldwork starts')
     expect(await banner()).toContain('This is a practice inspection.')
@@ -185,6 +187,7 @@ describe('frameworks, working days, the local plan and a practice inspection', (
     await admin.getByLabel('Reason for the change').fill('Rehearsing a weekend start')
     await timeline.submit('Change date')
     expect(await main(admin)).toContain('Saturday 23 January 2027 is not a working day')
+    await openWeekOf(admin, 'Fieldwork starts')
     await timeline.followLink('Fieldwork starts')
     expect(await main(admin)).toContain('Saturday 23 January 2027 is not a working day')
     await visit(admin, `${practicePath}/print`)

@@ -4,6 +4,7 @@ import { useBrowser } from './support/browser'
 import { setUpFirstAdministrator } from './support/pages/auth'
 import { BasePage, followAndCheck, visit } from './support/pages/base'
 import { startApp, type RunningApp } from './support/server'
+import { openWeekOf } from './support/pages/timeline'
 
 // The inspection timeline through the real pages, on the real clock: an administrator starts an
 // inspection notified on Monday 1 March 2027, moves the end of fieldwork, adds a local task,
@@ -26,8 +27,7 @@ class TimelinePage extends BasePage {
 
   /** Opens the week a milestone is in (each week folds away; only the current one starts open). */
   async openWeekOf(title: string): Promise<void> {
-    const week = this.page.locator('main details', { has: this.page.locator('tr', { hasText: title }) }).first()
-    if ((await week.getAttribute('open')) === null) await week.locator('summary').click()
+    await openWeekOf(this.page, title)
   }
 
   /** The row for a milestone, as text. */
