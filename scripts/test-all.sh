@@ -106,8 +106,9 @@ step "npm ci" npm_install
 # browser or the app, the unit tests keep a core busy). The session time-out tests, which mostly wait
 # for the time-outs to pass, run beside the workers from the start. Each job writes its output to
 # .tmp/test-results/job-<name>.log, shown once the run ends; the summary lists the steps in this
-# script's order. TEST_ALL_WORKERS sets the number of workers (3 by default: on 2 cores, two jobs
-# keep them busy while the third waits on a browser).
+# script's order. TEST_ALL_WORKERS sets the number of workers: 4 by default, so the two unit runs
+# and both end-to-end groups start at once (on 2 cores the unit runs keep them busy while the
+# end-to-end tests wait on a browser), and typecheck and lint take the place of the first to end.
 
 default_node="$(command -v node)"
 default_version="$(node --version)"
@@ -118,7 +119,7 @@ fi
 
 # The end-to-end files in two groups of about the same length; files not named here (new ones)
 # join the second group, and the session tests run on their own (job_e2e_session).
-e2e_group_a=(test/e2e/foundation.test.ts test/e2e/frameworks.test.ts test/e2e/smoke.test.ts)
+e2e_group_a=(test/e2e/foundation.test.ts test/e2e/frameworks.test.ts test/e2e/timeline.test.ts test/e2e/smoke.test.ts)
 e2e_session=test/e2e/session.test.ts
 
 job_typecheck() { step "typecheck" node node_modules/typescript/bin/tsc --noEmit; }
@@ -179,7 +180,7 @@ worker() {
 
 run_job e2e_session &
 pids=($!)
-for _ in $(seq "${TEST_ALL_WORKERS:-3}"); do
+for _ in $(seq "${TEST_ALL_WORKERS:-4}"); do
   worker &
   pids+=($!)
 done
