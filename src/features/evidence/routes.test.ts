@@ -1131,7 +1131,7 @@ describe('dates in the checklist and the pack are real date cells on UK clocks',
       expect(reviewBy.numFmt).toBe('d mmmm yyyy')
       // The page says the same date in words.
       const page = await leadAgent.get(`/evidence/requirements/${id}`).expect(200)
-      expect(page.text).toMatch(/uploaded by Test agency-lead on 1 July 2026, /)
+      expect(page.text).toMatch(/uploaded by Test agency-lead on 1 July 2026 at 12:30am/)
     } finally {
       t.clock.set(before)
     }
