@@ -108,7 +108,7 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
     res.locals.scope = req.scope
     res.locals.currentPath = req.path
     res.locals.partnershipName = req.scope
-      ? await services.directory.partnershipName(req.scope.partnershipId)
+      ? (req.scope.partnershipName ?? (await services.directory.partnershipName(req.scope.partnershipId)))
       : undefined
     res.locals.navigation = navigationFor(req.scope, req.path)
     // Whether the person may use a route, from the same table that guards it: pages show only the

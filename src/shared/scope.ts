@@ -9,6 +9,8 @@ export interface Scope {
   agencyId: string | null
   /** The type of the person's agency, when loaded (sign-in loads it). */
   agencyType?: AgencyType | null
+  /** The partnership's name, when loaded (a signed-in request's scope has it, for the header). */
+  partnershipName?: string
 }
 
 export interface Actor {

@@ -179,17 +179,18 @@ export function createAuthService({ db, clock, signInIpLimit: ipLimit }: AuthSer
     },
 
     /** The scope of a signed-in person, or undefined if they may no longer use the service. */
+    /** The scope of a signed-in request, in one query; undefined for someone who may no longer sign in. */
     async scopeFor(personId: string): Promise<Scope | undefined> {
-      const person = await activePerson(personId)
-      if (!person || !person.totp_enabled) return undefined
-      const agency = person.agency_id ? await repo.findAgency(db, person.partnership_id, person.agency_id) : undefined
+      const person = await repo.findPersonForScope(db, personId)
+      if (!person || !isActive(person, londonDateOf(clock.now())) || !person.totp_enabled) return undefined
       return {
         partnershipId: person.partnership_id,
         personId: person.id,
         name: person.name,
-        roles: await repo.rolesOf(db, person.id),
+        roles: person.roles,
         agencyId: person.agency_id,
-        agencyType: agency?.type ?? null,
+        agencyType: person.agency_type,
+        partnershipName: person.partnership_name,
       }
     },
 

@@ -68,6 +68,37 @@ describe.each(testDatabases())('directory on $name', (database) => {
     expect(found.access_ends_on).toBe('2026-03-20')
   })
 
+  it("loads a request's scope in one query: roles in order, the agency's type, the partnership's name", async () => {
+    const svc = createDirectoryService({ db: h.db, clock })
+    const agency = await svc.createAgency(a, {
+      name: 'A Health',
+      type: 'health-icb',
+      isStatutory: true,
+      seniorApproverId: null,
+    })
+    const lead = await svc.createPerson(a, {
+      name: 'Lee',
+      email: 'lee@example.org',
+      jobTitle: '',
+      agencyId: agency.id,
+      roles: ['senior-approver', 'agency-lead'],
+      accessEndsOn: null,
+    })
+    const found = await repo.findPersonForScope(h.db, lead.id)
+    expect(found).toMatchObject({
+      id: lead.id,
+      partnership_id: a.partnershipId,
+      roles: ['agency-lead', 'senior-approver'],
+      agency_type: 'health-icb',
+      partnership_name: 'a',
+    })
+    expect(await repo.findPersonForScope(h.db, a.personId)).toMatchObject({
+      roles: ['administrator'],
+      agency_type: null,
+    })
+    expect(await repo.findPersonForScope(h.db, 'not-a-uuid')).toBeUndefined()
+  })
+
   it('writes nothing when a change fails validation', async () => {
     const svc = createDirectoryService({ db: h.db, clock })
     const before = await h.db.selectFrom('audit_events').select('seq').execute()

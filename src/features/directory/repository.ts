@@ -155,6 +155,35 @@ export async function findPersonById(db: Db, id: string): Promise<Person | undef
   return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+/** A person with what a request's scope needs: their roles, their agency's type and their partnership's name. */
+export type PersonForScope = Person & { roles: Role[]; agency_type: AgencyType | null; partnership_name: string }
+
+/**
+ * Everything a signed-in request's scope needs, in one query (it runs on every request): the
+ * person, their roles (ordered), their agency's type and their partnership's name.
+ */
+export async function findPersonForScope(db: Db, id: string): Promise<PersonForScope | undefined> {
+  if (!isUuid(id)) return undefined
+  const row = await db
+    .selectFrom('people as p')
+    .innerJoin('partnerships as pa', 'pa.id', 'p.partnership_id')
+    .leftJoin('agencies as a', (j) =>
+      j.onRef('a.id', '=', 'p.agency_id').onRef('a.partnership_id', '=', 'p.partnership_id'),
+    )
+    .selectAll('p')
+    .select(['a.type as agency_type', 'pa.name as partnership_name'])
+    .select(
+      sql<
+        Role[]
+      >`(select coalesce(json_agg(r.role order by r.role), '[]'::json) from person_roles r where r.person_id = p.id)`.as(
+        'roles',
+      ),
+    )
+    .where('p.id', '=', id)
+    .executeTakeFirst()
+  return row ? { ...row, agency_type: row.agency_type ?? null } : undefined
+}
+
 export async function rolesOf(db: Db, personId: string): Promise<Role[]> {
   const rows = await db
     .selectFrom('person_roles')
