@@ -184,16 +184,6 @@ export async function findPersonForScope(db: Db, id: string): Promise<PersonForS
   return row ? { ...row, agency_type: row.agency_type ?? null } : undefined
 }
 
-export async function rolesOf(db: Db, personId: string): Promise<Role[]> {
-  const rows = await db
-    .selectFrom('person_roles')
-    .select('role')
-    .where('person_id', '=', personId)
-    .orderBy('role')
-    .execute()
-  return rows.map((r) => r.role)
-}
-
 export interface PersonFields {
   name: string
   email: string
