@@ -29,7 +29,8 @@ export default defineConfig({
           globalSetup: ['test/e2e/support/globalSetup.ts'],
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // Above startApp's start guard (test/e2e/support/server.ts), so a slow start says why.
+          hookTimeout: 240_000,
           fileParallelism: false,
           // The files run one after another in one process, sharing its module cache and its Chromium
           // (test/e2e/support/browser.ts); each test still gets fresh browser contexts and each file its own app.
