@@ -330,6 +330,78 @@ export interface ValueMappingsTable {
   created_at: Timestamp
 }
 
+export type EmailChoice = 'immediate' | 'digest' | 'none'
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled'
+
+/** What a person is told in the app (see migration 011). */
+export interface NotificationsTable {
+  id: Generated<string>
+  partnership_id: string
+  person_id: string
+  kind: string
+  critical: boolean
+  title: string
+  body: string
+  /** An app path ("/evidence/…"), never a full URL and never personal data. */
+  link: string
+  /** Set on reminders: unique per person, so nobody gets the same reminder twice. */
+  dedupe_key: string | null
+  /** How it was to be emailed when it was made. */
+  email: EmailChoice
+  created_at: Timestamp
+  read_at: Timestamp | null
+  /** When a daily summary email took it (email 'digest' only). */
+  digested_at: Timestamp | null
+}
+
+/** One email, written in the transaction of the change that caused it; the delivery worker sends it. */
+export interface OutboxMessagesTable {
+  id: Generated<string>
+  partnership_id: string
+  person_id: string | null
+  notification_id: string | null
+  /** The notification kind, 'digest' for a daily summary or 'test' for an administrator's test email. */
+  kind: string
+  to_address: string
+  subject: string
+  body: string
+  /** An app path the email links to; the worker puts BASE_URL in front. */
+  link: string | null
+  status: OutboxStatus
+  attempts: Generated<number>
+  next_attempt_at: Timestamp
+  /** While 'sending': the claim's end, after which another worker may take it again. */
+  claimed_until: Timestamp | null
+  /** The SMTP server's reply or the connection error of the last failed attempt. */
+  last_error: string | null
+  /** The SMTP server's reply when it accepted the message. */
+  smtp_response: string | null
+  dedupe_key: string | null
+  created_at: Timestamp
+  sent_at: Timestamp | null
+}
+
+export interface NotificationPreferencesTable {
+  partnership_id: string
+  person_id: string
+  kind: string
+  email: EmailChoice
+}
+
+/** A partnership's reminder timings (defaults in src/domain/notifications/settings.ts when no row). */
+export interface NotificationSettingsTable {
+  partnership_id: string
+  days_before: number
+  remind_on_the_day: boolean
+  /** "09:00": when before-the-day and on-the-day reminders are sent, Europe/London. */
+  reminder_time: string
+  remind_overdue: boolean
+  approval_wait_days: number
+  review_warning_days: number
+  updated_by: string | null
+  updated_at: Timestamp
+}
+
 export interface Database {
   partnerships: PartnershipsTable
   agencies: AgenciesTable
@@ -356,6 +428,10 @@ export interface Database {
   evidence_requirements: EvidenceRequirementsTable
   evidence_versions: EvidenceVersionsTable
   evidence_comments: EvidenceCommentsTable
+  notifications: NotificationsTable
+  outbox_messages: OutboxMessagesTable
+  notification_preferences: NotificationPreferencesTable
+  notification_settings: NotificationSettingsTable
 }
 
 export type Agency = Selectable<AgenciesTable>

@@ -9,6 +9,7 @@ import * as m007 from './007_task_assignments'
 import * as m008 from './008_evidence_step_up'
 import * as m009 from './009_annex_a_query_reasons'
 import * as m010 from './010_person_phone'
+import * as m011 from './011_notifications'
 
 /** Every migration, in order. Static imports so the app needs no file-system discovery at run time. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '008_evidence_step_up': m008,
   '009_annex_a_query_reasons': m009,
   '010_person_phone': m010,
+  '011_notifications': m011,
 }
 
 export const migrationProvider: MigrationProvider = {
