@@ -63,4 +63,48 @@ describe('loadConfig', () => {
     const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(40) })
     expect(c.secureCookies).toBe(true)
   })
+
+  it('reads the mail server and the From address, and works without a mail server', () => {
+    const none = loadConfig({})
+    expect(none.smtpUrl).toBeUndefined()
+    expect(none.mailFrom).toBe('JTAI Ready <no-reply@localhost>')
+    expect(loadConfig({ SMTP_URL: '' }).smtpUrl).toBeUndefined()
+    const c = loadConfig({
+      SMTP_URL: 'smtps://jtai:pass@mail.example.org:465',
+      MAIL_FROM: 'Partnership <jtai@example.org>',
+    })
+    expect(c.smtpUrl).toBe('smtps://jtai:pass@mail.example.org:465')
+    expect(c.mailFrom).toBe('Partnership <jtai@example.org>')
+    expect(loadConfig({ SMTP_URL: 'smtp://localhost:2525', MAIL_FROM: 'jtai@example.org' }).mailFrom).toBe(
+      'jtai@example.org',
+    )
+  })
+
+  it('lists a bad SMTP_URL or MAIL_FROM with every other problem, without quoting a password', () => {
+    for (const bad of [
+      'http://mail.example.org',
+      'mail.example.org:25',
+      'smtp://',
+      'smtp://host:70000',
+      'smtp://host/path',
+    ]) {
+      expect(() => loadConfig({ SMTP_URL: bad }), bad).toThrow(
+        /SMTP_URL: must be smtp:\/\/host:port or smtps:\/\/host:port/,
+      )
+    }
+    for (const bad of ['no-reply', 'JTAI <no-reply@example.org', 'a@b@c.org', '<>']) {
+      expect(() => loadConfig({ MAIL_FROM: bad }), bad).toThrow(/MAIL_FROM: must be an email address/)
+    }
+    try {
+      loadConfig({ PORT: 'eighty', SMTP_URL: 'imap://user:hunter2-secret@mail.example.org', MAIL_FROM: 'nobody' })
+      expect.unreachable()
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError)
+      const problems = (e as ConfigError).problems
+      expect(problems).toHaveLength(3)
+      expect(problems.some((p) => p.startsWith('SMTP_URL:'))).toBe(true)
+      expect(problems.some((p) => p.startsWith('MAIL_FROM:'))).toBe(true)
+      expect((e as Error).message).not.toContain('hunter2-secret')
+    }
+  })
 })

@@ -22,6 +22,18 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(100),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+  // The mail server; without it emails are kept in the outbox. Messages never quote the value (it may hold a password).
+  SMTP_URL: z
+    .string()
+    .refine(
+      isSmtpUrl,
+      'must be smtp://host:port or smtps://host:port (user and password optional: smtp://user:password@host:587)',
+    )
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .refine(isMailbox, 'must be an email address, with a name if you like: JTAI Ready <no-reply@example.org>')
+    .default('JTAI Ready <no-reply@localhost>'),
 })
 
 export interface Config {
@@ -39,6 +51,10 @@ export interface Config {
   logLevel: string
   maxUploadBytes: number
   secureCookies: boolean
+  /** smtp:// or smtps://; undefined when no mail server is configured (emails wait in the outbox). */
+  smtpUrl: string | undefined
+  /** The From of every email: "JTAI Ready <no-reply@example.org>". */
+  mailFrom: string
 }
 
 export class ConfigError extends Error {
@@ -83,7 +99,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     maxUploadBytes: c.MAX_UPLOAD_MB * 1024 * 1024,
     secureCookies: c.SECURE_COOKIES ? c.SECURE_COOKIES === 'true' : c.NODE_ENV === 'production',
+    smtpUrl: c.SMTP_URL === '' ? undefined : c.SMTP_URL,
+    mailFrom: c.MAIL_FROM.trim(),
   }
+}
+
+/** smtp:// or smtps:// with a host and, if given, a port from 1 to 65535; an empty value means none. */
+function isSmtpUrl(value: string): boolean {
+  if (value === '') return true
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return false
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return false
+  if (url.hostname === '') return false
+  if (url.port !== '' && (Number(url.port) < 1 || Number(url.port) > 65535)) return false
+  return url.pathname === '' || url.pathname === '/'
+}
+
+const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i
+
+/** "no-reply@example.org" or "JTAI Ready <no-reply@example.org>" (a plain name: no <, >, @ or quotes in it). */
+function isMailbox(value: string): boolean {
+  const v = value.trim()
+  const named = /^([^<>@"]*)<([^<>]+)>$/.exec(v)
+  return named ? ADDRESS.test(named[2]!.trim()) : ADDRESS.test(v)
 }
 
 function randomSecret(): string {

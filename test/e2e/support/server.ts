@@ -63,6 +63,8 @@ const APP_SETTINGS = [
   'LOG_LEVEL',
   'MAX_UPLOAD_MB',
   'SECURE_COOKIES',
+  'SMTP_URL',
+  'MAIL_FROM',
 ]
 
 const running = new Set<ChildProcess>()
