@@ -402,6 +402,98 @@ export interface NotificationSettingsTable {
   updated_at: Timestamp
 }
 
+/** One per inspection (migration 012): released with a deadline, and when the audit choice was made. */
+export interface CaseSelectionsTable {
+  inspection_id: string
+  partnership_id: string
+  released_at: Timestamp | null
+  released_by: string | null
+  due_at: Timestamp | null
+  audit_chosen_at: Timestamp | null
+  audit_chosen_by: string | null
+  updated_at: Timestamp
+}
+
+/** A child the inspectors selected: special-category data, read only through the case-tracking service. */
+export interface SelectedChildrenTable {
+  id: Generated<string>
+  partnership_id: string
+  inspection_id: string
+  position: number
+  /** The local authority's child ID. */
+  child_ref: string
+  name: string | null
+  /** YYYY-MM-DD. */
+  date_of_birth: string | null
+  nhs_number: string | null
+  address: string | null
+  /** The inspectors' list's other columns, by header. */
+  other: ColumnType<Record<string, string>, string | undefined, string>
+  /** Whether the child ID was in the Annex A child register when selected. */
+  in_register: boolean
+  source: 'register' | 'upload'
+  chosen_for_audit: ColumnType<boolean, boolean | undefined, boolean>
+  added_by: string | null
+  added_at: Timestamp
+}
+
+export interface AgencyReturnsTable {
+  partnership_id: string
+  inspection_id: string
+  agency_id: string
+  submitted_at: Timestamp | null
+  submitted_by: string | null
+  late: ColumnType<boolean, boolean | undefined, boolean>
+  chased_at: Timestamp | null
+}
+
+export type KnownAnswer = 'yes' | 'no' | 'checking'
+export type Involvement = 'open' | 'closed-recently' | 'earlier'
+
+export interface ReturnAnswersTable {
+  partnership_id: string
+  inspection_id: string
+  selected_child_id: string
+  agency_id: string
+  known: KnownAnswer
+  involvement: Involvement | null
+  lead_practitioner: string | null
+  team: string | null
+  /** YYYY-MM-DD. */
+  last_contact_on: string | null
+  note: string | null
+  /** The framework's own per-child questions, by question id. */
+  framework_answers: ColumnType<Record<string, string>, string | undefined, string>
+  /** Starts at 1; each save names the version it was opened at and adds 1. */
+  version: number
+  late: boolean
+  updated_by: string | null
+  updated_at: Timestamp
+}
+
+export interface ReturnCorrectionsTable {
+  id: Generated<string>
+  partnership_id: string
+  inspection_id: string
+  selected_child_id: string
+  agency_id: string
+  reason: string
+  before: Json
+  after: Json
+  corrected_by: string | null
+  corrected_at: Timestamp
+}
+
+/** A partnership's working hours for return deadlines (defaults 09:00–17:00, 2 hours, when no row). */
+export interface CaseTrackingSettingsTable {
+  partnership_id: string
+  day_starts: string
+  day_ends: string
+  return_hours: number
+  updated_by: string | null
+  updated_at: Timestamp
+}
+
 export interface Database {
   partnerships: PartnershipsTable
   agencies: AgenciesTable
@@ -432,6 +524,12 @@ export interface Database {
   outbox_messages: OutboxMessagesTable
   notification_preferences: NotificationPreferencesTable
   notification_settings: NotificationSettingsTable
+  case_selections: CaseSelectionsTable
+  selected_children: SelectedChildrenTable
+  agency_returns: AgencyReturnsTable
+  return_answers: ReturnAnswersTable
+  return_corrections: ReturnCorrectionsTable
+  case_tracking_settings: CaseTrackingSettingsTable
 }
 
 export type Agency = Selectable<AgenciesTable>

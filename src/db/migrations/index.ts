@@ -10,6 +10,7 @@ import * as m008 from './008_evidence_step_up'
 import * as m009 from './009_annex_a_query_reasons'
 import * as m010 from './010_person_phone'
 import * as m011 from './011_notifications'
+import * as m012 from './012_case_tracking'
 
 /** Every migration, in order. Static imports so the app needs no file-system discovery at run time. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '009_annex_a_query_reasons': m009,
   '010_person_phone': m010,
   '011_notifications': m011,
+  '012_case_tracking': m012,
 }
 
 export const migrationProvider: MigrationProvider = {

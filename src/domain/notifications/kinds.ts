@@ -71,6 +71,12 @@ export const NOTIFICATION_KINDS = {
     critical: false,
     defaultEmail: 'immediate',
   },
+  'return-requested': {
+    label: 'Your agency must say which children it knows',
+    hint: 'The inspectors’ children are released to your agency, with a deadline of a few hours; and when your agency is chased.',
+    critical: true,
+    defaultEmail: 'immediate',
+  },
   'issue-of-concern': {
     label: 'An issue of concern',
     hint: 'Inspectors raise an issue of concern during fieldwork.',
