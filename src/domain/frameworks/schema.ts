@@ -72,6 +72,15 @@ export const frameworkSchema = z.strictObject({
   annexAThemeLists: z.array(annexASpecFileSchema).optional(),
   /** What an inspection under this framework asks of Annex A (see annexARequestSchema). */
   annexA: annexARequestSchema.optional(),
+  /**
+   * The framework's own questions about each of the inspectors' selected children, asked of every
+   * agency beside "known to us?" and answered Yes, No or Not known (e.g. criminal exploitation: "Is
+   * the child known to be at risk of or experiencing criminal exploitation?"). Ids are unique.
+   */
+  caseQuestions: z
+    .array(z.strictObject({ id: kebabIdSchema, text, hint: z.string().trim().min(1).optional() }))
+    .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, 'should not repeat a question id')
+    .optional(),
 })
 
 export type Framework = z.output<typeof frameworkSchema>
