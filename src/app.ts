@@ -35,6 +35,8 @@ export interface AppOptions {
   baseUrl: string
   /** The largest upload accepted, in bytes (MAX_UPLOAD_MB). */
   maxUploadBytes: number
+  /** Whether a mail server is configured (SMTP_URL); false when omitted. */
+  mailConfigured?: boolean
   publicDir?: string
 }
 
@@ -140,7 +142,12 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
     csrfSynchronisedProtection(req, res, next)
   })
 
-  registerRoutes(app, services, { baseUrl: options.baseUrl, clock, maxUploadBytes: options.maxUploadBytes })
+  registerRoutes(app, services, {
+    baseUrl: options.baseUrl,
+    clock,
+    maxUploadBytes: options.maxUploadBytes,
+    mailConfigured: options.mailConfigured ?? false,
+  })
 
   app.use((_req, res) => {
     res.status(404).render('errors/not-found.njk')

@@ -9,6 +9,8 @@ export interface RouteOptions {
   clock: Clock
   /** The largest file a person may upload, in bytes (MAX_UPLOAD_MB): evidence and Annex A alike. */
   maxUploadBytes: number
+  /** Whether a mail server is configured (SMTP_URL): without one, emails wait in the outbox. */
+  mailConfigured: boolean
 }
 
 export type Routes = ReturnType<typeof guardedRouter>
