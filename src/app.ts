@@ -112,7 +112,12 @@ export function createApp(options: AppOptions): { app: Express; sessionStore: Da
     res.locals.partnershipName = req.scope
       ? (req.scope.partnershipName ?? (await services.directory.partnershipName(req.scope.partnershipId)))
       : undefined
-    res.locals.navigation = navigationFor(req.scope, req.path)
+    // The header's count of unread notifications: one indexed count per signed-in request.
+    res.locals.navigation = navigationFor(
+      req.scope,
+      req.path,
+      req.scope ? await services.notifications.unreadCount(req.scope) : 0,
+    )
     // Whether the person may use a route, from the same table that guards it: pages show only the
     // buttons and links their reader may use, e.g. {% if can('POST /inspections/:inspectionId/...') %}.
     res.locals.can = (route: RouteKey) => allows(policy[route], req.scope?.roles)

@@ -11,7 +11,9 @@ import { createDirectoryService } from './features/directory'
 import { createEvidenceService } from './features/evidence'
 import { createFrameworkService } from './features/frameworks'
 import { createInspectionService } from './features/inspections'
+import { createNotificationService } from './features/notifications'
 import { createChildRegisterService } from './features/register'
+import { createReminderService } from './features/notifications/reminders/service'
 import type { FileStore, ScratchSpace } from './storage'
 
 /** Annex A checks running at once: each worker can hold a large file's rows (see bench:annex-a). */
@@ -49,6 +51,7 @@ export function createServices({
   const auth = createAuthService({ db, clock, signInIpLimit })
   const frameworks = createFrameworkService({ db, clock, directory: frameworksDirectory })
   const calendar = createCalendarService({ db, clock })
+  const inspections = createInspectionService({ db, clock, frameworks, calendar })
   return {
     clock,
     files,
@@ -59,7 +62,7 @@ export function createServices({
     directory: createDirectoryService({ db, clock }),
     frameworks,
     calendar,
-    inspections: createInspectionService({ db, clock, frameworks, calendar }),
+    inspections,
     evidence: createEvidenceService({
       db,
       clock,
@@ -77,6 +80,8 @@ export function createServices({
       maxConcurrentChecks: MAX_CONCURRENT_ANNEX_A_CHECKS,
     }),
     register: createChildRegisterService({ db, clock, frameworks }),
+    notifications: createNotificationService({ db, clock }),
+    reminders: createReminderService({ db, clock, inspections, calendar }),
     /** For /health: the database answers. */
     health: () => checkDatabase(db),
   }

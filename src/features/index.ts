@@ -7,6 +7,7 @@ import { evidence } from './evidence'
 import { frameworks } from './frameworks'
 import { home } from './home'
 import { inspections } from './inspections'
+import { notifications } from './notifications'
 import { register } from './register'
 
 /**
@@ -24,4 +25,5 @@ export const features = [
   evidence,
   annexA,
   register,
+  notifications,
 ] as const

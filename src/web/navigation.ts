@@ -22,14 +22,21 @@ const ITEMS: NavItem[] = [
   { text: 'Annex A', href: '/annex-a', route: 'GET /annex-a', childData: true },
   { text: 'Child register', href: '/register', route: 'GET /register', childData: true },
   { text: 'Audit log', href: '/audit', route: 'GET /audit' },
+  { text: 'Notifications', href: '/notifications', route: 'GET /notifications' },
 ]
 
-/** Service navigation items the signed-in person may use, with the current section marked. */
-export function navigationFor(scope: Scope | undefined, path: string) {
+/**
+ * Service navigation items the signed-in person may use, with the current section marked and the
+ * number of their unread notifications: "Notifications (3)", read out as "3 unread".
+ */
+export function navigationFor(scope: Scope | undefined, path: string, unread = 0) {
   if (!scope) return []
   return ITEMS.filter((i) => allows(policy[i.route], scope.roles) && (!i.childData || mayReadChildData(scope))).map(
     (i) => ({
       text: i.text,
+      ...(i.href === '/notifications' && unread > 0
+        ? { html: `${i.text} (${unread}<span class="govuk-visually-hidden"> unread</span>)` }
+        : {}),
       href: i.href,
       active: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`),
     }),

@@ -63,6 +63,12 @@ export const ACTION_WORDS: Readonly<Record<string, string>> = {
   'annex-a.problems-downloaded': 'Downloaded an Annex A problem report',
   'register.viewed': 'Viewed the child register',
   'child.viewed': 'Viewed a child’s record',
+  // Notifications and email
+  'notification.read': 'Opened a notification',
+  'notifications.read-all': 'Marked all their notifications as read',
+  'notification-preferences.update': 'Changed what they are emailed',
+  'outbox.resend': 'Sent a failed email again',
+  'outbox.test': 'Sent a test email',
 }
 
 /**
@@ -93,6 +99,8 @@ export const ENTITY_WORDS: Readonly<Record<string, string>> = {
   'annex-a': 'Annex A',
   'child-register': 'The child register',
   child: 'Children’s records',
+  notification: 'Notifications',
+  email: 'Emails',
 }
 
 export function entityInWords(entityType: string): string {
