@@ -101,8 +101,9 @@ describe('authorisation matrix', () => {
     // Only routes an administrator may use: elsewhere the policy refuses (403) before any id is looked up.
     routes.filter(
       (r) =>
-        /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId|requirementId)\b/.test(r.path) &&
-        allows(r.access, ['administrator']),
+        /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId|requirementId|notificationId|messageId)\b/.test(
+          r.path,
+        ) && allows(r.access, ['administrator']),
     ),
   )("$key: another partnership's administrator gets 404 for this partnership's ids", async ({ method, path }) => {
     const res = await call(outsider, method, fill(path), outsider.csrf)

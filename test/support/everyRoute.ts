@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import { insertImport } from '../../src/features/annexA/repository'
+import { queueNotifications } from '../../src/features/notifications/queue'
 import { createAgency, createPartnership, createPerson, type TestApp } from './app'
 
 /**
@@ -114,5 +115,31 @@ export async function seedEveryRoute(
     .where('requirement_id', '=', requirement.id)
     .executeTakeFirstOrThrow()
   Object.assign(ids, { requirementId: requirement.id, versionId: version.id, commentId: comment.id })
+  // Notifications (issue 11): one of the target's notifications, and an email that failed.
+  const [notification] = await t.handle.db
+    .transaction()
+    .execute((trx) =>
+      queueNotifications(trx, a, t.clock.now(), [
+        { personId: target.id, kind: 'task-assigned', title: 'A task', body: 'A task.', link: '/inspections' },
+      ]),
+    )
+  const failed = await t.handle.db
+    .insertInto('outbox_messages')
+    .values({
+      partnership_id: a,
+      person_id: target.id,
+      kind: 'task-assigned',
+      to_address: target.email,
+      subject: 'A task',
+      body: 'A task.',
+      link: '/inspections',
+      status: 'failed',
+      last_error: '550 No such user',
+      next_attempt_at: t.clock.now(),
+      created_at: t.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  Object.assign(ids, { notificationId: notification!.id, messageId: failed.id })
   return { partnershipId: a, agencyId, ids }
 }
