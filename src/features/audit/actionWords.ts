@@ -51,6 +51,16 @@ export const ACTION_WORDS: Readonly<Record<string, string>> = {
   'evidence.record-provided': 'Recorded evidence as provided to inspectors',
   'evidence.comment': 'Commented on evidence',
   'evidence.resolve-comment': 'Resolved a comment on evidence',
+  // Case tracking: the inspectors' selection (showing the children is recorded too)
+  'case-selection.viewed': 'Viewed the inspectors’ selection of children',
+  'case-selection.child-added': 'Added a child to the inspectors’ selection',
+  'case-selection.child-removed': 'Took a child off the inspectors’ selection',
+  'case-selection.list-checked': 'Checked the inspectors’ list of children',
+  'case-selection.list-viewed': 'Viewed a checked list of the inspectors’ children',
+  'case-selection.list-added': 'Added the children from the inspectors’ list',
+  'case-selection.released': 'Released the inspectors’ children to the agencies',
+  'case-selection.audit-chosen': 'Recorded the inspectors’ choice of children for audit',
+  'case-tracking.settings-changed': 'Changed the working hours for return deadlines',
   // Annex A and the child register (reads of child-level data are recorded too)
   'annex-a.validated': 'Checked an Annex A file',
   'annex-a.refused': 'Refused an Annex A file',
@@ -67,6 +77,7 @@ export const ACTION_WORDS: Readonly<Record<string, string>> = {
   'notification.read': 'Opened a notification',
   'notifications.read-all': 'Marked all their notifications as read',
   'notification-preferences.update': 'Changed what they are emailed',
+  'notification-settings.update': 'Changed the partnership’s reminder settings',
   'outbox.resend': 'Sent a failed email again',
   'outbox.test': 'Sent a test email',
 }
@@ -95,11 +106,13 @@ export const ENTITY_WORDS: Readonly<Record<string, string>> = {
   inspection: 'Inspections and their timelines',
   'local-plan': 'The local plan',
   'evidence-requirement': 'Evidence',
+  'case-selection': 'The inspectors’ selection of children',
   'annex-a-import': 'Annex A files',
   'annex-a': 'Annex A',
   'child-register': 'The child register',
   child: 'Children’s records',
   notification: 'Notifications',
+  'notification-settings': 'Reminder settings',
   email: 'Emails',
 }
 

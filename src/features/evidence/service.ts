@@ -24,6 +24,8 @@ import type { FileStore, StoredFile } from '../../storage'
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors'
 import { actorOf, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
+import { queueNotifications } from '../notifications/queue'
+import { approvalRecipients } from '../notifications/reminders/recipients'
 import type { AuditInput } from '../../db/auditLog'
 import { formatDate, londonDateOf } from '../../domain/calendar'
 import { isTotpCode } from '../../web/forms'
@@ -596,6 +598,20 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
               not_available_confirmed_at: null,
             },
             now,
+          )
+          // The senior approver (and their deputy while they are unavailable) is told it waits.
+          const approver = await approverOf(trx, scope, row.agency_id)
+          await queueNotifications(
+            trx,
+            scope.partnershipId,
+            now,
+            approvalRecipients(approver, scope.personId).map((personId) => ({
+              personId,
+              kind: 'approval-requested' as const,
+              title: `${row.title} (${row.agency_name}) waits for approval`,
+              body: `${scope.name} uploaded version ${inserted.version} of ${row.title} for ${row.agency_name}. It waits for the senior approver.`,
+              link: `/evidence/requirements/${id}`,
+            })),
           )
           return {
             summary: `Uploaded version ${inserted.version} of ${row.title} (${row.agency_name})`,

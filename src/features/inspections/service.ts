@@ -3,7 +3,7 @@ import * as repo from './repository'
 import { listPeople } from '../directory/repository'
 import type { Database } from '../../db/schema'
 import type { Clock } from '../../domain/clock'
-import { formatIsoDate, londonDateOf, type WorkingDayCalendar } from '../../domain/calendar'
+import { clockTime, formatIsoDate, londonDateOf, type WorkingDayCalendar } from '../../domain/calendar'
 import { ROLE_LABELS, type Role } from '../../domain/directory'
 import { frameworkSchema, type Framework } from '../../domain/frameworks'
 import {
@@ -19,6 +19,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import type { FrameworkService } from '../frameworks/service'
 import { actorOf, type Scope } from '../../shared/scope'
 import { change } from '../../shared/change'
+import { queueNotifications } from '../notifications/queue'
 
 export interface NewInspection {
   frameworkId: string
@@ -697,6 +698,17 @@ export function createInspectionService({ db, clock, frameworks, calendar: calen
       return change(db, clock, actorOf(scope), async (trx, now) => {
         await repo.setAssignment(trx, scope.partnershipId, id, milestoneId, personId, scope.personId, now)
         const updated = (await build(scope, current.inspection, trx)).milestones.find((m) => m.id === milestoneId)!
+        // The person given the task is told (not when they give it to themselves).
+        if (person && person.id !== scope.personId)
+          await queueNotifications(trx, scope.partnershipId, now, [
+            {
+              personId: person.id,
+              kind: 'task-assigned',
+              title: `${updated.title} is given to you`,
+              body: `${scope.name} gave you ${updated.title}, due on ${formatIsoDate(updated.date)}${updated.time ? ` at ${clockTime(updated.time)}` : ''}. Inspection: ${current.inspection.practice ? 'Practice: ' : ''}${current.framework.title}, notified ${formatIsoDate(current.inspection.notified_on)}.`,
+              link: `/inspections/${id}/my-tasks`,
+            },
+          ])
         return {
           result: updated,
           audit: {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/schema'
 import type { Role } from '../../../domain/directory'
 import { DEFAULT_REMINDER_SETTINGS, type ReminderSettings } from '../../../domain/notifications'
@@ -263,11 +263,7 @@ export async function digestsDue(db: Db, partnershipId: string, slotAt: Date, sl
           eb
             .selectFrom('outbox_messages as o')
             .select('o.id')
-            .whereRef(
-              'o.dedupe_key',
-              '=',
-              eb.fn<string>('concat', [eb.val('digest:'), 'n.person_id', eb.val(`:${slotDate}`)]),
-            ),
+            .whereRef('o.dedupe_key', '=', sql<string>`concat('digest:', n.person_id::text, ${`:${slotDate}`}::text)`),
         ),
       ),
     )
