@@ -9,6 +9,7 @@ import { hashPassword } from '../auth/passwords'
 import { newTotpSecret } from '../auth/totp'
 import { change } from '../../shared/change'
 import { addDemoInspection } from '../inspections/demo'
+import { queueNotifications, type NotificationInput } from '../notifications/queue'
 import type { FileStore, StoredFile } from '../../storage'
 
 export const DEMO_PARTNERSHIP = 'Anytown Safeguarding Children Partnership'
@@ -216,6 +217,84 @@ const DOCUMENTS: DemoDocument[] = [
   },
 ]
 
+/**
+ * A few unread notifications for each demo person, made as the app makes them (queueNotifications,
+ * so the emails chosen 'at once' wait in the outbox too), each linking to a real demo page: the
+ * practice inspection, the documents waiting for approval, the person a deputy covers for.
+ */
+async function addDemoNotifications(
+  trx: Kysely<Database>,
+  partnershipId: string,
+  now: Date,
+  requirementIds: readonly string[],
+): Promise<void> {
+  const inspection = await trx
+    .selectFrom('inspections')
+    .select('id')
+    .where('partnership_id', '=', partnershipId)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst()
+  const people = new Map<string, string>()
+  for (const p of PEOPLE) {
+    const found = await repo.findPersonByEmail(trx, p.email)
+    if (found) people.set(p.email, found.id)
+  }
+  const id = (email: string) => people.get(email)!
+  const timeline = inspection ? `/inspections/${inspection.id}` : '/inspections'
+  const requirement = (i: number) => (requirementIds[i] ? `/evidence/requirements/${requirementIds[i]}` : '/evidence')
+  const inputs: NotificationInput[] = []
+  for (const p of PEOPLE) {
+    inputs.push(
+      p.roles.includes('inspector')
+        ? {
+            personId: id(p.email),
+            kind: 'task-due',
+            title: 'The practice inspection’s timeline is ready',
+            body: 'Anytown’s practice inspection, notified this week, has its milestones worked out in working days.',
+            link: timeline,
+          }
+        : {
+            personId: id(p.email),
+            kind: 'task-due',
+            title: 'Your tasks for the practice inspection',
+            body: 'The practice inspection notified this week has milestones for you or your agency. See what is due and when.',
+            link: inspection ? `${timeline}/my-tasks` : timeline,
+          },
+    )
+  }
+  inputs.push(
+    {
+      personId: id('dcs@anytown.example'),
+      kind: 'task-assigned',
+      title: 'The multi-agency audit day is given to you',
+      body: 'You are named for the multi-agency audit day of the practice inspection.',
+      link: timeline,
+    },
+    {
+      personId: id('la.lead@anytown.example'),
+      kind: 'deputy-covering',
+      title: 'You are covering for Dana Director',
+      body: 'Dana Director is unavailable. Their tasks and approvals are yours until they are back.',
+      link: `/people/${id('dcs@anytown.example')}`,
+    },
+    ...[0, 1].map((i): NotificationInput => ({
+      personId: id('acc@anytown.example'),
+      kind: 'approval-requested',
+      title: `${DOCUMENTS[i]!.title} waits for your approval`,
+      body: `Anytown Constabulary uploaded its ${DOCUMENTS[i]!.title.toLowerCase()}. It needs a senior approver’s approval.`,
+      link: requirement(i),
+    })),
+    ...['admin@anytown.example', 'coordinator@anytown.example'].map((email): NotificationInput => ({
+      personId: id(email),
+      kind: 'approval-waiting',
+      title: `${DOCUMENTS[2]!.title} waits for sign-off`,
+      body: 'Anytown Constabulary’s senior approver approved it. The business unit signs it off.',
+      link: requirement(2),
+    })),
+  )
+  await queueNotifications(trx, partnershipId, now, inputs)
+}
+
 export interface DemoCredential {
   name: string
   email: string
@@ -319,6 +398,7 @@ export function createDemoService({ db, clock, files }: DemoServiceDeps) {
               await repo.setAvailability(trx, partnershipId, dcs!.id, false, lead!.id, now)
               // A practice inspection with the multi-agency audit day given to the Director by name.
               await addDemoInspection(trx, partnershipId, dcs!.id, now)
+              const requirementIds: string[] = []
               for (const [i, file] of stored.entries()) {
                 const d = DOCUMENTS[i]!
                 const uploader = (await repo.findPersonByEmail(trx, d.uploadedBy))!.id
@@ -340,6 +420,7 @@ export function createDemoService({ db, clock, files }: DemoServiceDeps) {
                   })
                   .returning('id')
                   .executeTakeFirstOrThrow()
+                requirementIds.push(requirement.id)
                 const version = await trx
                   .insertInto('evidence_versions')
                   .values({
@@ -365,6 +446,7 @@ export function createDemoService({ db, clock, files }: DemoServiceDeps) {
                   .where('id', '=', requirement.id)
                   .execute()
               }
+              await addDemoNotifications(trx, partnershipId, now, requirementIds)
             }
             for (const c of credentials) {
               const person = await repo.findPersonByEmail(trx, c.email)

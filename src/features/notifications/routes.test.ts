@@ -1,3 +1,4 @@
+import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OutboxStatus } from '../../db/schema'
 import {
@@ -10,6 +11,7 @@ import {
   type TestApp,
   type TestPerson,
 } from '../../../test/support/app'
+import { currentTotp } from '../auth/totp'
 import { queueNotifications, type NotificationInput } from './queue'
 
 // Clock: Monday 2 March 2026, 9am.
@@ -29,7 +31,7 @@ beforeAll(async () => {
   t = await buildTestApp()
   a = await createPartnership(t, 'Anytown SCP')
   b = await createPartnership(t, 'Elsewhere SCP')
-  admin = await createPerson(t, a, ['administrator'], { email: 'admin@anytown.example' })
+  admin = await createPerson(t, a, ['administrator'], { email: 'business.manager@anytown-scp.example' })
   contributor = await createPerson(t, a, ['contributor'])
   inspector = await createPerson(t, a, ['inspector'])
   otherAdmin = await createPerson(t, b, ['administrator'])
@@ -344,7 +346,7 @@ describe('the administrators’ outbox', () => {
     // Only the failed one can be sent again; the test address defaults to the administrator's own.
     expect(text.match(/\/resend"/g)).toHaveLength(1)
     expect(text).toContain(`action="/notifications/outbox/${failedId}/resend"`)
-    expect(text).toContain('value="admin@anytown.example"')
+    expect(text).toContain('value="business.manager@anytown-scp.example"')
   })
 
   it('filters by status', async () => {
@@ -426,10 +428,10 @@ describe('the administrators’ outbox', () => {
     await adminAgent
       .post('/notifications/outbox/test')
       .type('form')
-      .send({ _csrf: adminAgent.csrf, to: ' Admin@Anytown.example ' })
+      .send({ _csrf: adminAgent.csrf, to: ' Business.Manager@Anytown-SCP.example ' })
       .expect(303)
     const page = await adminAgent.get('/notifications/outbox').expect(200)
-    expect(page.text).toContain('A test email to admin@anytown.example is waiting in the outbox.')
+    expect(page.text).toContain('A test email to business.manager@anytown-scp.example is waiting in the outbox.')
     expect(page.text).toContain('Test email from JTAI Ready')
     const row = await t.handle.db
       .selectFrom('outbox_messages')
@@ -439,7 +441,7 @@ describe('the administrators’ outbox', () => {
     expect(row).toMatchObject({
       partnership_id: a,
       person_id: admin.id,
-      to_address: 'admin@anytown.example',
+      to_address: 'business.manager@anytown-scp.example',
       status: 'pending',
       link: '/notifications',
     })
@@ -449,7 +451,7 @@ describe('the administrators’ outbox', () => {
       entity_id: row.id,
       summary: 'Sent a test email to their own address',
     })
-    expect(JSON.stringify(event)).not.toContain('admin@anytown.example')
+    expect(JSON.stringify(event)).not.toContain('business.manager@anytown-scp.example')
 
     await contributorAgent
       .post('/notifications/outbox/test')
@@ -457,4 +459,47 @@ describe('the administrators’ outbox', () => {
       .send({ _csrf: contributorAgent.csrf, to: 'x@example.org' })
       .expect(403)
   })
+})
+
+describe('demo data', () => {
+  it('leaves each demo person unread notifications, each opening a page they may see', async () => {
+    const { credentials } = await t.services.demo.load()
+    for (const person of credentials) {
+      const agent = request.agent(t.app)
+      const signInPage = await agent.get('/sign-in')
+      await agent
+        .post('/sign-in')
+        .type('form')
+        .send({ _csrf: csrfFrom(signInPage.text), email: person.email, password: person.password })
+        .expect(303)
+      const codePage = await agent.get('/sign-in/code').expect(200)
+      t.clock.advance(30_000)
+      await agent
+        .post('/sign-in/code')
+        .type('form')
+        .send({ _csrf: csrfFrom(codePage.text), code: currentTotp(person.totpSecret, t.clock.now()) })
+        .expect(303)
+      const page = await agent.get('/notifications').expect(200)
+      const opens = [...page.text.matchAll(/href="(\/notifications\/[0-9a-f-]{36}\/open)"/g)].map((m) => m[1]!)
+      expect(opens.length, person.email).toBeGreaterThanOrEqual(1)
+      expect(headerLink(page.text), person.email).toMatch(/^Notifications \(\d/)
+      for (const open of opens) {
+        const res = await agent.get(open).expect(303)
+        const target = await agent.get(res.headers.location!)
+        expect(target.status, `${person.email}: ${res.headers.location!}`).toBe(200)
+      }
+    }
+    // Morgan Constable's two documents to approve link to the documents themselves.
+    const morgan = await t.handle.db
+      .selectFrom('notifications')
+      .innerJoin('people', 'people.id', 'notifications.person_id')
+      .select('notifications.link')
+      .where('people.email', '=', 'acc@anytown.example')
+      .where('notifications.kind', '=', 'approval-requested')
+      .execute()
+    expect(morgan.map((n) => n.link)).toEqual([
+      expect.stringMatching(/^\/evidence\/requirements\/[0-9a-f-]{36}$/),
+      expect.stringMatching(/^\/evidence\/requirements\/[0-9a-f-]{36}$/),
+    ])
+  }, 120_000)
 })
