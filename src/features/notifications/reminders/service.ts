@@ -399,5 +399,3 @@ export function describeSettings(s: ReminderSettings): string {
   ]
   return parts.join('; ')
 }
-
-export type ReminderService = ReturnType<typeof createReminderService>
