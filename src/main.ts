@@ -11,6 +11,9 @@ import { bundledFrameworksDirectory } from './features/frameworks/loadDirectory'
 import { createServices } from './services'
 import { FsFileStore, ScratchSpace, startSweeper } from './storage'
 import { validateInWorker } from './features/annexA/files'
+import { createMailer } from './features/notifications/delivery/mailer'
+import { createDeliveryWorker } from './features/notifications/delivery/worker'
+import { startNotificationJobs, type NotificationJobs } from './features/notifications/jobs'
 
 /** Entry point: configuration → database → services → web server. */
 async function main(): Promise<void> {
@@ -52,6 +55,17 @@ async function main(): Promise<void> {
   const leftovers = await scratch.clearLeftovers()
   const startupSweep = await services.files.sweep({ olderThanMs: 0, isReferenced: isFileReferenced })
   logger.info({ scratchEntriesRemoved: leftovers, ...startupSweep }, 'start-up clean-up')
+
+  // Emails wait in the outbox (written with the change that caused them) until the worker sends them.
+  const mailer = config.smtpUrl ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : null
+  if (!mailer) logger.info('email: no mail server configured (SMTP_URL); messages are kept in the outbox')
+  const deliveryWorker = createDeliveryWorker({
+    db: database.db,
+    clock: systemClock,
+    mailer,
+    baseUrl: config.baseUrl,
+    logger,
+  })
   const { app, sessionStore } = createApp({
     services,
     db: database.db,
@@ -64,9 +78,13 @@ async function main(): Promise<void> {
     secureCookies: config.secureCookies,
     baseUrl: config.baseUrl,
     maxUploadBytes: config.maxUploadBytes,
+    mailConfigured: mailer !== null,
   })
 
+  let notificationJobs: NotificationJobs | undefined
   const server = app.listen(config.port, config.host, () => {
+    // Reminders every minute and email delivery, once the app is listening.
+    notificationJobs = startNotificationJobs({ services, worker: deliveryWorker, logger })
     logger.info({ port: config.port, database: database.kind }, 'JTAI Ready is running')
     process.stdout.write(
       `\nJTAI Ready is running at ${config.baseUrl} (database: ${database.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})\n`,
@@ -94,7 +112,8 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down')
     server.close(() => {
-      void stopSweeper()
+      void Promise.all([stopSweeper(), notificationJobs?.stop()])
+        .then(() => mailer?.close())
         .then(() => database.close())
         .finally(() => process.exit(0))
     })
