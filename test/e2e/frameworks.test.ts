@@ -9,6 +9,7 @@ import { setUpFirstAdministrator } from './support/pages/auth'
 import { BasePage, visit } from './support/pages/base'
 import { startApp, type RunningApp } from './support/server'
 import { openWeekOf } from './support/pages/timeline'
+import { EmailSettingsPage, NotificationsPage, OutboxPage, ReminderSettingsPage } from './support/pages/notifications'
 
 // Frameworks, working days, the local plan and a practice inspection through the real pages: an
 // administrator uploads a broken framework file (error summary) and a good revised one, loads
@@ -212,5 +213,40 @@ describe('frameworks, working days, the local plan and a practice inspection', (
     expect(text).toContain('Book the audit room')
     expect(text).toContain('1 working day after Inspectors select children')
     expect(text).not.toContain('children-selected')
+  })
+
+  it('8. notifications: none yet; chooses what they are emailed; sends a test email (an error first); reminder settings', async () => {
+    const list = await new NotificationsPage(admin).open()
+    expect(await list.notifications()).toEqual([])
+    expect(await main(admin)).toContain('You have no notifications yet.')
+    await list.followLink('Change what you are emailed')
+    const settings = new EmailSettingsPage(admin)
+    expect(await settings.headingText()).toBe('What you are emailed')
+    expect(await settings.alwaysEmailed()).toContain('An issue of concern')
+    expect(await settings.chosen('A task is given to you')).toBe('Email at once')
+    await settings.choose('A task is given to you', 'In a daily summary at 8am on working days')
+    await settings.submit('Save email settings')
+    expect(await settings.notificationBanner().innerText()).toContain('Your email settings are saved.')
+    expect(await settings.chosen('A task is given to you')).toBe('In a daily summary at 8am on working days')
+
+    const outbox = await new OutboxPage(admin).open()
+    expect(await main(admin)).toContain('No mail server is configured (SMTP_URL)')
+    await outbox.sendTestEmail('not an address', { status: 400 })
+    expect(await outbox.errorMessages()).toEqual([
+      'Enter an email address in the correct format, like name@example.org',
+    ])
+    await outbox.sendTestEmail(ADMIN.email)
+    expect(await outbox.notificationBanner().innerText()).toContain(`A test email to ${ADMIN.email} is waiting`)
+    expect(await outbox.rows()).toEqual([
+      expect.objectContaining({
+        to: `${ADMIN.name} ${ADMIN.email}`,
+        status: 'Waiting Waiting: no mail server configured',
+      }),
+    ])
+    await outbox.filterBy('Failed')
+    expect(await outbox.rows()).toEqual([])
+
+    const reminders = await new ReminderSettingsPage(admin).open()
+    expect(await reminders.headingText()).not.toBe('')
   })
 })

@@ -12,6 +12,7 @@ import { validateInWorker } from '../../src/features/annexA/files'
 import { useBrowser } from './support/browser'
 import { CodePage, SignInPage } from './support/pages/auth'
 import { visit } from './support/pages/base'
+import { headerNotificationsText, NotificationsPage } from './support/pages/notifications'
 import { migratedDataDir, startApp, type RunningApp } from './support/server'
 import { Authenticator } from './support/totp'
 
@@ -162,6 +163,10 @@ describe('reflow: at 320 px wide no page scrolls sideways', () => {
     { name: 'Annex A', path: () => '/annex-a' },
     { name: 'Annex A upload', path: () => '/annex-a/upload' },
     { name: 'Annex A import', path: () => `/annex-a/imports/${ids.import}` },
+    // The demo leaves notifications and emails waiting: both lists have rows.
+    { name: 'notifications', path: () => '/notifications' },
+    { name: 'email settings', path: () => '/notifications/settings' },
+    { name: 'emails sent and waiting', path: () => '/notifications/outbox' },
   ]
 
   it.each(pages)('$name does not scroll sideways at 320 px', async ({ name, path }) => {
@@ -174,5 +179,17 @@ describe('reflow: at 320 px wide no page scrolls sideways', () => {
     expect(scrollWidth, `the ${name} (${path()}) is ${scrollWidth} px wide at ${WIDTH} px`).toBeLessThanOrEqual(
       innerWidth,
     )
+  })
+
+  // After the pages above (it changes what the notifications page shows), on the same window.
+  it('the demo’s notifications are unread, counted in the header, and Mark all as read clears them', async () => {
+    const list = await new NotificationsPage(page).open()
+    const items = await list.notifications()
+    expect(items.length).toBeGreaterThan(0)
+    expect(items.every((n) => n.unread)).toBe(true)
+    expect(await headerNotificationsText(page)).toBe(`Notifications (${items.length} unread)`)
+    await list.markAllAsRead()
+    expect((await list.notifications()).map((n) => n.unread)).toEqual(items.map(() => false))
+    expect(await headerNotificationsText(page)).toBe('Notifications')
   })
 })
