@@ -177,11 +177,14 @@ export async function existingKeys(
 ): Promise<Set<string>> {
   const found = new Set<string>()
   const unique = [...new Set(keys.map((k) => k.dedupeKey))]
+  const people = [...new Set(keys.map((k) => k.personId))]
   for (let i = 0; i < unique.length; i += CHUNK) {
+    // The people too, so the (person, dedupe key) index answers.
     const rows = await db
       .selectFrom('notifications')
       .select(['person_id', 'dedupe_key'])
       .where('partnership_id', '=', partnershipId)
+      .where('person_id', 'in', people)
       .where('dedupe_key', 'in', unique.slice(i, i + CHUNK))
       .execute()
     for (const r of rows) found.add(`${r.person_id} ${r.dedupe_key ?? ''}`)

@@ -347,12 +347,19 @@ export function createReminderService({ db, clock, inspections, calendar: calend
     async run(): Promise<{ created: number; cancelled: number; digests: number }> {
       const now = clock.now()
       const total = { created: 0, cancelled: 0, digests: 0 }
+      // One partnership's failure does not keep the others' reminders back; the first is thrown after.
+      let failure: Error | undefined
       for (const partnershipId of await repo.partnershipIds(db)) {
-        const r = await runPartnership(partnershipId, now)
-        total.created += r.created
-        total.cancelled += r.cancelled
-        total.digests += r.digests
+        try {
+          const r = await runPartnership(partnershipId, now)
+          total.created += r.created
+          total.cancelled += r.cancelled
+          total.digests += r.digests
+        } catch (error) {
+          failure ??= error instanceof Error ? error : new Error(String(error))
+        }
       }
+      if (failure) throw failure
       return total
     },
 
