@@ -13,6 +13,7 @@ import { createFrameworkService } from './features/frameworks'
 import { createInspectionService } from './features/inspections'
 import { createNotificationService } from './features/notifications'
 import { createChildRegisterService } from './features/register'
+import { createCaseReturnsService } from './features/caseTracking/returns/service'
 import { createReminderService } from './features/notifications/reminders/service'
 import type { FileStore, ScratchSpace } from './storage'
 
@@ -80,6 +81,7 @@ export function createServices({
       maxConcurrentChecks: MAX_CONCURRENT_ANNEX_A_CHECKS,
     }),
     register: createChildRegisterService({ db, clock, frameworks }),
+    caseReturns: createCaseReturnsService({ db, clock }),
     notifications: createNotificationService({ db, clock }),
     reminders: createReminderService({ db, clock, inspections, calendar }),
     /** For /health: the database answers. */
