@@ -6,7 +6,7 @@ import { pageNumber } from '../../web/forms'
 import { sameOriginPath } from '../../web/returnAddress'
 import type { RouteOptions, Routes } from '../../web/routes'
 import { EMAIL_CHOICE_WORDS, kindInWords, NOT_EMAILED_WORDS, outboxStatus } from './presenters'
-import { CHOOSABLE_KINDS, PREFERENCE_FIELDS, preferencesSchema, TEST_EMAIL_FIELDS, testEmailSchema } from './schemas'
+import { CHOOSABLE_KINDS, preferencesSchema, TEST_EMAIL_FIELDS, testEmailSchema } from './schemas'
 import { OUTBOX_FILTERS, type OutboxFilter } from './service'
 
 const PAGE_SIZE = 50
@@ -89,7 +89,7 @@ export function notificationRoutes(routes: Routes, services: Services, options: 
   routes.form('/notifications/settings', {
     view: 'notifications/views/settings.njk',
     schema: preferencesSchema,
-    order: PREFERENCE_FIELDS,
+    order: CHOOSABLE_KINDS,
     context: (_req, { scope }) => settingsModel(scope),
     async onValid(form, req, { scope }) {
       await notifications.setPreferences(scope, form)

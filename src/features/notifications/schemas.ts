@@ -5,7 +5,7 @@ import { email } from '../../web/forms'
 const EMAIL_CHOICES = ['immediate', 'digest', 'none'] as const
 const choice = (message: string) => z.enum(EMAIL_CHOICES, { error: message })
 
-/** The kinds a person chooses for, in page order: every kind that is not critical. */
+/** The kinds a person chooses for, in page order (the settings form's fields): every kind that is not critical. */
 export const CHOOSABLE_KINDS = (Object.keys(NOTIFICATION_KINDS) as NotificationKindId[]).filter(
   (k) => !NOTIFICATION_KINDS[k].critical,
 )
@@ -19,9 +19,6 @@ export const preferencesSchema = z.strictObject(
     CHOOSABLE_KINDS.map((k) => [k, choice(`Choose how you are emailed for “${NOTIFICATION_KINDS[k].label}”`)]),
   ),
 )
-
-/** The settings form's fields in page order, for the error summary. */
-export const PREFERENCE_FIELDS: string[] = CHOOSABLE_KINDS
 
 /** "Send a test email" on the outbox page. */
 export const testEmailSchema = z.strictObject({ to: email() })

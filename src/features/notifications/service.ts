@@ -182,5 +182,3 @@ export function createNotificationService({ db, clock }: NotificationServiceDeps
     },
   }
 }
-
-export type NotificationService = ReturnType<typeof createNotificationService>
