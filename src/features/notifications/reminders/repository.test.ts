@@ -108,23 +108,21 @@ describe.each(testDatabases())('reminder repository on $name', (database) => {
     const due = await repo.digestsDue(handle.db, a, SLOT, '2026-03-05')
     expect(due.map((d) => [d.personId, d.notifications.length, d.active])).toEqual([[ann, 1, true]])
     const write = () =>
-      handle.db
-        .transaction()
-        .execute((trx) =>
-          repo.writeDigest(
-            trx,
-            a,
-            {
-              personId: ann,
-              email: 'ann@example.org',
-              slotDate: '2026-03-05',
-              subject: 'Your summary',
-              ids: due[0]!.notifications.map((n) => n.id),
-            },
-            (titles) => titles.join('\n'),
-            SLOT,
-          ),
-        )
+      handle.db.transaction().execute((trx) =>
+        repo.writeDigest(
+          trx,
+          a,
+          {
+            personId: ann,
+            email: 'ann@example.org',
+            slotDate: '2026-03-05',
+            subject: 'Your summary',
+            ids: due[0]!.notifications.map((n) => n.id),
+          },
+          (titles) => titles.join('\n'),
+          SLOT,
+        ),
+      )
     expect(await write()).toBe(true)
     expect(await write()).toBe(false)
     const digests = await handle.db
@@ -172,23 +170,21 @@ describe.each(testDatabases())('reminder repository on $name', (database) => {
       })
       .execute()
     await expect(
-      handle.db
-        .transaction()
-        .execute((trx) =>
-          repo.writeDigest(
-            trx,
-            a,
-            {
-              personId: ann,
-              email: 'ann@example.org',
-              slotDate: '2026-03-06',
-              subject: 'Your summary',
-              ids: d!.notifications.map((n) => n.id),
-            },
-            (titles) => titles.join('\n'),
-            NOW,
-          ),
+      handle.db.transaction().execute((trx) =>
+        repo.writeDigest(
+          trx,
+          a,
+          {
+            personId: ann,
+            email: 'ann@example.org',
+            slotDate: '2026-03-06',
+            subject: 'Your summary',
+            ids: d!.notifications.map((n) => n.id),
+          },
+          (titles) => titles.join('\n'),
+          NOW,
         ),
+      ),
     ).rejects.toBeInstanceOf(repo.DigestExistsError)
     // Rolled back: the notification still waits (for tomorrow's summary).
     const n = await handle.db

@@ -44,9 +44,7 @@ interface World {
     p: TestPerson,
     key: string,
   ): Promise<{ id: string; kind: string; email: string; title: string; body: string }>
-  outbox(
-    p: TestPerson,
-  ): Promise<
+  outbox(p: TestPerson): Promise<
     {
       kind: string
       status: string
