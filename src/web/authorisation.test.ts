@@ -44,6 +44,33 @@ beforeAll(async () => {
   const a = seeded.partnershipId
   const agencyId = seeded.agencyId
   ids = seeded.ids
+  // Case tracking (issue 12): the inspectors' selection released to the agencies, with one child.
+  await t.handle.db
+    .insertInto('case_selections')
+    .values({
+      inspection_id: ids.inspectionId!,
+      partnership_id: a,
+      released_at: t.clock.now(),
+      released_by: null,
+      due_at: new Date(t.clock.now().getTime() + 2 * 3_600_000),
+      updated_at: t.clock.now(),
+    })
+    .execute()
+  const selected = await t.handle.db
+    .insertInto('selected_children')
+    .values({
+      partnership_id: a,
+      inspection_id: ids.inspectionId!,
+      position: 1,
+      child_ref: 'C1',
+      in_register: true,
+      source: 'register',
+      added_by: null,
+      added_at: t.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  ids.childId = selected.id
   for (const role of ROLES) {
     const person = await createPerson(t, a, [role], {
       agencyId: role === 'inspector' || role === 'administrator' ? null : agencyId,
@@ -84,7 +111,16 @@ describe('authorisation matrix', () => {
       const res = await call(agent, method, fill(path), agent.csrf)
       // Child-level data: contributors never pass the table; leads do, but this one works for the police, so the service refuses them.
       const policeRefused = CHILD_DATA_ROUTES.has(key) && role === 'agency-lead'
-      if (allows(access, [role]) && !policeRefused) {
+      // Every agency person may try to submit their agency's return (a deputy covering for the lead
+      // may be a contributor); the service refuses anyone else who is not the lead.
+      const notTheLead =
+        key === 'POST /case-tracking/return/submit' && (role === 'contributor' || role === 'senior-approver')
+      if (notTheLead) {
+        expect(res.status).toBe(403)
+        expect(res.text).toContain(
+          'Only your agency’s lead, or their deputy while they are unavailable, can submit the return',
+        )
+      } else if (allows(access, [role]) && !policeRefused) {
         expect(res.status, (res.text ?? '').slice(0, 300)).not.toBe(403)
         expect(res.status).toBeLessThan(500)
         if (access !== 'public') expect(res.headers.location ?? '').not.toBe('/sign-in')
