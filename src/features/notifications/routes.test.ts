@@ -12,7 +12,9 @@ import {
   type TestPerson,
 } from '../../../test/support/app'
 import { currentTotp } from '../auth/totp'
+import { NOTIFICATION_KINDS } from '../../domain/notifications'
 import { queueNotifications, type NotificationInput } from './queue'
+import { CHOOSABLE_KINDS } from './schemas'
 
 // Clock: Monday 2 March 2026, 9am.
 let t: TestApp
@@ -198,14 +200,9 @@ describe('email settings', () => {
     expect(page.text).not.toContain('name="issue-of-concern"')
   })
 
-  const allChoices = (overrides: Record<string, string> = {}) => ({
-    'task-assigned': 'immediate',
-    'task-due': 'digest',
-    'task-overdue': 'immediate',
-    'approval-requested': 'immediate',
-    'approval-waiting': 'digest',
-    'review-due': 'digest',
-    'deputy-covering': 'immediate',
+  /** Every question answered with its kind's default, then the given answers. */
+  const allChoices = (overrides: Record<string, string> = {}): Record<string, string> => ({
+    ...Object.fromEntries(CHOOSABLE_KINDS.map((k) => [k, NOTIFICATION_KINDS[k].defaultEmail])),
     ...overrides,
   })
 
