@@ -366,6 +366,13 @@ describe.each(testDatabases())('reminders on $name', (database) => {
       await upload(w.leadN, 'version two')
       expect((await w.outbox(deputy)).filter((m) => m.kind === 'approval-requested')).toHaveLength(1)
       expect((await w.outbox(approver)).filter((m) => m.kind === 'approval-requested')).toHaveLength(2)
+      // Back, then away again: a new covering, told once more.
+      await w.t.services.directory.setAvailability(scopeOf(w.admin), approver.id, false, deputy.id)
+      await w.at('2026-03-12T10:05:00Z')
+      await w.t.services.directory.setAvailability(scopeOf(w.admin), approver.id, true, deputy.id)
+      await w.at('2026-03-12T10:06:00Z')
+      await w.at('2026-03-12T10:07:00Z')
+      expect((await w.keys(deputy)).filter((k) => k.startsWith('deputy-covering:'))).toHaveLength(2)
     })
 
     it('warns the agency lead 20 working days before a review date (over the August bank holiday)', async () => {

@@ -151,7 +151,6 @@ export function createReminderService({ db, clock, inspections, calendar: calend
     }
 
     // Milestones and tasks of open inspections.
-    const covering = new Map<string, { principal: repo.ReminderPerson; deputy: repo.ReminderPerson; link: string }>()
     for (const t of timelines) {
       const link = `/inspections/${t.inspection.id}/my-tasks`
       for (const m of t.milestones) {
@@ -162,10 +161,7 @@ export function createReminderService({ db, clock, inspections, calendar: calend
           if (named) who.push({ person: named, coveringFor: null })
           const deputy = m.assignee.unavailable ? told(m.assignee.deputyId) : undefined
           const principal = byId.get(m.assignee.personId)
-          if (deputy && principal) {
-            who.push({ person: deputy, coveringFor: principal.name })
-            covering.set(`${principal.id}:${deputy.id}`, { principal, deputy, link })
-          }
+          if (deputy && principal) who.push({ person: deputy, coveringFor: principal.name })
         } else {
           for (const p of people)
             if (told(p.id) && p.roles.includes(m.ownerRole) && !(isPerAgency(m) && isDoneFor(p, m)))
@@ -187,19 +183,24 @@ export function createReminderService({ db, clock, inspections, calendar: calend
       }
     }
 
-    // A deputy is told once per covering (the audit event that marked the principal unavailable).
+    // Whoever is unavailable: their deputy is told once per covering (the audit event that marked
+    // them unavailable), and gets their reminders and approvals until they are back.
+    const covering = people.flatMap((principal) => {
+      const deputy = principal.unavailable && principal.active ? told(principal.deputyId) : undefined
+      return deputy ? [{ principal, deputy }] : []
+    })
     const since = await repo.coveringSince(
       db,
       partnershipId,
-      [...covering.values()].map((c) => c.principal.id),
+      covering.map((c) => c.principal.id),
     )
-    for (const { principal, deputy, link } of covering.values()) {
+    for (const { principal, deputy } of covering) {
       const seq = since.get(principal.id) ?? 0
       remind(deputy.id, `covering:${principal.id}:${deputy.id}:${seq}`, {
         kind: 'deputy-covering',
         title: `You are covering for ${principal.name}`,
-        body: `${principal.name} is unavailable. Their tasks in open inspections are yours until they are back, and you will get their reminders.`,
-        link,
+        body: `${principal.name} is unavailable. Their tasks and approvals are yours until they are back, and you will get their reminders.`,
+        link: '/',
         dedupeKey: `deputy-covering:${principal.id}:${deputy.id}:${seq}`,
       })
     }
