@@ -366,6 +366,35 @@ describe('the administrators’ outbox', () => {
     expect(other.text).toContain('No emails yet.')
   })
 
+  it('pages a long outbox, 50 to a page, keeping the status filter', async () => {
+    await t.handle.db
+      .insertInto('outbox_messages')
+      .values(
+        Array.from({ length: 55 }, (_, i) => ({
+          partnership_id: b,
+          person_id: otherAdmin.id,
+          kind: 'task-due',
+          to_address: otherAdmin.email,
+          subject: `Message ${i}`,
+          body: 'Body',
+          link: '/notifications',
+          status: 'sent' as const,
+          next_attempt_at: t.clock.now(),
+          created_at: new Date(t.clock.now().getTime() + i * 1000),
+          sent_at: t.clock.now(),
+        })),
+      )
+      .execute()
+    const first = await otherAgent.get('/notifications/outbox?status=sent').expect(200)
+    expect(first.text.match(/data-label="Status"/g)).toHaveLength(50)
+    expect(first.text).toContain('55 emails – page 1 of 2')
+    expect(first.text).toContain('href="/notifications/outbox?status=sent&amp;page=2"')
+    const second = await otherAgent.get('/notifications/outbox?status=sent&page=2').expect(200)
+    expect(second.text.match(/data-label="Status"/g)).toHaveLength(5)
+    expect(second.text).toContain('Message 0<')
+    expect(second.text).not.toContain('Message 54<')
+  })
+
   it('sends a failed email again, recorded; one that did not fail, or another partnership’s, cannot be', async () => {
     await otherAgent
       .post(`/notifications/outbox/${failedId}/resend`)
@@ -434,6 +463,7 @@ describe('the administrators’ outbox', () => {
       .selectFrom('outbox_messages')
       .selectAll()
       .where('kind', '=', 'test')
+      .where('partnership_id', '=', a)
       .executeTakeFirstOrThrow()
     expect(row).toMatchObject({
       partnership_id: a,
