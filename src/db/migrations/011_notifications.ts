@@ -44,6 +44,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('notifications')
     .columns(['person_id', 'created_at'])
     .execute()
+  // The header's unread count on every page: only the unread rows, however long a person's history.
+  await db.schema
+    .createIndex('notifications_person_unread')
+    .on('notifications')
+    .column('person_id')
+    .where(sql.ref('read_at'), 'is', null)
+    .execute()
+  // The reminder job looks for notifications waiting for a daily summary every minute.
+  await db.schema
+    .createIndex('notifications_waiting_digest')
+    .on('notifications')
+    .column('partnership_id')
+    .where(sql<boolean>`email = 'digest' and digested_at is null`)
+    .execute()
   await db.schema
     .createTable('outbox_messages')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))

@@ -100,7 +100,14 @@ describe('which task reminders apply now', () => {
     expect(dueAt(calendar, dateOnly, '2026-03-10T09:00:00Z')).toEqual(['on-the-day'])
     expect(dueAt(calendar, dateOnly, '2026-03-10T23:00:00Z')).toEqual(['on-the-day']) // not overdue the same evening
     expect(dueAt(calendar, dateOnly, '2026-03-11T09:00:00Z')).toEqual(['overdue'])
-    expect(dueAt(calendar, dateOnly, '2026-06-01T09:00:00Z')).toEqual(['overdue'])
+    expect(dueAt(calendar, dateOnly, '2026-03-12T16:00:00Z')).toEqual(['overdue']) // fired on the previous working day
+  })
+
+  it('does not send a reminder that fired before the previous working day: a deadline weeks past is not news', () => {
+    expect(dueAt(calendar, dateOnly, '2026-03-13T09:00:00Z')).toEqual([])
+    expect(dueAt(calendar, dateOnly, '2026-06-01T09:00:00Z')).toEqual([])
+    // Over a weekend the previous working day is Friday: Friday's reminder still goes on Monday.
+    expect(dueAt(calendar, dateOnly, '2026-03-09T07:00:00Z')).toEqual(['before-2'])
   })
 
   it('adds "due within 2 hours" in the last two hours of a timed deadline, and overdue once its time passes', () => {

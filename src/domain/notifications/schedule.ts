@@ -92,7 +92,8 @@ export function taskReminderTimes(
 /**
  * The reminders for a deadline that apply at `now` (the task is not done; the caller checks that):
  * of "before", "on the day" and "overdue", only the latest that has fired (a later one says more,
- * so a job that was stopped for a day does not send yesterday's reminder as well as today's); and
+ * so a job that was stopped for a day does not send yesterday's reminder as well as today's), and
+ * only if it fired on or after the previous working day; and
  * "due within 2 hours" while `now` is in the two hours before a timed deadline.
  */
 export function taskRemindersDue(
@@ -106,7 +107,10 @@ export function taskRemindersDue(
   const staged = fired.filter((r) => r.kind !== 'task-due-within-hours')
   const out: TaskReminder[] = []
   const latest = staged.at(-1)
-  if (latest) out.push(latest)
+  // Not one that fired before the previous working day began: a deadline weeks past when reminders
+  // start (a new inspection entered late, the first run after an upgrade) is not emailed as news.
+  const stale = londonInstant(calendar.addWorkingDays(londonNow(now).date, -1), '00:00').getTime()
+  if (latest && latest.firesAt.getTime() >= stale) out.push(latest)
   const at = deadlineInstant(due)
   const soon = fired.find((r) => r.kind === 'task-due-within-hours')
   if (soon && at && t < at.getTime()) out.push(soon)
