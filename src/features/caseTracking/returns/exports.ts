@@ -118,5 +118,35 @@ export async function sendMatrixWorkbook(res: ServerResponse, { view, answerOf }
       cells.forEach((c, i) => put(row.getCell(i + 1), c))
       row.commit()
     }
+
+    const changes = workbook.addWorksheet('Changes after submission', { views: [{ state: 'frozen', ySplit: 1 }] })
+    changes.columns = [
+      { header: 'Row', width: 6 },
+      { header: 'Local authority child ID', width: 18 },
+      { header: 'Agency', width: 30 },
+      { header: 'Known to us before', width: 18 },
+      { header: 'Known to us after', width: 18 },
+      { header: 'Reason', width: 50 },
+      { header: 'Changed by', width: 24 },
+      { header: 'Changed', width: 20 },
+    ]
+    changes.getRow(1).font = { bold: true }
+    const knownWords = (v: unknown) =>
+      typeof v === 'string' && Object.hasOwn(KNOWN_CHOICES, v) ? KNOWN_CHOICES[v as 'yes'] : 'No answer'
+    for (const c of view.corrections) {
+      const cells: Cell[] = [
+        { value: c.position },
+        { value: view.children.find((x) => x.id === c.childId)?.childRef ?? null },
+        { value: c.agencyName },
+        { value: knownWords(c.before.known) },
+        { value: knownWords(c.after.known) },
+        { value: c.reason },
+        { value: c.byName },
+        { dateTime: c.at },
+      ]
+      const row = changes.addRow([])
+      cells.forEach((cell, i) => put(row.getCell(i + 1), cell))
+      row.commit()
+    }
   })
 }

@@ -241,12 +241,16 @@ describe.each(testDatabases())('case-tracking returns repository on $name', (dat
       { ...base, childId: child2, reason: 'Second', before: { known: 'no' }, after: { known: 'yes' } },
       new Date('2026-03-05T11:00:00Z'),
     )
-    expect((await repo.correctionsOf(h.db, a, inspection, police)).map((c) => c.reason)).toEqual(['Second', 'First'])
-    expect(await repo.correctionsOf(h.db, a, inspection, police, child)).toMatchObject([
+    expect((await repo.correctionsOf(h.db, a, inspection, { agencyId: police })).map((c) => c.reason)).toEqual([
+      'Second',
+      'First',
+    ])
+    expect(await repo.correctionsOf(h.db, a, inspection, { agencyId: police, childId: child })).toMatchObject([
       { reason: 'First', before: { known: 'checking' }, after: { known: 'no' }, corrected_by_name: 'Lead' },
     ])
-    expect(await repo.correctionsOf(h.db, a, inspection, health)).toEqual([])
-    expect(await repo.correctionsOf(h.db, b, inspection, police)).toEqual([])
+    expect(await repo.correctionsOf(h.db, a, inspection, { agencyId: health })).toEqual([])
+    expect((await repo.correctionsOf(h.db, a, inspection)).map((c) => c.agency_id)).toEqual([police, police])
+    expect(await repo.correctionsOf(h.db, b, inspection)).toEqual([])
   })
 
   it('finds the agencies’ leads who are not disabled, with their availability and deputy', async () => {

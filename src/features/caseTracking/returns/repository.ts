@@ -307,6 +307,7 @@ export async function insertCorrection(
 
 export interface CorrectionRow {
   selected_child_id: string
+  agency_id: string
   reason: string
   before: Record<string, unknown>
   after: Record<string, unknown>
@@ -314,22 +315,32 @@ export interface CorrectionRow {
   corrected_at: Date
 }
 
-/** One agency's corrections after submission, newest first (one child's when `childId` is given). */
+/**
+ * Corrections after submission, newest first: every agency's, or one agency's (and one child's)
+ * when given.
+ */
 export async function correctionsOf(
   db: Db,
   partnershipId: string,
   inspectionId: string,
-  agencyId: string,
-  childId?: string,
+  only: { agencyId?: string; childId?: string } = {},
 ): Promise<CorrectionRow[]> {
   let q = db
     .selectFrom('return_corrections as c')
     .leftJoin('people as p', 'p.id', 'c.corrected_by')
-    .select(['c.selected_child_id', 'c.reason', 'c.before', 'c.after', 'p.name as corrected_by_name', 'c.corrected_at'])
+    .select([
+      'c.selected_child_id',
+      'c.agency_id',
+      'c.reason',
+      'c.before',
+      'c.after',
+      'p.name as corrected_by_name',
+      'c.corrected_at',
+    ])
     .where('c.partnership_id', '=', partnershipId)
     .where('c.inspection_id', '=', inspectionId)
-    .where('c.agency_id', '=', agencyId)
-  if (childId !== undefined) q = q.where('c.selected_child_id', '=', childId)
+  if (only.agencyId !== undefined) q = q.where('c.agency_id', '=', only.agencyId)
+  if (only.childId !== undefined) q = q.where('c.selected_child_id', '=', only.childId)
   return q.orderBy('c.corrected_at', 'desc').execute()
 }
 

@@ -369,6 +369,9 @@ describe('the coordinator’s matrix', () => {
       new RegExp(`data-cell="${first} ${health}">No <strong class="govuk-tag govuk-tag--orange">`),
     )
     expect(res.text).toContain('/assets/javascripts/case-matrix.js')
+    // The police's change after submission, with its reason.
+    expect(res.text).toContain('Changed after submission')
+    expect(res.text).toContain('Checked the archive: not known')
     const [viewed] = await auditActions('case-matrix.viewed')
     expect(viewed).toMatchObject({ actor_id: people.coordinator!.id, details: { children } })
     // The local authority's inspection manager (a children's services lead) sees it too.
@@ -466,6 +469,16 @@ describe('the coordinator’s matrix', () => {
     expect(sheet.getRow(5).getCell(3).value).toBe('\'=HYPERLINK("http://evil.example","Click")')
     const agencies = workbook.getWorksheet('Agencies')!
     expect(agencies.getRow(2).values).toEqual(expect.arrayContaining(['A Children’s Services', 'Not started']))
+    const changes = workbook.getWorksheet('Changes after submission')!
+    expect((changes.getRow(2).values as unknown[]).slice(1, 7)).toEqual([
+      3,
+      'LA-003',
+      'A Police',
+      'Still checking',
+      'No, not known to us',
+      'Checked the archive: not known',
+    ])
+    expect(changes.getRow(2).getCell(8).value).toBeInstanceOf(Date)
     expect(await auditActions('case-matrix.exported')).toHaveLength(1)
   })
 })

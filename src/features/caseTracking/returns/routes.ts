@@ -31,6 +31,10 @@ const RETURN = 'caseTracking/views/returns-index.njk'
 const CHILD = 'caseTracking/views/returns-child.njk'
 const MATRIX = 'caseTracking/views/matrix.njk'
 
+/** A stored answer's "known to us" (from a correction's before or after) in words. */
+const knownText = (known: unknown): string =>
+  typeof known === 'string' && Object.hasOwn(KNOWN_CHOICES, known) ? KNOWN_CHOICES[known as 'yes'] : 'No answer'
+
 /** The answer form's values from a saved answer (or an empty form at version 0). */
 function formValues(answer: AnswerView | null, questions: readonly CaseQuestion[]): Record<string, string> {
   if (!answer) return { version: '0' }
@@ -138,8 +142,8 @@ export function returnsRoutes(routes: Routes, services: Services): void {
       corrections: page.corrections.map((c) => ({
         ...c,
         position: page.children.find((x) => x.id === c.childId)?.position,
-        beforeText: c.before.known ? KNOWN_CHOICES[c.before.known as 'yes'] : 'No answer',
-        afterText: c.after.known ? KNOWN_CHOICES[c.after.known as 'yes'] : 'No answer',
+        beforeText: knownText(c.before.known),
+        afterText: knownText(c.after.known),
       })),
       ...extra,
     })
@@ -228,6 +232,10 @@ export function returnsRoutes(routes: Routes, services: Services): void {
         })),
       })),
       notSubmitted: view.agencies.filter((a) => a.status !== 'submitted' && a.status !== 'submitted-late').length,
+      corrections: view.corrections.map((c) => ({
+        ...c,
+        change: `${knownText(c.before.known)} → ${knownText(c.after.known)}`,
+      })),
     }
   }
 

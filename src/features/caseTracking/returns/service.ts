@@ -123,6 +123,7 @@ function identifiers(c: repo.SelectedChild): ChildIdentifiers {
 
 export interface CorrectionView {
   childId: string
+  agencyId: string
   reason: string
   byName: string | null
   at: Date
@@ -132,6 +133,7 @@ export interface CorrectionView {
 
 const correctionView = (c: repo.CorrectionRow): CorrectionView => ({
   childId: c.selected_child_id,
+  agencyId: c.agency_id,
   reason: c.reason,
   byName: c.corrected_by_name,
   at: c.corrected_at,
@@ -166,6 +168,8 @@ export interface MatrixView {
   children: (ChildIdentifiers & { cells: MatrixCell[] })[]
   counts: KnownCounts
   questions: CaseQuestion[]
+  /** Answers changed after their agency submitted, newest first. */
+  corrections: (CorrectionView & { agencyName: string; position: number | null })[]
 }
 
 export interface CaseReturnsServiceDeps {
@@ -233,17 +237,28 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
     const selection = await repo.findSelection(db, scope.partnershipId, inspection.id)
     if (!selection?.released_at) return null
     const framework = await frameworkOf(inspection)
-    const [agencies, children, answers, returns] = await Promise.all([
+    const [agencies, children, answers, returns, corrections] = await Promise.all([
       repo.agenciesOfTypes(db, scope.partnershipId, framework.agenciesInScope),
       repo.selectedChildren(db, scope.partnershipId, inspection.id),
       repo.answersOf(db, scope.partnershipId, inspection.id),
       repo.returnsOf(db, scope.partnershipId, inspection.id),
+      repo.correctionsOf(db, scope.partnershipId, inspection.id),
     ])
-    return { inspection, selection, releasedAt: selection.released_at, framework, agencies, children, answers, returns }
+    return {
+      inspection,
+      selection,
+      releasedAt: selection.released_at,
+      framework,
+      agencies,
+      children,
+      answers,
+      returns,
+      corrections,
+    }
   }
 
   function buildMatrix(source: NonNullable<Awaited<ReturnType<typeof matrixSource>>>, now: Date): MatrixView {
-    const { inspection, selection, agencies, children, answers, returns, framework } = source
+    const { inspection, selection, agencies, children, answers, returns, framework, corrections } = source
     const childIds = children.map((c) => c.id)
     const agencyIds = agencies.map((a) => a.id)
     const inScope = new Set(agencyIds)
@@ -286,6 +301,11 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
       })),
       counts: knownCounts(childIds, matrixAnswers),
       questions: framework.caseQuestions ?? [],
+      corrections: corrections.map((c) => ({
+        ...correctionView(c),
+        agencyName: agencies.find((a) => a.id === c.agency_id)?.name ?? 'An agency no longer in scope',
+        position: children.find((x) => x.id === c.selected_child_id)?.position ?? null,
+      })),
     }
   }
 
@@ -305,7 +325,7 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
         repo.selectedChildren(db, scope.partnershipId, w.inspectionId),
         repo.answersOf(db, scope.partnershipId, w.inspectionId, w.agency.id),
         repo.returnsOf(db, scope.partnershipId, w.inspectionId),
-        repo.correctionsOf(db, scope.partnershipId, w.inspectionId, w.agency.id),
+        repo.correctionsOf(db, scope.partnershipId, w.inspectionId, { agencyId: w.agency.id }),
         maySubmit(scope, w.agency.id),
       ])
       const ret = returns.find((r) => r.agency_id === w.agency.id)
@@ -338,7 +358,7 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
       const [answer, returns, corrections] = await Promise.all([
         repo.findAnswer(db, scope.partnershipId, child.id, w.agency.id),
         repo.returnsOf(db, scope.partnershipId, w.inspectionId),
-        repo.correctionsOf(db, scope.partnershipId, w.inspectionId, w.agency.id, child.id),
+        repo.correctionsOf(db, scope.partnershipId, w.inspectionId, { agencyId: w.agency.id, childId: child.id }),
       ])
       const ret = returns.find((r) => r.agency_id === w.agency.id)
       await change(db, clock, actorOf(scope), async () => ({
