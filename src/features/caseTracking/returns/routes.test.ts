@@ -130,6 +130,20 @@ beforeAll(async () => {
   people.healthLead = await createPerson(t, a, ['agency-lead'], { agencyId: health })
   people.healthDeputy = await createPerson(t, a, ['contributor'], { agencyId: health })
   people.inspector = await createPerson(t, a, ['inspector'])
+  // Probation is not in the criminal exploitation framework's scope.
+  const probation = await t.handle.db
+    .insertInto('agencies')
+    .values({
+      partnership_id: a,
+      name: 'A Probation',
+      type: 'probation',
+      is_statutory: true,
+      senior_approver_id: null,
+      updated_at: t.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  people.probation = await createPerson(t, a, ['contributor'], { agencyId: probation.id })
   inspectionId = await startInspection(a)
   for (const [key, person] of Object.entries(people)) agents[key] = await signIn(t, person)
   // Another partnership with its own released child.
@@ -147,6 +161,16 @@ describe('the agency’s return', () => {
     const res = await agents.policeOne!.get('/case-tracking/return').expect(200)
     expect(res.text).toContain('have not chosen their children yet')
     expect(await auditActions('case-return.viewed')).toEqual([])
+    const matrix = await agents.coordinator!.get('/case-tracking/matrix').expect(200)
+    expect(matrix.text).toContain('have not been released to the agencies yet')
+    expect((await agents.coordinator!.get('/case-tracking/matrix/live').expect(200)).body).toEqual({ released: false })
+    await agents.coordinator!.get('/case-tracking/matrix/export.xlsx').expect(404)
+    await agents
+      .coordinator!.post('/case-tracking/matrix/chase')
+      .type('form')
+      .send({ _csrf: csrfFrom(matrix.text) })
+      .expect(409)
+    expect(await auditActions('case-matrix.viewed')).toEqual([])
   })
 
   it('after the release lists the children with the identifiers to look them up, and records the read', async () => {
@@ -162,6 +186,13 @@ describe('the agency’s return', () => {
     expect(viewed).toMatchObject({ actor_id: people.policeOne!.id, details: { agencyId: police, children } })
     expect(JSON.stringify(viewed)).not.toContain('LA-001')
     expect(JSON.stringify(viewed)).not.toContain('Child LA')
+  })
+
+  it('an agency the framework does not have in scope is not asked, and sees no child', async () => {
+    const res = await agents.probation!.get('/case-tracking/return').expect(200)
+    expect(res.text).toContain('does not include A Probation')
+    expect(res.text).not.toContain('Child LA-001')
+    await agents.probation!.get(childPath(children[0]!)).expect(404)
   })
 
   it('an inspector and an administrator have no return; the matrix is not for agency contributors or a police lead', async () => {
@@ -480,5 +511,18 @@ describe('the coordinator’s matrix', () => {
     ])
     expect(changes.getRow(2).getCell(8).value).toBeInstanceOf(Date)
     expect(await auditActions('case-matrix.exported')).toHaveLength(1)
+  })
+})
+
+describe('when the inspection closes', () => {
+  it('the agencies no longer see the children, and the matrix says there is no inspection', async () => {
+    await t.handle.db.updateTable('inspections').set({ status: 'closed' }).where('id', '=', inspectionId).execute()
+    const res = await agents.policeOne!.get('/case-tracking/return').expect(200)
+    expect(res.text).toContain('There is no inspection under way')
+    expect(res.text).not.toContain('Child LA-001')
+    await agents.policeOne!.get(childPath(children[0]!)).expect(404)
+    const matrix = await agents.coordinator!.get('/case-tracking/matrix').expect(200)
+    expect(matrix.text).toContain('There is no inspection under way')
+    expect(matrix.text).not.toContain('Child LA-001')
   })
 })

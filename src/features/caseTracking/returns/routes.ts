@@ -218,7 +218,7 @@ export function returnsRoutes(routes: Routes, services: Services): void {
   /** The matrix page's view model (null before release). */
   async function matrixPage(scope: Scope) {
     const view = await caseReturns.matrix(scope)
-    if (!view) return { released: false }
+    if (typeof view === 'string') return { released: false, state: view }
     return {
       released: true,
       view,

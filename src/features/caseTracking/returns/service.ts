@@ -233,9 +233,9 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
   async function matrixSource(scope: Scope) {
     await requireChildDataAccess(db, scope)
     const inspection = await repo.openInspection(db, scope.partnershipId)
-    if (!inspection) return null
+    if (!inspection) return 'no-inspection' as const
     const selection = await repo.findSelection(db, scope.partnershipId, inspection.id)
-    if (!selection?.released_at) return null
+    if (!selection?.released_at) return 'not-released' as const
     const framework = await frameworkOf(inspection)
     const [agencies, children, answers, returns, corrections] = await Promise.all([
       repo.agenciesOfTypes(db, scope.partnershipId, framework.agenciesInScope),
@@ -257,7 +257,7 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
     }
   }
 
-  function buildMatrix(source: NonNullable<Awaited<ReturnType<typeof matrixSource>>>, now: Date): MatrixView {
+  function buildMatrix(source: Exclude<Awaited<ReturnType<typeof matrixSource>>, string>, now: Date): MatrixView {
     const { inspection, selection, agencies, children, answers, returns, framework, corrections } = source
     const childIds = children.map((c) => c.id)
     const agencyIds = agencies.map((a) => a.id)
@@ -507,10 +507,13 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
       })
     },
 
-    /** The coordinator's matrix with the children's identifiers (null before release). Records the read. */
-    async matrix(scope: Scope): Promise<MatrixView | null> {
+    /**
+     * The coordinator's matrix with the children's identifiers, or why there is none (no open
+     * inspection, or its children not released yet). Records the read.
+     */
+    async matrix(scope: Scope): Promise<MatrixView | 'no-inspection' | 'not-released'> {
       const source = await matrixSource(scope)
-      if (!source) return null
+      if (typeof source === 'string') return source
       const view = buildMatrix(source, clock.now())
       await change(db, clock, actorOf(scope), async () => ({
         result: undefined,
@@ -532,7 +535,7 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
      */
     async live(scope: Scope) {
       const source = await matrixSource(scope)
-      if (!source) return null
+      if (typeof source === 'string') return null
       const view = buildMatrix(source, clock.now())
       return {
         countdown: view.countdown,
@@ -545,7 +548,7 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
     /** Everything the export needs, with each agency's full answers. Records the download. */
     async exportData(scope: Scope) {
       const source = await matrixSource(scope)
-      if (!source) throw new NotFoundError('Return')
+      if (typeof source === 'string') throw new NotFoundError('Return')
       const view = buildMatrix(source, clock.now())
       const answers = new Map(source.answers.map((a) => [`${a.selected_child_id} ${a.agency_id}`, answerView(a)]))
       await change(db, clock, actorOf(scope), async () => ({
@@ -567,7 +570,8 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
      */
     async chase(scope: Scope): Promise<{ agencies: number; people: number }> {
       const source = await matrixSource(scope)
-      if (!source) throw new ConflictError('There is nothing to chase: the inspectors’ children have not been released')
+      if (typeof source === 'string')
+        throw new ConflictError('There is nothing to chase: the inspectors’ children have not been released')
       const submitted = new Set(source.returns.filter((r) => r.submitted_at).map((r) => r.agency_id))
       const targets = source.agencies.filter((a) => !submitted.has(a.id))
       if (!targets.length) throw new ConflictError('Every agency has submitted its return: there is nobody to chase')
