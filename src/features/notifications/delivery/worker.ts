@@ -214,6 +214,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       }
     }
 
+    // Each outcome is written as soon as it is known, while the next message is being sent.
+    const recording: Promise<void>[] = []
     const runner = async (): Promise<void> => {
       for (let message = queue.shift(); message; message = queue.shift()) {
         if (unreachable || stopping || performance.now() - started > leaseMs / 2) {
@@ -222,10 +224,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         }
         const outcome = await tryToSend(mailer, message, baseUrl)
         if (outcome.kind === 'unreachable') unreachable ??= outcome
-        await record(message, outcome)
+        recording.push(record(message, outcome))
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, runner))
+    await Promise.all(recording)
 
     if (unreachable) {
       unreachablePasses++
