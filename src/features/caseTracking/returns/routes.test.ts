@@ -431,6 +431,9 @@ describe('the coordinator’s matrix', () => {
       .send({ _csrf: csrfFrom(page.text) })
       .expect(303)
     expect(res.headers.location).toBe('/case-tracking/matrix')
+    expect((await agents.coordinator!.get('/case-tracking/matrix')).text).toContain(
+      '1 agency has been chased: 1 person was notified.',
+    )
     const notes = await t.handle.db
       .selectFrom('notifications')
       .select(['person_id', 'kind', 'title', 'body', 'link'])
@@ -452,13 +455,17 @@ describe('the coordinator’s matrix', () => {
       .execute()
     expect(chased).toHaveLength(1)
     expect(await auditActions('case-return.chased')).toHaveLength(1)
-    // A second chase a minute later notifies again.
+    // A second chase a minute later notifies again, and says which agency has nobody to tell.
+    await createAgency(t, a, 'A School', 'education')
     t.clock.advance(60_000)
     await agents
       .coordinator!.post('/case-tracking/matrix/chase')
       .type('form')
       .send({ _csrf: csrfFrom(page.text) })
       .expect(303)
+    expect((await agents.coordinator!.get('/case-tracking/matrix')).text).toContain(
+      '2 agencies have been chased: 1 person was notified. Nobody could be notified at A School: give it an agency lead, or contact it directly.',
+    )
     expect(
       await t.handle.db.selectFrom('notifications').select('id').where('partnership_id', '=', a).execute(),
     ).toHaveLength(2)
@@ -486,7 +493,7 @@ describe('the coordinator’s matrix', () => {
     ])
     const group = 8 // one group per agency: known, involvement, lead, team, last contact, note, the framework's question, late
     const agencyNames = (sheet.getRow(1).values as unknown[]).filter(Boolean)
-    expect(agencyNames).toEqual(['A Children’s Services', 'A Health', 'A Police'])
+    expect(agencyNames).toEqual(['A Children’s Services', 'A Health', 'A Police', 'A School'])
     const first = sheet.getRow(3)
     expect(first.getCell(2).value).toBe('LA-001')
     expect(first.getCell(4).value).toEqual(new Date('2012-05-14T00:00:00Z'))

@@ -263,8 +263,12 @@ export function returnsRoutes(routes: Routes, services: Services): void {
   })
 
   routes.post('/case-tracking/matrix/chase', async (req, res, { scope }) => {
-    const { agencies, people } = await caseReturns.chase(scope)
-    req.session.flash = `${agencies} ${agencies === 1 ? 'agency has' : 'agencies have'} been chased: ${people} ${people === 1 ? 'person was' : 'people were'} notified and emailed.`
+    const { agencies, people, unreachable } = await caseReturns.chase(scope)
+    req.session.flash =
+      `${agencies} ${agencies === 1 ? 'agency has' : 'agencies have'} been chased: ${people} ${people === 1 ? 'person was' : 'people were'} notified.` +
+      (unreachable.length
+        ? ` Nobody could be notified at ${unreachable.join(', ')}: give ${unreachable.length === 1 ? 'it' : 'each'} an agency lead, or contact ${unreachable.length === 1 ? 'it' : 'them'} directly.`
+        : '')
     res.redirect(303, '/case-tracking/matrix')
   })
 

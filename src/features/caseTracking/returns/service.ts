@@ -568,7 +568,7 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
      * Chases every agency in scope that has not submitted: its leads and their deputies are told
      * again (a critical notification, emailed at once) and the chase time is recorded.
      */
-    async chase(scope: Scope): Promise<{ agencies: number; people: number }> {
+    async chase(scope: Scope): Promise<{ agencies: number; people: number; unreachable: string[] }> {
       const source = await matrixSource(scope)
       if (typeof source === 'string')
         throw new ConflictError('There is nothing to chase: the inspectors’ children have not been released')
@@ -583,10 +583,10 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
       const dueAt = source.selection.due_at
       return change(db, clock, actorOf(scope), async (trx, now) => {
         const inputs: NotificationInput[] = []
-        const seen = new Set<string>()
+        const agencyOf = new Map<string, string>()
         const tell = (personId: string | null, agencyName: string) => {
-          if (!personId || seen.has(personId)) return
-          seen.add(personId)
+          if (!personId || agencyOf.has(personId)) return
+          agencyOf.set(personId, agencyName)
           inputs.push({
             personId,
             kind: 'return-requested',
@@ -604,6 +604,9 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
             tell(lead.deputy_id, agency.name)
           }
         const queued = await queueNotifications(trx, scope.partnershipId, now, inputs)
+        // Agencies nobody could be told at: no agency lead, or none (nor a deputy) still active.
+        const reached = new Set(queued.map((q) => agencyOf.get(q.personId)))
+        const unreachable = targets.filter((a) => !reached.has(a.name)).map((a) => a.name)
         await repo.markChased(
           trx,
           scope.partnershipId,
@@ -612,13 +615,13 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
           now,
         )
         return {
-          result: { agencies: targets.length, people: queued.length },
+          result: { agencies: targets.length, people: queued.length, unreachable },
           audit: {
             action: 'case-return.chased',
             entityType: 'case-return',
             entityId: source.inspection.id,
             summary: `Chased ${targets.length} ${targets.length === 1 ? 'agency' : 'agencies'} for their returns`,
-            details: { agencies: targets.map((a) => a.id), notified: queued.length },
+            details: { agencies: targets.map((a) => a.id), notified: queued.length, unreachable: unreachable.length },
           },
         }
       })
