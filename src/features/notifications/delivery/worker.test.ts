@@ -229,6 +229,21 @@ describe.each(testDatabases())('email delivery on $name', (database) => {
     expect(server.received).toHaveLength(8)
   })
 
+  it('takes a 421 reply (the server is closing) as the server being unavailable, not as a refusal of the message', async () => {
+    const { db, clock, recipients, worker, server, rows } = await setUp(1)
+    server.refuse = () => ({ code: 421, message: '4.3.2 Service shutting down' })
+    await queueInOneChange(db, clock, recipients.partnershipId, [taskAssigned(recipients.people[0]!.id, 1)])
+    for (const wait of [1, 2, 5, 10, 10].map((m) => m * MINUTE)) {
+      expect(await worker.deliverDue()).toEqual({ sent: 0, retried: 1, failed: 0 })
+      clock.advance(wait)
+    }
+    const [row] = await rows()
+    expect(row).toMatchObject({ status: 'pending', attempts: 0 })
+    expect(row!.last_error).toBe('The mail server is not taking email: 421 4.3.2 Service shutting down')
+    server.refuse = () => undefined
+    expect(await worker.deliverDue()).toEqual({ sent: 1, retried: 0, failed: 0 })
+  })
+
   it('sends nothing without a mail server: messages stay pending', async () => {
     const { db, clock, recipients, rows } = await setUp(2)
     const worker = createDeliveryWorker({ db, clock, mailer: null, baseUrl: BASE_URL })

@@ -25,7 +25,7 @@
  * - the server refuses for now (a 4xx reply to RCPT TO or DATA): back to 'pending' after a growing
  *   wait (backoff.refusedMs), and 'failed' after maxRefusals tries, with the reply in last_error.
  * - the server cannot be reached or will not talk to us (connection refused, time-outs, TLS, sign-in,
- *   a refusal before any recipient is named): back to 'pending', waiting backoff.unreachableMs
+ *   a refusal before any recipient is named, a 421 "closing" reply at any point): back to 'pending', waiting backoff.unreachableMs
  *   (1, 2, 5, 10 minutes, then every 10), never 'failed' for it and not counted as a try, so
  *   everything goes once the server is back. The rest of the batch is not tried: it would fail the
  *   same way, each after a time-out.
@@ -349,7 +349,8 @@ function classify(error: unknown): Outcome {
   const reply = typeof e.response === 'string' ? e.response.trim() : ''
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : 0
   const message = typeof e.message === 'string' ? e.message : String(error)
-  if (reply && responseCode && (command === 'RCPT TO' || command === 'DATA')) {
+  // 421: the server is closing the connection (shutting down, too busy), whatever was asked of it.
+  if (reply && responseCode && responseCode !== 421 && (command === 'RCPT TO' || command === 'DATA')) {
     return responseCode >= 500 ? { kind: 'rejected', reply } : { kind: 'refused', reply }
   }
   // An address the server could never take, found before anything was sent (nodemailer's own check).
@@ -359,8 +360,6 @@ function classify(error: unknown): Outcome {
   return {
     kind: 'unreachable',
     code,
-    reply: reply
-      ? `The mail server refused the connection: ${reply}`
-      : `The mail server could not be reached: ${message}`,
+    reply: reply ? `The mail server is not taking email: ${reply}` : `The mail server could not be reached: ${message}`,
   }
 }
