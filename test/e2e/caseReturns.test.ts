@@ -182,12 +182,27 @@ describe('case tracking: an agency answers, and the coordinator’s matrix updat
     expect(await answering.locator('table').first().innerText()).toContain('Yes, known to us')
 
     // The coordinator's page catches up by itself (it polls every 15 seconds).
-    await expect.poll(() => matrix.count('one'), { timeout: 40_000, intervals: [1_000] }).toBe('1')
+    await expect.poll(() => matrix.count('one'), { timeout: 40_000, interval: 1_000 }).toBe('1')
     expect(await matrix.count('none')).toBe('2')
     expect(await watching.locator(`[data-cell="${children[0]!} ${police}"]`).innerText()).toBe('Yes')
     expect(await watching.locator('#matrix-announce').innerText()).toContain('Known to 1 agency: 1')
     expect(await watching.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
     await expectNoAxeViolations(watching)
+
+    // Printed, only the matrix is on paper: no navigation or buttons, and the whole table (its box does not clip it).
+    await watching.emulateMedia({ media: 'print' })
+    expect(await watching.locator('.govuk-service-navigation').isVisible()).toBe(false)
+    expect(await watching.getByRole('button', { name: /Chase/ }).isVisible()).toBe(false)
+    expect(
+      await watching
+        .locator('.app-table-scroll')
+        .evaluate(
+          (el) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown): { overflowX: string } }).getComputedStyle(el)
+              .overflowX,
+        ),
+    ).toBe('visible')
+    await watching.emulateMedia({ media: 'screen' })
 
     // At 320 px the page does not scroll sideways: the matrix scrolls inside its own box.
     await watching.setViewportSize({ width: 320, height: 800 })
