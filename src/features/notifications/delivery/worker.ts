@@ -214,8 +214,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       }
     }
 
-    // Each outcome is written as soon as it is known, while the next message is being sent.
+    // Each outcome is written as soon as it is known, while the next message is being sent. A write
+    // that fails is kept and thrown once the sends under way are done (the message stays claimed
+    // until its lease ends, and is then sent again).
     const recording: Promise<void>[] = []
+    let recordFailed: { error: unknown } | undefined
     const runner = async (): Promise<void> => {
       for (let message = queue.shift(); message; message = queue.shift()) {
         if (unreachable || stopping || performance.now() - started > leaseMs / 2) {
@@ -224,11 +227,16 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         }
         const outcome = await tryToSend(mailer, message, baseUrl)
         if (outcome.kind === 'unreachable') unreachable ??= outcome
-        recording.push(record(message, outcome))
+        recording.push(
+          record(message, outcome).catch((error: unknown) => {
+            recordFailed ??= { error }
+          }),
+        )
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, runner))
     await Promise.all(recording)
+    if (recordFailed) throw recordFailed.error
 
     if (unreachable) {
       unreachablePasses++
