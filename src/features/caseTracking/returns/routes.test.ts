@@ -251,6 +251,37 @@ describe('the agency’s return', () => {
     expect(no).toMatchObject({ known: 'no', involvement: null, lead_practitioner: null, framework_answers: {} })
   })
 
+  it('refuses hostile input with a form error and writes no answer', async () => {
+    const before = await t.handle.db.selectFrom('return_answers').select(['selected_child_id', 'version']).execute()
+    const hostile: Record<string, string>[] = [
+      { ...YES, note: 'a\u0000b' },
+      { ...YES, 'lastContact-year': '99999' },
+      { ...YES, constructor: 'x' },
+      { ...YES, __proto__: 'x', toString: 'y' } as Record<string, string>,
+      { ...YES, 'question-not-in-the-framework': 'yes' },
+      { ...YES, 'question-criminal-exploitation': 'maybe' },
+      { ...YES, known: 'perhaps' },
+      { ...YES, involvement: 'sometimes' },
+      { ...YES, leadPractitioner: 'x'.repeat(101) },
+    ]
+    for (const body of hostile) {
+      const res = await answer(agents.policeTwo!, children[2]!, body)
+      expect(res.status, JSON.stringify(body).slice(0, 120)).toBe(400)
+      expect(res.text).toContain('There is a problem')
+    }
+    for (const version of ['-1', 'abc', '1e3', '99999999999', '']) {
+      const opened = await openChild(agents.policeTwo!, children[2]!)
+      const res = await agents
+        .policeTwo!.post(childPath(children[2]!))
+        .type('form')
+        .send({ _csrf: opened.csrf, ...YES, version })
+      expect(res.status, `version ${version}`).toBe(400)
+    }
+    expect(await t.handle.db.selectFrom('return_answers').select(['selected_child_id', 'version']).execute()).toEqual(
+      before,
+    )
+  })
+
   it('refuses a stale save: shows who changed it and both answers, and overwrites nothing', async () => {
     const first = await openChild(agents.policeOne!, children[0]!)
     const second = await openChild(agents.policeTwo!, children[0]!)
