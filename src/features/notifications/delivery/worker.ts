@@ -1,21 +1,24 @@
 /**
  * The email delivery worker: sends the outbox (outbox_messages) through the mail server.
  *
- * Why a small outbox table and not a job library: the app runs on PGlite (the embedded database,
- * the default) as well as on PostgreSQL, and a job's row must be written in the same transaction as
- * the change that caused it. The well-kept PostgreSQL job libraries cannot do both: pg-boss and
- * graphile-worker open their own pg connections from a connection string (PGlite is in-process and
- * has no server to connect to), lean on LISTEN/NOTIFY and advisory locks across connections, and
- * keep their own schema of queues and jobs written through their own connections, not through the
- * caller's Kysely transaction. So the outbox is one table of ours, written by queueNotifications()
- * inside the change's transaction, and this worker claims a batch at a time with
- * `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …`: on PostgreSQL two app
- * processes never claim the same message; on PGlite (one connection, one process) the same SQL
- * runs. A claim is a lease (status 'sending' until claimed_until): a process killed mid-send leaves
- * its messages to be claimed again when the lease ends, so every committed message is delivered
- * after a restart. What no outbox can promise over SMTP is "never twice" when a process dies after
- * the server accepted a message and before 'sent' was written; each email's Message-ID is made from
- * its outbox id, the same at every try, so a mail system can recognise such a repeat.
+ * Why a small outbox table and not a job library: the app's default database is PGlite (in the
+ * process, one connection, no server to connect to), and everything must run the same on
+ * PostgreSQL. The well-kept PostgreSQL job libraries are built for a server: graphile-worker and
+ * pg-boss connect with their own pg pools from a connection string (graphile-worker also listens
+ * for new jobs with LISTEN/NOTIFY); pg-boss has no PGlite support, and the one known way to run it
+ * there is a hand-written client that pastes the parameters into the SQL text (a user's workaround
+ * in pg-boss issue #563), not something to put under every email. Each also brings its own schema,
+ * migrations and maintenance loops beside ours. What is needed is small: the email's row written in
+ * the transaction of the change that caused it (queueNotifications, inside that change()), and a
+ * claim two processes never share. So the outbox is one table of ours and this worker claims a
+ * batch at a time with `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …`: on
+ * PostgreSQL two app processes never claim the same message; on PGlite (one connection, one
+ * process) the same SQL runs. A claim is a lease (status 'sending' until claimed_until): a process
+ * killed mid-send leaves its messages to be claimed again when the lease ends, so every committed
+ * message is delivered after a restart. What no outbox can promise over SMTP is "never twice" when
+ * a process dies after the server accepted a message and before 'sent' was written; each email's
+ * Message-ID is made from its outbox id, the same at every try, so a mail system can recognise such
+ * a repeat.
  *
  * Outcomes of one try:
  * - accepted: 'sent', with the server's reply (smtp_response) and sent_at.
@@ -24,14 +27,15 @@
  *   messages go on.
  * - the server refuses for now (a 4xx reply to RCPT TO or DATA): back to 'pending' after a growing
  *   wait (backoff.refusedMs), and 'failed' after maxRefusals tries, with the reply in last_error.
- * - the server cannot be reached or will not talk to us (connection refused, time-outs, TLS, sign-in,
- *   a refusal before any recipient is named, a 421 "closing" reply at any point): back to 'pending', waiting backoff.unreachableMs
- *   (1, 2, 5, 10 minutes, then every 10), never 'failed' for it and not counted as a try, so
- *   everything goes once the server is back. The rest of the batch is not tried: it would fail the
- *   same way, each after a time-out.
+ * - the server cannot be reached or will not talk to us (connection refused, time-outs, TLS,
+ *   sign-in, a refusal before any recipient is named, a 421 "closing" reply at any point): back to
+ *   'pending', waiting backoff.unreachableMs (1, 2, 5, 10 minutes, then every 10), never 'failed'
+ *   for it and not counted as a try, so everything goes once the server is back. The rest of the
+ *   batch is not tried: it would fail the same way, each after a time-out.
  *
  * `attempts` counts the tries the server answered for that message; it is the count maxRefusals is
- * checked against. Logs hold ids, counts and error codes only, never an address or a message's text.
+ * checked against. Logs hold ids, counts and error codes only, never an address or a message's
+ * text.
  */
 import type { Kysely, Updateable } from 'kysely'
 import type { Database, OutboxMessagesTable } from '../../../db/schema'
