@@ -257,7 +257,7 @@ describe('the agency’s return', () => {
       { ...YES, note: 'a\u0000b' },
       { ...YES, 'lastContact-year': '99999' },
       { ...YES, constructor: 'x' },
-      { ...YES, __proto__: 'x', toString: 'y' } as Record<string, string>,
+      { ...YES, toString: 'y', hasOwnProperty: 'z' },
       { ...YES, 'question-not-in-the-framework': 'yes' },
       { ...YES, 'question-criminal-exploitation': 'maybe' },
       { ...YES, known: 'perhaps' },
