@@ -179,7 +179,7 @@ describe('the agency’s return', () => {
     expect(res.text).toContain('Child LA-001')
     expect(res.text).toContain('943 476 5919')
     expect(res.text).toContain('14 May 2012')
-    expect(res.text).toContain('Due by <strong>5 March 2026 at 11:00am</strong>')
+    expect(res.text).toMatch(/Due by <strong>5 March 2026 at 11:00am<\/strong> \(1 hour \d+ minutes left\)\./)
     // No identifiers in the title.
     expect(/<title>([^<]*)<\/title>/.exec(res.text)![1]).not.toContain('LA-')
     const [viewed] = await auditActions('case-return.viewed')

@@ -2,7 +2,7 @@ import type { Response } from 'express'
 import type { Scope } from '../../../shared/scope'
 import type { Services } from '../../../services'
 import { londonDateOf } from '../../../domain/calendar'
-import { KNOWN_LABELS } from '../../../domain/caseTracking/matrix'
+import { countdown, KNOWN_LABELS } from '../../../domain/caseTracking/matrix'
 import { NotFoundError, ValidationError } from '../../../shared/errors'
 import type { Routes } from '../../../web/routes'
 import { dateInputValues, readDateInput } from '../../../web/dateInput'
@@ -125,6 +125,7 @@ export function returnsRoutes(routes: Routes, services: Services): void {
     res.status(status).render(RETURN, {
       window: w,
       passed: w.dueAt !== null && w.dueAt.getTime() < now.getTime(),
+      countdown: w.dueAt ? countdown(now, w.dueAt) : null,
       children: page.children.map((c) => ({
         ...c,
         answerText: c.answer ? KNOWN_CHOICES[c.answer.known] : 'Not answered',
