@@ -9,6 +9,7 @@ import { hashPassword } from '../auth/passwords'
 import { newTotpSecret } from '../auth/totp'
 import { change } from '../../shared/change'
 import { addDemoInspection } from '../inspections/demo'
+import { addDemoCaseTracking } from './caseTracking'
 import { queueNotifications, type NotificationInput } from '../notifications/queue'
 import type { FileStore, StoredFile } from '../../storage'
 
@@ -250,14 +251,14 @@ async function addDemoNotifications(
             personId: id(p.email),
             kind: 'task-due',
             title: 'The practice inspection’s timeline is ready',
-            body: 'Anytown’s practice inspection, notified this week, has its milestones worked out in working days.',
+            body: 'Anytown’s practice inspection, on its day 5 today, has its milestones worked out in working days.',
             link: timeline,
           }
         : {
             personId: id(p.email),
             kind: 'task-due',
             title: 'Your tasks for the practice inspection',
-            body: 'The practice inspection notified this week has milestones for you or your agency. See what is due and when.',
+            body: 'The practice inspection, on its day 5 today, has milestones for you or your agency. See what is due and when.',
             link: inspection ? `${timeline}/my-tasks` : timeline,
           },
     )
@@ -398,6 +399,9 @@ export function createDemoService({ db, clock, files }: DemoServiceDeps) {
               await repo.setAvailability(trx, partnershipId, dcs!.id, false, lead!.id, now)
               // A practice inspection with the multi-agency audit day given to the Director by name.
               await addDemoInspection(trx, partnershipId, dcs!.id, now)
+              // Its case tracking as on day 5: 24 children released, most returns in, 6 chosen for audit.
+              const coordinator = await repo.findPersonByEmail(trx, 'coordinator@anytown.example')
+              await addDemoCaseTracking(trx, partnershipId, coordinator!.id, now)
               const requirementIds: string[] = []
               for (const [i, file] of stored.entries()) {
                 const d = DOCUMENTS[i]!

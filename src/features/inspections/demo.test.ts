@@ -10,7 +10,7 @@ describe('the demo partnership’s practice inspection', () => {
   }, 60_000)
   afterAll(async () => t.close())
 
-  it('is notified this week and gives the audit day to the Director by name, once', async () => {
+  it('is on its day 5 today (notified four working days ago) and gives the audit day to the Director by name, once', async () => {
     await t.services.demo.load()
     await t.services.demo.load()
     const dana = await t.handle.db
@@ -26,7 +26,7 @@ describe('the demo partnership’s practice inspection', () => {
       agencyId: dana.agency_id,
     }
     const inspections = await t.services.inspections.list(scope)
-    expect(inspections.map((i) => [i.notified_on, i.practice, i.status])).toEqual([['2026-11-30', true, 'open']])
+    expect(inspections.map((i) => [i.notified_on, i.practice, i.status])).toEqual([['2026-11-26', true, 'open']])
     const timeline = await t.services.inspections.timeline(scope, inspections[0]!.id)
     expect(timeline.milestones.find((m) => m.id === 'audit-day')?.assignee?.name).toBe('Dana Director')
     const mine = myTasks(timeline, scope, londonNow(t.clock.now()))
