@@ -211,7 +211,9 @@ describe.each(testDatabases())('case-tracking returns repository on $name', (dat
 
   it('submits a return once (the first stands), and records chases', async () => {
     await repo.markChased(h.db, a, inspection, [health], NOW)
+    expect(await h.db.transaction().execute((trx) => repo.lockReturn(trx, a, inspection, police))).toBe(false)
     expect(await repo.submitReturn(h.db, a, inspection, police, { personId: deputy, late: true }, NOW)).toBe(true)
+    expect(await h.db.transaction().execute((trx) => repo.lockReturn(trx, a, inspection, police))).toBe(true)
     expect(await repo.submitReturn(h.db, a, inspection, police, { personId: lead, late: false }, NOW)).toBe(false)
     const later = new Date('2026-03-05T10:30:00Z')
     await repo.markChased(h.db, a, inspection, [health], later)

@@ -224,17 +224,34 @@ export async function returnsOf(db: Db, partnershipId: string, inspectionId: str
 }
 
 /** Makes the agency's return row if there is none yet (on its first answer). */
-export async function ensureReturn(
-  db: Db,
-  partnershipId: string,
-  inspectionId: string,
-  agencyId: string,
-): Promise<void> {
+async function ensureReturn(db: Db, partnershipId: string, inspectionId: string, agencyId: string): Promise<void> {
   await db
     .insertInto('agency_returns')
     .values({ partnership_id: partnershipId, inspection_id: inspectionId, agency_id: agencyId })
     .onConflict((oc) => oc.columns(['inspection_id', 'agency_id']).doNothing())
     .execute()
+}
+
+/**
+ * Makes the agency's return row if need be and holds it (FOR SHARE) until the transaction ends, so
+ * a submission (which updates the row) waits; answers whether the return is already submitted.
+ */
+export async function lockReturn(
+  db: Db,
+  partnershipId: string,
+  inspectionId: string,
+  agencyId: string,
+): Promise<boolean> {
+  await ensureReturn(db, partnershipId, inspectionId, agencyId)
+  const row = await db
+    .selectFrom('agency_returns')
+    .select('submitted_at')
+    .where('partnership_id', '=', partnershipId)
+    .where('inspection_id', '=', inspectionId)
+    .where('agency_id', '=', agencyId)
+    .forShare()
+    .executeTakeFirstOrThrow()
+  return row.submitted_at !== null
 }
 
 /** Submits the return; false when it was already submitted (two leads at once: the first stands). */

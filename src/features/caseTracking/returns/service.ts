@@ -394,13 +394,12 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
     ): Promise<SaveOutcome> {
       const w = await requireOpen(scope)
       const child = await requireChild(scope, w, childId)
-      const ret = (await repo.returnsOf(db, scope.partnershipId, w.inspectionId)).find(
-        (r) => r.agency_id === w.agency.id,
-      )
-      const submitted = Boolean(ret?.submitted_at)
-      if (submitted && !reason)
-        throw new ValidationError({ reason: 'Enter why you are changing this answer after the return was submitted' })
       return change<SaveOutcome>(db, clock, actorOf(scope), async (trx, now) => {
+        // Holds the return's row while saving, so a submission cannot slip in between: an answer
+        // saved after the return was submitted is always a correction, with its reason.
+        const submitted = await repo.lockReturn(trx, scope.partnershipId, w.inspectionId, w.agency.id)
+        if (submitted && !reason)
+          throw new ValidationError({ reason: 'Enter why you are changing this answer after the return was submitted' })
         const before = await repo.findAnswer(trx, scope.partnershipId, child.id, w.agency.id)
         const late = isLate(now, w.dueAt)
         const saved = await repo.saveAnswer(
@@ -413,11 +412,11 @@ export function createCaseReturnsService({ db, clock }: CaseReturnsServiceDeps) 
           now,
         )
         if (saved === null) {
-          const theirs = before ?? (await repo.findAnswer(trx, scope.partnershipId, child.id, w.agency.id))
+          // Read again: the answer that won may have been saved after `before` was read.
+          const theirs = await repo.findAnswer(trx, scope.partnershipId, child.id, w.agency.id)
           if (!theirs) throw new ConflictError('The answer could not be saved. Open the child again and try again')
           return { result: { saved: false, theirs: answerView(theirs) }, audit: [] }
         }
-        await repo.ensureReturn(trx, scope.partnershipId, w.inspectionId, w.agency.id)
         if (submitted)
           await repo.insertCorrection(
             trx,
