@@ -106,10 +106,10 @@ export function composeEmail(message: OutboxEmailContent, baseUrl: string): { su
 
 function reasonFor(kind: string): string {
   if (kind === 'test') return 'You get this because an administrator sent a test email from JTAI Ready.'
-  if (kind === 'digest') return 'You get this because you chose a daily summary of your notifications from JTAI Ready.'
+  if (kind === 'digest') return 'You get this because you are sent a daily summary of your JTAI Ready notifications.'
   if (isNotificationKind(kind) && NOTIFICATION_KINDS[kind].critical)
     return 'You get this because it needs your action soon. Emails like this cannot be switched off.'
-  return 'You get this because you chose to be emailed about this at once by JTAI Ready.'
+  return 'You get this because you are emailed at once about this kind of JTAI Ready notification.'
 }
 
 /** A subject is one line: a line break in it would end the header. */

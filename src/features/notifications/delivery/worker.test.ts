@@ -98,7 +98,7 @@ describe.each(testDatabases())('email delivery on $name', (database) => {
         `Open JTAI Ready: ${BASE_URL}/inspections/task-1`,
         '',
         '---',
-        'You get this because you chose to be emailed about this at once by JTAI Ready.',
+        'You get this because you are emailed at once about this kind of JTAI Ready notification.',
         `Change what you are emailed: ${BASE_URL}/notifications/settings`,
         '',
       ].join('\n'),
