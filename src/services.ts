@@ -14,6 +14,7 @@ import { createInspectionService } from './features/inspections'
 import { createNotificationService } from './features/notifications'
 import { createChildRegisterService } from './features/register'
 import { createCaseReturnsService } from './features/caseTracking/returns/service'
+import { createCaseSelectionService } from './features/caseTracking'
 import { createReminderService } from './features/notifications/reminders/service'
 import type { FileStore, ScratchSpace } from './storage'
 
@@ -81,6 +82,7 @@ export function createServices({
       maxConcurrentChecks: MAX_CONCURRENT_ANNEX_A_CHECKS,
     }),
     register: createChildRegisterService({ db, clock, frameworks }),
+    caseSelection: createCaseSelectionService({ db, clock, files, scratch, calendar }),
     caseReturns: createCaseReturnsService({ db, clock }),
     notifications: createNotificationService({ db, clock }),
     reminders: createReminderService({ db, clock, inspections, calendar }),

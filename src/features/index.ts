@@ -2,6 +2,7 @@ import { annexA } from './annexA'
 import { audit } from './audit'
 import { auth } from './auth'
 import { calendar } from './calendar'
+import { caseTracking } from './caseTracking'
 import { directory } from './directory'
 import { evidence } from './evidence'
 import { frameworks } from './frameworks'
@@ -25,5 +26,6 @@ export const features = [
   evidence,
   annexA,
   register,
+  caseTracking,
   notifications,
 ] as const

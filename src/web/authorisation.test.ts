@@ -137,7 +137,7 @@ describe('authorisation matrix', () => {
     // Only routes an administrator may use: elsewhere the policy refuses (403) before any id is looked up.
     routes.filter(
       (r) =>
-        /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId|requirementId|notificationId|messageId)\b/.test(
+        /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId|requirementId|notificationId|messageId|childId)\b/.test(
           r.path,
         ) && allows(r.access, ['administrator']),
     ),

@@ -21,6 +21,7 @@ const ITEMS: NavItem[] = [
   { text: 'Evidence', href: '/evidence', route: 'GET /evidence' },
   { text: 'Annex A', href: '/annex-a', route: 'GET /annex-a', childData: true },
   { text: 'Child register', href: '/register', route: 'GET /register', childData: true },
+  { text: 'Case tracking', href: '/case-tracking', route: 'GET /case-tracking' },
   { text: 'Audit log', href: '/audit', route: 'GET /audit' },
   { text: 'Notifications', href: '/notifications', route: 'GET /notifications' },
 ]
