@@ -254,6 +254,8 @@ describe('the inspectors’ selection', () => {
   })
 
   it('says why a file cannot be used, and refuses a type it cannot read', async () => {
+    const form = await coordinator.get('/case-tracking/upload').expect(200)
+    expect(form.text).toContain('enctype="multipart/form-data"')
     await uploadFile(
       coordinator,
       csv([
