@@ -56,7 +56,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       dataPath = join(options.dataDir, 'db')
       mkdirSync(dataPath, { recursive: true })
     }
-    const pglite = new PGlite(dataPath, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
+    // PostgreSQL's default 128 MB of shared buffers is memory the embedded database takes from the app
+    // process at once (the open database was 346–422 MB); 32 MB keeps bench:notifications under its
+    // 400 MB limit. Pages not in the buffers come from the operating system's file cache.
+    const pglite = new PGlite(dataPath, {
+      postgresqlconf: ['shared_buffers = 32MB'],
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    })
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
     handle = { db, kind: 'pglite', close: () => db.destroy(), dump: () => pglite.dumpDataDir('none') }
   }
