@@ -416,6 +416,16 @@ describe('release', () => {
     await post(coordinator, `/case-tracking/children/${r1.id}/remove`).expect(409)
     await post(coordinator, '/case-tracking/children', { childRef: 'R4' }).expect(303)
     expect(await selected()).toHaveLength(5)
+    // The agencies are told a child joined their returns (no child's details), once.
+    const added = await t.handle.db
+      .selectFrom('notifications')
+      .select(['person_id', 'title', 'body'])
+      .where('partnership_id', '=', pid)
+      .where('title', 'like', 'The inspectors added%')
+      .execute()
+    expect(added).toHaveLength(4)
+    expect(added[0]!.title).toBe('The inspectors added a child to the list your agency answers for')
+    for (const n of added) expect(`${n.title} ${n.body}`).not.toContain('R4')
   })
 
   it('sends agency people to their return once released', async () => {

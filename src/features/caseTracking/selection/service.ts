@@ -153,6 +153,48 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
     }))
   }
 
+  /**
+   * After release, children added later join the open returns: each in-scope agency's leads and
+   * their deputies are told at once (no child's details), once per addition.
+   */
+  async function tellOfAddition(
+    trx: Kysely<Database>,
+    scope: Scope,
+    found: CurrentInspection,
+    selection: repo.SelectionRow | undefined,
+    added: string[],
+    now: Date,
+  ): Promise<number> {
+    if (!selection?.released_at || !added.length) return 0
+    const agencies = await repo.agenciesOfTypes(trx, scope.partnershipId, found.framework.agenciesInScope)
+    await repo.insertReturns(
+      trx,
+      scope.partnershipId,
+      found.inspection.id,
+      agencies.map((a) => a.id),
+    )
+    const recipients = await repo.returnRecipients(
+      trx,
+      scope.partnershipId,
+      agencies.map((a) => a.id),
+    )
+    const n = added.length
+    const queued = await queueNotifications(
+      trx,
+      scope.partnershipId,
+      now,
+      recipients.map((r) => ({
+        personId: r.personId,
+        kind: 'return-requested' as const,
+        title: `The inspectors added ${n === 1 ? 'a child' : `${n} children`} to the list your agency answers for`,
+        body: `Say whether your agency knows ${n === 1 ? 'them' : 'each of them'} on your agency’s return for the ${found.framework.title} inspection.`,
+        link: '/case-tracking/return',
+        dedupeKey: `return-requested:${found.inspection.id}:added:${added[0]!}`,
+      })),
+    )
+    return queued.length
+  }
+
   /** The upload's rows against the selection and the register as they are now. */
   async function compare(
     scope: Scope,
@@ -289,7 +331,8 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
      */
     async addChild(scope: Scope, childRef: string): Promise<{ inRegister: boolean; count: number }> {
       await requireChildDataAccess(db, scope)
-      const { inspection } = await requireCurrent(scope)
+      const found = await requireCurrent(scope)
+      const { inspection } = found
       const ref = childRef.trim()
       return change(db, clock, actorOf(scope), async (trx, now) => {
         const selected = await repo.listSelectedChildren(trx, scope.partnershipId, inspection.id)
@@ -316,6 +359,8 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
           scope.personId,
           now,
         )
+        const selection = await repo.findSelection(trx, scope.partnershipId, inspection.id)
+        const told = await tellOfAddition(trx, scope, found, selection, [id!], now)
         return {
           result: { inRegister: register !== undefined, count: selected.length + 1 },
           audit: {
@@ -325,7 +370,7 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
             summary: register
               ? 'Added a child to the inspectors’ selection'
               : 'Added a child who is not in the child register to the inspectors’ selection',
-            details: { childId: id!, inRegister: register !== undefined },
+            details: { childId: id!, inRegister: register !== undefined, told },
           },
         }
       })
@@ -461,6 +506,8 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
           now,
         )
         const count = (await repo.listSelectedChildren(trx, scope.partnershipId, upload.inspectionId)).length
+        const selection = await repo.findSelection(trx, scope.partnershipId, upload.inspectionId)
+        const told = await tellOfAddition(trx, scope, found, selection, ids, now)
         return {
           result: { added: ids.length, count },
           audit: {
@@ -474,6 +521,7 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
               duplicates: check.duplicatesInFile.length,
               alreadySelected: check.alreadySelected.length,
               unreadable: list.unreadable.length,
+              told,
             },
           },
         }
