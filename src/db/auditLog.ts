@@ -14,7 +14,9 @@ export interface AuditInput {
 
 /**
  * Appends one event to the partnership's hash chain. Call inside the transaction that makes the
- * change. Locks the partnership row so two writers cannot take the same sequence number.
+ * change. Locks the partnership row so two writers cannot take the same sequence number: FOR NO KEY
+ * UPDATE, not FOR UPDATE, which would also wait for the key-share lock every foreign-key check on
+ * the partnership takes, so that two changes inserting the partnership's rows at once deadlocked.
  */
 export async function appendAuditEvent(
   trx: Kysely<Database>,
@@ -26,7 +28,7 @@ export async function appendAuditEvent(
     .selectFrom('partnerships')
     .select('id')
     .where('id', '=', actor.partnershipId)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirstOrThrow()
   const last = await trx
     .selectFrom('audit_events')
