@@ -276,6 +276,22 @@ export async function insertReturns(
     .execute()
 }
 
+/**
+ * Opens again the submitted returns of an inspection (a child was added after release): each agency
+ * answers the new child and submits again. The agencies whose return was open again.
+ */
+export async function reopenSubmittedReturns(db: Db, partnershipId: string, inspectionId: string): Promise<string[]> {
+  const rows = await db
+    .updateTable('agency_returns')
+    .set({ submitted_at: null, submitted_by: null, late: false })
+    .where('partnership_id', '=', partnershipId)
+    .where('inspection_id', '=', inspectionId)
+    .where('submitted_at', 'is not', null)
+    .returning('agency_id')
+    .execute()
+  return rows.map((r) => r.agency_id)
+}
+
 export async function markReleased(
   db: Db,
   partnershipId: string,

@@ -414,7 +414,36 @@ describe('release', () => {
     expect(again.text).toContain('already released')
     const r1 = (await selected()).find((c) => c.child_ref === 'R1')!
     await post(coordinator, `/case-tracking/children/${r1.id}/remove`).expect(409)
+    // One agency has already submitted its return: the new child opens it again.
+    const returns = () =>
+      t.handle.db
+        .selectFrom('agency_returns')
+        .select(['agency_id', 'submitted_at'])
+        .where('partnership_id', '=', pid)
+        .orderBy('agency_id')
+        .execute()
+    const submittedAgency = (await returns())[0]!.agency_id
+    await t.handle.db
+      .updateTable('agency_returns')
+      .set({ submitted_at: new Date('2026-03-11T10:00:00Z') })
+      .where('agency_id', '=', submittedAgency)
+      .execute()
     await post(coordinator, '/case-tracking/children', { childRef: 'R4' }).expect(303)
+    expect((await returns()).every((r) => r.submitted_at === null)).toBe(true)
+    const told = await t.handle.db
+      .selectFrom('notifications as n')
+      .innerJoin('people as p', 'p.id', 'n.person_id')
+      .select(['n.body', 'p.agency_id'])
+      .where('n.partnership_id', '=', pid)
+      .where('n.title', 'like', 'The inspectors added%')
+      .execute()
+    for (const n of told) expect(n.body.includes('open again')).toBe(n.agency_id === submittedAgency)
+    const events = await t.handle.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'case-selection.child-added')
+      .execute()
+    expect(events.map((e) => e.details.returnsReopened)).toContain(1)
     expect(await selected()).toHaveLength(5)
     // The agencies are told a child joined their returns (no child's details), once.
     const added = await t.handle.db

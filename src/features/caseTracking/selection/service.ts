@@ -154,7 +154,8 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
   }
 
   /**
-   * After release, children added later join the open returns: each in-scope agency's leads and
+   * After release, children added later join the returns: a return already submitted is open again
+   * (the agency answers the new children and submits again), and each in-scope agency's leads and
    * their deputies are told at once (no child's details), once per addition.
    */
   async function tellOfAddition(
@@ -164,8 +165,8 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
     selection: repo.SelectionRow | undefined,
     added: string[],
     now: Date,
-  ): Promise<number> {
-    if (!selection?.released_at || !added.length) return 0
+  ): Promise<{ told: number; reopened: number }> {
+    if (!selection?.released_at || !added.length) return { told: 0, reopened: 0 }
     const agencies = await repo.agenciesOfTypes(trx, scope.partnershipId, found.framework.agenciesInScope)
     await repo.insertReturns(
       trx,
@@ -173,6 +174,7 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
       found.inspection.id,
       agencies.map((a) => a.id),
     )
+    const reopened = new Set(await repo.reopenSubmittedReturns(trx, scope.partnershipId, found.inspection.id))
     const recipients = await repo.returnRecipients(
       trx,
       scope.partnershipId,
@@ -187,12 +189,16 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
         personId: r.personId,
         kind: 'return-requested' as const,
         title: `The inspectors added ${n === 1 ? 'a child' : `${n} children`} to the list your agency answers for`,
-        body: `Say whether your agency knows ${n === 1 ? 'them' : 'each of them'} on your agency’s return for the ${found.framework.title} inspection.`,
+        body:
+          `Say whether your agency knows ${n === 1 ? 'them' : 'each of them'} on your agency’s return for the ${found.framework.title} inspection.` +
+          (reopened.has(r.agencyId)
+            ? ' Your agency’s return is open again: submit it again when you have answered.'
+            : ''),
         link: '/case-tracking/return',
         dedupeKey: `return-requested:${found.inspection.id}:added:${added[0]!}`,
       })),
     )
-    return queued.length
+    return { told: queued.length, reopened: reopened.size }
   }
 
   /** The upload's rows against the selection and the register as they are now. */
@@ -360,7 +366,7 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
           now,
         )
         const selection = await repo.findSelection(trx, scope.partnershipId, inspection.id)
-        const told = await tellOfAddition(trx, scope, found, selection, [id!], now)
+        const { told, reopened } = await tellOfAddition(trx, scope, found, selection, [id!], now)
         return {
           result: { inRegister: register !== undefined, count: selected.length + 1 },
           audit: {
@@ -370,7 +376,7 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
             summary: register
               ? 'Added a child to the inspectors’ selection'
               : 'Added a child who is not in the child register to the inspectors’ selection',
-            details: { childId: id!, inRegister: register !== undefined, told },
+            details: { childId: id!, inRegister: register !== undefined, told, returnsReopened: reopened },
           },
         }
       })
@@ -507,7 +513,7 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
         )
         const count = (await repo.listSelectedChildren(trx, scope.partnershipId, upload.inspectionId)).length
         const selection = await repo.findSelection(trx, scope.partnershipId, upload.inspectionId)
-        const told = await tellOfAddition(trx, scope, found, selection, ids, now)
+        const { told, reopened } = await tellOfAddition(trx, scope, found, selection, ids, now)
         return {
           result: { added: ids.length, count },
           audit: {
@@ -522,6 +528,7 @@ export function createCaseSelectionService({ db, clock, files, scratch, calendar
               alreadySelected: check.alreadySelected.length,
               unreadable: list.unreadable.length,
               told,
+              returnsReopened: reopened,
             },
           },
         }
