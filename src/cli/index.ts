@@ -1,5 +1,6 @@
 import { annexACommand } from './commands/annexA'
 import { auditCommand } from './commands/audit'
+import { chronologyCommand } from './commands/chronology'
 import { demoCommand } from './commands/demo'
 import { holidaysCommand } from './commands/holidays'
 import { timelineCommand } from './commands/timeline'
@@ -10,7 +11,14 @@ const io: CliIo = {
   stderr: (t) => process.stderr.write(t),
 }
 
-const commands: CliCommand[] = [demoCommand, auditCommand, timelineCommand, holidaysCommand, annexACommand]
+const commands: CliCommand[] = [
+  demoCommand,
+  auditCommand,
+  timelineCommand,
+  holidaysCommand,
+  annexACommand,
+  chronologyCommand,
+]
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv

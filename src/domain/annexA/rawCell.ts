@@ -3,8 +3,11 @@ export type RawCell =
   | { kind: 'blank'; formula?: FormulaFlag }
   | { kind: 'text'; text: string; formula?: FormulaFlag }
   | { kind: 'number'; value: number; formula?: FormulaFlag }
-  /** A native Excel date cell, already a calendar date. */
-  | { kind: 'date'; iso: string; formula?: FormulaFlag }
+  /**
+   * A native Excel date cell, already a calendar date; `time` ('HH:MM', to the minute) only when the cell also
+   * holds a time of day (a date-time, or a time alone on Excel's day 0). Annex A reads only the date.
+   */
+  | { kind: 'date'; iso: string; time?: string; formula?: FormulaFlag }
   | { kind: 'bool'; value: boolean; formula?: FormulaFlag }
   /** An Excel error value such as #N/A or #REF!. */
   | { kind: 'error'; text: string; formula?: FormulaFlag }

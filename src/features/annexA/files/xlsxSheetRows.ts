@@ -60,6 +60,14 @@ function columnOf(ref: string | undefined): number {
   return colCache.decodeAddress(ref).col
 }
 
+/** 'HH:MM' of a date cell's time of day (to the nearest second, then the minute), or undefined at midnight. */
+function timeOfDay(ms: number): string | undefined {
+  const seconds = Math.round((ms - Math.floor(ms / MS_PER_DAY) * MS_PER_DAY) / 1000) % 86_400
+  if (seconds === 0) return undefined
+  const minutes = Math.floor(seconds / 60)
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+}
+
 function xmlDecode(text: string): string {
   return text.includes('&') ? excelUtils.xmlDecode(text) : text
 }
@@ -97,8 +105,11 @@ export async function* xlsxSheetRows(
     // exceljs: new Date(Math.round((v - 25569 + 1462?) * 86400000)), then its UTC calendar date.
     const ms = Math.round((Number.parseFloat(text) - dateOffsetDays) * MS_PER_DAY)
     const iso = Math.abs(ms) <= 8.64e15 ? isoFromEpochDays(Math.floor(ms / MS_PER_DAY)) : null
+    const time = iso ? timeOfDay(ms) : undefined
     const cell: RawCell = iso
-      ? { kind: 'date', iso: shiftDays ? plusDays(iso, shiftDays) : iso }
+      ? time
+        ? { kind: 'date', iso: shiftDays ? plusDays(iso, shiftDays) : iso, time }
+        : { kind: 'date', iso: shiftDays ? plusDays(iso, shiftDays) : iso }
       : { kind: 'error', text: '#INVALID-DATE', formula: undefined }
     return remember(dateCells, text, cell)
   }
