@@ -1,2 +1,2 @@
-export { frameworkSchema, type Framework } from './schema'
+export { DEFAULT_AUDIT_TOOL, frameworkSchema, type Framework } from './schema'
 export { parseFramework, formatFrameworkProblem, type FrameworkProblem } from './parse'

@@ -35,6 +35,57 @@ const rangeSchema = z
   .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) })
   .refine((r) => r.min <= r.max, { error: 'should have min no greater than max', path: ['max'] })
 
+/**
+ * The multi-agency audit tool each agency completes for each child chosen for audit: its sections, each
+ * answered with what worked well, areas for development and recommendations, and a grading. Ids are unique.
+ */
+export const auditToolSchema = z.strictObject({
+  sections: z
+    .array(z.strictObject({ id: kebabIdSchema, title: text, hint: z.string().trim().min(1).optional() }))
+    .min(1)
+    .refine((ss) => new Set(ss.map((x) => x.id)).size === ss.length, 'should not repeat a section id'),
+})
+export type AuditToolDefinition = z.output<typeof auditToolSchema>
+
+/**
+ * The sections partnerships' multi-agency audit tools use, for an inspection whose framework (as it
+ * was when the inspection started) has no `auditTool` of its own.
+ */
+export const DEFAULT_AUDIT_TOOL: AuditToolDefinition = {
+  sections: [
+    {
+      id: 'need-and-risk',
+      title: 'Identification of need and risk',
+      hint: 'How well the child’s needs and risks were recognised, and how quickly',
+    },
+    {
+      id: 'assessment-and-planning',
+      title: 'Assessment and planning',
+      hint: 'The quality of assessments and plans, and whether they reflect the child’s needs',
+    },
+    {
+      id: 'multi-agency-working',
+      title: 'Multi-agency working and information sharing',
+      hint: 'How well your agency worked and shared information with the other agencies',
+    },
+    {
+      id: 'voice-of-the-child',
+      title: 'Voice and lived experience of the child',
+      hint: 'How the child’s wishes, feelings and daily life informed what was done',
+    },
+    {
+      id: 'management-oversight',
+      title: 'Management oversight and supervision',
+      hint: 'The oversight, supervision and challenge the work received',
+    },
+    {
+      id: 'outcomes',
+      title: 'Outcomes for the child',
+      hint: 'What difference the work made to the child',
+    },
+  ],
+}
+
 /** An inspection framework (theme) as stored in frameworks/*.json. */
 export const frameworkSchema = z.strictObject({
   id: kebabIdSchema,
@@ -81,6 +132,8 @@ export const frameworkSchema = z.strictObject({
     .array(z.strictObject({ id: kebabIdSchema, text, hint: z.string().trim().min(1).optional() }))
     .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, 'should not repeat a question id')
     .optional(),
+  /** The multi-agency audit tool's sections (see auditToolSchema); DEFAULT_AUDIT_TOOL without one. */
+  auditTool: auditToolSchema.optional(),
 })
 
 export type Framework = z.output<typeof frameworkSchema>
