@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { ChronologyEntry } from './chronologyRow'
 import { DUPLICATE_SIMILARITY, mergeChronologies, wordSimilarity } from './mergeChronologies'
@@ -87,5 +88,32 @@ describe('mergeChronologies: possible duplicates', () => {
     expect(wordSimilarity(set('a', 'b', 'c', 'd'), set('a', 'b', 'c', 'e', 'f'))).toBe(0.5)
     expect(wordSimilarity(set('a', 'b', 'c'), set('a', 'b', 'c', 'd', 'e'))).toBe(0.6)
     expect(wordSimilarity(set(), set())).toBe(0)
+  })
+
+  it('finds exactly the pairs that comparing every pair finds (prefix filtering loses none)', () => {
+    const vocabulary = ['child', 'seen', 'home', 'school', 'police', 'visit', 'missing', 'returned', 'mother', 'gp']
+    const arbitraryEntry = fc.record({
+      agency: fc.constantFrom('Police', 'CSC', 'Health'),
+      description: fc.array(fc.constantFrom(...vocabulary), { minLength: 0, maxLength: 7 }).map((w) => w.join(' ')),
+      date: fc.constantFrom('2026-03-03', '2026-03-04'),
+    })
+    fc.assert(
+      fc.property(fc.array(arbitraryEntry, { maxLength: 30 }), (generated) => {
+        const merged = mergeChronologies(generated.map((g, row) => entry({ ...g, row: row + 2 })))
+        const wordsOf = (d: string) => new Set(d.split(' ').filter(Boolean))
+        merged.forEach((a, i) => {
+          const expected = merged.flatMap((b, j) =>
+            j !== i &&
+            a.date === b.date &&
+            a.agency !== b.agency &&
+            wordSimilarity(wordsOf(a.description), wordsOf(b.description)) >= DUPLICATE_SIMILARITY
+              ? [j]
+              : [],
+          )
+          expect(a.possibleDuplicates).toEqual(expected)
+        })
+      }),
+      { numRuns: 300 },
+    )
   })
 })

@@ -1,15 +1,12 @@
 import { stat } from 'node:fs/promises'
 import { FileRefusal } from '../../../domain/annexA/fileRefusal'
 import type { SheetSource } from '../../../domain/annexA/sheetSource'
-import {
-  agencyFromFileName,
-  chronologyHeader,
-  type ChronologyHeader,
-} from '../../../domain/caseAudit/chronologyColumns'
+import { agencyFromFileName, chronologyHeader } from '../../../domain/caseAudit/chronologyColumns'
 import {
   readChronologyRow,
   type ChronologyEntry,
   type ChronologyProblem,
+  type RowContext,
 } from '../../../domain/caseAudit/chronologyRow'
 import { mergeChronologies, type MergedEntry } from '../../../domain/caseAudit/mergeChronologies'
 import { readCsvFile } from '../../annexA/files/readCsvFile'
@@ -59,21 +56,21 @@ async function readSheet(
   context: { file: string; fileIndex: number; date1904: boolean; pivotYear: number },
   out: FileReading,
 ): Promise<boolean> {
-  let header: ChronologyHeader | null = null
+  let rowContext: RowContext | null = null
   let seen = 0
-  const agencyFromName = agencyFromFileName(context.file)
   for await (const raw of sheet.rows) {
-    if (!header) {
+    if (!rowContext) {
       if (seen++ >= HEADER_SEARCH_ROWS) continue
-      header = chronologyHeader(raw.cells)
+      const header = chronologyHeader(raw.cells)
+      if (header) rowContext = { ...context, header, agencyFromName: agencyFromFileName(context.file) }
       continue
     }
-    const read = readChronologyRow(raw, { ...context, header, agencyFromName })
+    const read = readChronologyRow(raw, rowContext)
     if (read === null) continue
     if ('entry' in read) out.entries.push(read.entry)
     else out.problems.push(...read.problems)
   }
-  return header !== null
+  return rowContext !== null
 }
 
 /** Why a path cannot be read (missing, a folder), in a sentence, or null. */
