@@ -122,6 +122,12 @@ function dateFromCell(
  * Reads one spreadsheet row below the heading row: an entry, or the problems that stop it being read (a
  * date that is missing or not a real date, a time that is not a time of day, nothing in What happened).
  * Null for a blank row, which is skipped. The agency is the row's Agency cell, else the file's name.
+ *
+ * Dates are read by the Annex A parser, so as Annex A reads them: day first (03/04/2026 is 3 April); a
+ * date only readable month first (04/25/2026) is read so; a two-digit year at or below `pivotYear` is
+ * 20yy. A time comes from the Time column when it has one, else from the date cell ("03/03/2026 14:05",
+ * an Excel date-time); a zone after an ISO time is ignored (the time is taken as written), and an Excel
+ * date-time at exactly midnight counts as a date without a time.
  */
 export function readChronologyRow(
   raw: RawRow,
