@@ -15,37 +15,11 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse'
 import { ilacsLibrary } from '../src/features/annexA/files/specCache'
 import { validateInWorker } from '../src/features/annexA/files/validateInWorker'
+import { mb, mulberry32, sampleRss } from './support/measure'
 
 const ROWS = Number(process.env.ANNEX_A_MEMORY_ROWS ?? 300_000)
 const LIMIT_MB = Number(process.env.ANNEX_A_MEMORY_LIMIT_MB ?? 600)
 const NOTIFIED = '2026-03-02'
-
-const mb = (bytes: number): number => bytes / 1024 ** 2
-
-/** Samples resident memory until stopped; answers the highest reading. */
-function sampleRss(): { stop: () => number } {
-  let peak = process.memoryUsage.rss()
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss())
-  }, 20)
-  return {
-    stop: () => {
-      clearInterval(timer)
-      return Math.max(peak, process.memoryUsage.rss())
-    },
-  }
-}
-
-/** A small deterministic PRNG so every run measures the same file. */
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const csvCell = (text: string): string => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text)
 const ukDate = (ms: number): string => {

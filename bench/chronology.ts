@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import ExcelJS from 'exceljs'
 import { readAndMergeChronologies } from '../src/features/caseAudit/files/readChronologyFile'
+import { mb, mulberry32, sampleRss } from './support/measure'
 
 const AGENCIES = 8
 const ROWS = Number(process.env.CHRONOLOGY_BENCH_ROWS ?? 5_000)
@@ -42,19 +43,6 @@ const MAX_RSS_MB = 400
 const TODAY = '2026-03-10'
 const FIRST_DAY = Date.UTC(2025, 8, 10)
 const DAYS = 182
-
-const mb = (bytes: number): number => bytes / 1024 ** 2
-
-/** A small deterministic PRNG so every run measures the same files. */
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const AGENCY_FILES = [
   {
@@ -234,22 +222,6 @@ async function writeAgencyFile(path: string, agency: (typeof AGENCY_FILES)[numbe
   }
   sheet.commit()
   await workbook.commit()
-}
-
-/** Samples resident memory every 20 ms; `peak()` answers the highest reading since the last call. */
-function sampleRss(): { peak: () => number; stop: () => void } {
-  let peak = process.memoryUsage.rss()
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss())
-  }, 20)
-  return {
-    peak: () => {
-      const highest = Math.max(peak, process.memoryUsage.rss())
-      peak = 0
-      return highest
-    },
-    stop: () => clearInterval(timer),
-  }
 }
 
 /** The bare read: exceljs's streaming reader, every row's values taken, nothing else. Answers the rows seen. */

@@ -35,6 +35,7 @@ import { startTestSmtpServer } from '../src/features/notifications/delivery/smtp
 import { queueInOneChange, seedRecipients, taskAssigned } from '../src/features/notifications/delivery/testData'
 import { createDeliveryWorker } from '../src/features/notifications/delivery/worker'
 import { startPostgres } from '../test/support/postgres'
+import { mb, sampleRss } from './support/measure'
 
 const PEOPLE = 500
 const MESSAGES = 20_000
@@ -43,22 +44,7 @@ const BASE_URL = 'https://jtai.example.org'
 const FROM = 'JTAI Ready <no-reply@example.org>'
 const self = fileURLToPath(import.meta.url)
 
-const mb = (bytes: number): number => bytes / 1024 ** 2
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-GB', { maximumFractionDigits: digits })
-
-/** Samples resident memory until stopped; answers the highest reading. */
-function sampleRss(): { stop: () => number } {
-  let peak = process.memoryUsage.rss()
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss())
-  }, 20)
-  return {
-    stop: () => {
-      clearInterval(timer)
-      return Math.max(peak, process.memoryUsage.rss())
-    },
-  }
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRss: number }> {
   const rss = sampleRss()

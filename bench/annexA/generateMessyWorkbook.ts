@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs'
 import { loadSeed } from '../../src/features/annexA/files/synonymSeedStore'
 import type { ListLibrary } from '../../src/domain/annexA/specSchema'
+import { mulberry32 } from '../support/measure'
 
 /** Rows per list roughly in proportion to a mid-sized authority's Annex A (contacts and referrals dominate). */
 const SHARE: Record<number, number> = {
@@ -15,17 +16,6 @@ const SHARE: Record<number, number> = {
   9: 0.04,
   10: 0.01,
   11: 0.01,
-}
-
-/** A small deterministic PRNG so every bench run measures the same workbook. */
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function ukDate(d: Date): string {
