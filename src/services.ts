@@ -11,6 +11,7 @@ import { createDirectoryService } from './features/directory'
 import { createEvidenceService } from './features/evidence'
 import { createFrameworkService } from './features/frameworks'
 import { createInspectionService } from './features/inspections'
+import { createCaseAuditService } from './features/caseAudit'
 import { createNotificationService } from './features/notifications'
 import { createChildRegisterService } from './features/register'
 import { createCaseReturnsService } from './features/caseTracking/returns/service'
@@ -84,6 +85,19 @@ export function createServices({
     register: createChildRegisterService({ db, clock, frameworks }),
     caseSelection: createCaseSelectionService({ db, clock, files, scratch, calendar }),
     caseReturns: createCaseReturnsService({ db, clock }),
+    caseAudit: createCaseAuditService({
+      db,
+      clock,
+      milestoneDate: async (scope, inspectionId, milestoneId) => {
+        try {
+          const t = await inspections.timeline(scope, inspectionId)
+          return t.milestones.find((m) => m.id === milestoneId)?.date ?? null
+        } catch {
+          return null
+        }
+      },
+      checkCode: (personId, code, ip) => auth.checkCode(personId, code, ip),
+    }),
     notifications: createNotificationService({ db, clock }),
     reminders: createReminderService({ db, clock, inspections, calendar }),
     /** For /health: the database answers. */

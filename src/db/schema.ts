@@ -494,6 +494,49 @@ export interface CaseTrackingSettingsTable {
   updated_at: Timestamp
 }
 
+export type AuditToolStatus = 'draft' | 'submitted' | 'signed-off'
+export type AuditGrading = 'outstanding' | 'good' | 'requires-improvement' | 'inadequate'
+
+/** An agency's audit tool for one child chosen for audit (issue 13). */
+export interface AuditToolsTable {
+  id: Generated<string>
+  partnership_id: string
+  inspection_id: string
+  selected_child_id: string
+  agency_id: string
+  status: ColumnType<AuditToolStatus, AuditToolStatus | undefined, AuditToolStatus>
+  overall_grading: AuditGrading | null
+  contribution: string | null
+  /** Everyone who has saved the tool (none of them may sign it off). */
+  authors: ColumnType<string[], string | undefined, string>
+  /** Starts at 0; each save names the version it was opened at and adds 1. */
+  version: ColumnType<number, number | undefined, number>
+  submitted_by: string | null
+  submitted_at: Timestamp | null
+  signed_off_by: string | null
+  signed_off_at: Timestamp | null
+  signed_off_step_up_at: Timestamp | null
+  /** Null when opened automatically from the audit choice and the agency's Yes. */
+  opened_by: string | null
+  opened_at: Timestamp
+  opened_reason: string | null
+  removed_by: string | null
+  removed_at: Timestamp | null
+  removed_reason: string | null
+  updated_by: string | null
+  updated_at: Timestamp
+}
+
+export interface AuditToolSectionsTable {
+  partnership_id: string
+  tool_id: string
+  section_id: string
+  worked_well: string | null
+  development: string | null
+  recommendations: string | null
+  grading: AuditGrading | null
+}
+
 export interface Database {
   partnerships: PartnershipsTable
   agencies: AgenciesTable
@@ -530,6 +573,8 @@ export interface Database {
   return_answers: ReturnAnswersTable
   return_corrections: ReturnCorrectionsTable
   case_tracking_settings: CaseTrackingSettingsTable
+  audit_tools: AuditToolsTable
+  audit_tool_sections: AuditToolSectionsTable
 }
 
 export type Agency = Selectable<AgenciesTable>

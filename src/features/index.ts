@@ -2,6 +2,7 @@ import { annexA } from './annexA'
 import { audit } from './audit'
 import { auth } from './auth'
 import { calendar } from './calendar'
+import { caseAudit } from './caseAudit'
 import { caseTracking } from './caseTracking'
 import { directory } from './directory'
 import { evidence } from './evidence'
@@ -27,5 +28,6 @@ export const features = [
   annexA,
   register,
   caseTracking,
+  caseAudit,
   notifications,
 ] as const

@@ -71,6 +71,28 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow()
   ids.childId = selected.id
+  // Case audit (issue 13): the child chosen for audit, with an audit tool for the seeded agency.
+  await t.handle.db
+    .updateTable('case_selections')
+    .set({ audit_chosen_at: t.clock.now() })
+    .where('inspection_id', '=', ids.inspectionId!)
+    .execute()
+  const tool = await t.handle.db
+    .insertInto('audit_tools')
+    .values({
+      partnership_id: a,
+      inspection_id: ids.inspectionId!,
+      selected_child_id: selected.id,
+      agency_id: agencyId,
+      opened_at: t.clock.now(),
+      opened_by: null,
+      opened_reason: null,
+      updated_by: null,
+      updated_at: t.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  ids.toolId = tool.id
   for (const role of ROLES) {
     const person = await createPerson(t, a, [role], {
       agencyId: role === 'inspector' || role === 'administrator' ? null : agencyId,
@@ -115,7 +137,13 @@ describe('authorisation matrix', () => {
       // may be a contributor); the service refuses anyone else who is not the lead.
       const notTheLead =
         key === 'POST /case-tracking/return/submit' && (role === 'contributor' || role === 'senior-approver')
-      if (notTheLead) {
+      // Only the agency's lead submits an audit tool (the service refuses the others the table lets try).
+      const notTheToolLead =
+        key === 'POST /case-audit/tools/:toolId/submit' && (role === 'contributor' || role === 'senior-approver')
+      if (notTheToolLead) {
+        expect(res.status).toBe(403)
+        expect(res.text).toContain('Only your agency’s lead, or their deputy while they are unavailable, can submit')
+      } else if (notTheLead) {
         expect(res.status).toBe(403)
         expect(res.text).toContain(
           'Only your agency’s lead, or their deputy while they are unavailable, can submit the return',
@@ -137,7 +165,7 @@ describe('authorisation matrix', () => {
     // Only routes an administrator may use: elsewhere the policy refuses (403) before any id is looked up.
     routes.filter(
       (r) =>
-        /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId|requirementId|notificationId|messageId|childId)\b/.test(
+        /:(agencyId|personId|inspectionId|closureDate|planTaskId|importId|rowId|requirementId|notificationId|messageId|childId|toolId)\b/.test(
           r.path,
         ) && allows(r.access, ['administrator']),
     ),

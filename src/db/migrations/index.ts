@@ -11,6 +11,7 @@ import * as m009 from './009_annex_a_query_reasons'
 import * as m010 from './010_person_phone'
 import * as m011 from './011_notifications'
 import * as m012 from './012_case_tracking'
+import * as m013 from './013_case_audit'
 
 /** Every migration, in order. Static imports so the app needs no file-system discovery at run time. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '010_person_phone': m010,
   '011_notifications': m011,
   '012_case_tracking': m012,
+  '013_case_audit': m013,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -69,6 +69,15 @@ export const ACTION_WORDS: Readonly<Record<string, string>> = {
   'case-return.chased': 'Chased the agencies that had not submitted their returns',
   'case-matrix.viewed': 'Viewed the agencies’ returns for the selected children',
   'case-matrix.exported': 'Downloaded the agencies’ returns for the inspectors',
+  // The multi-agency case audit's audit tools
+  'case-audit.tools-opened': 'Opened audit tools for the children chosen for audit',
+  'case-audit.viewed': 'Viewed the audit tools of the children chosen for audit',
+  'case-audit.agency-viewed': 'Viewed their agency’s audit tools',
+  'case-audit.tool-viewed': 'Viewed an audit tool for a child chosen for audit',
+  'case-audit.tool-saved': 'Saved an audit tool',
+  'case-audit.sign-off-voided': 'Changed a signed-off audit tool, so its sign-off is void',
+  'case-audit.tool-submitted': 'Submitted an audit tool',
+  'case-audit.tool-signed-off': 'Signed off an audit tool',
   // Annex A and the child register (reads of child-level data are recorded too)
   'annex-a.validated': 'Checked an Annex A file',
   'annex-a.refused': 'Refused an Annex A file',
@@ -117,6 +126,7 @@ export const ENTITY_WORDS: Readonly<Record<string, string>> = {
   'case-selection': 'The inspectors’ selection of children',
   'case-return': 'Agencies’ returns about the selected children',
   'selected-child': 'The inspectors’ selected children',
+  'audit-tool': 'Audit tools for the children chosen for audit',
   'annex-a-import': 'Annex A files',
   'annex-a': 'Annex A',
   'child-register': 'The child register',
