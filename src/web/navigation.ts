@@ -22,6 +22,8 @@ const ITEMS: NavItem[] = [
   { text: 'Annex A', href: '/annex-a', route: 'GET /annex-a', childData: true },
   { text: 'Child register', href: '/register', route: 'GET /register', childData: true },
   { text: 'Case tracking', href: '/case-tracking', route: 'GET /case-tracking' },
+  { text: 'Case audit', href: '/case-audit', route: 'GET /case-audit', childData: true },
+  { text: 'Audit tools', href: '/case-audit/tools', route: 'GET /case-audit/tools' },
   { text: 'Audit log', href: '/audit', route: 'GET /audit' },
   { text: 'Notifications', href: '/notifications', route: 'GET /notifications' },
 ]
@@ -32,14 +34,16 @@ const ITEMS: NavItem[] = [
  */
 export function navigationFor(scope: Scope | undefined, path: string, unread = 0) {
   if (!scope) return []
-  return ITEMS.filter((i) => allows(policy[i.route], scope.roles) && (!i.childData || mayReadChildData(scope))).map(
-    (i) => ({
-      text: i.text,
-      ...(i.href === '/notifications' && unread > 0
-        ? { html: `${i.text} (${unread}<span class="govuk-visually-hidden"> unread</span>)` }
-        : {}),
-      href: i.href,
-      active: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`),
-    }),
-  )
+  const visible = ITEMS.filter((i) => allows(policy[i.route], scope.roles) && (!i.childData || mayReadChildData(scope)))
+  const within = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`))
+  // The section is the longest item the path is within ("/case-audit/tools" is Audit tools, not Case audit).
+  const current = visible.filter((i) => within(i.href)).sort((x, y) => y.href.length - x.href.length)[0]?.href
+  return visible.map((i) => ({
+    text: i.text,
+    ...(i.href === '/notifications' && unread > 0
+      ? { html: `${i.text} (${unread}<span class="govuk-visually-hidden"> unread</span>)` }
+      : {}),
+    href: i.href,
+    active: i.href === current,
+  }))
 }
