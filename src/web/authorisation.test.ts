@@ -77,6 +77,11 @@ beforeAll(async () => {
     .set({ audit_chosen_at: t.clock.now() })
     .where('inspection_id', '=', ids.inspectionId!)
     .execute()
+  await t.handle.db
+    .updateTable('selected_children')
+    .set({ chosen_for_audit: true })
+    .where('id', '=', selected.id)
+    .execute()
   const tool = await t.handle.db
     .insertInto('audit_tools')
     .values({

@@ -78,6 +78,8 @@ export const ACTION_WORDS: Readonly<Record<string, string>> = {
   'case-audit.sign-off-voided': 'Changed a signed-off audit tool, so its sign-off is void',
   'case-audit.tool-submitted': 'Submitted an audit tool',
   'case-audit.tool-signed-off': 'Signed off an audit tool',
+  'case-audit.agency-added': 'Added an agency’s audit tool for a child chosen for audit',
+  'case-audit.tool-removed': 'Removed an agency’s audit tool for a child chosen for audit',
   // Annex A and the child register (reads of child-level data are recorded too)
   'annex-a.validated': 'Checked an Annex A file',
   'annex-a.refused': 'Refused an Annex A file',

@@ -12,6 +12,8 @@ const AGENCY_PEOPLE: readonly Role[] = ['agency-lead', 'senior-approver', 'contr
 export const caseAuditPolicy = {
   'GET /case-audit': CHILD_DATA,
   'POST /case-audit/open': CHILD_DATA,
+  'POST /case-audit/children/:childId/agencies': CHILD_DATA,
+  'POST /case-audit/children/:childId/remove': CHILD_DATA,
   'GET /case-audit/tools': AGENCY_PEOPLE,
   'GET /case-audit/tools/:toolId': AGENCY_PEOPLE,
   'POST /case-audit/tools/:toolId': AGENCY_PEOPLE,

@@ -224,3 +224,46 @@ export async function moveTool(
     .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
+
+/** Puts a removed tool back, opened again by the coordinator with a reason; false when it was not removed. */
+export async function restoreTool(
+  db: Db,
+  partnershipId: string,
+  toolId: string,
+  opened: { by: string; reason: string },
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('audit_tools')
+    .set({
+      removed_at: null,
+      removed_by: null,
+      removed_reason: null,
+      opened_by: opened.by,
+      opened_reason: opened.reason,
+      opened_at: now,
+    })
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', toolId)
+    .where('removed_at', 'is not', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/** Removes a tool with a reason (kept, with what was written, for the record); false when already removed. */
+export async function removeTool(
+  db: Db,
+  partnershipId: string,
+  toolId: string,
+  removed: { by: string; reason: string },
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('audit_tools')
+    .set({ removed_at: now, removed_by: removed.by, removed_reason: removed.reason })
+    .where('partnership_id', '=', partnershipId)
+    .where('id', '=', toolId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}

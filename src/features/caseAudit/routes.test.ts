@@ -369,3 +369,52 @@ describe('case audit: audit tools', () => {
     expect((await late.get('/case-audit/tools')).text).toContain('Draft (late)')
   })
 })
+
+describe('case audit: the coordinator adds and removes an agency', () => {
+  it('adds an agency with a reason, refuses without one, and removes it with a reason (not opened again)', async () => {
+    // The clock moved on a day above: sign in again.
+    agents.coordinator = await signIn(t, people.coordinator!)
+    agents.laLead = await signIn(t, people.laLead!)
+    const page = await agents.coordinator.get('/case-audit').expect(200)
+    const csrf = csrfFrom(page.text)
+    const noReason = await agents.coordinator
+      .post(`/case-audit/children/${chosen}/agencies`)
+      .type('form')
+      .send({ _csrf: csrf, agencyId: la, reason: '' })
+    expect(noReason.status).toBe(400)
+    expect(noReason.text).toContain('Enter why this agency should complete an audit tool for this child')
+    await agents.coordinator
+      .post(`/case-audit/children/${chosen}/agencies`)
+      .type('form')
+      .send({ _csrf: csrf, agencyId: la, reason: 'Children’s services held the strategy meeting' })
+      .expect(303)
+    const added = (await toolOf(la, chosen))!
+    expect([added.opened_by, added.opened_reason]).toEqual([
+      people.coordinator!.id,
+      'Children’s services held the strategy meeting',
+    ])
+    const twice = await agents.coordinator
+      .post(`/case-audit/children/${chosen}/agencies`)
+      .type('form')
+      .send({ _csrf: csrf, agencyId: la, reason: 'Again' })
+    expect(twice.status).toBe(400)
+    expect(twice.text).toContain('Children’s services already has an audit tool for this child')
+    // Removing: a reason is needed; another child's tool cannot be named.
+    const bad = await agents.coordinator
+      .post(`/case-audit/children/${notChosen}/remove`)
+      .type('form')
+      .send({ _csrf: csrf, toolId: added.id, reason: 'x' })
+    expect(bad.status).toBe(404)
+    await agents.coordinator
+      .post(`/case-audit/children/${chosen}/remove`)
+      .type('form')
+      .send({ _csrf: csrf, toolId: added.id, reason: 'Added in error' })
+      .expect(303)
+    expect((await toolOf(la, chosen))!.removed_reason).toBe('Added in error')
+    await agents.coordinator.get('/case-audit').expect(200)
+    expect((await toolOf(la, chosen))!.removed_at).not.toBeNull()
+    await agents.laLead.get(toolPath(added.id)).expect(404)
+    expect((await events('case-audit.agency-added'))[0]!.details).toMatchObject({ reason: expect.any(String) })
+    expect(await events('case-audit.tool-removed')).toHaveLength(1)
+  })
+})

@@ -2,10 +2,18 @@ import type { Response } from 'express'
 import type { Services } from '../../services'
 import type { Scope } from '../../shared/scope'
 import { ValidationError } from '../../shared/errors'
-import { bodyOf, parseForm, renderWithErrors } from '../../web/forms'
+import { bodyOf, errorList, parseForm, renderWithErrors } from '../../web/forms'
 import type { Routes } from '../../web/routes'
 import { gradingItems, GRADING_LABELS, statusTag } from './presenters'
-import { sectionField, signOffSchema, submitSchema, toolFields, toolSchema } from './schemas'
+import {
+  addAgencySchema,
+  removeToolSchema,
+  sectionField,
+  signOffSchema,
+  submitSchema,
+  toolFields,
+  toolSchema,
+} from './schemas'
 import type { AuditSection, ToolFields, ToolPage } from './service'
 
 const OVERVIEW = 'caseAudit/views/overview.njk'
@@ -92,17 +100,53 @@ export function caseAuditRoutes(routes: Routes, services: Services): void {
     renderWithErrors(res, TOOL, extra.error, context, toolFields(page.sections), extra.anchors)
   }
 
-  routes.get('/case-audit', async (_req, res, { scope }) => {
+  async function renderOverview(res: Response, scope: Scope, extra: Record<string, unknown> = {}, status = 200) {
     const overview = await caseAudit.overview(scope)
-    res.render(OVERVIEW, {
+    res.status(status).render(OVERVIEW, {
+      ...extra,
       overview: overview && {
         ...overview,
         children: overview.children.map((c) => ({
           ...c,
           tools: c.tools.map((t) => ({ ...t, tag: statusTag(t.status, t.late) })),
+          addable: overview.agencies.filter((a) => !c.tools.some((t) => t.agencyId === a.id)),
         })),
       },
     })
+  }
+
+  routes.get('/case-audit', async (_req, res, { scope }) => renderOverview(res, scope))
+
+  /** A coordinator's add or remove that did not go through: the overview again, the problems by the child's fields. */
+  async function refused(res: Response, scope: Scope, error: ValidationError, prefix: string, childId: string) {
+    const errors = Object.fromEntries(Object.entries(error.errors).map(([k, v]) => [`${prefix}${k}-${childId}`, v]))
+    await renderOverview(res, scope, { errors, errorList: errorList(errors), values: bodyOf(res.req) }, 400)
+  }
+
+  routes.post('/case-audit/children/:childId/agencies', async (req, res, { scope, params }) => {
+    await caseAudit.requireChosenChild(scope, params.childId)
+    try {
+      const form = parseForm(addAgencySchema, req.body)
+      const name = await caseAudit.addAgency(scope, params.childId, form.agencyId, form.reason)
+      req.session.flash = `${name}’s audit tool has been added.`
+      res.redirect(303, '/case-audit')
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      await refused(res, scope, error, 'add-', params.childId)
+    }
+  })
+
+  routes.post('/case-audit/children/:childId/remove', async (req, res, { scope, params }) => {
+    await caseAudit.requireChosenChild(scope, params.childId)
+    try {
+      const form = parseForm(removeToolSchema, req.body)
+      const name = await caseAudit.removeTool(scope, params.childId, form.toolId, form.reason)
+      req.session.flash = `${name}’s audit tool has been removed.`
+      res.redirect(303, '/case-audit')
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      await refused(res, scope, error, 'remove-', params.childId)
+    }
   })
 
   routes.post('/case-audit/open', async (req, res, { scope }) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { optionalText } from '../../web/forms'
+import { optionalText, requiredText } from '../../web/forms'
 
 export const GRADINGS = ['outstanding', 'good', 'requires-improvement', 'inadequate'] as const
 
@@ -54,3 +54,17 @@ export const signOffSchema = z.strictObject({
 
 /** Submitting sends nothing but the CSRF token. */
 export const submitSchema = z.strictObject({})
+
+/** The coordinator adds an agency's audit tool for a chosen child, with a reason. */
+export const addAgencySchema = z.strictObject({
+  agencyId: z.string({ error: 'Select the agency to add' }).min(1, 'Select the agency to add'),
+  reason: requiredText('Enter why this agency should complete an audit tool for this child', 500),
+})
+
+/** The coordinator removes an agency's audit tool, with a reason. */
+export const removeToolSchema = z.strictObject({
+  toolId: z
+    .string({ error: 'Select the agency whose audit tool to remove' })
+    .min(1, 'Select the agency whose audit tool to remove'),
+  reason: requiredText('Enter why this agency’s audit tool is being removed', 500),
+})

@@ -5,6 +5,7 @@ import * as returns from '../caseTracking/returns/repository'
 import type { AuditGrading, AuditToolStatus, Database } from '../../db/schema'
 import { londonDateOf } from '../../domain/calendar'
 import type { Clock } from '../../domain/clock'
+import { AGENCY_TYPES } from '../../domain/directory'
 import { isTotpCode } from '../../web/forms'
 import { DEFAULT_AUDIT_TOOL, frameworkSchema } from '../../domain/frameworks'
 import { requireChildDataAccess } from '../annexA/access'
@@ -215,8 +216,10 @@ export function createCaseAuditService({ db, clock, milestoneDate, checkCode }: 
           details: { children: chosen.map((c) => c.id) },
         },
       }))
+      const agencies = await returns.agenciesOfTypes(db, scope.partnershipId, AGENCY_TYPES)
       return {
         dueOn: due,
+        agencies,
         children: chosen.map((c) => ({
           id: c.id,
           position: c.position,
@@ -233,6 +236,91 @@ export function createCaseAuditService({ db, clock, milestoneDate, checkCode }: 
       const inspection = await auditInspection(scope)
       if (!inspection) throw new ConflictError('The inspectors’ choice of children for audit has not been recorded yet')
       return openMissing(scope, inspection.id, scope.personId)
+    },
+
+    /** Refuses anyone without child-data access, and a child not chosen for audit (another partnership's too) is not found. */
+    async requireChosenChild(scope: Scope, childId: string): Promise<void> {
+      await requireChildDataAccess(db, scope)
+      const inspection = await auditInspection(scope)
+      const child = inspection
+        ? await returns.findSelectedChild(db, scope.partnershipId, inspection.id, childId)
+        : undefined
+      if (!child?.chosen_for_audit) throw new NotFoundError('Child')
+    },
+
+    /** The coordinator adds an agency's audit tool for a chosen child, with a reason (a removed one comes back). */
+    async addAgency(scope: Scope, childId: string, agencyId: string, reason: string): Promise<string> {
+      await requireChildDataAccess(db, scope)
+      const inspection = await auditInspection(scope)
+      const child = inspection
+        ? await returns.findSelectedChild(db, scope.partnershipId, inspection.id, childId)
+        : undefined
+      if (!inspection || !child?.chosen_for_audit) throw new NotFoundError('Child')
+      const agency = await findAgency(db, scope.partnershipId, agencyId)
+      if (!agency) throw new ValidationError({ agencyId: 'Select the agency to add' })
+      return change(db, clock, actorOf(scope), async (trx, now) => {
+        const existing = await trx
+          .selectFrom('audit_tools')
+          .select(['id', 'removed_at'])
+          .where('partnership_id', '=', scope.partnershipId)
+          .where('inspection_id', '=', inspection.id)
+          .where('selected_child_id', '=', child.id)
+          .where('agency_id', '=', agency.id)
+          .forUpdate()
+          .executeTakeFirst()
+        if (existing && !existing.removed_at)
+          throw new ValidationError({ agencyId: `${agency.name} already has an audit tool for this child` })
+        let toolId = existing?.id
+        if (toolId) await repo.restoreTool(trx, scope.partnershipId, toolId, { by: scope.personId, reason }, now)
+        else
+          toolId = (
+            await repo.openTools(
+              trx,
+              scope.partnershipId,
+              inspection.id,
+              [{ selected_child_id: child.id, agency_id: agency.id }],
+              { by: scope.personId, reason },
+              now,
+            )
+          )[0]!.id
+        return {
+          result: agency.name,
+          audit: {
+            action: 'case-audit.agency-added',
+            entityType: 'audit-tool',
+            entityId: toolId,
+            summary: `Added ${agency.name}’s audit tool for a child chosen for audit`,
+            details: { agencyId: agency.id, childId: child.id, reason, restored: Boolean(existing) },
+          },
+        }
+      })
+    },
+
+    /** The coordinator removes an agency's audit tool, with a reason (kept for the record, no longer asked for). */
+    async removeTool(scope: Scope, childId: string, toolId: string, reason: string): Promise<string> {
+      await requireChildDataAccess(db, scope)
+      const inspection = await auditInspection(scope)
+      const child = inspection
+        ? await returns.findSelectedChild(db, scope.partnershipId, inspection.id, childId)
+        : undefined
+      if (!inspection || !child?.chosen_for_audit) throw new NotFoundError('Child')
+      const row = await repo.findTool(db, scope.partnershipId, toolId)
+      if (!row || row.selected_child_id !== child.id || row.removed_at)
+        throw new ValidationError({ toolId: 'Select the agency whose audit tool to remove' })
+      return change(db, clock, actorOf(scope), async (trx, now) => {
+        if (!(await repo.removeTool(trx, scope.partnershipId, row.id, { by: scope.personId, reason }, now)))
+          throw new ConflictError(`${row.agency_name}’s audit tool has already been removed`)
+        return {
+          result: row.agency_name,
+          audit: {
+            action: 'case-audit.tool-removed',
+            entityType: 'audit-tool',
+            entityId: row.id,
+            summary: `Removed ${row.agency_name}’s audit tool for a child chosen for audit`,
+            details: { agencyId: row.agency_id, childId: row.selected_child_id, reason, status: row.status },
+          },
+        }
+      })
     },
 
     /** The agency's own tools (never another agency's). Records the read. Null before the audit choice. */
