@@ -28,7 +28,7 @@ import { migratedDataDir, repoRoot, startApp, type RunningApp } from './support/
 // that cannot be read, each named by its row on the check page), releases the list with the
 // deadline offered, the police's lead answers and submits, the coordinator's open matrix shows it
 // without a reload, the children for audit are chosen (with the keyboard) and the combined return is
-// downloaded and read with exceljs. Every page is checked with axe; no child's ID or name is ever in
+// downloaded and read with exceljs; the case audit opens for the chosen child the police know. Every page is checked with axe; no child's ID or name is ever in
 // a URL or a page title.
 
 const PASSWORD = 'tracking lantern meadow sparrow'
@@ -255,5 +255,21 @@ describe('case tracking: select, release, answer, choose for audit, export', () 
       for (let c = 1; c <= 3; c++) if (/^TR-\d{4}$/.test(row.getCell(c).text)) refs.push(row.getCell(c).text)
     })
     expect(refs).toEqual(['TR-1001', 'TR-1002', 'TR-1003', 'TR-1005'])
+
+    // 8. The case audit it opens: the coordinator's overview, and the police's audit tool for the
+    // chosen child they know, saved as a draft.
+    await visit(page, '/case-audit')
+    await expectNoChildIdentifiers(page)
+    await visit(lead, '/case-audit/tools')
+    await followAndCheck(lead, () =>
+      lead
+        .getByRole('link', { name: /^Audit tool for row / })
+        .first()
+        .click(),
+    )
+    await expectNoChildIdentifiers(lead)
+    await lead.getByLabel('What worked well').first().fill('Information was shared with the school the same day.')
+    await followAndCheck(lead, () => lead.getByRole('button', { name: 'Save as draft' }).click())
+    expect(await lead.locator('.govuk-notification-banner').innerText()).toContain('saved as a draft')
   })
 })
