@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../db/database'
 import { testDatabases } from '../../../test/support/databases'
 import * as repo from './repository'
+import type { AgencyType } from '../../../src/domain/directory'
+import { insertAgency, insertInspection, insertPartnership, insertPerson } from '../../../test/support/rows'
 
 const NOW = new Date('2026-03-09T10:00:00Z')
 const EMPTY = { workedWell: null, development: null, recommendations: null, grading: null }
@@ -19,60 +21,11 @@ describe.each(testDatabases())('case audit repository on $name', (database) => {
   let writer: string
   let other: string
 
-  const partnership = async (name: string) =>
-    (await h.db.insertInto('partnerships').values({ name }).returning('id').executeTakeFirstOrThrow()).id
-  const agency = async (pid: string, name: string, type: 'police' | 'health-icb') =>
-    (
-      await h.db
-        .insertInto('agencies')
-        .values({ partnership_id: pid, name, type, is_statutory: true, senior_approver_id: null, updated_at: NOW })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-  const person = async (pid: string, agencyId: string, name: string) =>
-    (
-      await h.db
-        .insertInto('people')
-        .values({
-          partnership_id: pid,
-          agency_id: agencyId,
-          name,
-          email: `${name.toLowerCase()}-${pid.slice(0, 6)}@example.org`,
-          job_title: 'Tester',
-          password_hash: null,
-          totp_secret: null,
-          totp_enabled: false,
-          totp_last_step: null,
-          unavailable: false,
-          deputy_id: null,
-          access_ends_on: null,
-          disabled_at: null,
-          updated_at: NOW,
-          phone: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-  const startInspection = async (pid: string) =>
-    (
-      await h.db
-        .insertInto('inspections')
-        .values({
-          partnership_id: pid,
-          framework_id: 'criminal-exploitation',
-          framework: JSON.stringify({ agenciesInScope: ['police', 'health-icb'] }),
-          framework_version_id: null,
-          notified_on: '2026-03-02',
-          notified_time: null,
-          practice: false,
-          status: 'open',
-          created_by: null,
-          created_at: NOW,
-          updated_at: NOW,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
+  const partnership = (name: string) => insertPartnership(h.db, name)
+  const agency = (pid: string, name: string, type: AgencyType) => insertAgency(h.db, pid, name, type, NOW)
+  const person = (pid: string, agencyId: string, name: string) => insertPerson(h.db, pid, agencyId, name, NOW)
+  const startInspection = (pid: string) =>
+    insertInspection(h.db, pid, { frameworkId: 'criminal-exploitation', notifiedOn: '2026-03-02', now: NOW })
   const select = async (pid: string, inspectionId: string, ref: string, position: number, forAudit: boolean) =>
     (
       await h.db

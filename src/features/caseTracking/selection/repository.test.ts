@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../db/database'
 import { testDatabases } from '../../../../test/support/databases'
 import * as repo from './repository'
+import type { AgencyType } from '../../../../src/domain/directory'
+import { insertAgency, insertInspection, insertPartnership, insertPerson } from '../../../../test/support/rows'
 
 const NOW = new Date('2026-03-10T16:30:00Z')
 
@@ -16,61 +18,12 @@ describe.each(testDatabases())('case-tracking selection repository on $name', (d
   let lead: string
   let deputy: string
 
-  const partnership = async (name: string) =>
-    (await h.db.insertInto('partnerships').values({ name }).returning('id').executeTakeFirstOrThrow()).id
-  const agency = async (pid: string, name: string, type: 'police' | 'health-icb' | 'probation') =>
-    (
-      await h.db
-        .insertInto('agencies')
-        .values({ partnership_id: pid, name, type, is_statutory: true, senior_approver_id: null, updated_at: NOW })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
-  const person = async (pid: string, agencyId: string | null, name: string, role?: 'agency-lead' | 'contributor') => {
-    const p = await h.db
-      .insertInto('people')
-      .values({
-        partnership_id: pid,
-        agency_id: agencyId,
-        name,
-        email: `${name.toLowerCase().replace(/\W/g, '')}-${pid.slice(0, 6)}@example.org`,
-        job_title: 'Tester',
-        password_hash: null,
-        totp_secret: null,
-        totp_enabled: false,
-        totp_last_step: null,
-        unavailable: false,
-        deputy_id: null,
-        access_ends_on: null,
-        disabled_at: null,
-        updated_at: NOW,
-        phone: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    if (role) await h.db.insertInto('person_roles').values({ partnership_id: pid, person_id: p.id, role }).execute()
-    return p.id
-  }
-  const startInspection = async (pid: string) =>
-    (
-      await h.db
-        .insertInto('inspections')
-        .values({
-          partnership_id: pid,
-          framework_id: 'front-door',
-          framework: JSON.stringify({ agenciesInScope: ['police', 'health-icb'] }),
-          framework_version_id: null,
-          notified_on: '2026-03-09',
-          notified_time: null,
-          practice: false,
-          status: 'open',
-          created_by: null,
-          created_at: NOW,
-          updated_at: NOW,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
+  const partnership = (name: string) => insertPartnership(h.db, name)
+  const agency = (pid: string, name: string, type: AgencyType) => insertAgency(h.db, pid, name, type, NOW)
+  const person = (pid: string, agencyId: string | null, name: string, role?: 'agency-lead' | 'contributor') =>
+    insertPerson(h.db, pid, agencyId, name, NOW, role)
+  const startInspection = (pid: string) =>
+    insertInspection(h.db, pid, { frameworkId: 'front-door', notifiedOn: '2026-03-09', now: NOW })
   const child = (childRef: string, inRegister = true): repo.NewSelectedChild => ({
     childRef,
     name: `Name ${childRef}`,
